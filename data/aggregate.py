@@ -1,0 +1,185 @@
+"""Aggregates over the tidy frames: contributors, progress, activity. Vectorised pandas only.
+
+Definitions (also in the README):
+- a validation is a response with status `submitted`; drafts never count; discards are counted apart;
+- a correction is a validation whose answer differs from the reference (see data.frames);
+- rank is competition ranking on validations (1, 2, 2, 4); ties are listed by corrections
+  (more first) then username;
+- eligible means validations >= min_validations_for_prize.
+A time window keeps responses whose `updated_at` falls within [start 00:00, end 24:00) UTC.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+CONTRIBUTOR_COLUMNS = ["rank", "username", "validations", "corrections", "discarded", "datasets",
+                       "first_validation", "last_validation", "eligible", "correction_rate", "edit_chars"]
+PROGRESS_COLUMNS = ["dataset", "title", "total", "completed", "pending", "pct_done", "submitted", "min_submitted"]
+ACTIVITY_COLUMNS = ["day", "dataset", "validations", "completed", "contributors"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which slice of the campaign to aggregate; the default is everything."""
+
+    datasets: tuple[str, ...] | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "datasets": ",".join(self.datasets) if self.datasets else "all",
+            "start": self.start.isoformat() if self.start else "",
+            "end": self.end.isoformat() if self.end else "",
+        }
+
+    def within(self, start: dt.date | None, end: dt.date | None) -> "Filters":
+        """These filters clipped to a campaign window."""
+        new_start = max(filter(None, [self.start, start]), default=None)
+        new_end = min(filter(None, [self.end, end]), default=None)
+        return Filters(self.datasets, new_start, new_end)
+
+
+def _utc(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(day.year, day.month, day.day, tz="UTC")
+
+
+def select(responses: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Responses in the chosen datasets whose updated_at falls within the window."""
+    mask = np.ones(len(responses), dtype=bool)
+    if filters.datasets is not None:
+        mask &= responses["dataset"].isin(filters.datasets).to_numpy()
+    times = responses["updated_at"]
+    if filters.start is not None:
+        mask &= (times >= _utc(filters.start)).fillna(False).to_numpy()
+    if filters.end is not None:
+        mask &= (times < _utc(filters.end + dt.timedelta(days=1))).fillna(False).to_numpy()
+    return responses[mask]
+
+
+def contributors(responses: pd.DataFrame, *, min_validations: int, exclude_users=(),
+                 filters: Filters = Filters()) -> pd.DataFrame:
+    """One row per user with at least one validation or discard, ranked."""
+    chosen = select(responses, filters)
+    chosen = chosen[chosen["user"].notna() & ~chosen["user"].isin(list(exclude_users))
+                    & chosen["status"].isin(["submitted", "discarded"])]
+    submitted = chosen["status"] == "submitted"
+    correction = submitted & chosen["is_correction"]
+    parts = pd.DataFrame({
+        "username": chosen["user"],
+        "validations": submitted.astype("int64"),
+        "corrections": correction.astype("int64"),
+        "discarded": (~submitted).astype("int64"),
+        "vdataset": chosen["dataset"].where(submitted),
+        "vtime": chosen["updated_at"].where(submitted),
+        "edit_chars": chosen["edit_size"].where(correction, 0),
+    })
+    table = parts.groupby("username", sort=False).agg(
+        validations=("validations", "sum"), corrections=("corrections", "sum"), discarded=("discarded", "sum"),
+        datasets=("vdataset", "nunique"), first_validation=("vtime", "min"), last_validation=("vtime", "max"),
+        edit_chars=("edit_chars", "sum"),
+    ).reset_index()
+    return rank(table, min_validations)
+
+
+def rank(table: pd.DataFrame, min_validations: int) -> pd.DataFrame:
+    """Competition ranking on validations; order ties by corrections then username."""
+    table = table.copy()
+    table["rank"] = table["validations"].rank(method="min", ascending=False).fillna(0).astype("int64")
+    table["eligible"] = table["validations"] >= min_validations
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["correction_rate"] = (table["corrections"] / table["validations"]).where(table["validations"] > 0, 0.0)
+    table = table.sort_values(["rank", "corrections", "username"], ascending=[True, False, True], kind="mergesort")
+    return table[CONTRIBUTOR_COLUMNS].reset_index(drop=True).astype(
+        {"validations": "int64", "corrections": "int64", "discarded": "int64", "datasets": "int64",
+         "edit_chars": "int64", "correction_rate": "float64"})
+
+
+def progress(records: pd.DataFrame, responses: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFrame:
+    """Per dataset: records total / completed (reached min_submitted) / pending, submitted responses."""
+    counts = records.assign(done=records["status"] == "completed").groupby("dataset").agg(
+        total=("record_id", "size"), completed=("done", "sum"))
+    submitted = responses[responses["status"] == "submitted"].groupby("dataset").size().rename("submitted")
+    table = datasets[["dataset", "title", "min_submitted"]].set_index("dataset").join(counts).join(submitted)
+    table = table.fillna({"total": 0, "completed": 0, "submitted": 0})
+    table[["total", "completed", "submitted"]] = table[["total", "completed", "submitted"]].astype("int64")
+    table["pending"] = table["total"] - table["completed"]
+    table["pct_done"] = (table["completed"] / table["total"].where(table["total"] > 0)).fillna(0.0)
+    return table.reset_index()[PROGRESS_COLUMNS]
+
+
+def completions(records: pd.DataFrame, responses: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFrame:
+    """When each completed record completed: the time of its `min_submitted`-th submitted response."""
+    done = records.loc[records["status"] == "completed", ["dataset", "record_id"]]
+    submitted = responses.loc[responses["status"] == "submitted", ["dataset", "record_id", "updated_at"]]
+    submitted = submitted.merge(done, on=["dataset", "record_id"]).sort_values("updated_at", kind="mergesort")
+    submitted["n"] = submitted.groupby(["dataset", "record_id"]).cumcount() + 1
+    submitted = submitted.merge(datasets[["dataset", "min_submitted"]], on="dataset")
+    reached = submitted[submitted["n"] == submitted["min_submitted"]]
+    return reached[["dataset", "record_id", "updated_at"]].rename(columns={"updated_at": "completed_at"})
+
+
+def activity(records: pd.DataFrame, responses: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFrame:
+    """Per UTC day and dataset: validations, newly completed records, distinct validators."""
+    submitted = responses[(responses["status"] == "submitted") & responses["updated_at"].notna()]
+    daily = submitted.assign(day=submitted["updated_at"].dt.floor("D")).groupby(["day", "dataset"]).agg(
+        validations=("record_id", "size"), contributors=("user", "nunique"))
+    done = completions(records, responses, datasets)
+    finished = done.assign(day=done["completed_at"].dt.floor("D")).groupby(["day", "dataset"]).size()
+    table = daily.join(finished.rename("completed"), how="outer").fillna(0)
+    table = table.astype({"validations": "int64", "completed": "int64", "contributors": "int64"})
+    return table.reset_index()[ACTIVITY_COLUMNS].sort_values(["day", "dataset"]).reset_index(drop=True)
+
+
+def daily_contributors(responses: pd.DataFrame) -> pd.DataFrame:
+    """Distinct validators per UTC day across all datasets."""
+    submitted = responses[(responses["status"] == "submitted") & responses["updated_at"].notna()]
+    table = submitted.assign(day=submitted["updated_at"].dt.floor("D")).groupby("day")["user"].nunique()
+    return table.rename("contributors").reset_index()
+
+
+@dataclass(frozen=True)
+class Velocity:
+    """Completed records per day over the last `days` days, and the ETA it implies."""
+
+    records_per_day: float
+    validations_per_day: float
+    pending: int
+    eta: dt.date | None
+
+
+def velocity(activity_table: pd.DataFrame, progress_table: pd.DataFrame, as_of: dt.datetime,
+             days: int = 7) -> Velocity:
+    end = pd.Timestamp(as_of).tz_convert("UTC") if pd.Timestamp(as_of).tzinfo else pd.Timestamp(as_of, tz="UTC")
+    recent = activity_table[activity_table["day"] > end.floor("D") - pd.Timedelta(days=days)]
+    per_day = recent["completed"].sum() / days
+    pending = int(progress_table["pending"].sum())
+    eta = None
+    if pending == 0:
+        eta = end.date()
+    elif per_day > 0:
+        eta = (end + pd.Timedelta(days=float(np.ceil(pending / per_day)))).date()
+    return Velocity(float(per_day), float(recent["validations"].sum() / days), pending, eta)
+
+
+def neighbours(table: pd.DataFrame, username: str, around: int = 2) -> pd.DataFrame:
+    """The user's row with `around` rows above and below, in ranking order."""
+    matches = np.flatnonzero(table["username"].to_numpy() == username)
+    if not len(matches):
+        return table.iloc[0:0]
+    at = int(matches[0])
+    return table.iloc[max(0, at - around): at + around + 1]
+
+
+def distance_to_next_rank(table: pd.DataFrame, username: str) -> int | None:
+    """Validations needed to tie the nearest contributor ranked above; None for rank 1."""
+    row = table[table["username"] == username]
+    if row.empty:
+        return None
+    mine = int(row["validations"].iloc[0])
+    above = table.loc[table["validations"] > mine, "validations"]
+    return int(above.min() - mine) if len(above) else None

@@ -1,0 +1,164 @@
+"""The campaign feed: where the pages' frames come from.
+
+It picks the upstream (a live Argilla server, or the embedded demo when none is configured),
+keeps one `Poller` per process, persists each good read to the snapshot store, and memoises
+the aggregates in a bounded, expiring `cachetools` cache keyed by the read they came from.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import cachetools
+import pandas as pd
+
+from data import aggregate
+from data.aggregate import Filters
+from data.config import CampaignConfig, Secrets
+from data.frames import Campaign, build_responses, typed_records, typed_responses
+from data.poller import PollState, Poller, utc_now
+from data.snapshots import SnapshotStore
+from data.sources.argilla import ArgillaSource, RawCampaign
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+SNAPSHOT = "campaign"
+
+
+def normalise(raw: RawCampaign, fetched_at: dt.datetime) -> Campaign:
+    """Raw read -> tidy frames."""
+    return Campaign(
+        records=typed_records(raw.records),
+        responses=build_responses(raw.responses, raw.records, raw.users),
+        datasets=raw.datasets.astype({"min_submitted": "int64"}),
+        fetched_at=fetched_at,
+    )
+
+
+def campaign_to_snapshot(campaign: Campaign) -> tuple[dict[str, pd.DataFrame], dict]:
+    frames = {"records": campaign.records, "responses": campaign.responses, "datasets": campaign.datasets}
+    return frames, {"fetched_at": campaign.fetched_at.isoformat(), "is_demo": campaign.is_demo}
+
+
+def campaign_from_snapshot(store: SnapshotStore) -> Campaign | None:
+    loaded = store.load(SNAPSHOT)
+    if loaded is None:
+        return None
+    frames, meta = loaded
+    try:
+        return Campaign(
+            records=typed_records(frames["records"]),
+            responses=typed_responses(frames["responses"]),
+            datasets=frames["datasets"],
+            fetched_at=dt.datetime.fromisoformat(meta["fetched_at"]),
+            is_demo=bool(meta.get("is_demo", False)),
+        )
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def load_demo() -> Campaign:
+    campaign = campaign_from_snapshot(SnapshotStore(DEMO_DIR))
+    if campaign is None:
+        raise RuntimeError(f"the embedded demo snapshot is missing from {DEMO_DIR}")
+    campaign.is_demo = True
+    return campaign
+
+
+@dataclass(frozen=True)
+class FeedView:
+    """What a page render needs to know about the data it shows."""
+
+    campaign: Campaign
+    mode: str                     # "live" | "snapshot" | "demo"
+    state: PollState[Campaign] | None
+
+    @property
+    def age(self) -> dt.timedelta:
+        return utc_now() - self.campaign.fetched_at
+
+
+class CampaignFeed:
+    def __init__(self, config: CampaignConfig, secrets: Secrets, data_dir: Path, start: bool = True):
+        self.config = config
+        self.store = SnapshotStore(data_dir)
+        self._derived = cachetools.TTLCache(maxsize=128, ttl=max(config.refresh_seconds, 30))
+        self._derived_lock = threading.Lock()
+        self.poller: Poller[Campaign] | None = None
+        if secrets.argilla_configured:
+            source = ArgillaSource(secrets.argilla_api_url, secrets.argilla_api_key, config.datasets)
+            self.poller = Poller(
+                fetch=lambda: normalise(source.fetch(), utc_now()),
+                interval=config.refresh_seconds,
+                initial=campaign_from_snapshot(self.store),
+                on_success=lambda campaign: self.store.save(SNAPSHOT, *campaign_to_snapshot(campaign)),
+                name="argilla-poller",
+            )
+            if start:
+                self.poller.start()
+        self._demo: Campaign | None = None
+
+    def view(self) -> FeedView:
+        if self.poller is None:
+            return FeedView(self._demo_campaign(), "demo", None)
+        state = self.poller.state
+        if state.value is None:
+            return FeedView(self._demo_campaign(), "demo", state)
+        mode = "live" if state.last_success is not None and state.error is None else "snapshot"
+        return FeedView(state.value, mode, state)
+
+    def _demo_campaign(self) -> Campaign:
+        if self._demo is None:
+            self._demo = load_demo()
+        return self._demo
+
+    # --- aggregates, memoised per read -------------------------------------------------
+    def _memo(self, campaign: Campaign, key: tuple, compute):
+        full_key = (id(campaign), campaign.fetched_at) + key
+        with self._derived_lock:
+            if full_key in self._derived:
+                return self._derived[full_key]
+        value = compute()
+        with self._derived_lock:
+            self._derived[full_key] = value
+        return value
+
+    def contributors(self, campaign: Campaign, filters: Filters = Filters()) -> pd.DataFrame:
+        window = filters.within(self.config.start, self.config.end)
+        return self._memo(campaign, ("contributors", window), lambda: aggregate.contributors(
+            campaign.responses, min_validations=self.config.min_validations_for_prize,
+            exclude_users=self.config.exclude_users, filters=window))
+
+    def progress(self, campaign: Campaign) -> pd.DataFrame:
+        return self._memo(campaign, ("progress",), lambda: aggregate.progress(
+            campaign.records, campaign.responses, campaign.datasets))
+
+    def activity(self, campaign: Campaign) -> pd.DataFrame:
+        return self._memo(campaign, ("activity",), lambda: aggregate.activity(
+            campaign.records, campaign.responses, campaign.datasets))
+
+    def daily_contributors(self, campaign: Campaign) -> pd.DataFrame:
+        return self._memo(campaign, ("daily_contributors",),
+                          lambda: aggregate.daily_contributors(campaign.responses))
+
+    def user_activity(self, campaign: Campaign, username: str) -> pd.DataFrame:
+        """Daily validations of one user (within the campaign window)."""
+        window = Filters().within(self.config.start, self.config.end)
+        chosen = aggregate.select(campaign.responses, window)
+        mine = chosen[(chosen["user"] == username) & (chosen["status"] == "submitted")]
+        daily = mine.assign(day=mine["updated_at"].dt.floor("D")).groupby(["day", "dataset"]).size()
+        return daily.rename("validations").reset_index()
+
+
+_feeds: dict[tuple, CampaignFeed] = {}
+_feeds_lock = threading.Lock()
+
+
+def shared_feed(config: CampaignConfig, secrets: Secrets, data_dir: Path) -> CampaignFeed:
+    """The process-wide feed for this configuration: every session reads the same poller."""
+    key = (config, secrets, str(data_dir))
+    with _feeds_lock:
+        if key not in _feeds:
+            _feeds[key] = CampaignFeed(config, secrets, data_dir)
+        return _feeds[key]

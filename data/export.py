@@ -1,0 +1,56 @@
+"""CSV and Markdown renderings of frames, safe to open in a spreadsheet.
+
+Cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return are prefixed with a single
+quote (OWASP CSV injection), so a spreadsheet shows them as text instead of running a formula.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+RANKING_CSV_COLUMNS = ["rank", "username", "validations", "corrections", "discarded", "datasets",
+                       "first_validation", "last_validation", "eligible"]
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Prefix a quote to a text cell a spreadsheet would read as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _iso_utc(values: pd.Series) -> pd.Series:
+    return values.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ").astype("object").where(values.notna(), "")
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV: timestamps ISO 8601 UTC, booleans true/false, text cells neutralised."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            out[column] = _iso_utc(values)
+        elif pd.api.types.is_bool_dtype(values):
+            out[column] = values.map({True: "true", False: "false"})
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[column] = values.astype("object").map(neutralise)
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def ranking_csv(contributors: pd.DataFrame) -> bytes:
+    """The prize-allocation CSV: the contractual columns first, in order."""
+    return to_csv(contributors[RANKING_CSV_COLUMNS + ["correction_rate"]])
+
+
+def escape_markdown_cell(text: str) -> str:
+    """Text as a Markdown table cell: markup characters escaped, pipes and newlines made harmless."""
+    escaped = "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in text)
+    return " ".join(escaped.split())
+
+
+def to_markdown_table(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
+    rows = ["| " + " | ".join(escape_markdown_cell(str(v)) for v in row) + " |"
+            for row in frame.astype("object").fillna("").itertuples(index=False)]
+    return "\n".join([header, rule, *rows]) + "\n"

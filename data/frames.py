@@ -1,0 +1,110 @@
+"""The tidy frames every part of the dashboard shares, and how raw reads become them.
+
+`records`: one row per (dataset, record): status ("completed" once it has `min_submitted`
+submitted responses, else "pending"), inserted_at, updated_at.
+`responses`: one row per (dataset, record, user): status (submitted | discarded | draft),
+inserted_at, updated_at (UTC), is_correction, edit_size (Levenshtein distance between the
+normalised reference and the normalised answer), answer (normalised text), label.
+`datasets`: one row per dataset: title, min_submitted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import datetime as dt
+
+import pandas as pd
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cpdist
+
+RECORD_COLUMNS = ["dataset", "record_id", "status", "inserted_at", "updated_at"]
+RAW_RESPONSE_COLUMNS = ["dataset", "record_id", "user_id", "status", "inserted_at", "updated_at", "answer", "label"]
+RESPONSE_COLUMNS = ["dataset", "record_id", "user", "status", "inserted_at", "updated_at", "is_correction",
+                    "edit_size", "answer", "label"]
+DATASET_COLUMNS = ["dataset", "title", "min_submitted"]
+RESPONSE_STATUSES = ("submitted", "discarded", "draft")
+
+
+@dataclass
+class Campaign:
+    """The normalised state of a campaign at one moment: the unit we cache and snapshot."""
+
+    records: pd.DataFrame
+    responses: pd.DataFrame
+    datasets: pd.DataFrame
+    fetched_at: dt.datetime
+    is_demo: bool = False
+    frames: dict = field(default_factory=dict, repr=False)  # derived frames, filled by data.aggregate
+
+    @classmethod
+    def empty(cls, fetched_at: dt.datetime, is_demo: bool = False) -> "Campaign":
+        return cls(records=empty_records(), responses=empty_responses(),
+                   datasets=pd.DataFrame(columns=DATASET_COLUMNS), fetched_at=fetched_at, is_demo=is_demo)
+
+
+def empty_records() -> pd.DataFrame:
+    return typed_records(pd.DataFrame(columns=RECORD_COLUMNS))
+
+
+def empty_responses() -> pd.DataFrame:
+    return typed_responses(pd.DataFrame(columns=RESPONSE_COLUMNS))
+
+
+def normalise_text(values: pd.Series) -> pd.Series:
+    """Trim and collapse whitespace; case and punctuation are kept (they are corrections)."""
+    return values.astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def to_utc(values: pd.Series) -> pd.Series:
+    """Argilla sends naive ISO timestamps in UTC; unparseable ones become NaT."""
+    parsed = pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
+    return parsed.dt.as_unit("us")
+
+
+def typed_records(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[RECORD_COLUMNS].copy()
+    out["dataset"] = out["dataset"].astype("string")
+    out["record_id"] = out["record_id"].astype("string")
+    out["status"] = out["status"].astype("string").where(out["status"].isin(["completed", "pending"]), "pending")
+    out["inserted_at"] = to_utc(out["inserted_at"])
+    out["updated_at"] = to_utc(out["updated_at"])
+    return out.reset_index(drop=True)
+
+
+def typed_responses(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[RESPONSE_COLUMNS].copy()
+    for column in ("dataset", "record_id", "user", "status", "answer", "label"):
+        out[column] = out[column].astype("string")
+    out["inserted_at"] = to_utc(out["inserted_at"])
+    out["updated_at"] = to_utc(out["updated_at"])
+    out["is_correction"] = out["is_correction"].astype("bool")
+    out["edit_size"] = out["edit_size"].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def build_responses(raw: pd.DataFrame, records: pd.DataFrame, users: dict[str, str]) -> pd.DataFrame:
+    """Join raw responses with each record's reference text and the user map.
+
+    Responses with an unknown status or record are dropped (malformed); responses whose
+    user id is not in `users` (a deleted user) keep a missing `user` and are never ranked.
+    """
+    raw = raw[raw["status"].isin(RESPONSE_STATUSES)]
+    references = records[["dataset", "record_id", "reference"]]
+    merged = raw.merge(references, on=["dataset", "record_id"], how="inner")
+    answer = normalise_text(merged["answer"]).replace("", pd.NA)
+    reference = normalise_text(merged["reference"]).fillna("")
+    merged["user"] = merged["user_id"].map(users).astype("string")
+    merged["answer"] = answer
+    has_answer = answer.notna().to_numpy()
+    merged["is_correction"] = has_answer & (answer.fillna("") != reference).to_numpy()
+    merged["edit_size"] = _edit_sizes(reference, answer, merged["is_correction"].to_numpy())
+    merged["label"] = merged["label"]
+    return typed_responses(merged)
+
+
+def _edit_sizes(reference: pd.Series, answer: pd.Series, changed) -> pd.Series:
+    sizes = pd.Series(0, index=reference.index, dtype="int64")
+    if changed.any():
+        left = reference[changed].tolist()
+        right = answer[changed].fillna("").tolist()
+        sizes[changed] = cpdist(left, right, scorer=Levenshtein.distance, workers=1).astype("int64")
+    return sizes

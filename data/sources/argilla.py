@@ -1,0 +1,197 @@
+"""Read configured Argilla 2.x datasets into raw frames, with the official SDK.
+
+The SDK finds datasets, settings, users and progress. Records are read page by page through
+the SDK's authenticated HTTP client (`client.api.http_client`) because the SDK's `Response`
+objects drop `inserted_at`/`updated_at`, which the activity charts and time windows need.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import argilla as rg
+import httpx
+import pandas as pd
+from argilla._exceptions import ArgillaCredentialsError
+
+from data.config import DatasetConfig
+from data.errors import ErrorKind, SourceError
+from data.frames import RAW_RESPONSE_COLUMNS, RECORD_COLUMNS
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class DatasetSettings:
+    id: str
+    min_submitted: int
+    correction_question_id: str
+    label_question: str | None
+
+
+@dataclass
+class RawCampaign:
+    """What one read returns, before normalisation."""
+
+    records: pd.DataFrame          # RECORD_COLUMNS + reference
+    responses: pd.DataFrame        # RAW_RESPONSE_COLUMNS
+    datasets: pd.DataFrame         # dataset, title, min_submitted
+    users: dict[str, str]          # user id -> username
+
+
+class ArgillaSource:
+    """One Argilla server and the datasets configured on it."""
+
+    def __init__(self, api_url: str, api_key: str, datasets: tuple[DatasetConfig, ...], timeout: float = 20.0):
+        self._api_url = api_url
+        self._api_key = api_key
+        self._datasets = datasets
+        self._timeout = timeout
+
+    def fetch(self) -> RawCampaign:
+        """Read every configured dataset in full. Raises `SourceError` on any failure."""
+        with _translated_errors():
+            client = rg.Argilla(api_url=self._api_url, api_key=self._api_key, timeout=self._timeout, retries=0)
+            users = {str(user.id): user.username for user in client.users}
+            records, responses, meta = [], [], []
+            for config in self._datasets:
+                settings = _dataset_settings(client, config)
+                pages = list(_record_pages(client.api.http_client, settings.id))
+                records.append(_records_frame(pages, config, settings))
+                responses.append(_responses_frame(pages, config, settings))
+                meta.append({"dataset": config.name, "title": config.title, "min_submitted": settings.min_submitted})
+        return RawCampaign(
+            records=pd.concat(records, ignore_index=True),
+            responses=pd.concat(responses, ignore_index=True),
+            datasets=pd.DataFrame(meta),
+            users=users,
+        )
+
+
+def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> DatasetSettings:
+    dataset = client.datasets(name=config.name, workspace=config.workspace) if config.workspace else \
+        client.datasets(name=config.name)
+    if dataset is None:
+        raise SourceError(ErrorKind.MISSING_DATASET, config.name)
+    questions = {question.name: question for question in dataset.settings.questions}
+    if config.correction_question not in questions:
+        raise SourceError(ErrorKind.MISSING_QUESTION, f"{config.name}.{config.correction_question}")
+    label = config.label_question or next(
+        (name for name, q in questions.items() if isinstance(q, rg.LabelQuestion)), None)
+    distribution = dataset.settings.distribution
+    return DatasetSettings(
+        id=str(dataset.id),
+        min_submitted=int(getattr(distribution, "min_submitted", 1) or 1),
+        correction_question_id=str(questions[config.correction_question].id),
+        label_question=label,
+    )
+
+
+def _record_pages(http: httpx.Client, dataset_id: str) -> Iterator[list[dict[str, Any]]]:
+    offset = 0
+    while True:
+        answer = http.get(
+            f"/api/v1/datasets/{dataset_id}/records",
+            params=[("include", "responses"), ("include", "suggestions"), ("offset", offset), ("limit", PAGE_SIZE)],
+        )
+        answer.raise_for_status()
+        body = answer.json()
+        items = body.get("items", [])
+        if items:
+            yield items
+        offset += len(items)
+        if not items or offset >= body.get("total", 0):
+            return
+
+
+def _records_frame(pages: list[list[dict]], config: DatasetConfig, settings: DatasetSettings) -> pd.DataFrame:
+    rows = [
+        (str(r.get("id")), r.get("status"), r.get("inserted_at"), r.get("updated_at"),
+         _reference(r, config, settings.correction_question_id))
+        for page in pages for r in page
+    ]
+    frame = pd.DataFrame(rows, columns=[c for c in RECORD_COLUMNS if c != "dataset"] + ["reference"])
+    frame.insert(0, "dataset", config.name)
+    return frame
+
+
+def _reference(record: dict, config: DatasetConfig, question_id: str) -> str | None:
+    for suggestion in record.get("suggestions") or []:
+        if str(suggestion.get("question_id")) == question_id and isinstance(suggestion.get("value"), str):
+            return suggestion["value"]
+    fields = record.get("fields") or {}
+    value = fields.get(config.reference_field) if config.reference_field else None
+    return value if isinstance(value, str) else None
+
+
+def _responses_frame(pages: list[list[dict]], config: DatasetConfig, settings: DatasetSettings) -> pd.DataFrame:
+    rows = [
+        (str(r.get("id")), str(resp.get("user_id")), resp.get("status"), resp.get("inserted_at"),
+         resp.get("updated_at"), _value(resp, config.correction_question), _value(resp, settings.label_question))
+        for page in pages for r in page for resp in (r.get("responses") or [])
+    ]
+    frame = pd.DataFrame(rows, columns=[c for c in RAW_RESPONSE_COLUMNS if c != "dataset"])
+    frame.insert(0, "dataset", config.name)
+    return frame
+
+
+def _value(response: dict, question: str | None) -> Any:
+    if question is None:
+        return None
+    value = ((response.get("values") or {}).get(question) or {}).get("value")
+    return value if isinstance(value, str) else None
+
+
+class _translated_errors:
+    """Turn SDK/HTTP exceptions into `SourceError`s whose text is safe to show."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, tb):
+        if error is None or isinstance(error, SourceError):
+            return False
+        log.warning("Argilla read failed: %s", type(error).__name__)
+        raise _classify(error) from None
+
+
+def _classify(error: BaseException) -> SourceError:
+    status = _status_code(error)
+    if isinstance(error, ArgillaCredentialsError) or status == 401:
+        return SourceError(ErrorKind.AUTH)
+    if status == 403:
+        return SourceError(ErrorKind.FORBIDDEN)
+    if status is not None and status >= 500:
+        return SourceError(ErrorKind.SERVER_ERROR, f"HTTP {status}")
+    if _caused_by(error, httpx.TimeoutException):
+        return SourceError(ErrorKind.TIMEOUT)
+    if _caused_by(error, httpx.TransportError):
+        return SourceError(ErrorKind.UNREACHABLE)
+    if status is not None:
+        return SourceError(ErrorKind.SERVER_ERROR, f"HTTP {status}")
+    return SourceError(ErrorKind.BAD_DATA, type(error).__name__)
+
+
+def _status_code(error: BaseException) -> int | None:
+    for candidate in _chain(error):
+        if isinstance(candidate, httpx.HTTPStatusError):
+            return candidate.response.status_code
+        status = getattr(candidate, "status_code", None)
+        if isinstance(status, int):
+            return status
+    return None
+
+
+def _caused_by(error: BaseException, kind: type) -> bool:
+    return any(isinstance(candidate, kind) for candidate in _chain(error))
+
+
+def _chain(error: BaseException | None) -> Iterator[BaseException]:
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+

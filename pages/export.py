@@ -1,0 +1,27 @@
+"""Exportar: the ranking as CSV for prize allocation, with the filters it applies."""
+import streamlit as st
+
+from components import i18n
+from components.context import context
+from components.filters import campaign_filters, describe_filters
+from components.i18n import t
+from components.safe import md_text
+from data.export import ranking_csv
+
+ctx = context()
+lang, view = ctx.lang, ctx.view()
+campaign = view.campaign
+
+st.title(t(lang, "export.title"), anchor=False)
+filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="export")
+applied = filters.within(ctx.config.start, ctx.config.end)
+table = ctx.feed.contributors(campaign, filters)
+st.caption(describe_filters(applied, campaign.datasets, lang))
+excluded = ", ".join(md_text(u, 40) for u in ctx.config.exclude_users) or "—"
+st.caption(t(lang, "export.rows", n=i18n.number(len(table), lang), excluded=excluded))
+parts = ["ranking", *(applied.datasets or ("all",)),
+         *(d.isoformat() for d in (applied.start, applied.end) if d)]
+st.download_button(t(lang, "export.button"), data=ranking_csv(table), file_name="_".join(parts) + ".csv",
+                   mime="text/csv", icon="⬇️", type="primary")
+st.caption(t(lang, "export.help"))
+st.dataframe(table.head(20), hide_index=True, width="stretch")

@@ -1,0 +1,26 @@
+"""Inicio: headline numbers, progress per dataset, top 10."""
+import streamlit as st
+
+from components.context import context
+from components.headline import headline
+from components.i18n import t
+from components.tables import progress_table, ranking_table
+
+ctx = context()
+lang, view = ctx.lang, ctx.view()
+campaign = view.campaign
+progress = ctx.feed.progress(campaign)
+contributors = ctx.feed.contributors(campaign)
+
+st.title(ctx.config.title, anchor=False)
+if progress["total"].sum() == 0:
+    st.info(t(lang, "empty.campaign"))
+headline(progress, contributors, lang)
+st.subheader(t(lang, "overview.progress"), anchor=False)
+progress_table(progress, lang)
+st.subheader(t(lang, "overview.top"), anchor=False)
+if contributors.empty:
+    st.info(t(lang, "ranking.empty"))
+else:
+    ranking_table(contributors.head(10), lang)
+st.page_link("pages/ranking.py", label=t(lang, "overview.see_all"), icon="🏆")

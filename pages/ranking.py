@@ -1,0 +1,28 @@
+"""Ranking: every contributor, with search, dataset and period filters, and sorting."""
+import streamlit as st
+
+from components import i18n
+from components.context import context
+from components.filters import campaign_filters, describe_filters
+from components.i18n import t
+from components.ranking_view import SORTS, search_and_sort
+from components.tables import ranking_table
+
+ctx = context()
+lang, view = ctx.lang, ctx.view()
+campaign = view.campaign
+
+st.title(t(lang, "ranking.title"), anchor=False)
+filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="ranking")
+left, right = st.columns([3, 2])
+query = left.text_input(t(lang, "filter.search"), key="ranking.search", max_chars=200)
+order = right.selectbox("↕", list(SORTS), format_func=lambda c: t(lang, f"col.{c}"), key="ranking.sort")
+table = search_and_sort(ctx.feed.contributors(campaign, filters), query, order)
+
+st.caption(describe_filters(filters.within(ctx.config.start, ctx.config.end), campaign.datasets, lang) + " "
+           + t(lang, "ranking.count", n=i18n.number(len(table), lang)))
+if table.empty:
+    st.info(t(lang, "ranking.empty"))
+else:
+    ranking_table(table, lang, height=600)
+st.caption(t(lang, "ranking.definitions"))

@@ -1,0 +1,16 @@
+"""Regenerate the embedded demo snapshot in data/demo/ (committed to the repository)."""
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from data.campaign import DEMO_DIR, SNAPSHOT, campaign_to_snapshot  # noqa: E402
+from data.demo import generate  # noqa: E402
+from data.snapshots import SnapshotStore  # noqa: E402
+
+if __name__ == "__main__":
+    shutil.rmtree(DEMO_DIR, ignore_errors=True)
+    campaign = generate()
+    SnapshotStore(DEMO_DIR).save(SNAPSHOT, *campaign_to_snapshot(campaign))
+    print(f"demo: {len(campaign.responses)} responses, {campaign.responses['user'].nunique()} users -> {DEMO_DIR}")
