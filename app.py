@@ -36,8 +36,8 @@ def freshness() -> None:
     """Re-check the shared feed every 30 s; rerun the page when a newer read has arrived."""
     view = ctx.view()
     seen = st.session_state.get("seen_fetch")
-    st.session_state["seen_fetch"] = view.campaign.fetched_at
-    if seen is not None and seen != view.campaign.fetched_at:
+    st.session_state["seen_fetch"] = view.value.fetched_at
+    if seen is not None and seen != view.value.fetched_at:
         st.rerun(scope="app")
     freshness_banner(view, lang, ctx.config_error)
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 from components.i18n import LANGUAGES
-from data.campaign import CampaignFeed, FeedView, shared_feed
+from data.campaign import CampaignFeed, shared_feed
+from data.poller import FeedView
 from data.config import CampaignConfig, ConfigError, Secrets, load_config, load_secrets, parse_config
 
 SECRET_NAMES = ("ARGILLA_API_URL", "ARGILLA_API_KEY", "HF_TOKEN", "HF_ENDPOINT", "ORGANIZER_TOKEN")
@@ -29,6 +30,7 @@ class Context:
     secrets: Secrets
     feed: CampaignFeed
     config_error: str | None
+    data_dir: Path
 
     def view(self) -> FeedView:
         return self.feed.view()
@@ -67,4 +69,5 @@ def context() -> Context:
         secrets = load_secrets(_environment())
     except ConfigError as problem:
         secrets, error = Secrets(), error or str(problem)
-    return Context(language(), config, secrets, shared_feed(config, secrets, _data_dir()), error)
+    data_dir = _data_dir()
+    return Context(language(), config, secrets, shared_feed(config, secrets, data_dir), error, data_dir)

@@ -6,7 +6,7 @@ import streamlit as st
 from components import i18n
 from components.i18n import t
 from components.safe import md_text
-from data.campaign import FeedView
+from data.poller import FeedView
 from data.errors import SourceError
 
 

@@ -1,27 +1,19 @@
 """Tables rendered with `st.dataframe` (cells are drawn as text: no markup is ever interpreted)."""
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from components.i18n import t
+from data.people import profile_urls
 
-HUB_USERNAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$")
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
-
-
-def profile_links(usernames: pd.Series) -> pd.Series:
-    """https://huggingface.co/<name> where the name can be a Hub username, else empty."""
-    valid = usernames.astype("string").str.fullmatch(HUB_USERNAME.pattern).fillna(False)
-    return ("https://huggingface.co/" + usernames.astype("string")).where(valid, None)
 
 
 def ranking_table(table: pd.DataFrame, lang: str, height: int | str = "auto", key: str | None = None) -> None:
     shown = table.assign(
         medal=table["rank"].map(MEDALS).fillna(""),
-        profile=profile_links(table["username"]),
+        profile=profile_urls(table["username"]),
     )[["rank", "medal", "username", "validations", "corrections", "discarded", "datasets",
        "correction_rate", "last_validation", "profile", "eligible"]]
     top = max(int(table["validations"].max()), 1) if len(table) else 1

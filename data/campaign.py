@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import cachetools
@@ -18,7 +17,7 @@ from data import aggregate
 from data.aggregate import Filters
 from data.config import CampaignConfig, Secrets
 from data.frames import Campaign, build_responses, typed_records, typed_responses
-from data.poller import PollState, Poller, utc_now
+from data.poller import FeedView, Poller, utc_now
 from data.snapshots import SnapshotStore
 from data.sources.argilla import ArgillaSource, RawCampaign
 
@@ -66,19 +65,6 @@ def load_demo() -> Campaign:
     return campaign
 
 
-@dataclass(frozen=True)
-class FeedView:
-    """What a page render needs to know about the data it shows."""
-
-    campaign: Campaign
-    mode: str                     # "live" | "snapshot" | "demo"
-    state: PollState[Campaign] | None
-
-    @property
-    def age(self) -> dt.timedelta:
-        return utc_now() - self.campaign.fetched_at
-
-
 class CampaignFeed:
     def __init__(self, config: CampaignConfig, secrets: Secrets, data_dir: Path, start: bool = True):
         self.config = config
@@ -99,14 +85,8 @@ class CampaignFeed:
                 self.poller.start()
         self._demo: Campaign | None = None
 
-    def view(self) -> FeedView:
-        if self.poller is None:
-            return FeedView(self._demo_campaign(), "demo", None)
-        state = self.poller.state
-        if state.value is None:
-            return FeedView(self._demo_campaign(), "demo", state)
-        mode = "live" if state.last_success is not None and state.error is None else "snapshot"
-        return FeedView(state.value, mode, state)
+    def view(self) -> FeedView[Campaign]:
+        return FeedView.of(self.poller, self._demo_campaign)
 
     def _demo_campaign(self) -> Campaign:
         if self._demo is None:

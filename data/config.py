@@ -65,10 +65,16 @@ class Secrets:
     hf_token: str | None = field(default=None, repr=False)
     hf_endpoint: str = "https://huggingface.co"
     organizer_token: str | None = field(default=None, repr=False)
+    hub_endpoint_set: bool = False
 
     @property
     def argilla_configured(self) -> bool:
         return bool(self.argilla_api_url and self.argilla_api_key)
+
+    @property
+    def hub_live(self) -> bool:
+        """Read the Hub for real unless the whole app runs as the demo (nothing configured)."""
+        return self.argilla_configured or self.hub_endpoint_set or bool(self.hf_token)
 
 
 _CAMPAIGN_KEYS = {"title", "start", "end", "min_validations_for_prize", "exclude_users", "refresh_seconds",
@@ -226,4 +232,5 @@ def load_secrets(env: Mapping[str, str]) -> Secrets:
         hf_token=(env.get("HF_TOKEN") or "").strip() or None,
         hf_endpoint=endpoint,
         organizer_token=(env.get("ORGANIZER_TOKEN") or "").strip() or None,
+        hub_endpoint_set=bool((env.get("HF_ENDPOINT") or "").strip()),
     )

@@ -81,3 +81,34 @@ def generate(contributors: int = 300, responses: int = 6500, seed: int = 600) ->
         fetched_at=(frame["updated_at"].max() + pd.Timedelta(minutes=5)).to_pydatetime(),
         is_demo=True,
     )
+
+
+PROJECT_WORDS = ["llama", "sabia", "traductor", "aclaracion", "refranes", "poesia", "salud", "leyes",
+                 "recetas", "clima", "quechua", "guarani", "mayas", "noticias", "cuentos", "tutor"]
+
+
+def generate_projects(org: str = "somosnlp", at: dt.datetime | None = None, seed: int = 600):
+    """A demo likes leaderboard with two weeks of likes history, ending at `at`."""
+    from data.projects import HISTORY_COLUMNS, append_history, leaderboard  # avoid a cycle at import
+    from data.config import HubConfig
+    rng = np.random.default_rng(seed)
+    at = at or dt.datetime(2024, 4, 15, tzinfo=dt.timezone.utc)
+    kinds = rng.choice(["model", "dataset", "space"], size=36, p=[0.4, 0.3, 0.3])
+    names = [f"{org}/{rng.choice(PROJECT_WORDS)}-{rng.choice(['es', 'latam', '7b', 'v2', 'bot', 'qa'])}-{i}"
+             for i in range(len(kinds))]
+    final = np.maximum(0, (60 / np.arange(1, len(kinds) + 1) ** 0.8 + rng.integers(0, 4, len(kinds)))).astype(int)
+    created = at - pd.to_timedelta(rng.integers(10, 40, len(kinds)), unit="D")
+    raw = pd.DataFrame({
+        "kind": kinds, "repo_id": names, "author": org, "likes": final, "created_at": created,
+        "last_modified": at, "private": False, "disabled": False, "tags": "somos600m",
+        "sdk": np.where(kinds == "space", rng.choice(["gradio", "streamlit", "docker"], len(kinds)), None),
+        "state": np.where(kinds == "space", rng.choice(["RUNNING", "RUNNING", "SLEEPING"], len(kinds)), None),
+    })
+    config = HubConfig(org=org)
+    history = pd.DataFrame(columns=HISTORY_COLUMNS)
+    for step in range(14 * 4, -1, -1):  # every 6 hours for 14 days: likes grow towards today's value
+        moment = at - dt.timedelta(hours=6 * step)
+        share = 1 - step / (14 * 4)
+        snapshot = raw.assign(likes=np.floor(final * share ** 1.5).astype(int))
+        history = append_history(history, leaderboard(snapshot, config), moment)
+    return raw, history, at

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data.people import profile_urls
+
 RANKING_CSV_COLUMNS = ["rank", "username", "validations", "corrections", "discarded", "datasets",
                        "first_validation", "last_validation", "eligible"]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -54,3 +56,24 @@ def to_markdown_table(frame: pd.DataFrame) -> str:
     rows = ["| " + " | ".join(escape_markdown_cell(str(v)) for v in row) + " |"
             for row in frame.astype("object").fillna("").itertuples(index=False)]
     return "\n".join([header, rule, *rows]) + "\n"
+
+
+def acknowledgements(responses: pd.DataFrame, datasets: pd.DataFrame, exclude_users=(),
+                     counts: bool = False) -> str:
+    """Markdown for Dataset Cards: per dataset, every validator linked to their Hub profile,
+    by validations (then name)."""
+    submitted = responses[(responses["status"] == "submitted") & responses["user"].notna()
+                          & ~responses["user"].isin(list(exclude_users))]
+    per_user = submitted.groupby(["dataset", "user"]).size().rename("n").reset_index()
+    per_user = per_user.sort_values(["dataset", "n", "user"], ascending=[True, False, True], kind="mergesort")
+    per_user["url"] = profile_urls(per_user["user"])
+    sections = []
+    for dataset, title in zip(datasets["dataset"], datasets["title"]):
+        people = per_user[per_user["dataset"] == dataset]
+        lines = [
+            "- " + (f"[{escape_markdown_cell(name)}]({url})" if isinstance(url, str) else escape_markdown_cell(name))
+            + (f" ({n})" if counts else "")
+            for name, n, url in zip(people["user"], people["n"], people["url"].astype("object"))
+        ]
+        sections.append(f"### {escape_markdown_cell(str(title))}\n\n" + ("\n".join(lines) or "-") + "\n")
+    return "\n".join(sections)

@@ -105,3 +105,27 @@ class Poller(Generic[T]):
             if error is not None and error.retry_after:
                 wait = max(wait, error.retry_after)
             self._stop.wait(wait)
+
+
+@dataclass(frozen=True)
+class FeedView(Generic[T]):
+    """What a page render needs to know about the data it shows: the value, and how fresh."""
+
+    value: T
+    mode: str                     # "live" | "snapshot" | "demo"
+    state: PollState[T] | None
+
+    @property
+    def age(self) -> dt.timedelta:
+        return utc_now() - self.value.fetched_at
+
+    @classmethod
+    def of(cls, poller: "Poller[T] | None", demo: Callable[[], T]) -> "FeedView[T]":
+        """Live after a good poll, the last snapshot after a failed one, else the demo."""
+        if poller is None:
+            return cls(demo(), "demo", None)
+        state = poller.state
+        if state.value is None:
+            return cls(demo(), "demo", state)
+        mode = "live" if state.last_success is not None and state.error is None else "snapshot"
+        return cls(state.value, mode, state)

@@ -10,7 +10,7 @@ from data.export import ranking_csv
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
-campaign = view.campaign
+campaign = view.value
 
 st.title(t(lang, "export.title"), anchor=False)
 filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="export")

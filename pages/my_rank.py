@@ -10,7 +10,7 @@ from data import aggregate
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
-campaign = view.campaign
+campaign = view.value
 table = ctx.feed.contributors(campaign)
 names = table["username"].tolist()
 

@@ -1,0 +1,39 @@
+"""Organización (gated): quality signals, prize list exports and acknowledgements."""
+import streamlit as st
+
+from components.context import context
+from components.i18n import t
+from components.organizer_gate import organizer_unlocked
+from components.signals_table import signals_table
+from data.export import acknowledgements, to_csv, to_markdown_table
+from data.quality import SIGNAL_COLUMNS, signals
+
+ctx = context()
+lang = ctx.lang
+st.title(t(lang, "org.title"), anchor=False)
+if not organizer_unlocked(ctx.secrets.organizer_token, lang):
+    st.stop()
+
+campaign = ctx.view().value
+table = signals(campaign.responses, ctx.feed.contributors(campaign))
+
+st.subheader(t(lang, "org.signals"), anchor=False)
+st.caption(t(lang, "org.signals_help"))
+flagged_only = st.toggle(t(lang, "org.flagged_only"), key="organizer.flagged")
+signals_table(table[table["flags"].fillna("") != ""] if flagged_only else table, lang)
+
+st.subheader(t(lang, "org.eligible"), anchor=False)
+prize = table[table["eligible"]][["rank", "username", "validations", "corrections", "discarded", "datasets",
+                                  *SIGNAL_COLUMNS]]
+left, right = st.columns(2)
+left.download_button(t(lang, "org.download_csv"), to_csv(prize), file_name="prize_list.csv", mime="text/csv",
+                     icon="⬇️", key="organizer.prize_csv")
+right.download_button(t(lang, "org.download_md"), to_markdown_table(prize.round(3)), file_name="prize_list.md",
+                      mime="text/markdown", icon="⬇️", key="organizer.prize_md")
+
+st.subheader(t(lang, "org.ack"), anchor=False)
+counts = st.toggle(t(lang, "org.ack_counts"), key="organizer.ack_counts")
+markdown = acknowledgements(campaign.responses, campaign.datasets, ctx.config.exclude_users, counts=counts)
+st.download_button(t(lang, "org.download_md"), markdown, file_name="acknowledgements.md", mime="text/markdown",
+                   icon="⬇️", key="organizer.ack_md")
+st.code(markdown, language="markdown")

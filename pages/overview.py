@@ -8,7 +8,7 @@ from components.tables import progress_table, ranking_table
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
-campaign = view.campaign
+campaign = view.value
 progress = ctx.feed.progress(campaign)
 contributors = ctx.feed.contributors(campaign)
 

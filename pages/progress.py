@@ -9,7 +9,7 @@ from data import aggregate
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
-campaign = view.campaign
+campaign = view.value
 progress = ctx.feed.progress(campaign)
 activity = ctx.feed.activity(campaign)
 titles = dict(zip(campaign.datasets["dataset"], campaign.datasets["title"]))

@@ -1,0 +1,61 @@
+"""Proyectos: the hackathon projects on the Hub ranked by likes, with trends and climbers."""
+import datetime as dt
+
+import streamlit as st
+
+from components import projects_view
+from components.context import context
+from components.i18n import t
+from components.safe import md_text
+from components.status import freshness_banner
+from data.export import to_csv
+from data.hub_feed import shared_projects_feed
+from data import projects
+
+ctx = context()
+lang = ctx.lang
+st.title(t(lang, "projects.title"), anchor=False)
+if not ctx.config.hub.org:
+    st.info(t(lang, "projects.no_org"))
+    st.stop()
+feed = shared_projects_feed(ctx.config.hub, ctx.secrets, ctx.data_dir)
+view = feed.view()
+if view.mode != "demo":
+    freshness_banner(view, lang, None)
+st.caption(t(lang, "projects.subtitle", org=md_text(ctx.config.hub.org)))
+board = feed.board(view.value)
+
+left, right = st.columns([2, 3])
+kinds = left.multiselect(t(lang, "projects.type"), ["model", "dataset", "space"],
+                         format_func=lambda k: t(lang, f"kind.{k}"), placeholder=t(lang, "filter.all"))
+query = right.text_input(t(lang, "projects.search"), max_chars=200).strip()
+shown = board[board["kind"].isin(kinds)] if kinds else board
+if query:
+    shown = shown[shown["repo_id"].str.contains(query, case=False, regex=False)]
+
+if shown.empty:
+    st.info(t(lang, "projects.empty"))
+else:
+    projects_view.projects_table(shown, lang)
+    st.download_button(t(lang, "projects.download"), to_csv(shown), file_name=f"projects_{ctx.config.hub.org}.csv",
+                       mime="text/csv", icon="⬇️")
+    st.subheader(t(lang, "projects.top"), anchor=False)
+    projects_view.top_chart(shown, lang)
+
+st.subheader(t(lang, "projects.trend"), anchor=False)
+history = view.value.history
+if history["time"].nunique() < 2 if len(history) else True:
+    st.info(t(lang, "projects.no_history"))
+else:
+    projects_view.trend_chart(history, shown if not shown.empty else board, lang)
+    st.subheader(t(lang, "projects.climbers"), anchor=False)
+    gain = {"gain": st.column_config.NumberColumn(t(lang, "projects.col.gain"), format="+%d")}
+    for column, (label, window) in zip(st.columns(2), [("projects.climbers_24h", dt.timedelta(days=1)),
+                                                        ("projects.climbers_7d", dt.timedelta(days=7))]):
+        with column:
+            st.markdown(f"**{t(lang, label)}**")
+            rising = projects.climbers(history, board, view.value.fetched_at, window)
+            if rising.empty:
+                st.caption("—")
+            else:
+                projects_view.projects_table(rising, lang, extra=gain, key=f"climbers.{label}")

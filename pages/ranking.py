@@ -10,7 +10,7 @@ from components.tables import ranking_table
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
-campaign = view.campaign
+campaign = view.value
 
 st.title(t(lang, "ranking.title"), anchor=False)
 filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="ranking")

@@ -1,0 +1,49 @@
+"""The likes leaderboard table, its chart and the climbers."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from components.charts import CONFIG, horizontal_bars
+from components.i18n import t
+
+KIND_BADGES = {"model": "🧠", "dataset": "📚", "space": "🚀"}
+
+
+def with_badges(board: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return board.assign(kind=board["kind"].map(lambda k: f"{KIND_BADGES.get(k, '')} {t(lang, f'kind.{k}')}"))
+
+
+def projects_table(board: pd.DataFrame, lang: str, extra: dict | None = None, key: str | None = None) -> None:
+    columns = ["rank", "kind", "url", "likes", "author", "created_at", "sdk", "state", *(extra or {})]
+    st.dataframe(
+        with_badges(board, lang)[columns], hide_index=True, width="stretch", key=key,
+        column_config={
+            "rank": st.column_config.NumberColumn(t(lang, "projects.col.rank"), width="small"),
+            "kind": st.column_config.TextColumn(t(lang, "projects.col.kind")),
+            "url": st.column_config.LinkColumn(t(lang, "projects.col.name"),
+                                               display_text=r"https://huggingface\.co/(?:datasets/|spaces/)?(.*)"),
+            "likes": st.column_config.NumberColumn(t(lang, "projects.col.likes"), format="%d ❤️"),
+            "author": st.column_config.TextColumn(t(lang, "projects.col.author")),
+            "created_at": st.column_config.DateColumn(t(lang, "projects.col.created"), format="YYYY-MM-DD"),
+            "sdk": st.column_config.TextColumn(t(lang, "projects.col.sdk"), width="small"),
+            "state": st.column_config.TextColumn(t(lang, "projects.col.state"), width="small"),
+            **(extra or {}),
+        },
+    )
+
+
+def top_chart(board: pd.DataFrame, lang: str) -> None:
+    top = with_badges(board.head(20), lang).assign(name=lambda f: f["repo_id"].str.split("/").str[-1])
+    horizontal_bars(top, "name", "likes", t(lang, "projects.col.likes"), key="projects.top")
+
+
+def trend_chart(history: pd.DataFrame, board: pd.DataFrame, lang: str, top: int = 8) -> None:
+    chosen = board.head(top)[["kind", "repo_id"]]
+    lines = history.merge(chosen, on=["kind", "repo_id"]).sort_values("time")
+    lines = lines.assign(name=lines["repo_id"].str.split("/").str[-1])
+    fig = px.line(lines, x="time", y="likes", color="name", line_shape="hv",
+                  labels={"time": "", "likes": t(lang, "projects.col.likes"), "name": ""})
+    fig.update_layout(margin=dict(l=8, r=8, t=30, b=8), height=340, legend=dict(orientation="h", y=-0.2))
+    st.plotly_chart(fig, config=CONFIG, width="stretch", key="projects.trend")

@@ -1,0 +1,99 @@
+"""The projects feed: the org's repos from the Hub, polled politely, with a likes history.
+
+Like the campaign feed: one poller per process, the last good read persisted (with the
+history) in the snapshot store, and the embedded demo when no upstream is configured.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from data import projects
+from data.campaign import DEMO_DIR
+from data.config import HubConfig, Secrets
+from data.poller import FeedView, Poller, utc_now
+from data.snapshots import SnapshotStore
+from data.sources.hub import RAW_PROJECT_COLUMNS, HubSource
+
+SNAPSHOT = "projects"
+
+
+@dataclass
+class Projects:
+    raw: pd.DataFrame        # RAW_PROJECT_COLUMNS, as listed
+    history: pd.DataFrame    # HISTORY_COLUMNS
+    fetched_at: dt.datetime
+    is_demo: bool = False
+
+
+def save_projects(store: SnapshotStore, value: Projects) -> None:
+    store.save(SNAPSHOT, {"raw": value.raw, "history": value.history},
+               {"fetched_at": value.fetched_at.isoformat(), "is_demo": value.is_demo})
+
+
+def load_projects(store: SnapshotStore) -> Projects | None:
+    loaded = store.load(SNAPSHOT)
+    if loaded is None:
+        return None
+    frames, meta = loaded
+    try:
+        return Projects(frames["raw"][RAW_PROJECT_COLUMNS], frames["history"],
+                        dt.datetime.fromisoformat(meta["fetched_at"]), bool(meta.get("is_demo")))
+    except (KeyError, ValueError):
+        return None
+
+
+class ProjectsFeed:
+    def __init__(self, config: HubConfig, secrets: Secrets, data_dir: Path, live: bool, start: bool = True):
+        self.config = config
+        self.store = SnapshotStore(data_dir)
+        self.poller: Poller[Projects] | None = None
+        self._demo: Projects | None = None
+        self._board: tuple[int, pd.DataFrame] | None = None
+        if live and config.org:
+            source = HubSource(secrets.hf_endpoint, secrets.hf_token, config)
+            self.poller = Poller(fetch=lambda: self._read(source), interval=config.ttl_seconds,
+                                 initial=load_projects(self.store),
+                                 on_success=lambda value: save_projects(self.store, value), name="hub-poller")
+            if start:
+                self.poller.start()
+
+    def _read(self, source: HubSource) -> Projects:
+        raw = source.fetch()
+        at = utc_now()
+        previous = self.poller.state.value if self.poller else None
+        history = previous.history if previous is not None else pd.DataFrame(columns=projects.HISTORY_COLUMNS)
+        return Projects(raw, projects.append_history(history, projects.leaderboard(raw, self.config), at), at)
+
+    def view(self) -> FeedView[Projects]:
+        return FeedView.of(self.poller, self._demo_projects)
+
+    def _demo_projects(self) -> Projects:
+        if self._demo is None:
+            self._demo = load_projects(SnapshotStore(DEMO_DIR))
+            if self._demo is None:
+                raise RuntimeError(f"the embedded demo projects are missing from {DEMO_DIR}")
+        return self._demo
+
+    def board(self, value: Projects) -> pd.DataFrame:
+        """The leaderboard of a read, computed once per read."""
+        if self._board is None or self._board[0] != id(value):
+            self._board = (id(value), projects.leaderboard(value.raw, self.config))
+        return self._board[1]
+
+
+_feeds: dict[tuple, ProjectsFeed] = {}
+_feeds_lock = threading.Lock()
+
+
+def shared_projects_feed(config: HubConfig, secrets: Secrets, data_dir: Path) -> ProjectsFeed:
+    """The process-wide projects feed. Demo unless something upstream is configured."""
+    key = (config, secrets, str(data_dir))
+    with _feeds_lock:
+        if key not in _feeds:
+            _feeds[key] = ProjectsFeed(config, secrets, data_dir, live=secrets.hub_live)
+        return _feeds[key]

@@ -1,0 +1,81 @@
+"""The project-likes leaderboard: window and exclusions, ranking, likes history and climbers."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from data.config import HubConfig
+
+HUB_PLACEHOLDER_CREATED = pd.Timestamp("2022-03-02T23:29:04Z")
+PROJECT_COLUMNS = ["rank", "kind", "repo_id", "url", "likes", "author", "created_at", "sdk", "state"]
+HISTORY_COLUMNS = ["time", "repo_id", "kind", "likes"]
+URL_PREFIX = {"model": "https://huggingface.co/", "dataset": "https://huggingface.co/datasets/",
+              "space": "https://huggingface.co/spaces/"}
+
+
+def _utc_day(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(day.year, day.month, day.day, tz="UTC")
+
+
+def leaderboard(raw: pd.DataFrame, config: HubConfig) -> pd.DataFrame:
+    """Public (unless configured), enabled, non-excluded repos in the creation window, by likes."""
+    frame = raw.copy()
+    frame["likes"] = pd.to_numeric(frame["likes"], errors="coerce")
+    frame = frame[frame["repo_id"].notna() & frame["likes"].notna() & frame["kind"].isin(list(URL_PREFIX))]
+    frame["likes"] = frame["likes"].astype("int64")
+    created = pd.to_datetime(frame["created_at"], errors="coerce", utc=True)
+    # the Hub gives every repo older than its creation-date tracking this placeholder: unknown
+    frame["created_at"] = created.where(created != HUB_PLACEHOLDER_CREATED)
+    keep = np.ones(len(frame), dtype=bool)
+    if not config.include_private:
+        keep &= ~frame["private"].fillna(False).astype(bool).to_numpy()
+    if not config.include_disabled:
+        keep &= ~frame["disabled"].fillna(False).astype(bool).to_numpy()
+    excluded = {name.lower() for name in config.exclude}
+    keep &= ~frame["repo_id"].str.lower().isin(excluded).to_numpy()
+    if config.tags:
+        tags = frame["tags"].fillna("").str.split(",")
+        keep &= tags.map(lambda have: set(config.tags) <= set(have)).to_numpy(dtype=bool)
+    if config.since is not None:
+        keep &= (frame["created_at"] >= _utc_day(config.since)).fillna(False).to_numpy()
+    if config.until is not None:
+        keep &= (frame["created_at"] < _utc_day(config.until + dt.timedelta(days=1))).fillna(False).to_numpy()
+    frame = frame[keep].drop_duplicates(["kind", "repo_id"])
+    frame["url"] = frame["kind"].map(URL_PREFIX) + frame["repo_id"]
+    frame["rank"] = frame["likes"].rank(method="min", ascending=False).astype("int64")
+    frame = frame.sort_values(["rank", "repo_id"], kind="mergesort")
+    return frame[PROJECT_COLUMNS].reset_index(drop=True)
+
+
+def append_history(history: pd.DataFrame, board: pd.DataFrame, at: dt.datetime,
+                   keep_every: dt.timedelta = dt.timedelta(hours=6)) -> pd.DataFrame:
+    """Add this poll's likes, keeping a row only if a repo's likes changed or its last row is old."""
+    now = board.assign(time=pd.Timestamp(at).tz_convert("UTC") if pd.Timestamp(at).tzinfo
+                       else pd.Timestamp(at, tz="UTC"))[HISTORY_COLUMNS]
+    if history.empty:
+        return now.reset_index(drop=True)
+    last = history.sort_values("time").groupby(["kind", "repo_id"]).tail(1)
+    merged = now.merge(last, on=["kind", "repo_id"], how="left", suffixes=("", "_last"))
+    fresh = merged["likes_last"].isna() | (merged["likes"] != merged["likes_last"]) | \
+        (merged["time"] - merged["time_last"] >= pd.Timedelta(keep_every))
+    return pd.concat([history, now[fresh.to_numpy()]], ignore_index=True)
+
+
+def climbers(history: pd.DataFrame, board: pd.DataFrame, at: dt.datetime, window: dt.timedelta,
+             top: int = 10) -> pd.DataFrame:
+    """Likes gained over `window`: now minus the last value seen at or before the window start
+    (or the first value seen inside it, for repos first seen since)."""
+    if history.empty or board.empty:
+        return board.iloc[0:0].assign(gain=pd.Series(dtype="int64"))
+    start = pd.Timestamp(at).tz_convert("UTC") - pd.Timedelta(window) if pd.Timestamp(at).tzinfo \
+        else pd.Timestamp(at, tz="UTC") - pd.Timedelta(window)
+    ordered = history.sort_values("time")
+    before = ordered[ordered["time"] <= start].groupby(["kind", "repo_id"])["likes"].last()
+    inside = ordered[ordered["time"] > start].groupby(["kind", "repo_id"])["likes"].first()
+    baseline = before.combine_first(inside).rename("baseline")
+    table = board.join(baseline, on=["kind", "repo_id"])
+    table["gain"] = (table["likes"] - table["baseline"]).fillna(0).astype("int64")
+    table = table[table["gain"] > 0].sort_values(["gain", "likes"], ascending=False, kind="mergesort")
+    return table.drop(columns="baseline").head(top).reset_index(drop=True)

@@ -1,0 +1,90 @@
+"""List an organisation's models, datasets and Spaces on the Hub: exactly three list calls.
+
+`HfApi(endpoint=..., token=...)` with the endpoint and token injected. The library's HTTP client
+has no timeout by default, so we install one with a finite timeout. The library itself retries
+429/5xx (waiting out `RateLimit`/`Retry-After`); what still fails becomes a `SourceError`
+carrying the reset time, which the poller honours before its next attempt.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable
+
+import httpx2
+import pandas as pd
+from huggingface_hub import HfApi, set_client_factory
+from huggingface_hub.errors import HfHubHTTPError
+from huggingface_hub.utils._http import _parse_retry_after, parse_ratelimit_headers
+
+from data.config import HubConfig
+from data.errors import ErrorKind, SourceError
+
+log = logging.getLogger(__name__)
+RAW_PROJECT_COLUMNS = ["kind", "repo_id", "author", "likes", "created_at", "last_modified", "private",
+                       "disabled", "tags", "sdk", "state"]
+REPO_EXPAND = ["author", "likes", "createdAt", "lastModified", "tags", "private", "disabled"]
+SPACE_EXPAND = REPO_EXPAND + ["sdk", "runtime"]
+
+
+def install_timeout(seconds: float) -> None:
+    """Give huggingface_hub's shared HTTP client a finite timeout (its default has none)."""
+    set_client_factory(lambda: httpx2.Client(follow_redirects=True, timeout=seconds))
+
+
+class HubSource:
+    def __init__(self, endpoint: str, token: str | None, config: HubConfig):
+        if not config.org:
+            raise ValueError("HubSource needs [hub] org")
+        install_timeout(config.timeout_seconds)
+        self.api = HfApi(endpoint=endpoint, token=token or False)
+        self.config = config
+
+    def fetch(self) -> pd.DataFrame:
+        """All repos of the org, one row each (RAW_PROJECT_COLUMNS). Raises `SourceError`."""
+        common: dict[str, Any] = {"author": self.config.org, "sort": "likes"}
+        if self.config.tags:
+            common["filter"] = list(self.config.tags)
+        try:
+            rows = [
+                *_rows("model", self.api.list_models(expand=REPO_EXPAND, **common)),
+                *_rows("dataset", self.api.list_datasets(expand=REPO_EXPAND, **common)),
+                *_rows("space", self.api.list_spaces(expand=SPACE_EXPAND, **common)),
+            ]
+        except HfHubHTTPError as error:
+            raise _classify(error) from None
+        except (httpx2.TimeoutException,) as error:
+            raise SourceError(ErrorKind.TIMEOUT) from error
+        except httpx2.TransportError as error:
+            raise SourceError(ErrorKind.UNREACHABLE) from error
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            log.warning("Hub answered something unparseable: %s", type(error).__name__)
+            raise SourceError(ErrorKind.BAD_DATA, type(error).__name__) from None
+        return pd.DataFrame(rows, columns=RAW_PROJECT_COLUMNS)
+
+
+def _rows(kind: str, infos: Iterable[Any]) -> list[tuple]:
+    return [
+        (kind, info.id, info.author, info.likes, info.created_at, info.last_modified, info.private,
+         info.disabled, ",".join(t for t in (info.tags or []) if isinstance(t, str)),
+         getattr(info, "sdk", None), _stage(getattr(info, "runtime", None)))
+        for info in infos
+    ]
+
+
+def _stage(runtime: Any) -> str | None:
+    stage = getattr(runtime, "stage", None)
+    if stage is None and isinstance(runtime, dict):
+        stage = runtime.get("stage")
+    return str(getattr(stage, "value", stage)) if stage else None
+
+
+def _classify(error: HfHubHTTPError) -> SourceError:
+    response = error.response
+    status = response.status_code if response is not None else None
+    if status == 429:
+        info = parse_ratelimit_headers(response.headers)
+        wait = info.reset_in_seconds if info is not None else _parse_retry_after(response.headers)
+        return SourceError(ErrorKind.RATE_LIMITED, "HTTP 429", retry_after=float(wait) if wait else 300.0)
+    if status in (401, 403):
+        return SourceError(ErrorKind.AUTH)
+    return SourceError(ErrorKind.SERVER_ERROR, f"HTTP {status}")
