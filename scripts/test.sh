@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs on a fresh machine, then run the whole suite.
+#   - Debian packages: redis-server (for argilla-server) and chromium (browser tests);
+#   - .venv with requirements-test.txt;
+#   - argilla-server 2.8.0 in its own cached virtualenv (done by the pytest fixture on first use).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v chromium >/dev/null || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" fonts-dejavu-core >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+.venv/bin/python -c "import sys; sys.path.insert(0, 'tests/servers'); import argilla_process as a; a.ensure_server_installed()"
+
+exec .venv/bin/python -m pytest "$@"

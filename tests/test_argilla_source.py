@@ -1,0 +1,135 @@
+"""The Argilla source and the frames, against a real argilla-server."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from campaign_builder import DatasetSpec, build_campaign
+from data import aggregate
+from data.campaign import normalise
+from data.config import DatasetConfig
+from data.errors import ErrorKind, SourceError
+from data.sources.argilla import ArgillaSource
+import expected
+
+SPECS = [
+    DatasetSpec("mmlu_validar", "respuesta_final", "es_mt", min_submitted=2, records=60),
+    DatasetSpec("arc_validar", "texto_corregido", None, min_submitted=1, records=40, label_question="calidad"),
+]
+USERS = ["ana", "beto", "carla", "dani", "eva", "owner", "solo_borradores"]
+
+
+@pytest.fixture(scope="module")
+def plan(rg_client):
+    plan = build_campaign(rg_client, "fuente", SPECS, USERS, seed=11)
+    # a user who only ever drafts, and one who never answers
+    from campaign_builder import ensure_users
+    ensure_users(rg_client, ["sin_respuestas"], rg_client.workspaces("fuente"))
+    return plan
+
+
+def configs(specs=SPECS, workspace="fuente"):
+    return tuple(DatasetConfig(name=s.name, workspace=workspace, title=s.name.upper(),
+                               correction_question=s.question, reference_field=s.reference_field) for s in specs)
+
+
+@pytest.fixture(scope="module")
+def campaign(argilla_server, plan):
+    source = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs())
+    return normalise(source.fetch(), dt.datetime.now(dt.timezone.utc))
+
+
+def test_one_response_row_per_record_and_user(campaign, plan):
+    assert len(campaign.responses) == len(plan.responses)
+    assert not campaign.responses.duplicated(["dataset", "record_id", "user"]).any()
+    statuses = campaign.responses["status"].value_counts().to_dict()
+    planned = pd.Series([r.status for r in plan.responses]).value_counts().to_dict()
+    assert statuses == planned
+
+
+def test_contributors_match_counts_computed_from_the_plan(campaign, plan):
+    table = aggregate.contributors(campaign.responses, min_validations=5, exclude_users=["owner"])
+    truth = expected.per_user(plan, exclude=["owner"])
+    truth = {u: s for u, s in truth.items() if s["validations"] or s["discarded"]}
+    assert set(table["username"]) == set(truth)
+    ranks = expected.competition_ranks(truth)
+    for row in table.itertuples():
+        s = truth[row.username]
+        assert (row.validations, row.corrections, row.discarded, row.datasets) == (
+            s["validations"], s["corrections"], s["discarded"], s["datasets"]), row.username
+        assert row.rank == ranks[row.username]
+        assert row.eligible == (s["validations"] >= 5)
+    assert "owner" not in set(table["username"])
+    assert "sin_respuestas" not in set(table["username"])
+
+
+def test_only_drafts_user_is_not_ranked(campaign, plan):
+    table = aggregate.contributors(campaign.responses, min_validations=5)
+    drafts_only = {r.user for r in plan.responses} - {r.user for r in plan.responses if r.status != "draft"}
+    assert drafts_only.isdisjoint(set(table["username"]))
+
+
+def test_progress_matches_min_submitted(campaign, plan):
+    table = aggregate.progress(campaign.records, campaign.responses, campaign.datasets).set_index("dataset")
+    for name, truth in expected.per_dataset(plan).items():
+        row = table.loc[name]
+        assert (row.total, row.completed, row.pending, row.submitted) == (
+            truth["total"], truth["completed"], truth["pending"], truth["submitted"]), name
+
+
+def test_response_timestamps_come_from_the_server(campaign):
+    times = campaign.responses["updated_at"]
+    assert times.notna().all()
+    assert (times <= pd.Timestamp.now(tz="UTC")).all()
+    assert (times > pd.Timestamp.now(tz="UTC") - pd.Timedelta(hours=1)).all()
+
+
+def test_activity_counts_every_validation_and_completion(campaign, plan):
+    table = aggregate.activity(campaign.records, campaign.responses, campaign.datasets)
+    truth = expected.per_dataset(plan)
+    by_dataset = table.groupby("dataset")[["validations", "completed"]].sum()
+    for name, t in truth.items():
+        assert by_dataset.loc[name, "validations"] == t["submitted"]
+        assert by_dataset.loc[name, "completed"] == t["completed"]
+
+
+def test_edit_size_is_zero_for_unchanged_and_positive_for_corrections(campaign):
+    r = campaign.responses
+    assert (r.loc[r["is_correction"], "edit_size"] > 0).all()
+    assert (r.loc[~r["is_correction"], "edit_size"] == 0).all()
+
+
+def test_missing_dataset_is_named(argilla_server, plan):
+    wrong = configs() + (DatasetConfig("no_existe", "fuente", "X", "q"),)
+    with pytest.raises(SourceError) as error:
+        ArgillaSource(argilla_server.api_url, argilla_server.api_key, wrong).fetch()
+    assert error.value.kind is ErrorKind.MISSING_DATASET and error.value.detail == "no_existe"
+
+
+def test_missing_question_is_named(argilla_server, plan):
+    wrong = (DatasetConfig("mmlu_validar", "fuente", "X", "pregunta_mal"),)
+    with pytest.raises(SourceError) as error:
+        ArgillaSource(argilla_server.api_url, argilla_server.api_key, wrong).fetch()
+    assert error.value.kind is ErrorKind.MISSING_QUESTION and "pregunta_mal" in error.value.detail
+
+
+def test_wrong_key_is_an_auth_error(argilla_server, plan):
+    with pytest.raises(SourceError) as error:
+        ArgillaSource(argilla_server.api_url, "not-the-key", configs()).fetch()
+    assert error.value.kind is ErrorKind.AUTH
+
+
+def test_wrong_url_is_unreachable(plan):
+    with pytest.raises(SourceError) as error:
+        ArgillaSource("http://127.0.0.1:9", "key", configs(), timeout=2).fetch()
+    assert error.value.kind is ErrorKind.UNREACHABLE
+
+
+def test_annotator_key_is_forbidden(argilla_server, rg_client, plan):
+    import httpx
+    ana = next(u for u in rg_client.users if u.username == "ana")
+    key = httpx.get(f"{argilla_server.api_url}/api/v1/users/{ana.id}",
+                    headers={"X-Argilla-Api-Key": argilla_server.api_key}).json()["api_key"]
+    with pytest.raises(SourceError) as error:
+        ArgillaSource(argilla_server.api_url, key, configs()).fetch()
+    assert error.value.kind is ErrorKind.FORBIDDEN
