@@ -18,7 +18,7 @@ else:
 
 PAGES = [
     ("pages/overview.py", "nav.overview", "🏠", "inicio"),
-    ("pages/ranking.py", "nav.ranking", "🏆", "ranking"),
+    ("pages/ranking.py", "nav.ranking", "🏆", "clasificacion"),
     ("pages/my_rank.py", "nav.my_rank", "🙋", "mi-posicion"),
     ("pages/progress.py", "nav.progress", "📈", "progreso"),
     ("pages/export.py", "nav.export", "⬇️", "exportar"),
@@ -32,15 +32,15 @@ navigation = st.navigation([
 
 
 @st.fragment(run_every=30)
-def freshness() -> None:
-    """Re-check the shared feed every 30 s; rerun the page when a newer read has arrived."""
-    view = ctx.view()
+def follow_updates() -> None:
+    """Every 30 s, look at the shared feed (no network); rerun the page when a newer read arrived."""
+    fetched_at = ctx.view().value.fetched_at
     seen = st.session_state.get("seen_fetch")
-    st.session_state["seen_fetch"] = view.value.fetched_at
-    if seen is not None and seen != view.value.fetched_at:
+    st.session_state["seen_fetch"] = fetched_at
+    if seen is not None and seen != fetched_at:
         st.rerun(scope="app")
-    freshness_banner(view, lang, ctx.config_error)
 
 
-freshness()
+freshness_banner(ctx.view(), lang, ctx.config_error)
+follow_updates()
 navigation.run()

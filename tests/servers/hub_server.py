@@ -1,0 +1,111 @@
+"""A local HTTP server that speaks the Hub's listing API shape, for tests through a real HfApi.
+
+GET /api/models|datasets|spaces with author, filter (repeated), search, sort, direction,
+limit (page size) and repeated expand keys; items carry `_id`, `id` and the requested fields;
+pagination by an absolute `Link: <...>; rel="next"` header. Faults can be queued.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlparse
+
+KINDS = {"models": "model", "datasets": "dataset", "spaces": "space"}
+EXPANDABLE = {
+    "model": {"author", "createdAt", "lastModified", "likes", "downloads", "trendingScore", "tags", "private",
+              "gated", "disabled", "cardData", "pipeline_tag", "library_name", "sha"},
+    "dataset": {"author", "createdAt", "lastModified", "likes", "downloads", "trendingScore", "tags", "private",
+                "gated", "disabled", "cardData", "sha"},
+    "space": {"author", "createdAt", "lastModified", "likes", "trendingScore", "tags", "private", "sdk",
+              "runtime", "disabled", "sha"},
+}
+
+
+@dataclass
+class HubState:
+    repos: dict[str, list[dict]] = field(default_factory=lambda: {"model": [], "dataset": [], "space": []})
+    page_size: int = 1000
+    faults: list[tuple[int, dict]] = field(default_factory=list)   # (status, headers) for the next requests
+    requests: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class HubServer:
+    def __init__(self):
+        self.state = HubState()
+        state = self.state
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                url = urlparse(self.path)
+                with state.lock:
+                    state.requests.append(self.path)
+                    fault = state.faults.pop(0) if state.faults else None
+                if fault is not None:
+                    return self._send(fault[0], {"error": "fault"}, fault[1])
+                parts = url.path.strip("/").split("/")
+                if len(parts) != 2 or parts[0] != "api" or parts[1] not in KINDS:
+                    return self._send(404, {"error": "Not Found"})
+                self._list(KINDS[parts[1]], parse_qs(url.query, keep_blank_values=True), url.path)
+
+            def _list(self, kind, query, path):
+                expand = query.get("expand", [])
+                unknown = [e for e in expand if e not in EXPANDABLE[kind]]
+                if unknown:
+                    return self._send(400, {"error": f"Invalid expand value: {unknown[0]}"})
+                items = list(state.repos[kind])
+                if "author" in query:
+                    items = [i for i in items if i["id"].split("/")[0] == query["author"][0]]
+                for tag in query.get("filter", []):
+                    items = [i for i in items if tag in (i.get("tags") or [])]
+                if "search" in query:
+                    items = [i for i in items if query["search"][0].lower() in i["id"].lower()]
+                sort = query.get("sort", [None])[0]
+                if sort:
+                    items.sort(key=lambda i: (i.get(sort) if isinstance(i.get(sort), (int, float, str)) else 0, ) if sort != "likes" else (i.get(sort) if isinstance(i.get(sort), int) else -1,), reverse=True)
+                size = int(query.get("limit", [state.page_size])[0])
+                size = min(size, state.page_size)
+                page = int(query.get("p", ["0"])[0])
+                chunk = items[page * size:(page + 1) * size]
+                body = [{"_id": i.get("_id", i["id"]), "id": i["id"], **{e: i[e] for e in expand if e in i}}
+                        for i in chunk]
+                headers = {}
+                if (page + 1) * size < len(items):
+                    pairs = [(k, v) for k, vs in query.items() for v in vs if k != "p"] + [("p", str(page + 1))]
+                    host, port = self.server.server_address[:2]
+                    headers["Link"] = f'<http://{host}:{port}{path}?{urlencode(pairs)}>; rel="next"'
+                self._send(200, body, headers)
+
+            def _send(self, status, body, headers=None):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "HubServer":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def list_requests(self) -> list[str]:
+        return [r for r in self.state.requests if r.startswith("/api/") and r.split("?")[0].split("/")[2] in KINDS]

@@ -1,0 +1,139 @@
+"""Every page on the embedded demo, through streamlit's AppTest."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_env import APP, environment
+from data.campaign import load_demo
+from data import aggregate
+from data.config import load_config
+
+PAGES = ["pages/overview.py", "pages/ranking.py", "pages/my_rank.py", "pages/progress.py", "pages/export.py",
+         "pages/projects.py", "pages/organizer.py"]
+
+
+@pytest.fixture(autouse=True)
+def demo_env(tmp_path):
+    with environment(DATA_DIR=str(tmp_path), ARGILLA_API_URL=None, ARGILLA_API_KEY=None):
+        yield
+
+
+def open_page(page, lang=None, **params):
+    at = AppTest.from_file(APP, default_timeout=60)
+    if lang:
+        at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def demo_ranking():
+    config = load_config()
+    return aggregate.contributors(load_demo().responses, min_validations=config.min_validations_for_prize,
+                                  exclude_users=config.exclude_users,
+                                  filters=aggregate.Filters().within(config.start, config.end))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_demo_data_and_says_it_is_demo(page):
+    at = open_page(page)
+    assert any("demostración" in i.value for i in at.info)
+
+
+def test_overview_headline_and_top_ten():
+    at = open_page("pages/overview.py")
+    metrics = {m.label: m.value for m in at.metric}
+    table = demo_ranking()
+    assert metrics["Personas"] == f"{len(table)}"
+    assert metrics["Validaciones"] == f"{table['validations'].sum():,}".replace(",", ".")
+    assert at.dataframe[1].value["username"].tolist() == table["username"].head(10).tolist()
+
+
+def test_ranking_search_filters_rows():
+    at = open_page("pages/ranking.py")
+    table = demo_ranking()
+    assert len(at.dataframe[0].value) == len(table)
+    target = table["username"].iloc[5]
+    at.text_input(key="ranking.search").input(target[:4].upper()).run()
+    shown = at.dataframe[0].value["username"].tolist()
+    assert target in shown and all(target[:4].lower() in name.lower() for name in shown)
+
+
+def test_ranking_sort_and_dataset_filter():
+    at = open_page("pages/ranking.py")
+    at.selectbox(key="ranking.sort").set_value("corrections").run()
+    corrections = at.dataframe[0].value["corrections"].tolist()
+    assert corrections == sorted(corrections, reverse=True)
+    at.multiselect(key="ranking.datasets").set_value(["arc_c_es"]).run()
+    config = load_config()
+    expected = aggregate.contributors(load_demo().responses, min_validations=50, exclude_users=["owner"],
+                                      filters=aggregate.Filters(datasets=("arc_c_es",)).within(config.start, config.end))
+    assert sorted(at.dataframe[0].value["validations"].tolist()) == sorted(expected["validations"].tolist())
+
+
+def test_ranking_last_seven_days_window():
+    at = open_page("pages/ranking.py")
+    at.radio(key="ranking.window").set_value("7d").run()
+    demo = load_demo()
+    end = demo.fetched_at.date()
+    import datetime as dt
+    expected = aggregate.contributors(demo.responses, min_validations=50, exclude_users=["owner"],
+                                      filters=aggregate.Filters(start=end - dt.timedelta(days=6), end=end))
+    assert at.dataframe[0].value["validations"].sum() == expected["validations"].sum()
+
+
+def test_my_rank_reads_the_user_from_the_url():
+    table = demo_ranking()
+    user = table["username"].iloc[7]
+    at = open_page("pages/my_rank.py", user=user)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Puesto"] == f"#{table['rank'].iloc[7]}"
+    assert at.query_params["user"] == user
+    neighbours = at.dataframe[0].value["username"].tolist()
+    assert neighbours == table["username"].iloc[5:10].tolist()
+
+
+def test_my_rank_picking_a_user_writes_the_url():
+    table = demo_ranking()
+    at = open_page("pages/my_rank.py")
+    at.selectbox[0].set_value(table["username"].iloc[0]).run()
+    assert at.query_params["user"] == table["username"].iloc[0]
+    assert any(m.value == "¡Vas primero!" for m in at.metric)
+
+
+def test_language_switch_and_lang_param():
+    at = open_page("pages/ranking.py", lang="en")
+    assert at.title[0].value == "Contribution ranking"
+    at = open_page("pages/ranking.py")
+    assert at.title[0].value == "Ranking de contribuciones"
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Contribution ranking"
+    assert at.query_params["lang"] == "en"
+
+
+def test_progress_numbers():
+    at = open_page("pages/progress.py")
+    progress = at.dataframe[0].value
+    demo = load_demo()
+    truth = aggregate.progress(demo.records, demo.responses, demo.datasets)
+    assert progress["completed"].tolist() == truth["completed"].tolist()
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_export_download_is_the_ranking_csv():
+    at = open_page("pages/export.py")
+    button = at.get("download_button")[0]
+    assert "CSV" in button.proto.label
+
+
+def test_organizer_page_is_closed_without_passphrase():
+    with environment(ORGANIZER_TOKEN="s3cret-phrase"):
+        at = open_page("pages/organizer.py")
+        assert not at.dataframe and not at.get("download_button") and not at.code
+        at.text_input(key="organizer.passphrase").input("wrong").run()
+        assert at.error and not at.dataframe
+        at.text_input(key="organizer.passphrase").input("s3cret-phrase").run()
+        assert at.dataframe and len(at.get("download_button")) == 3

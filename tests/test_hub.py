@@ -1,0 +1,109 @@
+"""The Hub source and leaderboard through a real HfApi against a Hub-shaped local server."""
+import datetime as dt
+
+import pytest
+
+from data import projects
+from data.config import HubConfig
+from data.errors import ErrorKind, SourceError
+from data.sources.hub import HubSource
+from hub_fixtures import expected_board, make_repos
+from hub_server import HubServer
+
+ORG = "hackathon-x"
+
+
+@pytest.fixture
+def hub():
+    server = HubServer().start()
+    server.state.repos = make_repos(ORG)
+    server.state.page_size = 3
+    yield server
+    server.stop()
+
+
+def board_for(hub, **config):
+    config = HubConfig(org=ORG, timeout_seconds=5, **config)
+    return projects.leaderboard(HubSource(hub.endpoint, None, config).fetch(), config)
+
+
+def test_lists_exactly_the_public_repos_in_the_window_ranked_by_likes(hub):
+    board = board_for(hub, since=dt.date(2024, 3, 15), until=dt.date(2024, 5, 10), exclude=(f"{ORG}/proyecto-2",))
+    truth = expected_board(hub.state.repos, ORG, since="2024-03-15", until="2024-05-10",
+                           exclude=(f"{ORG}/proyecto-2",))
+    assert sorted(zip(board["url"], board["likes"])) == sorted(truth)
+    assert board["likes"].is_monotonic_decreasing
+    for row in board.itertuples():
+        assert row.rank == 1 + (board["likes"] > row.likes).sum()
+
+
+def test_three_list_calls_with_pagination_and_the_real_query_shape(hub):
+    board = board_for(hub)
+    assert len(board) == len(expected_board(hub.state.repos, ORG))
+    first_calls = [r for r in hub.list_requests() if "p=" not in r]
+    assert len(first_calls) == 3
+    assert all("author=hackathon-x" in r and "sort=likes" in r and "expand=likes" in r for r in first_calls)
+    assert len(hub.list_requests()) > 3  # pages beyond the first were followed
+    spaces = board[board["kind"] == "space"]
+    assert spaces["sdk"].notna().all() and spaces["state"].isin(["RUNNING", "SLEEPING"]).all()
+
+
+def test_placeholder_creation_date_is_unknown_and_outside_any_window(hub):
+    board = board_for(hub)
+    old = board[board["url"].str.endswith("/proyecto-5")]
+    assert len(old) == 1 and old["created_at"].isna().all()
+    assert "proyecto-5" not in " ".join(board_for(hub, since=dt.date(2020, 1, 1))["url"])
+
+
+def test_empty_org(hub):
+    hub.state.repos = {"model": [], "dataset": [], "space": []}
+    assert board_for(hub).empty
+
+
+def test_malformed_items_are_dropped_not_fatal(hub):
+    hub.state.repos["model"].append({"_id": "bad", "id": f"{ORG}/bad-likes", "likes": "many"})
+    hub.state.repos["dataset"].append({"_id": "bad2", "id": f"{ORG}/no-likes"})
+    board = board_for(hub)
+    assert not board["url"].str.contains("bad-likes|no-likes").any()
+    assert len(board) == len(expected_board(make_repos(ORG), ORG))
+
+
+def test_rate_limit_then_success(hub):
+    hub.state.faults = [(429, {"RateLimit": '"api";r=0;t=1', "RateLimit-Policy": '"fixed window";"api";q=500;w=300'})]
+    assert len(board_for(hub)) == len(expected_board(hub.state.repos, ORG))
+
+
+def test_persistent_rate_limit_carries_the_reset_time(hub):
+    hub.state.faults = [(429, {"RateLimit": '"api";r=0;t=1'})] * 6
+    with pytest.raises(SourceError) as error:
+        board_for(hub)
+    assert error.value.kind is ErrorKind.RATE_LIMITED and error.value.retry_after == 1
+
+
+def test_outage_is_a_server_error(hub):
+    hub.state.faults = [(500, {})] * 6
+    with pytest.raises(SourceError) as error:
+        board_for(hub)
+    assert error.value.kind is ErrorKind.SERVER_ERROR
+
+
+def test_unreachable_hub():
+    config = HubConfig(org=ORG, timeout_seconds=2)
+    with pytest.raises(SourceError) as error:
+        HubSource("http://127.0.0.1:9", None, config).fetch()
+    assert error.value.kind in (ErrorKind.UNREACHABLE, ErrorKind.TIMEOUT)
+
+
+def test_likes_history_and_climbers():
+    import pandas as pd
+    t0 = dt.datetime(2024, 4, 1, tzinfo=dt.timezone.utc)
+    board = pd.DataFrame({"kind": ["model", "space"], "repo_id": ["o/a", "o/b"], "likes": [1, 5]})
+    history = projects.append_history(pd.DataFrame(columns=projects.HISTORY_COLUMNS), board, t0)
+    same = projects.append_history(history, board, t0 + dt.timedelta(minutes=10))
+    assert len(same) == 2  # unchanged likes are not stored again within 6 h
+    later = board.assign(likes=[9, 6])
+    history = projects.append_history(same, later, t0 + dt.timedelta(days=2))
+    gains = projects.climbers(history, later, t0 + dt.timedelta(days=2), dt.timedelta(days=7))
+    assert gains[["repo_id", "gain"]].values.tolist() == [["o/a", 8], ["o/b", 1]]
+    day = projects.climbers(history, later, t0 + dt.timedelta(days=2), dt.timedelta(hours=24))
+    assert day[["repo_id", "gain"]].values.tolist() == [["o/a", 8], ["o/b", 1]]
