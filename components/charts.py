@@ -21,7 +21,7 @@ def _show(fig: go.Figure, key: str, alt: str) -> None:
 
 def daily_bars(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
     frame = activity.assign(dataset=activity["dataset"].map(titles).fillna(activity["dataset"]))
-    fig = px.bar(frame, x="day", y="validations", color="dataset",
+    fig = px.bar(frame, x="day", y="validations", color="dataset", color_discrete_sequence=COLORS,
                  labels={"day": t(lang, "col.day"), "validations": t(lang, "progress.validations"),
                          "dataset": t(lang, "col.dataset")})
     completed = frame.groupby("day")["completed"].sum().reset_index()
@@ -35,7 +35,7 @@ def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, k
     frame = activity.assign(dataset=activity["dataset"].map(titles).fillna(activity["dataset"]))
     frame = frame.sort_values("day")
     frame["cumulative"] = frame.groupby("dataset")["completed"].cumsum()
-    fig = px.line(frame, x="day", y="cumulative", color="dataset", markers=False,
+    fig = px.line(frame, x="day", y="cumulative", color="dataset", color_discrete_sequence=COLORS,
                   labels={"day": t(lang, "col.day"), "cumulative": t(lang, "progress.records_completed"),
                           "dataset": t(lang, "col.dataset")})
     last = frame.groupby("dataset")["cumulative"].last()
@@ -43,7 +43,7 @@ def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, k
 
 
 def people_per_day(daily: pd.DataFrame, lang: str, key: str) -> None:
-    fig = px.bar(daily, x="day", y="contributors",
+    fig = px.bar(daily, x="day", y="contributors", color_discrete_sequence=COLORS,
                  labels={"day": t(lang, "col.day"), "contributors": t(lang, "col.contributors")})
     peak = int(daily["contributors"].max()) if len(daily) else 0
     _show(fig, key, f"{t(lang, 'col.contributors')} (max): {peak}")
@@ -51,7 +51,7 @@ def people_per_day(daily: pd.DataFrame, lang: str, key: str) -> None:
 
 def user_daily(daily: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
     frame = daily.assign(dataset=daily["dataset"].map(titles).fillna(daily["dataset"]))
-    fig = px.bar(frame, x="day", y="validations", color="dataset",
+    fig = px.bar(frame, x="day", y="validations", color="dataset", color_discrete_sequence=COLORS,
                  labels={"day": t(lang, "col.day"), "validations": t(lang, "progress.validations"),
                          "dataset": t(lang, "col.dataset")})
     _show(fig, key, f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}")
@@ -59,7 +59,7 @@ def user_daily(daily: pd.DataFrame, titles: dict[str, str], lang: str, key: str)
 
 def horizontal_bars(frame: pd.DataFrame, label: str, value: str, value_title: str, key: str) -> None:
     ordered = frame.sort_values(value)
-    fig = px.bar(ordered, x=value, y=label, orientation="h", color="kind",
+    fig = px.bar(ordered, x=value, y=label, orientation="h", color="kind", color_discrete_sequence=COLORS,
                  labels={value: value_title, label: ""})
     fig.update_yaxes(type="category")
     fig.update_layout(height=max(320, 22 * len(ordered)))

@@ -118,5 +118,6 @@ def build_campaign(client: rg.Argilla, workspace_name: str, specs: list[DatasetS
             records.append(rg.Record(id=record_id, fields=fields_values, suggestions=suggestions,
                                      responses=responses))
             plan.records[spec.name].append(record_id)
-        dataset.records.log(records, batch_size=200)
+        if records:
+            dataset.records.log(records, batch_size=200)
     return plan

@@ -35,3 +35,34 @@ def artifacts() -> Path:
     path = ROOT / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+HOSTILE_USERS = [
+    "<script>alert('xss')</script>", "<img src=x onerror=alert(1)>", "**negrita** [clic](javascript:alert(1))",
+    '=HYPERLINK("http://evil.example","clic")', "+SUM(1+1)", "-2+3", "@cmd", "مرحبا 🦙 ñandú", "x" * 10_000,
+]
+LIVE_USERS = ["ana", "beto", "carla", "dani", "eva", "owner", *HOSTILE_USERS]
+
+
+@pytest.fixture(scope="session")
+def live_campaign(rg_client, tmp_path_factory):
+    """A campaign on the real server with other names, hostile usernames and an empty dataset."""
+    from app_env import write_config
+    from campaign_builder import DatasetSpec, build_campaign
+    specs = [DatasetSpec("hellaswag_prueba", "validada", "frase_es", min_submitted=2, records=50),
+             DatasetSpec("arc_prueba", "correccion", None, min_submitted=1, records=30, label_question="nota")]
+    plan = build_campaign(rg_client, "tablero", specs, LIVE_USERS, seed=23,
+                          statuses=(("submitted", 0.8), ("discarded", 0.1), ("draft", 0.1)))
+    empty = DatasetSpec("vacio_prueba", "validada", None, min_submitted=1, records=0)
+    build_campaign(rg_client, "tablero", [empty], [], seed=1)
+    config = write_config(tmp_path_factory.mktemp("cfg") / "campaign.toml", plan, minimum=3,
+                          extra_datasets=(empty,))
+    return plan, config
+
+
+@pytest.fixture
+def live_env(argilla_server, live_campaign, tmp_path):
+    """Environment variables that point the app at the live campaign."""
+    plan, config = live_campaign
+    return {"ARGILLA_API_URL": argilla_server.api_url, "ARGILLA_API_KEY": argilla_server.api_key,
+            "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(tmp_path / "data")}

@@ -1,0 +1,98 @@
+"""The pages against the real argilla-server: live data, an empty campaign, hostile usernames."""
+import csv
+import io
+
+from streamlit.testing.v1 import AppTest
+
+import expected
+from app_env import APP, environment, refreshed_feed
+from conftest import HOSTILE_USERS
+from data.export import ranking_csv
+
+
+def run(page, **params):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_pages_show_live_numbers(live_env, live_campaign):
+    plan, _ = live_campaign
+    with environment(**live_env):
+        refreshed_feed()
+        at = run("pages/overview.py")
+        assert not any("demostración" in i.value for i in at.info)
+        assert any("en vivo" in c.value for c in at.caption)
+        truth = expected.per_user(plan, exclude=["owner"])
+        ranked = {u for u, s in truth.items() if s["validations"] or s["discarded"]}
+        assert {m.label: m.value for m in at.metric}["Personas"] == str(len(ranked))
+        for page in ["pages/ranking.py", "pages/my_rank.py", "pages/progress.py", "pages/export.py"]:
+            run(page)
+
+
+def test_ranking_renders_hostile_usernames_as_plain_cells(live_env, live_campaign):
+    with environment(**live_env):
+        refreshed_feed()
+        at = run("pages/ranking.py")
+        names = set(at.dataframe[0].value["username"])
+        assert {"<script>alert('xss')</script>", "<img src=x onerror=alert(1)>"} <= names
+        markdown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+        assert "<script>" not in markdown and "<img" not in markdown
+
+
+def test_my_rank_with_hostile_name_escapes_markdown(live_env):
+    with environment(**live_env):
+        refreshed_feed()
+        name = "**negrita** [clic](javascript:alert(1))"
+        at = run("pages/my_rank.py", user=name)
+        header = at.subheader[0].value
+        assert "\\*\\*negrita\\*\\*" in header and "\\[clic\\]" in header
+        long = run("pages/my_rank.py", user="x" * 10_000)
+        assert len(long.subheader[0].value) < 200
+
+
+def test_csv_matches_the_plan_and_neutralises_formulas(live_env, live_campaign):
+    plan, _ = live_campaign
+    with environment(**live_env):
+        feed = refreshed_feed()
+        table = feed.contributors(feed.view().value)
+    rows = list(csv.DictReader(io.StringIO(ranking_csv(table).decode("utf-8"))))
+    truth = expected.per_user(plan, exclude=["owner"])
+    truth = {u: s for u, s in truth.items() if s["validations"] or s["discarded"]}
+    ranks = expected.competition_ranks(truth)
+    by_name = {}
+    for row in rows:
+        name = row["username"]
+        assert not name.startswith(("=", "+", "-", "@", "\t", "\r")), f"formula not neutralised: {name}"
+        original = name[1:] if name.startswith("'") and name[1:].startswith(("=", "+", "-", "@")) else name
+        by_name[original] = row
+    assert set(by_name) == set(truth)
+    for name, s in truth.items():
+        row = by_name[name]
+        assert (int(row["validations"]), int(row["corrections"]), int(row["discarded"]), int(row["datasets"])) == (
+            s["validations"], s["corrections"], s["discarded"], s["datasets"])
+        assert int(row["rank"]) == ranks[name]
+        assert row["eligible"] == ("true" if s["validations"] >= 3 else "false")
+    for hostile in HOSTILE_USERS:
+        if hostile.startswith(("=", "+", "-", "@")) and hostile in truth:
+            assert by_name[hostile]["username"] == "'" + hostile
+
+
+def test_empty_campaign_renders_every_page(argilla_server, live_campaign, tmp_path):
+    from app_env import write_config
+    from campaign_builder import DatasetSpec, Plan
+    empty = DatasetSpec("vacio_prueba", "validada", None, min_submitted=1, records=0)
+    config = write_config(tmp_path / "empty.toml", Plan("tablero", [empty]))
+    with environment(ARGILLA_API_URL=argilla_server.api_url, ARGILLA_API_KEY=argilla_server.api_key,
+                     CAMPAIGN_CONFIG=str(config), DATA_DIR=str(tmp_path / "d")):
+        feed = refreshed_feed()
+        assert feed.view().mode == "live" and feed.view().value.records.empty
+        at = run("pages/overview.py")
+        assert any("aún no tiene registros" in i.value for i in at.info)
+        for page in ["pages/ranking.py", "pages/my_rank.py", "pages/progress.py", "pages/export.py"]:
+            run(page)
