@@ -12,7 +12,9 @@ KIND_BADGES = {"model": "🧠", "dataset": "📚", "space": "🚀"}
 
 
 def with_badges(board: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return board.assign(kind=board["kind"].map(lambda k: f"{KIND_BADGES.get(k, '')} {t(lang, f'kind.{k}')}"))
+    """Kinds as badges; no SDK or state (models, datasets) shown as a dash rather than None."""
+    return board.assign(kind=board["kind"].map(lambda k: f"{KIND_BADGES.get(k, '')} {t(lang, f'kind.{k}')}"),
+                        sdk=board["sdk"].fillna("—"), state=board["state"].fillna("—"))
 
 
 def projects_table(board: pd.DataFrame, lang: str, extra: dict | None = None, key: str | None = None) -> None:
