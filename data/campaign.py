@@ -72,10 +72,13 @@ class CampaignFeed:
         self._derived = cachetools.TTLCache(maxsize=128, ttl=max(config.refresh_seconds, 30))
         self._derived_lock = threading.Lock()
         self.poller: Poller[Campaign] | None = None
+        self._source: ArgillaSource | None = None
+        self._last_raw: RawCampaign | None = None
+        self._polls = 0
         if secrets.argilla_configured:
-            source = ArgillaSource(secrets.argilla_api_url, secrets.argilla_api_key, config.datasets)
+            self._source = ArgillaSource(secrets.argilla_api_url, secrets.argilla_api_key, config.datasets)
             self.poller = Poller(
-                fetch=lambda: normalise(source.fetch(), utc_now()),
+                fetch=self._read,
                 interval=config.refresh_seconds,
                 initial=campaign_from_snapshot(self.store),
                 on_success=lambda campaign: self.store.save(SNAPSHOT, *campaign_to_snapshot(campaign)),
@@ -84,6 +87,13 @@ class CampaignFeed:
             if start:
                 self.poller.start()
         self._demo: Campaign | None = None
+
+    def _read(self) -> Campaign:
+        """One poll: incremental, with a full reconciliation every `reconcile_every` polls."""
+        previous = None if self._polls % self.config.reconcile_every == 0 else self._last_raw
+        raw = self._source.fetch(previous)
+        self._last_raw, self._polls = raw, self._polls + 1
+        return normalise(raw, utc_now())
 
     def view(self) -> FeedView[Campaign]:
         return FeedView.of(self.poller, self._demo_campaign)

@@ -3,11 +3,20 @@
 The SDK finds datasets, settings, users and progress. Records are read page by page through
 the SDK's authenticated HTTP client (`client.api.http_client`) because the SDK's `Response`
 objects drop `inserted_at`/`updated_at`, which the activity charts and time windows need.
+
+Incremental reads: Argilla 2.x cannot filter records by when their *responses* changed (adding
+or editing a response leaves the record's `updated_at` alone, and the search API filters
+responses by status only). So each poll first reads a cheap change signature per dataset —
+`last_activity_at` (touched by every response create/update/delete), the record and response
+counts by status and per user — and re-reads the records of a dataset only when its signature
+moved. A slower full reconciliation (the caller passes no `previous`) catches what the signature
+cannot see: responses rewritten by an admin bulk upsert with unchanged statuses.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import argilla as rg
@@ -39,6 +48,8 @@ class RawCampaign:
     responses: pd.DataFrame        # RAW_RESPONSE_COLUMNS
     datasets: pd.DataFrame         # dataset, title, min_submitted
     users: dict[str, str]          # user id -> username
+    signatures: dict[str, str] = field(default_factory=dict)  # dataset -> change signature
+    reread: frozenset[str] = frozenset()                      # datasets whose records were read
 
 
 class ArgillaSource:
@@ -50,27 +61,45 @@ class ArgillaSource:
         self._datasets = datasets
         self._timeout = timeout
 
-    def fetch(self) -> RawCampaign:
-        """Read every configured dataset in full. Raises `SourceError` on any failure."""
+    def fetch(self, previous: RawCampaign | None = None) -> RawCampaign:
+        """Read every configured dataset; with `previous`, re-read only datasets whose change
+        signature moved. Raises `SourceError` on any failure."""
         with _translated_errors():
             client = rg.Argilla(api_url=self._api_url, api_key=self._api_key, timeout=self._timeout, retries=0)
             users = {str(user.id): user.username for user in client.users}
-            records, responses, meta = [], [], []
+            records, responses, meta, signatures, reread = [], [], [], {}, set()
             for config in self._datasets:
-                settings = _dataset_settings(client, config)
-                pages = list(_record_pages(client.api.http_client, settings.id))
-                records.append(_records_frame(pages, config, settings))
-                responses.append(_responses_frame(pages, config, settings))
+                dataset, settings = _dataset_settings(client, config)
+                signatures[config.name] = _signature(client, dataset)  # before the records: conservative
+                if previous is not None and previous.signatures.get(config.name) == signatures[config.name]:
+                    records.append(previous.records[previous.records["dataset"] == config.name])
+                    responses.append(previous.responses[previous.responses["dataset"] == config.name])
+                else:
+                    pages = list(_record_pages(client.api.http_client, settings.id))
+                    records.append(_records_frame(pages, config, settings))
+                    responses.append(_responses_frame(pages, config, settings))
+                    reread.add(config.name)
                 meta.append({"dataset": config.name, "title": config.title, "min_submitted": settings.min_submitted})
         return RawCampaign(
             records=pd.concat(records, ignore_index=True),
             responses=pd.concat(responses, ignore_index=True),
             datasets=pd.DataFrame(meta),
             users=users,
+            signatures=signatures,
+            reread=frozenset(reread),
         )
 
 
-def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> DatasetSettings:
+def _signature(client: rg.Argilla, dataset: rg.Dataset) -> str:
+    """A string that changes whenever a response or record of the dataset changes (see above)."""
+    info = client.api.http_client.get(f"/api/v1/datasets/{dataset.id}")
+    info.raise_for_status()
+    body = info.json()
+    progress = dataset.progress(with_users_distribution=True)
+    return json.dumps([body.get("last_activity_at"), body.get("updated_at"), progress], sort_keys=True, default=str)
+
+
+def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> tuple[rg.Dataset, DatasetSettings]:
     dataset = client.datasets(name=config.name, workspace=config.workspace) if config.workspace else \
         client.datasets(name=config.name)
     if dataset is None:
@@ -81,7 +110,7 @@ def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> DatasetSetti
     label = config.label_question or next(
         (name for name, q in questions.items() if isinstance(q, rg.LabelQuestion)), None)
     distribution = dataset.settings.distribution
-    return DatasetSettings(
+    return dataset, DatasetSettings(
         id=str(dataset.id),
         min_submitted=int(getattr(distribution, "min_submitted", 1) or 1),
         correction_question_id=str(questions[config.correction_question].id),
