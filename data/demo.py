@@ -37,17 +37,18 @@ def _times(count: int, rng: np.random.Generator) -> np.ndarray:
             + seconds.astype("timedelta64[s]"))
 
 
-def generate(contributors: int = 300, responses: int = 6500, seed: int = 600) -> Campaign:
+def generate(contributors: int = 300, responses: int = 6500, seed: int = 600, scale: int = 1) -> Campaign:
+    """`scale` multiplies the number of records (for benchmarks with many responses)."""
     rng = np.random.default_rng(seed)
     users = np.array(list(rng.permutation(usernames(contributors, rng))) + ["owner"])
     weights = 1.0 / np.arange(1, contributors + 1) ** 1.1
     weights = np.append(weights, weights[0] * 0.3)  # the organiser validates too, unranked
     meta = pd.DataFrame([(name, title, mins) for name, title, _, mins in DATASETS],
                         columns=["dataset", "title", "min_submitted"])
-    sizes = np.array([n for _, _, n, _ in DATASETS])
+    sizes = np.array([n * scale for _, _, n, _ in DATASETS])
     records = pd.DataFrame({
         "dataset": np.repeat(meta["dataset"].to_numpy(), sizes),
-        "record_id": [f"{name}-{i:05d}" for name, _, n, _ in DATASETS for i in range(n)],
+        "record_id": [f"{name}-{i:07d}" for name, _, n, _ in DATASETS for i in range(n * scale)],
     })
     records["reference"] = "traducción automática " + records["record_id"]
     pick = rng.choice(len(records), size=int(responses * 1.1), p=None)

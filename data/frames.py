@@ -71,9 +71,13 @@ def typed_records(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def typed_responses(frame: pd.DataFrame) -> pd.DataFrame:
+    """Responses with their dtypes: the repeated keys are categorical (fast to group, small)."""
     out = frame[RESPONSE_COLUMNS].copy()
-    for column in ("dataset", "record_id", "user", "status", "answer", "label"):
+    for column in ("answer", "label"):
         out[column] = out[column].astype("string")
+    for column in ("dataset", "record_id", "user"):
+        out[column] = out[column].astype("string").astype("category")
+    out["status"] = pd.Categorical(out["status"].astype("string"), categories=list(RESPONSE_STATUSES))
     out["inserted_at"] = to_utc(out["inserted_at"])
     out["updated_at"] = to_utc(out["updated_at"])
     out["is_correction"] = out["is_correction"].astype("bool")

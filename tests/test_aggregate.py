@@ -93,6 +93,14 @@ def test_completion_day_is_the_day_min_submitted_is_reached():
     assert done["day"].dt.day.tolist() == [7] and done["completed"].tolist() == [1]
 
 
+def test_activity_with_submissions_but_no_completed_record():
+    datasets = pd.DataFrame({"dataset": ["d"], "title": ["D"], "min_submitted": [3]})
+    records = pd.DataFrame({"dataset": ["d"], "record_id": ["1"], "status": ["pending"]})
+    r = responses([("d", "1", "ana", "submitted", day(5), False)])
+    table = aggregate.activity(records, r, datasets)
+    assert table["validations"].tolist() == [1] and table["completed"].tolist() == [0]
+
+
 def test_distance_to_next_rank_and_neighbours():
     table = pd.DataFrame({"username": ["a", "b", "c", "d"], "validations": [10, 7, 7, 1], "rank": [1, 2, 2, 4]})
     assert aggregate.distance_to_next_rank(table, "a") is None
