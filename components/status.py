@@ -22,7 +22,8 @@ def freshness_banner(view: FeedView, lang: str, config_error: str | None) -> Non
         key = "status.demo" if state is None or state.error is not None else "status.demo_fallback"
         st.info(t(lang, key), icon="🧪")
         if state is not None and state.error is not None:
-            st.warning(t(lang, "status.stale", age="—", problem=problem_text(state.error, lang)), icon="⚠️")
+            st.warning(t(lang, "status.failed", problem=problem_text(state.error, lang)) + " "
+                       + t(lang, "status.next"), icon="⚠️")
         return
     age = i18n.age(view.age, lang)
     if view.mode == "snapshot" and state is not None and state.error is not None:

@@ -76,7 +76,8 @@ class CampaignFeed:
         self._last_raw: RawCampaign | None = None
         self._polls = 0
         if secrets.argilla_configured:
-            self._source = ArgillaSource(secrets.argilla_api_url, secrets.argilla_api_key, config.datasets)
+            self._source = ArgillaSource(secrets.argilla_api_url, secrets.argilla_api_key, config.datasets,
+                                         timeout=config.timeout_seconds)
             self.poller = Poller(
                 fetch=self._read,
                 interval=config.refresh_seconds,

@@ -53,6 +53,7 @@ class CampaignConfig:
     exclude_users: tuple[str, ...] = ()
     refresh_seconds: int = 120
     reconcile_every: int = 10
+    timeout_seconds: float = 20.0
     hub: HubConfig = field(default_factory=HubConfig)
 
 
@@ -78,7 +79,7 @@ class Secrets:
 
 
 _CAMPAIGN_KEYS = {"title", "start", "end", "min_validations_for_prize", "exclude_users", "refresh_seconds",
-                  "reconcile_every"}
+                  "reconcile_every", "timeout_seconds"}
 _DATASET_KEYS = {"name", "workspace", "title", "correction_question", "reference_field", "label_question"}
 _HUB_KEYS = {"org", "since", "until", "tags", "exclude", "include_private", "include_disabled", "ttl_seconds",
              "timeout_seconds"}
@@ -195,6 +196,8 @@ def parse_config(document: Mapping[str, Any]) -> CampaignConfig:
                                   "campaign.refresh_seconds"),
         reconcile_every=_positive(_get(campaign, "reconcile_every", int, "campaign", default=10),
                                   "campaign.reconcile_every"),
+        timeout_seconds=_positive(_get(campaign, "timeout_seconds", (int, float), "campaign", default=20.0),
+                                  "campaign.timeout_seconds"),
         hub=_parse_hub(document.get("hub", {})),
     )
 

@@ -12,9 +12,10 @@ APP = str(ROOT / "app.py")
 
 
 def write_config(path: Path, plan: Plan, exclude=("owner",), minimum: int = 3, hub_org: str | None = None,
-                 extra_datasets: tuple[DatasetSpec, ...] = ()) -> Path:
+                 extra_datasets: tuple[DatasetSpec, ...] = (), timeout: float = 20) -> Path:
     lines = ["[campaign]", 'title = "Campaña de prueba"', f"min_validations_for_prize = {minimum}",
-             f"exclude_users = {list(exclude)!r}".replace("'", '"'), "refresh_seconds = 3600", ""]
+             f"exclude_users = {list(exclude)!r}".replace("'", '"'), "refresh_seconds = 3600",
+             f"timeout_seconds = {timeout}", ""]
     for spec in [*plan.specs, *extra_datasets]:
         lines += ["[[datasets]]", f'name = "{spec.name}"', f'workspace = "{plan.workspace}"',
                   f'title = "{spec.name.upper()}"', f'correction_question = "{spec.question}"']

@@ -1,0 +1,85 @@
+"""A reverse proxy on 127.0.0.1 that forwards to an upstream and counts requests by path.
+
+Used to prove how often the dashboard reaches Argilla, whatever the number of viewers, and to
+inject faults (a delay, a status code) between the app and a real server.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+
+HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
+
+
+class CountingProxy:
+    def __init__(self, upstream: str):
+        self.upstream = upstream.rstrip("/")
+        self.counts: Counter[str] = Counter()
+        self.log: list[tuple[float, str, str]] = []
+        self.delay = 0.0
+        self.status: int | None = None      # answer every request with this status instead
+        self.lock = threading.Lock()
+        proxy = self
+        client = httpx.Client(timeout=120)
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _forward(self):
+                path = self.path.split("?")[0]
+                with proxy.lock:
+                    proxy.counts[f"{self.command} {path}"] += 1
+                    proxy.log.append((time.monotonic(), self.command, path))
+                if proxy.delay:
+                    time.sleep(proxy.delay)
+                if proxy.status is not None:
+                    body = b'{"detail":"injected fault"}'
+                    self.send_response(proxy.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
+                try:
+                    answer = client.request(self.command, proxy.upstream + self.path, content=body, headers=headers)
+                except httpx.HTTPError:
+                    self.send_response(502)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() not in HOP_HEADERS:
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def polls_since(self, since: float) -> int:
+        """Dashboard polls since `since`: each poll logs in once (GET /api/v1/me)."""
+        with self.lock:
+            return sum(1 for at, method, path in self.log if at >= since and path == "/api/v1/me")
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

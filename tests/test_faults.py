@@ -1,0 +1,194 @@
+"""Faults against the real argilla-server (through a counting proxy that can delay or fail) and
+the Hub-shaped server: the page keeps the last good data, says what is wrong and how old the
+data is, shows no traceback, and the next good poll recovers by itself."""
+import threading
+import time
+
+import httpx
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import argilla as rg
+from app_env import APP, environment, refreshed_feed, write_config
+from campaign_builder import DatasetSpec, build_campaign
+from counting_proxy import CountingProxy
+from data.errors import ErrorKind
+
+SPECS = [DatasetSpec("fallos_a", "texto", "ref", min_submitted=1, records=20)]
+
+
+@pytest.fixture(scope="module")
+def plan(rg_client):
+    return build_campaign(rg_client, "fallos", SPECS, ["f_ana", "f_beto"], seed=9)
+
+
+@pytest.fixture
+def proxy(argilla_server):
+    proxy = CountingProxy(argilla_server.api_url)
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def app_env(argilla_server, proxy, plan, tmp_path):
+    config = write_config(tmp_path / "campaign.toml", plan, timeout=2)
+    return {"ARGILLA_API_URL": proxy.url, "ARGILLA_API_KEY": argilla_server.api_key,
+            "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(tmp_path / "data")}
+
+
+def page(path="pages/overview.py"):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    if path != "pages/overview.py":
+        at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def banner(at) -> str:
+    return " ".join(w.value for w in at.warning)
+
+
+def people(at) -> str:
+    return {m.label: m.value for m in at.metric}["Personas"]
+
+
+def assert_stale_but_shown(at, reason: str, people_before: str):
+    text = banner(at)
+    assert reason in text and "Datos de hace" in text, text
+    assert people(at) == people_before
+    assert "Traceback" not in str(at.main)
+
+
+def test_argilla_down_at_start_up_serves_the_last_snapshot(app_env, proxy):
+    with environment(**app_env):
+        feed = refreshed_feed()
+        assert feed.view().mode == "live"
+        before = people(page())
+    with environment(**{**app_env, "ARGILLA_API_URL": "http://127.0.0.1:9"}):  # a new process, server down
+        feed = refreshed_feed()
+        assert feed.view().mode == "snapshot" and feed.view().state.error.kind is ErrorKind.UNREACHABLE
+        assert_stale_but_shown(page(), "no se puede conectar", before)
+
+
+def test_argilla_down_without_snapshot_shows_the_demo_and_why(app_env):
+    with environment(**{**app_env, "ARGILLA_API_URL": "http://127.0.0.1:9"}):
+        refreshed_feed()
+        at = page()
+        assert any("demostración" in i.value for i in at.info)
+        assert "no se puede conectar" in banner(at)
+
+
+def test_argilla_killed_in_the_middle_of_a_poll(app_env, proxy, argilla_server):
+    with environment(**app_env):
+        feed = refreshed_feed()
+        before = people(page())
+        proxy.delay = 1.0
+        poll = threading.Thread(target=feed.poller.refresh)
+        poll.start()
+        time.sleep(0.5)
+        argilla_server.stop_server()
+        try:
+            poll.join()
+            proxy.delay = 0
+            assert feed.view().state.error is not None
+            assert_stale_but_shown(page(), "", before)
+        finally:
+            argilla_server.start_server()
+        feed.poller.refresh()
+        assert feed.view().mode == "live" and people(page()) == before
+
+
+def test_argilla_slower_than_the_timeout(app_env, proxy):
+    with environment(**app_env):
+        feed = refreshed_feed()
+        before = people(page())
+        proxy.delay = 3.0  # the configured timeout is 2 s
+        feed.poller.refresh()
+        assert feed.view().state.error.kind is ErrorKind.TIMEOUT
+        assert_stale_but_shown(page("pages/overview.py"), "tardó demasiado", before)
+        proxy.delay = 0
+        feed.poller.refresh()
+        assert feed.view().mode == "live"
+
+
+def test_server_errors_and_redis_gone(app_env, proxy, argilla_server):
+    with environment(**app_env):
+        feed = refreshed_feed()
+        before = people(page())
+        argilla_server.stop_redis()
+        try:
+            feed.poller.refresh()  # reads need no Redis: the dashboard keeps working
+            assert feed.view().mode == "live"
+            proxy.status = 503     # what a server whose backing services failed answers
+            feed.poller.refresh()
+            assert feed.view().state.error.kind is ErrorKind.SERVER_ERROR
+            assert_stale_but_shown(page(), "HTTP 503", before)
+        finally:
+            proxy.status = None
+            argilla_server.start_redis()
+        feed.poller.refresh()
+        assert feed.view().mode == "live"
+
+
+def test_401_after_the_key_is_rotated(argilla_server, rg_client, proxy, plan, tmp_path):
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    user = rg_client.users.add(rg.User(username="rotating_owner", password="rotate-pass-1", role="owner",
+                                       client=rg_client))
+    key = owner.get(f"/api/v1/users/{user.id}").json()["api_key"]
+    config = write_config(tmp_path / "campaign.toml", plan, timeout=2)
+    with environment(ARGILLA_API_URL=proxy.url, ARGILLA_API_KEY=key, CAMPAIGN_CONFIG=str(config),
+                     DATA_DIR=str(tmp_path / "data")):
+        feed = refreshed_feed()
+        before = people(page())
+        owner.delete(f"/api/v1/users/{user.id}")  # the old key stops working
+        feed.poller.refresh()
+        assert feed.view().state.error.kind is ErrorKind.AUTH
+        assert_stale_but_shown(page(), "clave de API no es válida", before)
+
+
+def test_configured_dataset_deleted(argilla_server, rg_client, proxy, plan, tmp_path):
+    doomed = DatasetSpec("fallos_borrable", "texto", None, min_submitted=1, records=5)
+    build_campaign(rg_client, "fallos", [doomed], ["f_ana"], seed=2)
+    config = write_config(tmp_path / "campaign.toml", plan, timeout=2, extra_datasets=(doomed,))
+    with environment(ARGILLA_API_URL=proxy.url, ARGILLA_API_KEY=argilla_server.api_key,
+                     CAMPAIGN_CONFIG=str(config), DATA_DIR=str(tmp_path / "data")):
+        feed = refreshed_feed()
+        before = people(page())
+        rg_client.datasets(name="fallos_borrable", workspace="fallos").delete()
+        feed.poller.refresh()
+        error = feed.view().state.error
+        assert error.kind is ErrorKind.MISSING_DATASET and error.detail == "fallos_borrable"
+        assert_stale_but_shown(page(), "fallos\\_borrable", before)
+
+
+@pytest.fixture
+def hub_env(tmp_path, plan):
+    from hub_fixtures import make_repos
+    from hub_server import HubServer
+    server = HubServer().start()
+    server.state.repos = make_repos("org-fallos")
+    config = write_config(tmp_path / "campaign.toml", plan, hub_org="org-fallos")
+    yield server, {"HF_ENDPOINT": server.endpoint, "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(tmp_path / "d"),
+                   "ARGILLA_API_URL": None, "ARGILLA_API_KEY": None}
+    server.stop()
+
+
+@pytest.mark.parametrize("status, reason", [(429, "límite de peticiones"), (500, "HTTP 500")])
+def test_hub_rate_limit_and_outage_keep_the_table(hub_env, status, reason):
+    from data.config import load_config, load_secrets
+    from data.hub_feed import shared_projects_feed
+    import os
+    from pathlib import Path
+    server, env = hub_env
+    with environment(**env):
+        feed = shared_projects_feed(load_config().hub, load_secrets(os.environ), Path(os.environ["DATA_DIR"]))
+        feed.poller.refresh()
+        rows = len(page("pages/projects.py").dataframe[0].value)
+        server.state.faults = [(status, {"RateLimit": '"api";r=0;t=1'} if status == 429 else {})] * 6
+        feed.poller.refresh()
+        assert feed.view().state.error is not None
+        at = page("pages/projects.py")
+        assert reason in banner(at) and "Datos de hace" in banner(at)
+        assert len(at.dataframe[0].value) == rows
+        feed.poller.refresh()
+        assert feed.view().mode == "live"
