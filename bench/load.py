@@ -1,20 +1,27 @@
-"""Hold N concurrent browser sessions on `streamlit run app.py` and count upstream fetches.
+"""Hold N concurrent sessions on `streamlit run app.py` and count upstream fetches.
 
     .venv/bin/python bench/load.py [sessions] [seconds] [refresh_seconds]
 
 A real argilla-server with a small campaign sits behind a counting proxy; the app polls it every
-`refresh_seconds`. N headless Chromium sessions (one browser context each) open pages and keep
-reloading them for `seconds`. Reports errors, p50/p95 page-ready time, peak memory of the
-Streamlit process and the upstream polls per interval, which must not grow with N.
+`refresh_seconds`. N sessions are real Streamlit websocket clients (the protocol the browser
+speaks: BackMsg `rerun_script` in, ForwardMsg deltas out, until `script_finished`), each asking
+for page after page, with a short pause like a reader, for `seconds`. Reports errors, p50/p95
+page-ready time (request sent -> script finished, server side), peak memory of the Streamlit
+process and the upstream polls per interval, which must not grow with N.
 """
 from __future__ import annotations
 
+import asyncio
+import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from common import machine
 
@@ -22,10 +29,10 @@ from app_env import write_config
 from argilla_process import ArgillaTestServer
 from campaign_builder import DatasetSpec, build_campaign
 from counting_proxy import CountingProxy
-from playwright.sync_api import sync_playwright
-from streamlit_process import CHROMIUM, CHROMIUM_ARGS, StreamlitApp, wait_for_app
+from streamlit_process import StreamlitApp
 
-PATHS = ["", "clasificacion", "mi-posicion?user=ana", "progreso", "exportar"]
+PAGES = [("", ""), ("clasificacion", ""), ("mi-posicion", "user=ana"), ("progreso", ""), ("exportar", ""),
+         ("proyectos", "")]
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -33,6 +40,38 @@ def peak_rss_mib(pid: int) -> float:
         if line.startswith("VmHWM"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+async def session(url: str, deadline: float, seed: int, ready: list, errors: list) -> None:
+    rng = random.Random(seed)
+    try:
+        async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
+                                      max_size=None, open_timeout=120) as socket:
+            while time.monotonic() < deadline:
+                page, query = rng.choice(PAGES)
+                message = BackMsg()
+                message.rerun_script.page_name = page
+                message.rerun_script.query_string = query
+                sent = time.monotonic()
+                await socket.send(message.SerializeToString())
+                while True:
+                    forward = ForwardMsg.FromString(await asyncio.wait_for(socket.recv(), 120))
+                    if forward.WhichOneof("type") == "delta" and \
+                            forward.delta.new_element.WhichOneof("type") == "exception":
+                        errors.append("exception element")
+                    if forward.WhichOneof("type") == "script_finished":
+                        break
+                ready.append(time.monotonic() - sent)
+                await asyncio.sleep(rng.uniform(0.5, 2.0))
+    except Exception as error:  # a dropped or timed-out session is an error of the run
+        errors.append(type(error).__name__)
+
+
+async def hold(url: str, sessions: int, seconds: float) -> tuple[list, list]:
+    ready, errors = [], []
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(session(url, deadline, i, ready, errors) for i in range(sessions)))
+    return ready, errors
 
 
 def main(sessions: int, seconds: float, refresh: int) -> None:
@@ -50,49 +89,25 @@ def main(sessions: int, seconds: float, refresh: int) -> None:
         app = StreamlitApp({"ARGILLA_API_URL": proxy.url, "ARGILLA_API_KEY": server.api_key,
                             "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(workdir / "data")},
                            workdir / "streamlit.log").start()
-        ready_times, errors = [], []
-        lock = threading.Lock()
         try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                warm = browser.new_page()
-                warm.goto(app.url)
-                wait_for_app(warm, timeout=120_000)
-                warm.close()
-                pages = [browser.new_context().new_page() for _ in range(sessions)]
-                started = time.monotonic()
-                deadline = started + seconds
-                round_ = 0
-                while time.monotonic() < deadline:
-                    for i, page in enumerate(pages):  # open every session's next page, then wait for all
-                        page.goto(f"{app.url}/{PATHS[(i + round_) % len(PATHS)]}", wait_until="commit")
-                    opened = time.monotonic()
-                    for page in pages:
-                        try:
-                            wait_for_app(page, timeout=120_000)
-                            ready_times.append(time.monotonic() - opened)
-                            if page.locator('[data-testid="stException"]').count():
-                                errors.append("exception on page")
-                        except Exception as error:  # a timeout is an error of the run, not of the script
-                            errors.append(type(error).__name__)
-                    round_ += 1
-                elapsed = time.monotonic() - started
-                polls = proxy.polls_since(started)
-                browser.close()
+            asyncio.run(hold(app.url, 1, 3))  # first session: imports and the first read
+            started = time.monotonic()
+            ready, errors = asyncio.run(hold(app.url, sessions, seconds))
+            elapsed = time.monotonic() - started
+            polls = proxy.polls_since(started)
         finally:
             peak = peak_rss_mib(app.process.pid)
             app.stop()
             proxy.stop()
-        ready_times.sort()
-        print(f"machine: {machine()}")
-        print(f"{sessions} sessions for {elapsed:.0f} s ({round_} rounds, {len(ready_times)} page loads), "
-              f"refresh every {refresh} s")
-        print(f"errors: {len(errors)} {sorted(set(errors))}")
-        print(f"page-ready: p50 {statistics.median(ready_times):.2f} s, "
-              f"p95 {ready_times[int(len(ready_times) * 0.95) - 1]:.2f} s (all {sessions} loading at once)")
-        print(f"upstream polls: {polls} in {elapsed:.0f} s = {polls / (elapsed / refresh):.2f} per interval")
+        ready.sort()
         reads = sum(n for key, n in proxy.counts.items() if key.endswith("/records"))
-        print(f"record-page reads (GET .../records): {reads}; all upstream requests: {sum(proxy.counts.values())}")
+        print(f"machine: {machine()}")
+        print(f"{sessions} concurrent sessions for {elapsed:.0f} s, {len(ready)} page runs, refresh every {refresh} s")
+        print(f"errors: {len(errors)} {sorted(set(errors))}")
+        print(f"page-ready (server side): p50 {statistics.median(ready) * 1000:.0f} ms, "
+              f"p95 {ready[int(len(ready) * 0.95) - 1] * 1000:.0f} ms")
+        print(f"upstream polls: {polls} in {elapsed:.0f} s = {polls / (elapsed / refresh):.2f} per interval; "
+              f"record-page reads in the whole run: {reads}; all upstream requests: {sum(proxy.counts.values())}")
         print(f"peak RSS of the streamlit process: {peak:.0f} MiB")
     finally:
         server.stop()
