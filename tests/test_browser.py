@@ -137,3 +137,34 @@ def test_hostile_usernames_render_as_text_not_markup(browser, live_app):
     assert not dialogs
     html = page.content()
     assert SECRET_KEY not in html and live_app.env["ARGILLA_API_KEY"] not in html
+
+
+def test_ten_tabs_cause_one_upstream_poll_per_interval(browser, argilla_server, live_campaign, tmp_path):
+    from app_env import write_config
+    from counting_proxy import CountingProxy
+    import time
+    plan, _ = live_campaign
+    config = write_config(tmp_path / "campaign.toml", plan)
+    config.write_text(config.read_text().replace("refresh_seconds = 3600", "refresh_seconds = 5"))
+    proxy = CountingProxy(argilla_server.api_url)
+    app = StreamlitApp({"ARGILLA_API_URL": proxy.url, "ARGILLA_API_KEY": argilla_server.api_key,
+                        "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(tmp_path / "data")},
+                       tmp_path / "streamlit.log").start()
+    try:
+        warm_up(browser, app)
+        started = time.monotonic()
+        tabs = [browser.new_context().new_page() for _ in range(10)]
+        for i, tab in enumerate(tabs):
+            tab.goto(f"{app.url}/{PAGES[i % len(PAGES)][0]}")
+        for tab in tabs:
+            wait_for_app(tab, timeout=120_000)
+        while time.monotonic() - started < 25:
+            for tab in tabs[:3]:
+                tab.reload()
+            time.sleep(2)
+        elapsed = time.monotonic() - started
+        polls = proxy.polls_since(started)
+        assert 1 <= polls <= elapsed / 5 + 1, (polls, elapsed)
+    finally:
+        app.stop()
+        proxy.stop()
