@@ -17,7 +17,7 @@ from data import aggregate
 from data.aggregate import Filters
 from data.config import CampaignConfig, Secrets
 from data.frames import Campaign, build_responses, typed_records, typed_responses
-from data.poller import FeedView, Poller, utc_now
+from data.poller import FeedView, Poller, process_wide, utc_now
 from data.snapshots import SnapshotStore
 from data.sources.argilla import ArgillaSource, RawCampaign
 
@@ -142,14 +142,6 @@ class CampaignFeed:
         return daily.rename("validations").reset_index()
 
 
-_feeds: dict[tuple, CampaignFeed] = {}
-_feeds_lock = threading.Lock()
-
-
 def shared_feed(config: CampaignConfig, secrets: Secrets, data_dir: Path) -> CampaignFeed:
     """The process-wide feed for this configuration: every session reads the same poller."""
-    key = (config, secrets, str(data_dir))
-    with _feeds_lock:
-        if key not in _feeds:
-            _feeds[key] = CampaignFeed(config, secrets, data_dir)
-        return _feeds[key]
+    return process_wide(("campaign", config, secrets, str(data_dir)), lambda: CampaignFeed(config, secrets, data_dir))

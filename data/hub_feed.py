@@ -6,7 +6,6 @@ history) in the snapshot store, and the embedded demo when no upstream is config
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pandas as pd
 from data import projects
 from data.campaign import DEMO_DIR
 from data.config import HubConfig, Secrets
-from data.poller import FeedView, Poller, utc_now
+from data.poller import FeedView, Poller, process_wide, utc_now
 from data.snapshots import SnapshotStore
 from data.sources.hub import RAW_PROJECT_COLUMNS, HubSource
 
@@ -86,14 +85,7 @@ class ProjectsFeed:
         return self._board[1]
 
 
-_feeds: dict[tuple, ProjectsFeed] = {}
-_feeds_lock = threading.Lock()
-
-
 def shared_projects_feed(config: HubConfig, secrets: Secrets, data_dir: Path) -> ProjectsFeed:
     """The process-wide projects feed. Demo unless something upstream is configured."""
-    key = (config, secrets, str(data_dir))
-    with _feeds_lock:
-        if key not in _feeds:
-            _feeds[key] = ProjectsFeed(config, secrets, data_dir, live=secrets.hub_live)
-        return _feeds[key]
+    return process_wide(("projects", config, secrets, str(data_dir)),
+                        lambda: ProjectsFeed(config, secrets, data_dir, live=secrets.hub_live))

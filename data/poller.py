@@ -129,3 +129,15 @@ class FeedView(Generic[T]):
             return cls(demo(), "demo", state)
         mode = "live" if state.last_success is not None and state.error is None else "snapshot"
         return cls(state.value, mode, state)
+
+
+_shared: dict[tuple, object] = {}
+_shared_lock = threading.Lock()
+
+
+def process_wide(key: tuple, factory: Callable[[], T]) -> T:
+    """One object per key for the whole process (so every session shares one poller)."""
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = factory()
+        return _shared[key]

@@ -44,7 +44,7 @@ else:
 
 st.subheader(t(lang, "projects.trend"), anchor=False)
 history = view.value.history
-if history["time"].nunique() < 2 if len(history) else True:
+if history.empty or history["time"].nunique() < 2:
     st.info(t(lang, "projects.no_history"))
 else:
     projects_view.trend_chart(history, shown if not shown.empty else board, lang)

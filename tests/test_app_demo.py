@@ -1,8 +1,6 @@
 """Every page on the embedded demo, through streamlit's AppTest."""
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from app_env import APP, environment
+from app_env import environment, open_page
 from data.campaign import load_demo
 from data import aggregate
 from data.config import load_config
@@ -15,19 +13,6 @@ PAGES = ["pages/overview.py", "pages/ranking.py", "pages/my_rank.py", "pages/pro
 def demo_env(tmp_path):
     with environment(DATA_DIR=str(tmp_path), ARGILLA_API_URL=None, ARGILLA_API_KEY=None):
         yield
-
-
-def open_page(page, lang=None, **params):
-    at = AppTest.from_file(APP, default_timeout=60)
-    if lang:
-        at.query_params["lang"] = lang
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def demo_ranking():

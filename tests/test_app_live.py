@@ -2,23 +2,10 @@
 import csv
 import io
 
-from streamlit.testing.v1 import AppTest
-
 import expected
-from app_env import APP, environment, refreshed_feed
+from app_env import environment, open_page as run, refreshed_feed
 from conftest import HOSTILE_USERS
 from data.export import ranking_csv
-
-
-def run(page, **params):
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_pages_show_live_numbers(live_env, live_campaign):

@@ -6,10 +6,9 @@ import time
 
 import httpx
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import argilla as rg
-from app_env import APP, environment, refreshed_feed, write_config
+from app_env import environment, open_page as page, refreshed_feed, write_config
 from campaign_builder import DatasetSpec, build_campaign
 from counting_proxy import CountingProxy
 from data.errors import ErrorKind
@@ -34,14 +33,6 @@ def app_env(argilla_server, proxy, plan, tmp_path):
     config = write_config(tmp_path / "campaign.toml", plan, timeout=2)
     return {"ARGILLA_API_URL": proxy.url, "ARGILLA_API_KEY": argilla_server.api_key,
             "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(tmp_path / "data")}
-
-
-def page(path="pages/overview.py"):
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    if path != "pages/overview.py":
-        at.switch_page(path).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def banner(at) -> str:
