@@ -53,7 +53,7 @@ def change(server: ArgillaTestServer, client: rg.Argilla, name: str, share: floa
             break
     responses = [r for item in items for r in item["responses"]]
     chosen = random.sample(responses, int(len(responses) * share))
-    ids = {u.id: u.username for u in client.users}
+    ids = {str(u.id): u.username for u in client.users}
     for response in chosen:
         annotator = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": keys[ids[response["user_id"]]]})
         annotator.put(f"/api/v1/responses/{response['id']}",

@@ -48,7 +48,8 @@ def ensure_users(client: rg.Argilla, names: list[str], workspace: rg.Workspace) 
     existing = {user.username: user for user in client.users}
     users = {}
     for name in names:
-        user = existing.get(name) or client.users.add(rg.User(username=name, password=PASSWORD, role="annotator", client=client))
+        user = existing.get(name) or client.users.add(
+            rg.User(username=name, password=PASSWORD, role="annotator", client=client))
         if name != "owner":
             try:
                 workspace.add_user(user)
@@ -73,7 +74,8 @@ def _variant(reference: str | None, rng: random.Random) -> str | None:
 def build_campaign(client: rg.Argilla, workspace_name: str, specs: list[DatasetSpec], users: list[str],
                    seed: int = 7, statuses=(("submitted", 0.7), ("discarded", 0.15), ("draft", 0.15))) -> Plan:
     rng = random.Random(seed)
-    workspace = client.workspaces(workspace_name) or client.workspaces.add(rg.Workspace(name=workspace_name, client=client))
+    workspace = client.workspaces(workspace_name) or client.workspaces.add(
+        rg.Workspace(name=workspace_name, client=client))
     accounts = ensure_users(client, users, workspace)
     plan = Plan(workspace_name, specs, users=list(users))
     status_names, weights = zip(*statuses)

@@ -15,7 +15,6 @@ from argilla_server.database import AsyncSessionLocal
 from argilla_server.models import Record, Response
 from argilla_server.search_engine import (
     AndFilter,
-    RangeFilter,
     RecordFilterScope,
     ResponseFilterScope,
     SearchEngine,

@@ -32,6 +32,11 @@ class HubState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+def _sort_key(value):
+    """Numbers by value; anything else (a malformed item) last."""
+    return (1, value) if isinstance(value, (int, float)) and not isinstance(value, bool) else (0, 0)
+
+
 class HubServer:
     def __init__(self):
         self.state = HubState()
@@ -67,7 +72,7 @@ class HubServer:
                     items = [i for i in items if query["search"][0].lower() in i["id"].lower()]
                 sort = query.get("sort", [None])[0]
                 if sort:
-                    items.sort(key=lambda i: (i.get(sort) if isinstance(i.get(sort), (int, float, str)) else 0, ) if sort != "likes" else (i.get(sort) if isinstance(i.get(sort), int) else -1,), reverse=True)
+                    items.sort(key=lambda i: _sort_key(i.get(sort)), reverse=True)
                 size = int(query.get("limit", [state.page_size])[0])
                 size = min(size, state.page_size)
                 page = int(query.get("p", ["0"])[0])
