@@ -11,4 +11,5 @@ USER user
 ENV DATA_DIR=/home/user/app/data/cache \
     HF_HUB_DISABLE_TELEMETRY=1
 EXPOSE 8501
-CMD ["streamlit", "run", "app.py", "--server.port=8501", "--server.address=0.0.0.0"]
+# scripts/warm_up.py opens the first session so that shared links to sub-pages work at once.
+CMD ["sh", "-c", "python scripts/warm_up.py & exec streamlit run app.py --server.port=8501 --server.address=0.0.0.0"]

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 import expected
-from streamlit_process import CHROMIUM, CHROMIUM_ARGS, StreamlitApp, wait_for_app
+from streamlit_process import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitApp, wait_for_app
 
 pytestmark = pytest.mark.browser
 PAGES = [("", "Validación"), ("clasificacion", "Ranking"), ("mi-posicion", "Mi posición"),
@@ -62,12 +62,11 @@ def test_every_page_in_spanish_and_english_with_screenshots(browser, demo_app, a
 
 
 def warm_up(browser, app):
-    """Streamlit 1.67 answers the very first session of a new process that opens a sub-page with a
-    spurious "Page not found" dialog; later sessions resolve it. Open the root once first."""
-    page = browser.new_page()
-    page.goto(app.url)
-    wait_for_app(page)
-    page.close()
+    """The first session of a new process runs in Streamlit's legacy `pages/` mode: the deployed
+    container opens it with scripts/warm_up.py, as here."""
+    import subprocess
+    import sys
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "warm_up.py"), app.url], check=True, timeout=150)
 
 
 def test_look_up_a_user_and_share_the_link(browser, demo_app):

@@ -81,3 +81,19 @@ def test_rate_limit_delays_the_next_attempt(retry_after):
     time.sleep(0.5)
     poller.stop()
     assert len(count) == 1
+
+
+def test_derived_cache_is_bounded(tmp_path):
+    import datetime as dt
+    from data.aggregate import Filters
+    from data.campaign import CampaignFeed
+    from data.config import Secrets, load_config
+    feed = CampaignFeed(load_config(), Secrets(), tmp_path)
+    campaign = feed.view().value
+    start = dt.date(2024, 3, 4)
+    for days in range(300):
+        feed.contributors(campaign, Filters(start=start, end=start + dt.timedelta(days=days % 40), datasets=(
+            ("mmlu_es",) if days % 2 else None)))
+    assert len(feed._derived) <= feed._derived.maxsize
+    first = feed.contributors(campaign)
+    assert feed.contributors(campaign) is first  # memoised per read
