@@ -75,17 +75,19 @@ def contributors(responses: pd.DataFrame, *, min_validations: int, exclude_users
     """
     chosen = select(responses, filters)
     users = chosen["user"].astype("category")
-    status = chosen["status"].to_numpy()
+    statuses = chosen["status"].astype("category")
+    status = statuses.cat.codes.to_numpy()
+    submitted_code, discarded_code = (statuses.cat.categories.get_indexer(["submitted", "discarded"]))
     keep = (users.notna() & ~users.isin(list(exclude_users))).to_numpy() & \
-        ((status == "submitted") | (status == "discarded"))
+        ((status == submitted_code) | (status == discarded_code))
     codes = users.cat.codes.to_numpy()[keep]
     names = users.cat.categories
     n = len(names)
-    submitted = (status == "submitted")[keep]
+    submitted = (status == submitted_code)[keep]
     correction = submitted & chosen["is_correction"].to_numpy()[keep]
     datasets = chosen["dataset"].astype("category")
-    width = max(len(datasets.cat.categories), 1)
-    pairs = np.unique(codes[submitted].astype("int64") * width + datasets.cat.codes.to_numpy()[keep][submitted])
+    touched = np.zeros((n, max(len(datasets.cat.categories), 1)), dtype=bool)
+    touched[codes[submitted], datasets.cat.codes.to_numpy()[keep][submitted]] = True
     times = _naive_utc(chosen["updated_at"])[keep][submitted]
     span = pd.Series(times).groupby(codes[submitted]).agg(["min", "max"]).reindex(range(n))
     table = pd.DataFrame({
@@ -93,7 +95,7 @@ def contributors(responses: pd.DataFrame, *, min_validations: int, exclude_users
         "validations": np.bincount(codes, weights=submitted, minlength=n).astype("int64"),
         "corrections": np.bincount(codes, weights=correction, minlength=n).astype("int64"),
         "discarded": np.bincount(codes, weights=~submitted, minlength=n).astype("int64"),
-        "datasets": np.bincount(pairs // width, minlength=n).astype("int64"),
+        "datasets": touched.sum(axis=1).astype("int64"),
         "first_validation": pd.to_datetime(span["min"], utc=True).to_numpy(),
         "last_validation": pd.to_datetime(span["max"], utc=True).to_numpy(),
         "edit_chars": np.bincount(codes, weights=np.where(correction, chosen["edit_size"].to_numpy()[keep], 0),
