@@ -1,6 +1,6 @@
 """Hold N concurrent sessions on `streamlit run app.py` and count upstream fetches.
 
-    .venv/bin/python bench/load.py [sessions] [seconds] [refresh_seconds]
+    .venv/bin/python bench/load.py [sessions] [seconds] [refresh_seconds] [think_min] [think_max]
 
 A real argilla-server with a small campaign sits behind a counting proxy; the app polls it every
 `refresh_seconds`. N sessions are real Streamlit websocket clients (the protocol the browser
@@ -42,7 +42,7 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-async def session(url: str, deadline: float, seed: int, ready: list, errors: list) -> None:
+async def session(url: str, deadline: float, seed: int, ready: list, errors: list, think: tuple) -> None:
     rng = random.Random(seed)
     try:
         async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
@@ -62,19 +62,19 @@ async def session(url: str, deadline: float, seed: int, ready: list, errors: lis
                     if forward.WhichOneof("type") == "script_finished":
                         break
                 ready.append(time.monotonic() - sent)
-                await asyncio.sleep(rng.uniform(0.5, 2.0))
+                await asyncio.sleep(rng.uniform(*think))
     except Exception as error:  # a dropped or timed-out session is an error of the run
         errors.append(type(error).__name__)
 
 
-async def hold(url: str, sessions: int, seconds: float) -> tuple[list, list]:
+async def hold(url: str, sessions: int, seconds: float, think: tuple) -> tuple[list, list]:
     ready, errors = [], []
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(session(url, deadline, i, ready, errors) for i in range(sessions)))
+    await asyncio.gather(*(session(url, deadline, i, ready, errors, think) for i in range(sessions)))
     return ready, errors
 
 
-def main(sessions: int, seconds: float, refresh: int) -> None:
+def main(sessions: float, seconds: float, refresh: float, think_min: float, think_max: float) -> None:
     server = ArgillaTestServer().start()
     workdir = Path(tempfile.mkdtemp(prefix="load-"))
     try:
@@ -84,15 +84,15 @@ def main(sessions: int, seconds: float, refresh: int) -> None:
                                                 DatasetSpec("load_b", "texto", None, 1, 150)],
                               ["ana", "beto", "carla", "dani"], seed=3)
         config = write_config(workdir / "campaign.toml", plan)
-        config.write_text(config.read_text().replace("refresh_seconds = 3600", f"refresh_seconds = {refresh}"))
+        config.write_text(config.read_text().replace("refresh_seconds = 3600", f"refresh_seconds = {int(refresh)}"))
         proxy = CountingProxy(server.api_url)
         app = StreamlitApp({"ARGILLA_API_URL": proxy.url, "ARGILLA_API_KEY": server.api_key,
                             "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(workdir / "data")},
                            workdir / "streamlit.log").start()
         try:
-            asyncio.run(hold(app.url, 1, 3))  # first session: imports and the first read
+            asyncio.run(hold(app.url, 1, 3, (0, 0)))  # first session: imports and the first read
             started = time.monotonic()
-            ready, errors = asyncio.run(hold(app.url, sessions, seconds))
+            ready, errors = asyncio.run(hold(app.url, int(sessions), seconds, (think_min, think_max)))
             elapsed = time.monotonic() - started
             polls = proxy.polls_since(started)
         finally:
@@ -102,7 +102,9 @@ def main(sessions: int, seconds: float, refresh: int) -> None:
         ready.sort()
         reads = sum(n for key, n in proxy.counts.items() if key.endswith("/records"))
         print(f"machine: {machine()}")
-        print(f"{sessions} concurrent sessions for {elapsed:.0f} s, {len(ready)} page runs, refresh every {refresh} s")
+        print(f"{sessions} concurrent sessions for {elapsed:.0f} s, {len(ready)} page runs "
+              f"({len(ready) / elapsed:.1f}/s), a pause of {think_min:g}-{think_max:g} s between pages, "
+              f"refresh every {refresh} s")
         print(f"errors: {len(errors)} {sorted(set(errors))}")
         print(f"page-ready (server side): p50 {statistics.median(ready) * 1000:.0f} ms, "
               f"p95 {ready[int(len(ready) * 0.95) - 1] * 1000:.0f} ms")
@@ -114,5 +116,5 @@ def main(sessions: int, seconds: float, refresh: int) -> None:
 
 
 if __name__ == "__main__":
-    args = [int(a) for a in sys.argv[1:]]
-    main(*(args + [50, 60, 10][len(args):]))
+    args = [float(a) for a in sys.argv[1:]]
+    main(*(args + [50, 60, 10, 5, 15][len(args):]))

@@ -1,4 +1,8 @@
-"""Plotly charts without the modebar, each with a text alternative for screen readers."""
+"""Plotly charts without the modebar, each with a text alternative for screen readers.
+
+Figures are built by `st.cache_data` functions: the frames change once per upstream read, and
+building a plotly figure costs tens of milliseconds that every viewer's rerun would pay again.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -19,7 +23,17 @@ def _show(fig: go.Figure, key: str, alt: str) -> None:
     st.caption(alt)
 
 
+FIGURE_CACHE = dict(max_entries=256, ttl=3600, show_spinner=False)
+
+
 def daily_bars(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
+    fig, alt = _daily_bars(activity, tuple(titles.items()), lang)
+    _show(fig, key, alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
+    titles = dict(titles)
     frame = activity.assign(dataset=activity["dataset"].map(titles).fillna(activity["dataset"]))
     fig = px.bar(frame, x="day", y="validations", color="dataset", color_discrete_sequence=COLORS,
                  labels={"day": t(lang, "col.day"), "validations": t(lang, "progress.validations"),
@@ -27,11 +41,18 @@ def daily_bars(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: s
     completed = frame.groupby("day")["completed"].sum().reset_index()
     fig.add_scatter(x=completed["day"], y=completed["completed"], mode="lines+markers",
                     name=t(lang, "progress.records_completed"), line=dict(color="#2e282a"))
-    _show(fig, key, f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}; "
-                    f"{t(lang, 'progress.records_completed')}: {int(frame['completed'].sum())}.")
+    return fig, (f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}; "
+                 f"{t(lang, 'progress.records_completed')}: {int(frame['completed'].sum())}.")
 
 
 def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
+    fig, alt = _cumulative_line(activity, tuple(titles.items()), lang)
+    _show(fig, key, alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _cumulative_line(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
+    titles = dict(titles)
     frame = activity.assign(dataset=activity["dataset"].map(titles).fillna(activity["dataset"]))
     frame = frame.sort_values("day")
     frame["cumulative"] = frame.groupby("dataset")["completed"].cumsum()
@@ -39,22 +60,35 @@ def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, k
                   labels={"day": t(lang, "col.day"), "cumulative": t(lang, "progress.records_completed"),
                           "dataset": t(lang, "col.dataset")})
     last = frame.groupby("dataset")["cumulative"].last()
-    _show(fig, key, "; ".join(f"{name}: {int(value)}" for name, value in last.items()))
+    return fig, "; ".join(f"{name}: {int(value)}" for name, value in last.items())
 
 
 def people_per_day(daily: pd.DataFrame, lang: str, key: str) -> None:
+    fig, alt = _people_per_day(daily, lang)
+    _show(fig, key, alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _people_per_day(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     fig = px.bar(daily, x="day", y="contributors", color_discrete_sequence=COLORS,
                  labels={"day": t(lang, "col.day"), "contributors": t(lang, "col.contributors")})
     peak = int(daily["contributors"].max()) if len(daily) else 0
-    _show(fig, key, f"{t(lang, 'col.contributors')} (max): {peak}")
+    return fig, f"{t(lang, 'col.contributors')} (max): {peak}"
 
 
 def user_daily(daily: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
+    fig, alt = _user_daily(daily, tuple(titles.items()), lang)
+    _show(fig, key, alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _user_daily(daily: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
+    titles = dict(titles)
     frame = daily.assign(dataset=daily["dataset"].map(titles).fillna(daily["dataset"]))
     fig = px.bar(frame, x="day", y="validations", color="dataset", color_discrete_sequence=COLORS,
                  labels={"day": t(lang, "col.day"), "validations": t(lang, "progress.validations"),
                          "dataset": t(lang, "col.dataset")})
-    _show(fig, key, f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}")
+    return fig, f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}"
 
 
 def horizontal_bars(frame: pd.DataFrame, label: str, value: str, value_title: str, key: str) -> None:
