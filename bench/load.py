@@ -44,9 +44,11 @@ def peak_rss_mib(pid: int) -> float:
 
 async def session(url: str, deadline: float, seed: int, ready: list, errors: list, think: tuple) -> None:
     rng = random.Random(seed)
+    await asyncio.sleep(seed * 0.2)  # visitors arrive over 10 s, not in the same millisecond
     try:
+        # no client pings: a browser sends none either (a late pong would close the socket)
         async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
-                                      max_size=None, open_timeout=120) as socket:
+                                      max_size=None, open_timeout=120, ping_interval=None) as socket:
             while time.monotonic() < deadline:
                 page, query = rng.choice(PAGES)
                 message = BackMsg()
