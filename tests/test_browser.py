@@ -16,7 +16,6 @@ pytestmark = pytest.mark.browser
 PAGES = [("", "Validación"), ("clasificacion", "Ranking"), ("mi-posicion", "Mi posición"),
          ("progreso", "Progreso"), ("exportar", "Exportar"), ("proyectos", "Proyectos"),
          ("organizacion", "Organización")]
-SECRET_KEY = "sentinel-argilla-key-7f3a9c"
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +82,17 @@ def test_look_up_a_user_and_share_the_link(browser, demo_app):
     assert "Puesto" in body and "Tus vecinos en el ranking" in body
 
 
+HF_SENTINEL = "hf_browserSentinel0123456789"
+
+
 @pytest.fixture
 def live_app(live_env, tmp_path):
-    env = {**live_env, "ARGILLA_API_KEY": live_env["ARGILLA_API_KEY"]}
+    env = {**live_env, "HF_TOKEN": HF_SENTINEL, "HF_ENDPOINT": "http://127.0.0.1:9"}
     app = StreamlitApp(env, tmp_path / "streamlit-live.log").start()
     yield app
     app.stop()
+    log = app.log.read_text(errors="replace")
+    assert live_env["ARGILLA_API_KEY"] not in log and HF_SENTINEL not in log
 
 
 def test_download_csv_of_a_live_campaign_matches_the_plan(browser, live_app, live_campaign, tmp_path):
@@ -131,11 +135,18 @@ def test_hostile_usernames_render_as_text_not_markup(browser, live_app):
     assert "<img src=x onerror=alert(1)>" in page.inner_text("body")
     assert page.locator("img[src='x']").count() == 0
     assert not page.evaluate("Array.from(document.scripts).some(s => s.textContent.includes('alert('))")
+    page.goto(f"{live_app.url}/mi-posicion?user=" + "x" * 10_000)
+    wait_for_app(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"] + 1
     page.goto(f"{live_app.url}/clasificacion")
     wait_for_app(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"] + 1
     assert not dialogs
-    html = page.content()
-    assert SECRET_KEY not in html and live_app.env["ARGILLA_API_KEY"] not in html
+    for path in ["", "clasificacion", "exportar", "proyectos", "progreso"]:
+        page.goto(f"{live_app.url}/{path}")
+        wait_for_app(page)
+        html = page.content()
+        assert live_app.env["ARGILLA_API_KEY"] not in html and HF_SENTINEL not in html
 
 
 def test_ten_tabs_cause_one_upstream_poll_per_interval(browser, argilla_server, live_campaign, tmp_path):

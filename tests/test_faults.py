@@ -137,19 +137,25 @@ def test_401_after_the_key_is_rotated(argilla_server, rg_client, proxy, plan, tm
         assert_stale_but_shown(page(), "clave de API no es válida", before)
 
 
-def test_configured_dataset_deleted(argilla_server, rg_client, proxy, plan, tmp_path):
-    doomed = DatasetSpec("fallos_borrable", "texto", None, min_submitted=1, records=5)
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+def test_configured_dataset_deleted_or_renamed(argilla_server, rg_client, proxy, plan, tmp_path, how):
+    doomed = DatasetSpec(f"fallos_{how}", "texto", None, min_submitted=1, records=5)
     build_campaign(rg_client, "fallos", [doomed], ["f_ana"], seed=2)
     config = write_config(tmp_path / "campaign.toml", plan, timeout=2, extra_datasets=(doomed,))
     with environment(ARGILLA_API_URL=proxy.url, ARGILLA_API_KEY=argilla_server.api_key,
                      CAMPAIGN_CONFIG=str(config), DATA_DIR=str(tmp_path / "data")):
         feed = refreshed_feed()
         before = people(page())
-        rg_client.datasets(name="fallos_borrable", workspace="fallos").delete()
+        dataset = rg_client.datasets(name=doomed.name, workspace="fallos")
+        if how == "deleted":
+            dataset.delete()
+        else:
+            httpx.patch(f"{argilla_server.api_url}/api/v1/datasets/{dataset.id}", json={"name": "otro_nombre"},
+                        headers={"X-Argilla-Api-Key": argilla_server.api_key}).raise_for_status()
         feed.poller.refresh()
         error = feed.view().state.error
-        assert error.kind is ErrorKind.MISSING_DATASET and error.detail == "fallos_borrable"
-        assert_stale_but_shown(page(), "fallos\\_borrable", before)
+        assert error.kind is ErrorKind.MISSING_DATASET and error.detail == doomed.name
+        assert_stale_but_shown(page(), doomed.name.replace("_", "\\_"), before)
 
 
 @pytest.fixture
