@@ -1,4 +1,6 @@
 """Mi posición: one contributor's rank, distances, neighbours and activity; shareable by ?user=."""
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from components import charts, i18n
@@ -45,6 +47,7 @@ if user:
         titles = dict(zip(campaign.datasets["dataset"], campaign.datasets["title"]))
         charts.user_daily(ctx.feed.user_activity(campaign, user), titles, lang, key="me.daily")
         st.caption(t(lang, "me.share"))
-        st.code(f"?user={user}" if len(user) < 200 else "?user=…", language=None)
+        st.code(f"{st.context.url or ''}?{urlencode({'user': user, **({'lang': lang} if lang != 'es' else {})})}",
+                language=None, wrap_lines=True)
 else:
     st.query_params.pop("user", None)
