@@ -61,7 +61,8 @@ async def session(url: str, deadline: float, seed: int, ready: list, errors: lis
                     if forward.WhichOneof("type") == "delta" and \
                             forward.delta.new_element.WhichOneof("type") == "exception":
                         errors.append("exception element")
-                    if forward.WhichOneof("type") == "script_finished":
+                    # 0: the page run finished (1: it failed); 2 and 3 are interrupted or fragment runs
+                    if forward.WhichOneof("type") == "script_finished" and forward.script_finished in (0, 1):
                         break
                 ready.append(time.monotonic() - sent)
                 await asyncio.sleep(rng.uniform(*think))

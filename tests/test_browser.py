@@ -13,7 +13,7 @@ import expected
 from streamlit_process import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitApp, wait_for_app
 
 pytestmark = pytest.mark.browser
-PAGES = [("", "Validación"), ("clasificacion", "Ranking"), ("mi-posicion", "Mi posición"),
+PAGES = [("", "Validación"), ("clasificacion", "Ranking"), ("mi-posicion?user=gelu", "Mi posición"),
          ("progreso", "Progreso"), ("exportar", "Exportar"), ("proyectos", "Proyectos"),
          ("organizacion", "Organización")]
 
@@ -48,7 +48,8 @@ def test_every_page_in_spanish_and_english_with_screenshots(browser, demo_app, a
             assert page.locator('[data-testid="stException"]').count() == 0
             assert page.locator("[role=dialog]").count() == 0, path
             assert "demostración" in page.inner_text("body")
-            page.screenshot(path=str(shots / f"{path or 'inicio'}-{label}.png"), full_page=True)
+            name = path.split("?")[0] or "inicio"
+            page.screenshot(path=str(shots / f"{name}-{label}.png"), full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, path
         page.close()
     page = browser.new_page()
