@@ -150,8 +150,9 @@ def test_configured_dataset_deleted_or_renamed(argilla_server, rg_client, proxy,
         if how == "deleted":
             dataset.delete()
         else:
-            httpx.patch(f"{argilla_server.api_url}/api/v1/datasets/{dataset.id}", json={"name": "otro_nombre"},
-                        headers={"X-Argilla-Api-Key": argilla_server.api_key}).raise_for_status()
+            httpx.request("PATCH", f"{argilla_server.api_url}/api/v1/datasets/{dataset.id}",
+                          json={"name": "otro_nombre"},
+                          headers={"X-Argilla-Api-Key": argilla_server.api_key}).raise_for_status()
         feed.poller.refresh()
         error = feed.view().state.error
         assert error.kind is ErrorKind.MISSING_DATASET and error.detail == doomed.name
