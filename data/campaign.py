@@ -94,7 +94,16 @@ class CampaignFeed:
         previous = None if self._polls % self.config.reconcile_every == 0 else self._last_raw
         raw = self._source.fetch(previous)
         self._last_raw, self._polls = raw, self._polls + 1
-        return normalise(raw, utc_now())
+        campaign = normalise(raw, utc_now())
+        self._warm(campaign)
+        return campaign
+
+    def _warm(self, campaign: Campaign) -> None:
+        """Compute the unfiltered aggregates here, in the poller, so no viewer waits for them."""
+        self.contributors(campaign)
+        self.progress(campaign)
+        self.activity(campaign)
+        self.daily_contributors(campaign)
 
     def view(self) -> FeedView[Campaign]:
         return FeedView.of(self.poller, self._demo_campaign)
