@@ -14,7 +14,7 @@ import time
 
 from common import ROOT, machine
 
-from data.campaign import SNAPSHOT, campaign_to_snapshot
+from data.campaign import save_campaign
 from data.demo import generate
 from data.snapshots import SnapshotStore
 
@@ -25,7 +25,7 @@ PAGES = ["pages/overview.py", "pages/ranking.py", "pages/my_rank.py", "pages/pro
 def main(contributors: int) -> None:
     data_dir = tempfile.mkdtemp(prefix="render-bench-")
     campaign = generate(contributors=contributors, responses=contributors * 25, seed=2, scale=20)
-    SnapshotStore(data_dir).save(SNAPSHOT, *campaign_to_snapshot(campaign))
+    save_campaign(SnapshotStore(data_dir), campaign)
     os.environ.update(DATA_DIR=data_dir, ARGILLA_API_URL="http://127.0.0.1:9", ARGILLA_API_KEY="bench")
     from streamlit.testing.v1 import AppTest
     user = campaign.responses["user"].value_counts().index[100]

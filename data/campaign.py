@@ -7,6 +7,7 @@ the aggregates in a bounded, expiring `cachetools` cache keyed by the read they 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from data.aggregate import Filters
 from data.config import CampaignConfig, Secrets
 from data.frames import Campaign, build_responses, typed_records, typed_responses
 from data.poller import FeedView, Poller, process_wide, utc_now
-from data.snapshots import SnapshotStore
+from data.snapshots import Snapshot, SnapshotStore
 from data.sources.argilla import ArgillaSource, RawCampaign
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -35,33 +36,26 @@ def normalise(raw: RawCampaign, fetched_at: dt.datetime) -> Campaign:
     )
 
 
-def campaign_to_snapshot(campaign: Campaign) -> tuple[dict[str, pd.DataFrame], dict]:
+def save_campaign(store: SnapshotStore, campaign: Campaign) -> None:
     frames = {"records": campaign.records, "responses": campaign.responses, "datasets": campaign.datasets}
-    return frames, {"fetched_at": campaign.fetched_at.isoformat(), "is_demo": campaign.is_demo}
+    store.save(SNAPSHOT, Snapshot(frames, campaign.fetched_at, campaign.is_demo))
 
 
-def campaign_from_snapshot(store: SnapshotStore) -> Campaign | None:
-    loaded = store.load(SNAPSHOT)
-    if loaded is None:
-        return None
-    frames, meta = loaded
+def load_campaign(store: SnapshotStore) -> Campaign | None:
+    snapshot = store.load(SNAPSHOT)
     try:
-        return Campaign(
-            records=typed_records(frames["records"]),
-            responses=typed_responses(frames["responses"]),
-            datasets=frames["datasets"],
-            fetched_at=dt.datetime.fromisoformat(meta["fetched_at"]),
-            is_demo=bool(meta.get("is_demo", False)),
-        )
+        return Campaign(typed_records(snapshot.frames["records"]), typed_responses(snapshot.frames["responses"]),
+                        snapshot.frames["datasets"], snapshot.fetched_at, snapshot.is_demo) if snapshot else None
     except (KeyError, ValueError, TypeError):
         return None
 
 
+@functools.cache
 def load_demo() -> Campaign:
-    campaign = campaign_from_snapshot(SnapshotStore(DEMO_DIR))
+    """The embedded demo campaign (read once per process)."""
+    campaign = load_campaign(SnapshotStore(DEMO_DIR))
     if campaign is None:
         raise RuntimeError(f"the embedded demo snapshot is missing from {DEMO_DIR}")
-    campaign.is_demo = True
     return campaign
 
 
@@ -81,13 +75,12 @@ class CampaignFeed:
             self.poller = Poller(
                 fetch=self._read,
                 interval=config.refresh_seconds,
-                initial=campaign_from_snapshot(self.store),
-                on_success=lambda campaign: self.store.save(SNAPSHOT, *campaign_to_snapshot(campaign)),
+                initial=load_campaign(self.store),
+                on_success=lambda campaign: save_campaign(self.store, campaign),
                 name="argilla-poller",
             )
             if start:
                 self.poller.start()
-        self._demo: Campaign | None = None
 
     def _read(self) -> Campaign:
         """One poll: incremental, with a full reconciliation every `reconcile_every` polls."""
@@ -106,12 +99,7 @@ class CampaignFeed:
         self.daily_contributors(campaign)
 
     def view(self) -> FeedView[Campaign]:
-        return FeedView.of(self.poller, self._demo_campaign)
-
-    def _demo_campaign(self) -> Campaign:
-        if self._demo is None:
-            self._demo = load_demo()
-        return self._demo
+        return FeedView.of(self.poller, load_demo)
 
     # --- aggregates, memoised per read -------------------------------------------------
     def _memo(self, campaign: Campaign, key: tuple, compute):

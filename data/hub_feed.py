@@ -6,6 +6,7 @@ history) in the snapshot store, and the embedded demo when no upstream is config
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from data import projects
 from data.campaign import DEMO_DIR
 from data.config import HubConfig, Secrets
 from data.poller import FeedView, Poller, process_wide, utc_now
-from data.snapshots import SnapshotStore
+from data.snapshots import Snapshot, SnapshotStore
 from data.sources.hub import RAW_PROJECT_COLUMNS, HubSource
 
 SNAPSHOT = "projects"
@@ -30,20 +31,25 @@ class Projects:
 
 
 def save_projects(store: SnapshotStore, value: Projects) -> None:
-    store.save(SNAPSHOT, {"raw": value.raw, "history": value.history},
-               {"fetched_at": value.fetched_at.isoformat(), "is_demo": value.is_demo})
+    store.save(SNAPSHOT, Snapshot({"raw": value.raw, "history": value.history}, value.fetched_at, value.is_demo))
 
 
 def load_projects(store: SnapshotStore) -> Projects | None:
-    loaded = store.load(SNAPSHOT)
-    if loaded is None:
-        return None
-    frames, meta = loaded
+    snapshot = store.load(SNAPSHOT)
     try:
-        return Projects(frames["raw"][RAW_PROJECT_COLUMNS], frames["history"],
-                        dt.datetime.fromisoformat(meta["fetched_at"]), bool(meta.get("is_demo")))
-    except (KeyError, ValueError):
+        return Projects(snapshot.frames["raw"][RAW_PROJECT_COLUMNS], snapshot.frames["history"],
+                        snapshot.fetched_at, snapshot.is_demo) if snapshot else None
+    except KeyError:
         return None
+
+
+@functools.cache
+def load_demo_projects() -> Projects:
+    """The embedded demo projects (read once per process)."""
+    demo = load_projects(SnapshotStore(DEMO_DIR))
+    if demo is None:
+        raise RuntimeError(f"the embedded demo projects are missing from {DEMO_DIR}")
+    return demo
 
 
 class ProjectsFeed:
@@ -51,7 +57,6 @@ class ProjectsFeed:
         self.config = config
         self.store = SnapshotStore(data_dir)
         self.poller: Poller[Projects] | None = None
-        self._demo: Projects | None = None
         self._board: tuple[int, pd.DataFrame] | None = None
         if live and config.org:
             source = HubSource(secrets.hf_endpoint, secrets.hf_token, config)
@@ -69,14 +74,7 @@ class ProjectsFeed:
         return Projects(raw, projects.append_history(history, projects.leaderboard(raw, self.config), at), at)
 
     def view(self) -> FeedView[Projects]:
-        return FeedView.of(self.poller, self._demo_projects)
-
-    def _demo_projects(self) -> Projects:
-        if self._demo is None:
-            self._demo = load_projects(SnapshotStore(DEMO_DIR))
-            if self._demo is None:
-                raise RuntimeError(f"the embedded demo projects are missing from {DEMO_DIR}")
-        return self._demo
+        return FeedView.of(self.poller, load_demo_projects)
 
     def board(self, value: Projects) -> pd.DataFrame:
         """The leaderboard of a read, computed once per read."""

@@ -1,52 +1,61 @@
 """The last good frames on disk: parquet files written atomically, with when they were fetched.
 
-A snapshot is a folder of parquet files plus `meta.json`; a pointer file `<name>.current`
-names the complete folder. The folder is written first and the pointer replaced last
-(`os.replace`), so a process killed mid-write leaves the previous snapshot in force.
+A snapshot is a folder of parquet files plus `meta.json` (fetch time, demo or not); a pointer
+file `<name>.current` names the complete folder. The folder is written first and the pointer
+replaced last (`os.replace`), so a process killed mid-write leaves the previous snapshot in force.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    frames: dict[str, pd.DataFrame]
+    fetched_at: dt.datetime
+    is_demo: bool = False
+
+
 class SnapshotStore:
     def __init__(self, directory: str | os.PathLike):
         self.directory = Path(directory)
 
-    def save(self, name: str, frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> None:
+    def save(self, name: str, snapshot: Snapshot) -> None:
         """Write a complete snapshot, then switch the pointer to it and drop older ones."""
         self.directory.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=f"{name}-{time.time_ns()}-", dir=self.directory))
-        for key, frame in frames.items():
+        for key, frame in snapshot.frames.items():
             frame.to_parquet(folder / f"{key}.parquet", index=False)
-        (folder / "meta.json").write_text(json.dumps(meta, default=str), encoding="utf-8")
+        meta = {"fetched_at": snapshot.fetched_at.isoformat(), "is_demo": snapshot.is_demo}
+        (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         _fsync_dir(folder)
         _atomic_write(self.directory / f"{name}.current", folder.name)
         self._prune(name, keep=folder.name)
 
-    def load(self, name: str) -> tuple[dict[str, pd.DataFrame], dict[str, Any]] | None:
+    def load(self, name: str) -> Snapshot | None:
         """The snapshot the pointer names, or None if there is none or it cannot be read."""
         pointer = self.directory / f"{name}.current"
         try:
             folder = self.directory / pointer.read_text(encoding="utf-8").strip()
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
             frames = {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
-        except (OSError, ValueError) as error:
+            return Snapshot(frames, dt.datetime.fromisoformat(meta["fetched_at"]), bool(meta.get("is_demo")))
+        except (OSError, ValueError, KeyError, TypeError) as error:
             if pointer.exists():
                 log.warning("snapshot %s could not be read: %s", name, type(error).__name__)
             return None
-        return frames, meta
 
     def _prune(self, name: str, keep: str) -> None:
         for folder in self.directory.glob(f"{name}-*"):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data.campaign import DEMO_DIR, SNAPSHOT, campaign_to_snapshot  # noqa: E402
+from data.campaign import DEMO_DIR, save_campaign  # noqa: E402
 from data.demo import generate, generate_projects  # noqa: E402
 from data.hub_feed import Projects, save_projects  # noqa: E402
 from data.snapshots import SnapshotStore  # noqa: E402
@@ -13,7 +13,7 @@ from data.snapshots import SnapshotStore  # noqa: E402
 if __name__ == "__main__":
     shutil.rmtree(DEMO_DIR, ignore_errors=True)
     campaign = generate()
-    SnapshotStore(DEMO_DIR).save(SNAPSHOT, *campaign_to_snapshot(campaign))
+    save_campaign(SnapshotStore(DEMO_DIR), campaign)
     raw, history, at = generate_projects(at=campaign.fetched_at)
     save_projects(SnapshotStore(DEMO_DIR), Projects(raw, history, at, is_demo=True))
     print(f"demo: {len(campaign.responses)} responses, {campaign.responses['user'].nunique()} users -> {DEMO_DIR}")

@@ -5,48 +5,53 @@ import sys
 import textwrap
 import time
 
+import datetime as dt
+
 import pandas as pd
 
-from data.snapshots import SnapshotStore
+from data.snapshots import Snapshot, SnapshotStore
+
+T1, T2 = dt.datetime(2024, 3, 4, tzinfo=dt.timezone.utc), dt.datetime(2024, 3, 5, tzinfo=dt.timezone.utc)
 
 
 def test_round_trip_and_pruning(tmp_path):
     store = SnapshotStore(tmp_path)
-    store.save("c", {"a": pd.DataFrame({"x": [1, 2]})}, {"fetched_at": "t1"})
-    store.save("c", {"a": pd.DataFrame({"x": [3]})}, {"fetched_at": "t2"})
-    frames, meta = store.load("c")
-    assert frames["a"]["x"].tolist() == [3] and meta == {"fetched_at": "t2"}
+    store.save("c", Snapshot({"a": pd.DataFrame({"x": [1, 2]})}, T1))
+    store.save("c", Snapshot({"a": pd.DataFrame({"x": [3]})}, T2, is_demo=True))
+    loaded = store.load("c")
+    assert loaded.frames["a"]["x"].tolist() == [3] and (loaded.fetched_at, loaded.is_demo) == (T2, True)
     assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 1
 
 
 def test_missing_or_corrupt_snapshot_loads_as_none(tmp_path):
     store = SnapshotStore(tmp_path)
     assert store.load("c") is None
-    store.save("c", {"a": pd.DataFrame({"x": [1]})}, {})
+    store.save("c", Snapshot({"a": pd.DataFrame({"x": [1]})}, T1))
     (tmp_path / "c.current").write_text("does-not-exist")
     assert store.load("c") is None
 
 
 def test_killed_during_write_leaves_the_previous_snapshot(tmp_path):
     store = SnapshotStore(tmp_path)
-    store.save("c", {"a": pd.DataFrame({"x": [1, 2, 3]})}, {"fetched_at": "good"})
+    store.save("c", Snapshot({"a": pd.DataFrame({"x": [1, 2, 3]})}, T1))
     writer = textwrap.dedent(f"""
         import sys; sys.path.insert(0, {str(os.getcwd())!r})
         import numpy as np, pandas as pd
-        from data.snapshots import SnapshotStore
+        import datetime as dt
+        from data.snapshots import Snapshot, SnapshotStore
         store = SnapshotStore({str(tmp_path)!r})
         big = pd.DataFrame({{"x": np.arange(3_000_000), "y": np.random.rand(3_000_000)}})
         print("ready", flush=True)
         while True:
-            store.save("c", {{"a": big, "b": big}}, {{"fetched_at": "big"}})
+            store.save("c", Snapshot({{"a": big, "b": big}}, dt.datetime(2024, 3, 5, tzinfo=dt.timezone.utc)))
     """)
     process = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, cwd=os.getcwd())
     assert process.stdout.readline().strip() == b"ready"
     time.sleep(0.4)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    frames, meta = SnapshotStore(tmp_path).load("c")
-    if meta["fetched_at"] == "good":
-        assert frames["a"]["x"].tolist() == [1, 2, 3]
+    loaded = SnapshotStore(tmp_path).load("c")
+    if loaded.fetched_at == T1:
+        assert loaded.frames["a"]["x"].tolist() == [1, 2, 3]
     else:  # a later write completed before the kill: it must be whole
-        assert len(frames["a"]) == len(frames["b"]) == 3_000_000
+        assert len(loaded.frames["a"]) == len(loaded.frames["b"]) == 3_000_000
