@@ -180,6 +180,14 @@ def activity(records: pd.DataFrame, responses: pd.DataFrame, datasets: pd.DataFr
     return table.reset_index()[ACTIVITY_COLUMNS].sort_values(["day", "dataset"]).reset_index(drop=True)
 
 
+def user_activity(responses: pd.DataFrame, username: str, filters: Filters = Filters()) -> pd.DataFrame:
+    """One user's validations per UTC day and dataset."""
+    chosen = select(responses, filters)
+    mine = chosen[((chosen["user"] == username) & (chosen["status"] == "submitted")).to_numpy()]
+    daily = mine.assign(day=mine["updated_at"].dt.floor("D")).groupby(["day", "dataset"], observed=True).size()
+    return daily.rename("validations").reset_index()
+
+
 def daily_contributors(responses: pd.DataFrame) -> pd.DataFrame:
     """Distinct validators per UTC day across all datasets."""
     columns = responses[["user", "updated_at"]]

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 from pathlib import Path
 
-import cachetools
 import pandas as pd
 
-from data import aggregate
+from data import aggregate, export, quality
 from data.aggregate import Filters
 from data.config import CampaignConfig, Secrets
 from data.frames import Campaign, build_responses, typed_records, typed_responses
 from data.poller import FeedView, Poller, process_wide, utc_now
+from data.read_cache import ReadCache
 from data.snapshots import Snapshot, SnapshotStore
 from data.sources.argilla import ArgillaSource, RawCampaign
 
@@ -63,8 +62,7 @@ class CampaignFeed:
     def __init__(self, config: CampaignConfig, secrets: Secrets, data_dir: Path, start: bool = True):
         self.config = config
         self.store = SnapshotStore(data_dir)
-        self._derived = cachetools.TTLCache(maxsize=128, ttl=max(config.refresh_seconds, 30))
-        self._derived_lock = threading.Lock()
+        self.derived = ReadCache(maxsize=128, ttl=max(config.refresh_seconds, 30))
         self.poller: Poller[Campaign] | None = None
         self._source: ArgillaSource | None = None
         self._last_raw: RawCampaign | None = None
@@ -101,42 +99,42 @@ class CampaignFeed:
     def view(self) -> FeedView[Campaign]:
         return FeedView.of(self.poller, load_demo)
 
-    # --- aggregates, memoised per read -------------------------------------------------
-    def _memo(self, campaign: Campaign, key: tuple, compute):
-        full_key = (id(campaign), campaign.fetched_at) + key
-        with self._derived_lock:
-            if full_key in self._derived:
-                return self._derived[full_key]
-        value = compute()
-        with self._derived_lock:
-            self._derived[full_key] = value
-        return value
-
+    # --- derived frames, computed once per read -------------------------------------------
     def contributors(self, campaign: Campaign, filters: Filters = Filters()) -> pd.DataFrame:
         window = filters.within(self.config.start, self.config.end)
-        return self._memo(campaign, ("contributors", window), lambda: aggregate.contributors(
+        return self.derived.get(campaign, ("contributors", window), lambda: aggregate.contributors(
             campaign.responses, min_validations=self.config.min_validations_for_prize,
             exclude_users=self.config.exclude_users, filters=window))
 
     def progress(self, campaign: Campaign) -> pd.DataFrame:
-        return self._memo(campaign, ("progress",), lambda: aggregate.progress(
+        return self.derived.get(campaign, ("progress",), lambda: aggregate.progress(
             campaign.records, campaign.responses, campaign.datasets))
 
     def activity(self, campaign: Campaign) -> pd.DataFrame:
-        return self._memo(campaign, ("activity",), lambda: aggregate.activity(
+        return self.derived.get(campaign, ("activity",), lambda: aggregate.activity(
             campaign.records, campaign.responses, campaign.datasets))
 
     def daily_contributors(self, campaign: Campaign) -> pd.DataFrame:
-        return self._memo(campaign, ("daily_contributors",),
+        return self.derived.get(campaign, ("daily_contributors",),
                           lambda: aggregate.daily_contributors(campaign.responses))
 
     def user_activity(self, campaign: Campaign, username: str) -> pd.DataFrame:
         """Daily validations of one user (within the campaign window)."""
         window = Filters().within(self.config.start, self.config.end)
-        chosen = aggregate.select(campaign.responses, window)
-        mine = chosen[(chosen["user"] == username) & (chosen["status"] == "submitted")]
-        daily = mine.assign(day=mine["updated_at"].dt.floor("D")).groupby(["day", "dataset"]).size()
-        return daily.rename("validations").reset_index()
+        return self.derived.get(campaign, ("user_activity", username),
+                                lambda: aggregate.user_activity(campaign.responses, username, window))
+
+    def ranking_csv(self, campaign: Campaign, filters: Filters = Filters()) -> bytes:
+        return self.derived.get(campaign, ("ranking_csv", filters),
+                                lambda: export.ranking_csv(self.contributors(campaign, filters)))
+
+    def signals(self, campaign: Campaign) -> pd.DataFrame:
+        return self.derived.get(campaign, ("signals",),
+                                lambda: quality.signals(campaign.responses, self.contributors(campaign)))
+
+    def acknowledgements(self, campaign: Campaign, counts: bool) -> str:
+        return self.derived.get(campaign, ("acknowledgements", counts), lambda: export.acknowledgements(
+            campaign.responses, campaign.datasets, self.config.exclude_users, counts=counts))
 
 
 def shared_feed(config: CampaignConfig, secrets: Secrets, data_dir: Path) -> CampaignFeed:

@@ -16,10 +16,12 @@ from data import projects
 from data.campaign import DEMO_DIR
 from data.config import HubConfig, Secrets
 from data.poller import FeedView, Poller, process_wide, utc_now
+from data.read_cache import ReadCache
 from data.snapshots import Snapshot, SnapshotStore
 from data.sources.hub import RAW_PROJECT_COLUMNS, HubSource
 
 SNAPSHOT = "projects"
+CLIMBER_WINDOWS = {"24h": dt.timedelta(days=1), "7d": dt.timedelta(days=7)}
 
 
 @dataclass
@@ -57,7 +59,7 @@ class ProjectsFeed:
         self.config = config
         self.store = SnapshotStore(data_dir)
         self.poller: Poller[Projects] | None = None
-        self._board: tuple[int, pd.DataFrame] | None = None
+        self.derived = ReadCache(maxsize=16, ttl=max(config.ttl_seconds, 60))
         if live and config.org:
             source = HubSource(secrets.hf_endpoint, secrets.hf_token, config)
             self.poller = Poller(fetch=lambda: self._read(source), interval=config.ttl_seconds,
@@ -67,20 +69,29 @@ class ProjectsFeed:
                 self.poller.start()
 
     def _read(self, source: HubSource) -> Projects:
+        """One poll; the leaderboard and climbers are computed here, not by the first viewer."""
         raw = source.fetch()
         at = utc_now()
         previous = self.poller.state.value if self.poller else None
         history = previous.history if previous is not None else pd.DataFrame(columns=projects.HISTORY_COLUMNS)
-        return Projects(raw, projects.append_history(history, projects.leaderboard(raw, self.config), at), at)
+        board = projects.leaderboard(raw, self.config)
+        value = Projects(raw, projects.append_history(history, board, at), at)
+        self.derived.get(value, ("board",), lambda: board)
+        for window in CLIMBER_WINDOWS.values():
+            self.climbers(value, window)
+        return value
 
     def view(self) -> FeedView[Projects]:
         return FeedView.of(self.poller, load_demo_projects)
 
     def board(self, value: Projects) -> pd.DataFrame:
-        """The leaderboard of a read, computed once per read."""
-        if self._board is None or self._board[0] != id(value):
-            self._board = (id(value), projects.leaderboard(value.raw, self.config))
-        return self._board[1]
+        """The leaderboard of a read."""
+        return self.derived.get(value, ("board",), lambda: projects.leaderboard(value.raw, self.config))
+
+    def climbers(self, value: Projects, window: dt.timedelta) -> pd.DataFrame:
+        """Likes gained by each project over `window`, biggest first."""
+        return self.derived.get(value, ("climbers", window), lambda: projects.climbers(
+            value.history, self.board(value), value.fetched_at, window))
 
 
 def shared_projects_feed(config: HubConfig, secrets: Secrets, data_dir: Path) -> ProjectsFeed:

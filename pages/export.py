@@ -6,7 +6,6 @@ from components.context import context
 from components.filters import campaign_filters, describe_filters
 from components.i18n import t
 from components.safe import md_text
-from data.export import ranking_csv
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
@@ -21,7 +20,7 @@ excluded = ", ".join(md_text(u, 40) for u in ctx.config.exclude_users) or "—"
 st.caption(t(lang, "export.rows", n=i18n.number(len(table), lang), excluded=excluded))
 parts = ["ranking", *(applied.datasets or ("all",)),
          *(d.isoformat() for d in (applied.start, applied.end) if d)]
-st.download_button(t(lang, "export.button"), data=ranking_csv(table), file_name="_".join(parts) + ".csv",
+st.download_button(t(lang, "export.button"), data=ctx.feed.ranking_csv(campaign, filters), file_name="_".join(parts) + ".csv",
                    mime="text/csv", icon="⬇️", type="primary")
 st.caption(t(lang, "export.help"))
 st.dataframe(table.head(20), hide_index=True, width="stretch")

@@ -5,8 +5,8 @@ from components.context import context
 from components.i18n import t
 from components.organizer_gate import organizer_unlocked
 from components.signals_table import signals_table
-from data.export import acknowledgements, to_csv, to_markdown_table
-from data.quality import SIGNAL_COLUMNS, signals
+from data.export import to_csv, to_markdown_table
+from data.quality import SIGNAL_COLUMNS
 
 ctx = context()
 lang = ctx.lang
@@ -15,7 +15,7 @@ if not organizer_unlocked(ctx.secrets.organizer_token, lang):
     st.stop()
 
 campaign = ctx.view().value
-table = signals(campaign.responses, ctx.feed.contributors(campaign))
+table = ctx.feed.signals(campaign)
 
 st.subheader(t(lang, "org.signals"), anchor=False)
 st.caption(t(lang, "org.signals_help"))
@@ -33,7 +33,7 @@ right.download_button(t(lang, "org.download_md"), to_markdown_table(prize.round(
 
 st.subheader(t(lang, "org.ack"), anchor=False)
 counts = st.toggle(t(lang, "org.ack_counts"), key="organizer.ack_counts")
-markdown = acknowledgements(campaign.responses, campaign.datasets, ctx.config.exclude_users, counts=counts)
+markdown = ctx.feed.acknowledgements(campaign, counts)
 st.download_button(t(lang, "org.download_md"), markdown, file_name="acknowledgements.md", mime="text/markdown",
                    icon="⬇️", key="organizer.ack_md")
 st.code(markdown, language="markdown")

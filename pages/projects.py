@@ -1,6 +1,4 @@
 """Proyectos: the hackathon projects on the Hub ranked by likes, with trends and climbers."""
-import datetime as dt
-
 import streamlit as st
 
 from components import projects_view
@@ -9,8 +7,7 @@ from components.i18n import t
 from components.safe import md_text
 from components.status import freshness_banner
 from data.export import to_csv
-from data.hub_feed import shared_projects_feed
-from data import projects
+from data.hub_feed import CLIMBER_WINDOWS, shared_projects_feed
 
 ctx = context()
 lang = ctx.lang
@@ -50,12 +47,11 @@ else:
     projects_view.trend_chart(history, shown if not shown.empty else board, lang)
     st.subheader(t(lang, "projects.climbers"), anchor=False)
     gain = {"gain": st.column_config.NumberColumn(t(lang, "projects.col.gain"), format="+%d")}
-    for column, (label, window) in zip(st.columns(2), [("projects.climbers_24h", dt.timedelta(days=1)),
-                                                        ("projects.climbers_7d", dt.timedelta(days=7))]):
+    for column, (name, window) in zip(st.columns(2), CLIMBER_WINDOWS.items()):
         with column:
-            st.markdown(f"**{t(lang, label)}**")
-            rising = projects.climbers(history, board, view.value.fetched_at, window)
+            st.markdown(f"**{t(lang, f'projects.climbers_{name}')}**")
+            rising = feed.climbers(view.value, window)
             if rising.empty:
                 st.caption("—")
             else:
-                projects_view.projects_table(rising, lang, extra=gain, key=f"climbers.{label}")
+                projects_view.projects_table(rising, lang, extra=gain, key=f"climbers.{name}")

@@ -94,6 +94,6 @@ def test_derived_cache_is_bounded(tmp_path):
     for days in range(300):
         feed.contributors(campaign, Filters(start=start, end=start + dt.timedelta(days=days % 40), datasets=(
             ("mmlu_es",) if days % 2 else None)))
-    assert len(feed._derived) <= feed._derived.maxsize
+    assert len(feed.derived) <= feed.derived.maxsize
     first = feed.contributors(campaign)
     assert feed.contributors(campaign) is first  # memoised per read

@@ -1,0 +1,34 @@
+"""Values derived from one upstream read, computed once and shared by every viewer.
+
+Keyed by the read they came from (its identity and fetch time), bounded in size and expiring,
+so a new read simply stops matching the old entries.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Hashable
+
+import cachetools
+
+
+class ReadCache:
+    def __init__(self, maxsize: int = 128, ttl: float = 600):
+        self._cache = cachetools.TTLCache(maxsize=maxsize, ttl=ttl)
+        self._lock = threading.Lock()
+
+    def get(self, read: Any, key: tuple[Hashable, ...], compute: Callable[[], Any]) -> Any:
+        full_key = (id(read), read.fetched_at, *key)
+        with self._lock:
+            if full_key in self._cache:
+                return self._cache[full_key]
+        value = compute()
+        with self._lock:
+            self._cache[full_key] = value
+        return value
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    @property
+    def maxsize(self) -> int:
+        return self._cache.maxsize
