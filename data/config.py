@@ -6,6 +6,7 @@ show it as it is.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -203,8 +204,20 @@ def parse_config(document: Mapping[str, Any]) -> CampaignConfig:
 
 
 def load_config(path: str | os.PathLike | None = None) -> CampaignConfig:
-    """Read the TOML file at `path` (default: env CAMPAIGN_CONFIG, else campaign.toml)."""
+    """Read the TOML file at `path` (default: env CAMPAIGN_CONFIG, else campaign.toml).
+
+    Every page rerun asks for the configuration: the file is parsed again only when it changed.
+    """
     path = Path(path or os.environ.get("CAMPAIGN_CONFIG") or DEFAULT_CONFIG)
+    try:
+        modified = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ConfigError(f"CAMPAIGN_CONFIG: file not found: {path}") from None
+    return _load_file(path, modified)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_file(path: Path, modified_ns: int) -> CampaignConfig:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
