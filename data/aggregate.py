@@ -30,13 +30,6 @@ class Filters:
     start: dt.date | None = None
     end: dt.date | None = None
 
-    def describe(self) -> dict[str, str]:
-        return {
-            "datasets": ",".join(self.datasets) if self.datasets else "all",
-            "start": self.start.isoformat() if self.start else "",
-            "end": self.end.isoformat() if self.end else "",
-        }
-
     def within(self, start: dt.date | None, end: dt.date | None) -> "Filters":
         """These filters clipped to a campaign window."""
         new_start = max(filter(None, [self.start, start]), default=None)
@@ -201,7 +194,6 @@ class Velocity:
     """Completed records per day over the last `days` days, and the ETA it implies."""
 
     records_per_day: float
-    validations_per_day: float
     pending: int
     eta: dt.date | None
 
@@ -217,7 +209,7 @@ def velocity(activity_table: pd.DataFrame, progress_table: pd.DataFrame, as_of: 
         eta = end.date()
     elif per_day > 0:
         eta = (end + pd.Timedelta(days=float(np.ceil(pending / per_day)))).date()
-    return Velocity(float(per_day), float(recent["validations"].sum() / days), pending, eta)
+    return Velocity(float(per_day), pending, eta)
 
 
 def neighbours(table: pd.DataFrame, username: str, around: int = 2) -> pd.DataFrame:

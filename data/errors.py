@@ -18,7 +18,6 @@ class ErrorKind(str, Enum):
     SERVER_ERROR = "server_error"
     RATE_LIMITED = "rate_limited"
     BAD_DATA = "bad_data"
-    CONFIG = "config"
 
 
 class SourceError(Exception):

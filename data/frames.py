@@ -9,7 +9,7 @@ normalised reference and the normalised answer), answer (normalised text), label
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import datetime as dt
 
 import pandas as pd
@@ -20,7 +20,6 @@ RECORD_COLUMNS = ["dataset", "record_id", "status", "inserted_at", "updated_at"]
 RAW_RESPONSE_COLUMNS = ["dataset", "record_id", "user_id", "status", "inserted_at", "updated_at", "answer", "label"]
 RESPONSE_COLUMNS = ["dataset", "record_id", "user", "status", "inserted_at", "updated_at", "is_correction",
                     "edit_size", "answer", "label"]
-DATASET_COLUMNS = ["dataset", "title", "min_submitted"]
 RESPONSE_STATUSES = ("submitted", "discarded", "draft")
 
 
@@ -33,20 +32,6 @@ class Campaign:
     datasets: pd.DataFrame
     fetched_at: dt.datetime
     is_demo: bool = False
-    frames: dict = field(default_factory=dict, repr=False)  # derived frames, filled by data.aggregate
-
-    @classmethod
-    def empty(cls, fetched_at: dt.datetime, is_demo: bool = False) -> "Campaign":
-        return cls(records=empty_records(), responses=empty_responses(),
-                   datasets=pd.DataFrame(columns=DATASET_COLUMNS), fetched_at=fetched_at, is_demo=is_demo)
-
-
-def empty_records() -> pd.DataFrame:
-    return typed_records(pd.DataFrame(columns=RECORD_COLUMNS))
-
-
-def empty_responses() -> pd.DataFrame:
-    return typed_responses(pd.DataFrame(columns=RESPONSE_COLUMNS))
 
 
 def normalise_text(values: pd.Series) -> pd.Series:

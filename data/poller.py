@@ -22,7 +22,6 @@ class PollState(Generic[T]):
     value: T | None
     error: SourceError | None
     last_success: dt.datetime | None
-    last_attempt: dt.datetime | None
     fetches: int
 
 
@@ -39,7 +38,7 @@ class Poller(Generic[T]):
         self._on_success = on_success
         self.interval = interval
         self.name = name
-        self._state: PollState[T] = PollState(initial, None, None, None, 0)
+        self._state: PollState[T] = PollState(initial, None, None, 0)
         self._refresh_lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._stop = threading.Event()
@@ -75,27 +74,27 @@ class Poller(Generic[T]):
         try:
             value = self._fetch()
         except SourceError as error:
-            self._record(error=error, attempt=started)
+            self._record(error=error, started=started)
             return
         except Exception as error:  # a bug or an unforeseen upstream shape: keep serving
             log.exception("%s: unexpected failure", self.name)
-            self._record(error=SourceError(ErrorKind.BAD_DATA, type(error).__name__), attempt=started)
+            self._record(error=SourceError(ErrorKind.BAD_DATA, type(error).__name__), started=started)
             return
         if self._on_success is not None:
             try:
                 self._on_success(value)
             except OSError:
                 log.exception("%s: could not store the snapshot", self.name)
-        self._record(value=value, attempt=started)
+        self._record(value=value, started=started)
 
-    def _record(self, attempt: dt.datetime, value: T | None = None, error: SourceError | None = None) -> None:
+    def _record(self, started: dt.datetime, value: T | None = None, error: SourceError | None = None) -> None:
         with self._state_lock:
             old = self._state
             if error is None:
-                self._state = PollState(value, None, attempt, attempt, old.fetches + 1)
+                self._state = PollState(value, None, started, old.fetches + 1)
             else:
                 log.warning("%s: refresh failed (%s)", self.name, error.kind.value)
-                self._state = PollState(old.value, error, old.last_success, attempt, old.fetches + 1)
+                self._state = PollState(old.value, error, old.last_success, old.fetches + 1)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -15,6 +15,7 @@ cannot see: responses rewritten by an admin bulk upsert with unchanged statuses.
 from __future__ import annotations
 
 import logging
+import contextlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -173,15 +174,14 @@ def _value(response: dict, question: str | None) -> Any:
     return value if isinstance(value, str) else None
 
 
-class _translated_errors:
+@contextlib.contextmanager
+def _translated_errors() -> Iterator[None]:
     """Turn SDK/HTTP exceptions into `SourceError`s whose text is safe to show."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, tb):
-        if error is None or isinstance(error, SourceError):
-            return False
+    try:
+        yield
+    except SourceError:
+        raise
+    except Exception as error:
         log.warning("Argilla read failed: %s", type(error).__name__)
         raise _classify(error) from None
 
