@@ -36,7 +36,8 @@ if user:
         cells[1].metric(t(lang, "col.validations"), i18n.number(int(me["validations"]), lang))
         cells[2].metric(t(lang, "col.corrections"), i18n.number(int(me["corrections"]), lang))
         gap = aggregate.distance_to_next_rank(table, user)
-        cells[3].metric(t(lang, "me.to_next"), t(lang, "me.top") if gap is None else i18n.number(gap, lang))
+        cells[3].metric(t(lang, "me.to_next"), t(lang, "me.top") if gap is None else i18n.number(gap, lang),
+                        help=t(lang, "me.to_next_help"))
         need = ctx.config.min_validations_for_prize - int(me["validations"])
         st.metric(t(lang, "me.to_prize", n=ctx.config.min_validations_for_prize),
                   t(lang, "me.prize_done") if need <= 0 else i18n.number(need, lang))
