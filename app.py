@@ -1,4 +1,5 @@
 """Tablero #Somos600M: the frame around every page (navigation, language, freshness)."""
+
 import streamlit as st
 
 from components.context import context
@@ -25,10 +26,12 @@ PAGES = [
     ("pages/projects.py", "nav.projects", "❤️", "proyectos"),
     ("pages/organizer.py", "nav.organizer", "🔒", "organizacion"),
 ]
-navigation = st.navigation([
-    st.Page(path, title=t(lang, key), icon=icon, url_path=url, default=(url == "inicio"))
-    for path, key, icon, url in PAGES
-])
+navigation = st.navigation(
+    [
+        st.Page(path, title=t(lang, key), icon=icon, url_path=url, default=(url == "inicio"))
+        for path, key, icon, url in PAGES
+    ]
+)
 
 
 @st.fragment(run_every=30)

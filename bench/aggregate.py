@@ -1,25 +1,26 @@
 """Aggregate 1,000,000 synthetic responses into every frame, against a per-record Python loop.
 
-    .venv/bin/python bench/aggregate.py [responses]
+    .venv/bin/python -m bench.aggregate [responses]
 
 The naive way is how the anchor dashboards count: walk every record's responses (dicts, as the
 API returns them) and bump per-user counters in Python.
 """
+
 from __future__ import annotations
 
 import sys
 from collections import defaultdict
 
-from common import machine, median_seconds, rss_mib
-
+from bench.common import machine, median_seconds, rss_mib
 from data import aggregate
 from data.demo import generate
 
 
 def naive(records: list[dict]) -> dict:
     """Per-record loop: validations, corrections, discards, datasets, first/last per user."""
-    stats: dict = defaultdict(lambda: {"validations": 0, "corrections": 0, "discarded": 0, "datasets": set(),
-                                       "first": None, "last": None})
+    stats: dict = defaultdict(
+        lambda: {"validations": 0, "corrections": 0, "discarded": 0, "datasets": set(), "first": None, "last": None}
+    )
     for record in records:
         for response in record["responses"]:
             user = stats[response["user"]]
@@ -39,7 +40,8 @@ def as_api_records(responses) -> list[dict]:
     grouped: dict = defaultdict(list)
     for row in responses[["dataset", "record_id", "user", "status", "is_correction", "updated_at"]].itertuples():
         grouped[(row.dataset, row.record_id)].append(
-            {"user": row.user, "status": row.status, "is_correction": row.is_correction, "updated_at": row.updated_at})
+            {"user": row.user, "status": row.status, "is_correction": row.is_correction, "updated_at": row.updated_at}
+        )
     return [{"dataset": key[0], "responses": value} for key, value in grouped.items()]
 
 
@@ -67,8 +69,10 @@ def main(size: int) -> None:
     print(f"all frames (contributors+progress+activity+daily): median {fast:.3f} s")
     print(f"contributors only: median {contributors_only:.3f} s")
     print(f"naive per-record loop (contributors only): median {slow:.3f} s")
-    print(f"ratio naive / vectorised contributors: {slow / contributors_only:.1f}x; "
-          f"naive / all frames: {slow / fast:.1f}x")
+    print(
+        f"ratio naive / vectorised contributors: {slow / contributors_only:.1f}x; "
+        f"naive / all frames: {slow / fast:.1f}x"
+    )
     print(f"memory: {before:.0f} MiB before, {loaded:.0f} MiB with the campaign loaded, {rss_mib():.0f} MiB at the end")
     print(f"responses frame in memory: {r.memory_usage(deep=True).sum() / 2**20:.0f} MiB")
 

@@ -1,41 +1,55 @@
 """Full read vs incremental poll against a real argilla-server (20,000 records, 1% changed).
 
-    .venv/bin/python bench/incremental.py [records]
+    .venv/bin/python -m bench.incremental [records]
 
 Builds the dataset through the SDK (a few minutes), then times, side by side:
 full read; incremental poll with nothing changed; incremental poll after 1% of the responses
 changed in the dataset; and the same on a campaign split into three datasets.
 """
+
 from __future__ import annotations
 
 import random
 import sys
 import time
 
+import argilla as rg
 import httpx
 
-from common import machine, median_seconds
-
-import argilla as rg
-from argilla_process import ArgillaTestServer
+from bench.common import machine, median_seconds
 from data.config import DatasetConfig
 from data.sources.argilla import ArgillaSource
+from tests.servers.argilla_process import ArgillaTestServer
 
 USERS = [f"bench_u{i}" for i in range(8)]
 
 
 def build(client: rg.Argilla, name: str, size: int, accounts: dict) -> None:
     workspace = client.workspaces("bench") or client.workspaces.add(rg.Workspace(name="bench", client=client))
-    settings = rg.Settings(fields=[rg.TextField(name="en"), rg.TextField(name="es")],
-                           questions=[rg.TextQuestion(name="texto")], distribution=rg.TaskDistribution(min_submitted=1))
+    settings = rg.Settings(
+        fields=[rg.TextField(name="en"), rg.TextField(name="es")],
+        questions=[rg.TextQuestion(name="texto")],
+        distribution=rg.TaskDistribution(min_submitted=1),
+    )
     dataset = rg.Dataset(name=name, workspace=workspace, settings=settings, client=client).create()
     rng = random.Random(name)
     for start in range(0, size, 1000):
-        batch = [rg.Record(id=f"{name}-{i}", fields={"en": f"text {i}", "es": f"texto {i}"},
-                           suggestions=[rg.Suggestion("texto", f"texto {i}")],
-                           responses=[rg.Response("texto", rng.choice([f"texto {i}", f"texto {i}!"]),
-                                                  user_id=accounts[rng.choice(USERS)].id, status="submitted")])
-                 for i in range(start, min(size, start + 1000))]
+        batch = [
+            rg.Record(
+                id=f"{name}-{i}",
+                fields={"en": f"text {i}", "es": f"texto {i}"},
+                suggestions=[rg.Suggestion("texto", f"texto {i}")],
+                responses=[
+                    rg.Response(
+                        "texto",
+                        rng.choice([f"texto {i}", f"texto {i}!"]),
+                        user_id=accounts[rng.choice(USERS)].id,
+                        status="submitted",
+                    )
+                ],
+            )
+            for i in range(start, min(size, start + 1000))
+        ]
         dataset.records.log(batch, batch_size=500)
 
 
@@ -45,8 +59,10 @@ def change(server: ArgillaTestServer, client: rg.Argilla, name: str, share: floa
     owner = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": server.api_key}, timeout=60)
     items, offset = [], 0
     while True:
-        page = owner.get(f"/api/v1/datasets/{dataset.id}/records",
-                         params=[("include", "responses"), ("offset", offset), ("limit", 1000)]).json()["items"]
+        page = owner.get(
+            f"/api/v1/datasets/{dataset.id}/records",
+            params=[("include", "responses"), ("offset", offset), ("limit", 1000)],
+        ).json()["items"]
         items += page
         offset += len(page)
         if len(page) < 1000:
@@ -56,8 +72,10 @@ def change(server: ArgillaTestServer, client: rg.Argilla, name: str, share: floa
     ids = {str(u.id): u.username for u in client.users}
     for response in chosen:
         annotator = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": keys[ids[response["user_id"]]]})
-        annotator.put(f"/api/v1/responses/{response['id']}",
-                      json={"values": {"texto": {"value": f"cambio {time.time_ns()}"}}, "status": "submitted"})
+        annotator.put(
+            f"/api/v1/responses/{response['id']}",
+            json={"values": {"texto": {"value": f"cambio {time.time_ns()}"}}, "status": "submitted"},
+        )
     return len(chosen)
 
 
@@ -81,8 +99,9 @@ def main(size: int) -> None:
         print(f"machine: {machine()}")
         print(f"built {size:,} + 3 x {size // 3:,} records in {time.perf_counter() - started:.0f} s")
 
-        big = ArgillaSource(server.api_url, server.api_key, (DatasetConfig("big", "bench", "big", "texto"),),
-                            timeout=120)
+        big = ArgillaSource(
+            server.api_url, server.api_key, (DatasetConfig("big", "bench", "big", "texto"),), timeout=120
+        )
         full = median_seconds(big.fetch, repeat=3)
         previous = big.fetch()
         unchanged = median_seconds(lambda: big.fetch(previous), repeat=3)
@@ -95,12 +114,15 @@ def main(size: int) -> None:
             assert result.reread == {"big"}
             previous = result
         changed = sorted(changed_times)[1]
-        print(f"one dataset of {size:,} records: full read {full:.2f} s; incremental, nothing changed "
-              f"{unchanged:.3f} s ({unchanged / full:.1%} of full); incremental after {n} responses (1%) changed "
-              f"{changed:.2f} s ({changed / full:.0%} of full)")
+        print(
+            f"one dataset of {size:,} records: full read {full:.2f} s; incremental, nothing changed "
+            f"{unchanged:.3f} s ({unchanged / full:.1%} of full); incremental after {n} responses (1%) changed "
+            f"{changed:.2f} s ({changed / full:.0%} of full)"
+        )
 
-        campaign = ArgillaSource(server.api_url, server.api_key,
-                                 tuple(DatasetConfig(n, "bench", n, "texto") for n in thirds), timeout=120)
+        campaign = ArgillaSource(
+            server.api_url, server.api_key, tuple(DatasetConfig(n, "bench", n, "texto") for n in thirds), timeout=120
+        )
         full3 = median_seconds(campaign.fetch, repeat=3)
         previous = campaign.fetch()
         times3 = []
@@ -110,8 +132,10 @@ def main(size: int) -> None:
             previous = campaign.fetch(previous)
             times3.append(time.perf_counter() - started)
         part = sorted(times3)[1]
-        print(f"three datasets of {size // 3:,} records, 1% of all responses changed in one: full read "
-              f"{full3:.2f} s; incremental {part:.2f} s ({part / full3:.0%} of full)")
+        print(
+            f"three datasets of {size // 3:,} records, 1% of all responses changed in one: full read "
+            f"{full3:.2f} s; incremental {part:.2f} s ({part / full3:.0%} of full)"
+        )
     finally:
         server.stop()
 

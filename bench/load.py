@@ -1,6 +1,6 @@
 """Hold N concurrent sessions on `streamlit run app.py` and count upstream fetches.
 
-    .venv/bin/python bench/load.py [sessions] [seconds] [refresh_seconds] [think_min] [think_max]
+    .venv/bin/python -m bench.load [sessions] [seconds] [refresh_seconds] [think_min] [think_max]
 
 A real argilla-server with a small campaign sits behind a counting proxy; the app polls it every
 `refresh_seconds`. N sessions are real Streamlit websocket clients (the protocol the browser
@@ -9,6 +9,7 @@ for page after page, with a short pause like a reader, for `seconds`. Reports er
 page-ready time (request sent -> script finished, server side), peak memory of the Streamlit
 process and the upstream polls per interval, which must not grow with N.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,16 +24,21 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from common import machine
+from bench.common import machine
+from tests.app_env import write_config
+from tests.campaign_builder import DatasetSpec, build_campaign
+from tests.servers.argilla_process import ArgillaTestServer
+from tests.servers.counting_proxy import CountingProxy
+from tests.streamlit_process import StreamlitApp
 
-from app_env import write_config
-from argilla_process import ArgillaTestServer
-from campaign_builder import DatasetSpec, build_campaign
-from counting_proxy import CountingProxy
-from streamlit_process import StreamlitApp
-
-PAGES = [("", ""), ("clasificacion", ""), ("mi-posicion", "user=ana"), ("progreso", ""), ("exportar", ""),
-         ("proyectos", "")]
+PAGES = [
+    ("", ""),
+    ("clasificacion", ""),
+    ("mi-posicion", "user=ana"),
+    ("progreso", ""),
+    ("exportar", ""),
+    ("proyectos", ""),
+]
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -47,8 +53,13 @@ async def session(url: str, deadline: float, seed: int, ready: list, errors: lis
     await asyncio.sleep(seed * 0.2)  # visitors arrive over 10 s, not in the same millisecond
     try:
         # no client pings: a browser sends none either (a late pong would close the socket)
-        async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
-                                      max_size=None, open_timeout=120, ping_interval=None) as socket:
+        async with websockets.connect(
+            url.replace("http", "ws") + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=120,
+            ping_interval=None,
+        ) as socket:
             while time.monotonic() < deadline:
                 page, query = rng.choice(PAGES)
                 message = BackMsg()
@@ -58,8 +69,10 @@ async def session(url: str, deadline: float, seed: int, ready: list, errors: lis
                 await socket.send(message.SerializeToString())
                 while True:
                     forward = ForwardMsg.FromString(await asyncio.wait_for(socket.recv(), 120))
-                    if forward.WhichOneof("type") == "delta" and \
-                            forward.delta.new_element.WhichOneof("type") == "exception":
+                    if (
+                        forward.WhichOneof("type") == "delta"
+                        and forward.delta.new_element.WhichOneof("type") == "exception"
+                    ):
                         errors.append("exception element")
                     # 0: the page run finished (1: it failed); 2 and 3 are interrupted or fragment runs
                     if forward.WhichOneof("type") == "script_finished" and forward.script_finished in (0, 1):
@@ -82,16 +95,27 @@ def main(sessions: float, seconds: float, refresh: float, think_min: float, thin
     workdir = Path(tempfile.mkdtemp(prefix="load-"))
     try:
         import argilla as rg
+
         client = rg.Argilla(api_url=server.api_url, api_key=server.api_key)
-        plan = build_campaign(client, "load", [DatasetSpec("load_a", "texto", "ref", 2, 150),
-                                                DatasetSpec("load_b", "texto", None, 1, 150)],
-                              ["ana", "beto", "carla", "dani"], seed=3)
+        plan = build_campaign(
+            client,
+            "load",
+            [DatasetSpec("load_a", "texto", "ref", 2, 150), DatasetSpec("load_b", "texto", None, 1, 150)],
+            ["ana", "beto", "carla", "dani"],
+            seed=3,
+        )
         config = write_config(workdir / "campaign.toml", plan)
         config.write_text(config.read_text().replace("refresh_seconds = 3600", f"refresh_seconds = {int(refresh)}"))
         proxy = CountingProxy(server.api_url)
-        app = StreamlitApp({"ARGILLA_API_URL": proxy.url, "ARGILLA_API_KEY": server.api_key,
-                            "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(workdir / "data")},
-                           workdir / "streamlit.log").start()
+        app = StreamlitApp(
+            {
+                "ARGILLA_API_URL": proxy.url,
+                "ARGILLA_API_KEY": server.api_key,
+                "CAMPAIGN_CONFIG": str(config),
+                "DATA_DIR": str(workdir / "data"),
+            },
+            workdir / "streamlit.log",
+        ).start()
         try:
             asyncio.run(hold(app.url, 1, 3, (0, 0)))  # first session: imports and the first read
             started = time.monotonic()
@@ -105,14 +129,20 @@ def main(sessions: float, seconds: float, refresh: float, think_min: float, thin
         ready.sort()
         reads = sum(n for key, n in proxy.counts.items() if key.endswith("/records"))
         print(f"machine: {machine()}")
-        print(f"{sessions} concurrent sessions for {elapsed:.0f} s, {len(ready)} page runs "
-              f"({len(ready) / elapsed:.1f}/s), a pause of {think_min:g}-{think_max:g} s between pages, "
-              f"refresh every {refresh} s")
+        print(
+            f"{sessions} concurrent sessions for {elapsed:.0f} s, {len(ready)} page runs "
+            f"({len(ready) / elapsed:.1f}/s), a pause of {think_min:g}-{think_max:g} s between pages, "
+            f"refresh every {refresh} s"
+        )
         print(f"errors: {len(errors)} {sorted(set(errors))}")
-        print(f"page-ready (server side): p50 {statistics.median(ready) * 1000:.0f} ms, "
-              f"p95 {ready[int(len(ready) * 0.95) - 1] * 1000:.0f} ms")
-        print(f"upstream polls: {polls} in {elapsed:.0f} s = {polls / (elapsed / refresh):.2f} per interval; "
-              f"record-page reads in the whole run: {reads}; all upstream requests: {sum(proxy.counts.values())}")
+        print(
+            f"page-ready (server side): p50 {statistics.median(ready) * 1000:.0f} ms, "
+            f"p95 {ready[int(len(ready) * 0.95) - 1] * 1000:.0f} ms"
+        )
+        print(
+            f"upstream polls: {polls} in {elapsed:.0f} s = {polls / (elapsed / refresh):.2f} per interval; "
+            f"record-page reads in the whole run: {reads}; all upstream requests: {sum(proxy.counts.values())}"
+        )
         print(f"peak RSS of the streamlit process: {peak:.0f} MiB")
     finally:
         server.stop()
@@ -120,4 +150,4 @@ def main(sessions: float, seconds: float, refresh: float, think_min: float, thin
 
 if __name__ == "__main__":
     args = [float(a) for a in sys.argv[1:]]
-    main(*(args + [50, 60, 10, 5, 15][len(args):]))
+    main(*(args + [50, 60, 10, 5, 15][len(args) :]))

@@ -1,10 +1,11 @@
 """Warm render time of each page with 10,000 contributors (server-side script time, AppTest).
 
-    .venv/bin/python bench/render.py [contributors]
+    .venv/bin/python -m bench.render [contributors]
 
 The campaign is served from a snapshot (the app's start-up path); the Argilla URL points at a
 closed port so the poller fails fast and the pages show the snapshot with its banner.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,14 +13,19 @@ import sys
 import tempfile
 import time
 
-from common import ROOT, machine
-
+from bench.common import ROOT, machine
 from data.campaign import save_campaign
 from data.demo import generate
 from data.snapshots import SnapshotStore
 
-PAGES = ["pages/overview.py", "pages/ranking.py", "pages/my_rank.py", "pages/progress.py", "pages/export.py",
-         "pages/projects.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/ranking.py",
+    "pages/my_rank.py",
+    "pages/progress.py",
+    "pages/export.py",
+    "pages/projects.py",
+]
 
 
 def main(contributors: int) -> None:
@@ -28,6 +34,7 @@ def main(contributors: int) -> None:
     save_campaign(SnapshotStore(data_dir), campaign)
     os.environ.update(DATA_DIR=data_dir, ARGILLA_API_URL="http://127.0.0.1:9", ARGILLA_API_KEY="bench")
     from streamlit.testing.v1 import AppTest
+
     user = campaign.responses["user"].value_counts().index[100]
     print(f"machine: {machine()}")
     print(f"{campaign.responses['user'].nunique():,} contributors, {len(campaign.responses):,} responses")

@@ -3,6 +3,7 @@
 Configuration problems never raise into a page: they become `Context.config_error` and the
 dashboard falls back to the embedded demo.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,14 +14,17 @@ import streamlit as st
 
 from components.i18n import LANGUAGES
 from data.campaign import CampaignFeed, shared_feed
-from data.poller import FeedView
 from data.config import CampaignConfig, ConfigError, Secrets, load_config, load_secrets, parse_config
+from data.poller import FeedView
 
 SECRET_NAMES = ("ARGILLA_API_URL", "ARGILLA_API_KEY", "HF_TOKEN", "HF_ENDPOINT", "ORGANIZER_TOKEN")
-FALLBACK_CONFIG = {"campaign": {"exclude_users": ["owner"]},
-                   "datasets": [{"name": name, "title": title, "correction_question": "traduccion_corregida"}
-                                for name, title in [("mmlu_es", "MMLU"), ("arc_c_es", "ARC-C"),
-                                                    ("hellaswag_es", "HellaSwag")]]}
+FALLBACK_CONFIG = {
+    "campaign": {"exclude_users": ["owner"]},
+    "datasets": [
+        {"name": name, "title": title, "correction_question": "traduccion_corregida"}
+        for name, title in [("mmlu_es", "MMLU"), ("arc_c_es", "ARC-C"), ("hellaswag_es", "HellaSwag")]
+    ],
+}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 """Dataset and time-window pickers that return `Filters` for the aggregates."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,18 +16,32 @@ def campaign_filters(datasets: pd.DataFrame, as_of: dt.datetime, lang: str, key:
     """Widgets for datasets and period; the choice is kept per session under `key`."""
     titles = dict(zip(datasets["dataset"], datasets["title"]))
     left, right = st.columns([3, 2])
-    chosen = left.multiselect(t(lang, "filter.datasets"), options=list(titles), format_func=titles.get,
-                              placeholder=t(lang, "filter.all"), key=f"{key}.datasets")
+    chosen = left.multiselect(
+        t(lang, "filter.datasets"),
+        options=list(titles),
+        format_func=titles.get,
+        placeholder=t(lang, "filter.all"),
+        key=f"{key}.datasets",
+    )
     modes = ["all", "7d", "custom"]
-    mode = right.radio(t(lang, "filter.window"), modes, horizontal=True, key=f"{key}.window",
-                       format_func=lambda m: t(lang, f"filter.window.{m}"))
+    mode = right.radio(
+        t(lang, "filter.window"),
+        modes,
+        horizontal=True,
+        key=f"{key}.window",
+        format_func=lambda m: t(lang, f"filter.window.{m}"),
+    )
     start = end = None
     today = as_of.date()
     if mode == "7d":
         start, end = today - dt.timedelta(days=6), today
     elif mode == "custom":
-        picked = st.date_input(t(lang, "filter.dates"), value=(today - dt.timedelta(days=13), today),
-                               key=f"{key}.dates", format="YYYY-MM-DD")
+        picked = st.date_input(
+            t(lang, "filter.dates"),
+            value=(today - dt.timedelta(days=13), today),
+            key=f"{key}.dates",
+            format="YYYY-MM-DD",
+        )
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             start, end = picked
     return Filters(tuple(chosen) if chosen else None, start, end)

@@ -1,4 +1,5 @@
 """Every UI string, in Spanish (default) and English, and locale-aware number/date formatting."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -80,8 +81,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ranking.count": "{n} personas",
         "ranking.empty": "Nadie ha validado todavía en este periodo.",
         "ranking.definitions": "Una validación es una respuesta enviada (los borradores no cuentan; los descartes "
-                               "se cuentan aparte). Una corrección es una validación cuyo texto difiere de la "
-                               "traducción sugerida. Los empates comparten puesto (1, 2, 2, 4).",
+        "se cuentan aparte). Una corrección es una validación cuyo texto difiere de la "
+        "traducción sugerida. Los empates comparten puesto (1, 2, 2, 4).",
         "me.title": "Mi posición",
         "me.pick": "Tu usuario de Argilla",
         "me.placeholder": "Escribe o elige un usuario",
@@ -110,8 +111,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "export.title": "Exportar el ranking",
         "export.button": "Descargar CSV",
         "export.help": "UTF-8, una fila por persona; fechas ISO 8601 en UTC; «eligible» vale true/false. "
-                       "Las celdas que empiezan por =, +, -, @ se prefijan con ' para que ninguna hoja de cálculo "
-                       "las ejecute como fórmula.",
+        "Las celdas que empiezan por =, +, -, @ se prefijan con ' para que ninguna hoja de cálculo "
+        "las ejecute como fórmula.",
         "export.rows": "{n} filas; personas excluidas: {excluded}.",
         "projects.title": "Proyectos del hackathon",
         "projects.subtitle": "Modelos, datasets y Spaces de {org} en el Hub, por «me gusta».",
@@ -224,8 +225,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ranking.count": "{n} contributors",
         "ranking.empty": "Nobody has validated yet in this period.",
         "ranking.definitions": "A validation is a submitted response (drafts never count; discards are counted "
-                               "apart). A correction is a validation whose text differs from the suggested "
-                               "translation. Ties share a rank (1, 2, 2, 4).",
+        "apart). A correction is a validation whose text differs from the suggested "
+        "translation. Ties share a rank (1, 2, 2, 4).",
         "me.title": "My rank",
         "me.pick": "Your Argilla username",
         "me.placeholder": "Type or pick a username",
@@ -254,7 +255,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "export.title": "Export the ranking",
         "export.button": "Download CSV",
         "export.help": "UTF-8, one row per contributor; ISO 8601 UTC dates; “eligible” is true/false. Cells "
-                       "starting with =, +, -, @ get a ' prefix so no spreadsheet runs them as a formula.",
+        "starting with =, +, -, @ get a ' prefix so no spreadsheet runs them as a formula.",
         "export.rows": "{n} rows; excluded users: {excluded}.",
         "projects.title": "Hackathon projects",
         "projects.subtitle": "Models, datasets and Spaces of {org} on the Hub, by likes.",
@@ -320,10 +321,9 @@ def date(value: dt.date, lang: str) -> str:
 
 
 def datetime(value: dt.datetime, lang: str) -> str:
-    return format_datetime(value, format="medium", tzinfo=dt.timezone.utc, locale=LOCALES[lang]) + " UTC"
+    return format_datetime(value, format="medium", tzinfo=dt.UTC, locale=LOCALES[lang]) + " UTC"
 
 
 def age(delta: dt.timedelta, lang: str) -> str:
     """'hace 3 minutos' / '3 minutes ago'."""
-    return format_timedelta(-delta, granularity="minute", add_direction=True, threshold=1.1,
-                            locale=LOCALES[lang])
+    return format_timedelta(-delta, granularity="minute", add_direction=True, threshold=1.1, locale=LOCALES[lang])

@@ -1,4 +1,5 @@
 """The organizer passphrase gate: constant-time comparison, remembered for the session only."""
+
 from __future__ import annotations
 
 import hmac

@@ -1,4 +1,5 @@
 """The likes leaderboard table, its chart and the climbers."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,19 +14,26 @@ KIND_BADGES = {"model": "🧠", "dataset": "📚", "space": "🚀"}
 
 def with_badges(board: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Kinds as badges; no SDK or state (models, datasets) shown as a dash rather than None."""
-    return board.assign(kind=board["kind"].map(lambda k: f"{KIND_BADGES.get(k, '')} {t(lang, f'kind.{k}')}"),
-                        sdk=board["sdk"].fillna("—"), state=board["state"].fillna("—"))
+    return board.assign(
+        kind=board["kind"].map(lambda k: f"{KIND_BADGES.get(k, '')} {t(lang, f'kind.{k}')}"),
+        sdk=board["sdk"].fillna("—"),
+        state=board["state"].fillna("—"),
+    )
 
 
 def projects_table(board: pd.DataFrame, lang: str, extra: dict | None = None, key: str | None = None) -> None:
     columns = ["rank", "kind", "url", "likes", "author", "created_at", "sdk", "state", *(extra or {})]
     st.dataframe(
-        with_badges(board, lang)[columns], hide_index=True, width="stretch", key=key,
+        with_badges(board, lang)[columns],
+        hide_index=True,
+        width="stretch",
+        key=key,
         column_config={
             "rank": st.column_config.NumberColumn(t(lang, "projects.col.rank"), width="small"),
             "kind": st.column_config.TextColumn(t(lang, "projects.col.kind")),
-            "url": st.column_config.LinkColumn(t(lang, "projects.col.name"),
-                                               display_text=r"https://huggingface\.co/(?:datasets/|spaces/)?(.*)"),
+            "url": st.column_config.LinkColumn(
+                t(lang, "projects.col.name"), display_text=r"https://huggingface\.co/(?:datasets/|spaces/)?(.*)"
+            ),
             "likes": st.column_config.NumberColumn(t(lang, "projects.col.likes"), format="%d ❤️"),
             "author": st.column_config.TextColumn(t(lang, "projects.col.author")),
             "created_at": st.column_config.DateColumn(t(lang, "projects.col.created"), format="YYYY-MM-DD"),
@@ -45,7 +53,13 @@ def trend_chart(history: pd.DataFrame, board: pd.DataFrame, lang: str, top: int 
     chosen = board.head(top)[["kind", "repo_id"]]
     lines = history.merge(chosen, on=["kind", "repo_id"]).sort_values("time")
     lines = lines.assign(name=lines["repo_id"].str.split("/").str[-1])
-    fig = px.line(lines, x="time", y="likes", color="name", line_shape="hv",
-                  labels={"time": "", "likes": t(lang, "projects.col.likes"), "name": ""})
+    fig = px.line(
+        lines,
+        x="time",
+        y="likes",
+        color="name",
+        line_shape="hv",
+        labels={"time": "", "likes": t(lang, "projects.col.likes"), "name": ""},
+    )
     fig.update_layout(margin=dict(l=8, r=8, t=30, b=8), height=340, legend=dict(orientation="h", y=-0.2))
     st.plotly_chart(fig, config=CONFIG, width="stretch", key="projects.trend")

@@ -1,10 +1,19 @@
 """Search and sort over a ranking frame (pure pandas, shared by the ranking and export pages)."""
+
 from __future__ import annotations
 
 import pandas as pd
 
-SORTS = {"rank": True, "validations": False, "corrections": False, "discarded": False, "datasets": False,
-         "correction_rate": False, "last_validation": False, "username": True}
+SORTS = {
+    "rank": True,
+    "validations": False,
+    "corrections": False,
+    "discarded": False,
+    "datasets": False,
+    "correction_rate": False,
+    "last_validation": False,
+    "username": True,
+}
 
 
 def search_and_sort(table: pd.DataFrame, query: str, order: str) -> pd.DataFrame:

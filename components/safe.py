@@ -1,4 +1,5 @@
 """Showing untrusted text (usernames, project names) as text, never as markup."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The freshness banner: live, stale (with what is wrong and how old the data is), or demo."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -6,8 +7,8 @@ import streamlit as st
 from components import i18n
 from components.i18n import t
 from components.safe import md_text
-from data.poller import FeedView
 from data.errors import SourceError
+from data.poller import FeedView
 
 
 def problem_text(error: SourceError, lang: str) -> str:
@@ -22,12 +23,16 @@ def freshness_banner(view: FeedView, lang: str, config_error: str | None) -> Non
         key = "status.demo" if state is None or state.error is not None else "status.demo_fallback"
         st.info(t(lang, key), icon="🧪")
         if state is not None and state.error is not None:
-            st.warning(t(lang, "status.failed", problem=problem_text(state.error, lang)) + " "
-                       + t(lang, "status.next"), icon="⚠️")
+            st.warning(
+                t(lang, "status.failed", problem=problem_text(state.error, lang)) + " " + t(lang, "status.next"),
+                icon="⚠️",
+            )
         return
     age = i18n.age(view.age, lang)
     if view.mode == "snapshot" and state is not None and state.error is not None:
-        st.warning(t(lang, "status.stale", age=age, problem=problem_text(state.error, lang)) + " "
-                   + t(lang, "status.next"), icon="⚠️")
+        st.warning(
+            t(lang, "status.stale", age=age, problem=problem_text(state.error, lang)) + " " + t(lang, "status.next"),
+            icon="⚠️",
+        )
     else:
         st.caption("🟢 " + t(lang, "status.live", age=age))

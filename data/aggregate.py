@@ -8,6 +8,7 @@ Definitions (also in the README):
 - eligible means validations >= min_validations_for_prize.
 A time window keeps responses whose `updated_at` falls within [start 00:00, end 24:00) UTC.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-CONTRIBUTOR_COLUMNS = ["rank", "username", "validations", "corrections", "discarded", "datasets",
-                       "first_validation", "last_validation", "eligible", "correction_rate", "edit_chars"]
+CONTRIBUTOR_COLUMNS = [
+    "rank",
+    "username",
+    "validations",
+    "corrections",
+    "discarded",
+    "datasets",
+    "first_validation",
+    "last_validation",
+    "eligible",
+    "correction_rate",
+    "edit_chars",
+]
 PROGRESS_COLUMNS = ["dataset", "title", "total", "completed", "pending", "pct_done", "submitted", "min_submitted"]
 ACTIVITY_COLUMNS = ["day", "dataset", "validations", "completed", "contributors"]
 
@@ -30,7 +42,7 @@ class Filters:
     start: dt.date | None = None
     end: dt.date | None = None
 
-    def within(self, start: dt.date | None, end: dt.date | None) -> "Filters":
+    def within(self, start: dt.date | None, end: dt.date | None) -> Filters:
         """These filters clipped to a campaign window."""
         new_start = max(filter(None, [self.start, start]), default=None)
         new_end = min(filter(None, [self.end, end]), default=None)
@@ -59,8 +71,9 @@ def select(responses: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return responses if mask.all() else responses[mask]
 
 
-def contributors(responses: pd.DataFrame, *, min_validations: int, exclude_users=(),
-                 filters: Filters = Filters()) -> pd.DataFrame:
+def contributors(
+    responses: pd.DataFrame, *, min_validations: int, exclude_users=(), filters: Filters = Filters()
+) -> pd.DataFrame:
     """One row per user with at least one validation or discard, ranked.
 
     Counting uses the categorical codes of `user` with `np.bincount`: grouping 1M rows by
@@ -70,9 +83,10 @@ def contributors(responses: pd.DataFrame, *, min_validations: int, exclude_users
     users = chosen["user"].astype("category")
     statuses = chosen["status"].astype("category")
     status = statuses.cat.codes.to_numpy()
-    submitted_code, discarded_code = (statuses.cat.categories.get_indexer(["submitted", "discarded"]))
-    keep = (users.notna() & ~users.isin(list(exclude_users))).to_numpy() & \
-        ((status == submitted_code) | (status == discarded_code))
+    submitted_code, discarded_code = statuses.cat.categories.get_indexer(["submitted", "discarded"])
+    keep = (users.notna() & ~users.isin(list(exclude_users))).to_numpy() & (
+        (status == submitted_code) | (status == discarded_code)
+    )
     codes = users.cat.codes.to_numpy()[keep]
     names = users.cat.categories
     n = len(names)
@@ -83,17 +97,20 @@ def contributors(responses: pd.DataFrame, *, min_validations: int, exclude_users
     touched[codes[submitted], datasets.cat.codes.to_numpy()[keep][submitted]] = True
     times = _naive_utc(chosen["updated_at"])[keep][submitted]
     span = pd.Series(times).groupby(codes[submitted]).agg(["min", "max"]).reindex(range(n))
-    table = pd.DataFrame({
-        "username": pd.array(names, dtype="string"),
-        "validations": np.bincount(codes, weights=submitted, minlength=n).astype("int64"),
-        "corrections": np.bincount(codes, weights=correction, minlength=n).astype("int64"),
-        "discarded": np.bincount(codes, weights=~submitted, minlength=n).astype("int64"),
-        "datasets": touched.sum(axis=1).astype("int64"),
-        "first_validation": pd.to_datetime(span["min"], utc=True).to_numpy(),
-        "last_validation": pd.to_datetime(span["max"], utc=True).to_numpy(),
-        "edit_chars": np.bincount(codes, weights=np.where(correction, chosen["edit_size"].to_numpy()[keep], 0),
-                                  minlength=n).astype("int64"),
-    })
+    table = pd.DataFrame(
+        {
+            "username": pd.array(names, dtype="string"),
+            "validations": np.bincount(codes, weights=submitted, minlength=n).astype("int64"),
+            "corrections": np.bincount(codes, weights=correction, minlength=n).astype("int64"),
+            "discarded": np.bincount(codes, weights=~submitted, minlength=n).astype("int64"),
+            "datasets": touched.sum(axis=1).astype("int64"),
+            "first_validation": pd.to_datetime(span["min"], utc=True).to_numpy(),
+            "last_validation": pd.to_datetime(span["max"], utc=True).to_numpy(),
+            "edit_chars": np.bincount(
+                codes, weights=np.where(correction, chosen["edit_size"].to_numpy()[keep], 0), minlength=n
+            ).astype("int64"),
+        }
+    )
     table = table[(table["validations"] + table["discarded"]) > 0]
     table["first_validation"] = pd.to_datetime(table["first_validation"], utc=True)
     table["last_validation"] = pd.to_datetime(table["last_validation"], utc=True)
@@ -108,15 +125,29 @@ def rank(table: pd.DataFrame, min_validations: int) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         table["correction_rate"] = (table["corrections"] / table["validations"]).where(table["validations"] > 0, 0.0)
     table = table.sort_values(["rank", "corrections", "username"], ascending=[True, False, True], kind="mergesort")
-    return table[CONTRIBUTOR_COLUMNS].reset_index(drop=True).astype(
-        {"validations": "int64", "corrections": "int64", "discarded": "int64", "datasets": "int64",
-         "edit_chars": "int64", "correction_rate": "float64"})
+    return (
+        table[CONTRIBUTOR_COLUMNS]
+        .reset_index(drop=True)
+        .astype(
+            {
+                "validations": "int64",
+                "corrections": "int64",
+                "discarded": "int64",
+                "datasets": "int64",
+                "edit_chars": "int64",
+                "correction_rate": "float64",
+            }
+        )
+    )
 
 
 def progress(records: pd.DataFrame, responses: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFrame:
     """Per dataset: records total / completed (reached min_submitted) / pending, submitted responses."""
-    counts = records.assign(done=records["status"] == "completed").groupby("dataset").agg(
-        total=("record_id", "size"), completed=("done", "sum"))
+    counts = (
+        records.assign(done=records["status"] == "completed")
+        .groupby("dataset")
+        .agg(total=("record_id", "size"), completed=("done", "sum"))
+    )
     submitted = responses[responses["status"] == "submitted"].groupby("dataset").size().rename("submitted")
     table = datasets[["dataset", "title", "min_submitted"]].set_index("dataset").join(counts).join(submitted)
     table = table.fillna({"total": 0, "completed": 0, "submitted": 0})
@@ -164,8 +195,11 @@ def activity(records: pd.DataFrame, responses: pd.DataFrame, datasets: pd.DataFr
     """Per UTC day and dataset: validations, newly completed records, distinct validators."""
     columns = responses[["dataset", "record_id", "user", "updated_at"]]
     submitted = columns[((responses["status"] == "submitted") & responses["updated_at"].notna()).to_numpy()]
-    daily = submitted.assign(day=submitted["updated_at"].dt.floor("D")).groupby(["day", "dataset"]).agg(
-        validations=("record_id", "size"), contributors=("user", "nunique"))
+    daily = (
+        submitted.assign(day=submitted["updated_at"].dt.floor("D"))
+        .groupby(["day", "dataset"])
+        .agg(validations=("record_id", "size"), contributors=("user", "nunique"))
+    )
     done = completions(records, responses, datasets)
     finished = done.assign(day=done["completed_at"].dt.floor("D")).groupby(["day", "dataset"]).size()
     table = daily.join(finished.rename("completed"), how="outer").fillna(0)
@@ -198,8 +232,7 @@ class Velocity:
     eta: dt.date | None
 
 
-def velocity(activity_table: pd.DataFrame, progress_table: pd.DataFrame, as_of: dt.datetime,
-             days: int = 7) -> Velocity:
+def velocity(activity_table: pd.DataFrame, progress_table: pd.DataFrame, as_of: dt.datetime, days: int = 7) -> Velocity:
     end = pd.Timestamp(as_of).tz_convert("UTC") if pd.Timestamp(as_of).tzinfo else pd.Timestamp(as_of, tz="UTC")
     recent = activity_table[activity_table["day"] > end.floor("D") - pd.Timedelta(days=days)]
     per_day = recent["completed"].sum() / days
@@ -218,7 +251,7 @@ def neighbours(table: pd.DataFrame, username: str, around: int = 2) -> pd.DataFr
     if not len(matches):
         return table.iloc[0:0]
     at = int(matches[0])
-    return table.iloc[max(0, at - around): at + around + 1]
+    return table.iloc[max(0, at - around) : at + around + 1]
 
 
 def distance_to_next_rank(table: pd.DataFrame, username: str) -> int | None:

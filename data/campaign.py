@@ -4,6 +4,7 @@ It picks the upstream (a live Argilla server, or the embedded demo when none is 
 keeps one `Poller` per process, persists each good read to the snapshot store, and memoises
 the aggregates in a bounded, expiring `cachetools` cache keyed by the read they came from.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,8 +44,17 @@ def save_campaign(store: SnapshotStore, campaign: Campaign) -> None:
 def load_campaign(store: SnapshotStore) -> Campaign | None:
     snapshot = store.load(SNAPSHOT)
     try:
-        return Campaign(typed_records(snapshot.frames["records"]), typed_responses(snapshot.frames["responses"]),
-                        snapshot.frames["datasets"], snapshot.fetched_at, snapshot.is_demo) if snapshot else None
+        return (
+            Campaign(
+                typed_records(snapshot.frames["records"]),
+                typed_responses(snapshot.frames["responses"]),
+                snapshot.frames["datasets"],
+                snapshot.fetched_at,
+                snapshot.is_demo,
+            )
+            if snapshot
+            else None
+        )
     except (KeyError, ValueError, TypeError):
         return None
 
@@ -68,8 +78,9 @@ class CampaignFeed:
         self._last_raw: RawCampaign | None = None
         self._polls = 0
         if secrets.argilla_configured:
-            self._source = ArgillaSource(secrets.argilla_api_url, secrets.argilla_api_key, config.datasets,
-                                         timeout=config.timeout_seconds)
+            self._source = ArgillaSource(
+                secrets.argilla_api_url, secrets.argilla_api_key, config.datasets, timeout=config.timeout_seconds
+            )
             self.poller = Poller(
                 fetch=self._read,
                 interval=config.refresh_seconds,
@@ -102,39 +113,57 @@ class CampaignFeed:
     # --- derived frames, computed once per read -------------------------------------------
     def contributors(self, campaign: Campaign, filters: Filters = Filters()) -> pd.DataFrame:
         window = filters.within(self.config.start, self.config.end)
-        return self.derived.get(campaign, ("contributors", window), lambda: aggregate.contributors(
-            campaign.responses, min_validations=self.config.min_validations_for_prize,
-            exclude_users=self.config.exclude_users, filters=window))
+        return self.derived.get(
+            campaign,
+            ("contributors", window),
+            lambda: aggregate.contributors(
+                campaign.responses,
+                min_validations=self.config.min_validations_for_prize,
+                exclude_users=self.config.exclude_users,
+                filters=window,
+            ),
+        )
 
     def progress(self, campaign: Campaign) -> pd.DataFrame:
-        return self.derived.get(campaign, ("progress",), lambda: aggregate.progress(
-            campaign.records, campaign.responses, campaign.datasets))
+        return self.derived.get(
+            campaign, ("progress",), lambda: aggregate.progress(campaign.records, campaign.responses, campaign.datasets)
+        )
 
     def activity(self, campaign: Campaign) -> pd.DataFrame:
-        return self.derived.get(campaign, ("activity",), lambda: aggregate.activity(
-            campaign.records, campaign.responses, campaign.datasets))
+        return self.derived.get(
+            campaign, ("activity",), lambda: aggregate.activity(campaign.records, campaign.responses, campaign.datasets)
+        )
 
     def daily_contributors(self, campaign: Campaign) -> pd.DataFrame:
-        return self.derived.get(campaign, ("daily_contributors",),
-                          lambda: aggregate.daily_contributors(campaign.responses))
+        return self.derived.get(
+            campaign, ("daily_contributors",), lambda: aggregate.daily_contributors(campaign.responses)
+        )
 
     def user_activity(self, campaign: Campaign, username: str) -> pd.DataFrame:
         """Daily validations of one user (within the campaign window)."""
         window = Filters().within(self.config.start, self.config.end)
-        return self.derived.get(campaign, ("user_activity", username),
-                                lambda: aggregate.user_activity(campaign.responses, username, window))
+        return self.derived.get(
+            campaign, ("user_activity", username), lambda: aggregate.user_activity(campaign.responses, username, window)
+        )
 
     def ranking_csv(self, campaign: Campaign, filters: Filters = Filters()) -> bytes:
-        return self.derived.get(campaign, ("ranking_csv", filters),
-                                lambda: export.ranking_csv(self.contributors(campaign, filters)))
+        return self.derived.get(
+            campaign, ("ranking_csv", filters), lambda: export.ranking_csv(self.contributors(campaign, filters))
+        )
 
     def signals(self, campaign: Campaign) -> pd.DataFrame:
-        return self.derived.get(campaign, ("signals",),
-                                lambda: quality.signals(campaign.responses, self.contributors(campaign)))
+        return self.derived.get(
+            campaign, ("signals",), lambda: quality.signals(campaign.responses, self.contributors(campaign))
+        )
 
     def acknowledgements(self, campaign: Campaign, counts: bool) -> str:
-        return self.derived.get(campaign, ("acknowledgements", counts), lambda: export.acknowledgements(
-            campaign.responses, campaign.datasets, self.config.exclude_users, counts=counts))
+        return self.derived.get(
+            campaign,
+            ("acknowledgements", counts),
+            lambda: export.acknowledgements(
+                campaign.responses, campaign.datasets, self.config.exclude_users, counts=counts
+            ),
+        )
 
 
 def shared_feed(config: CampaignConfig, secrets: Secrets, data_dir: Path) -> CampaignFeed:

@@ -3,15 +3,17 @@
 Every error is a `ConfigError` whose message is one line naming the bad key, so the UI can
 show it as it is.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlparse
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "campaign.toml"
@@ -79,11 +81,28 @@ class Secrets:
         return self.argilla_configured or self.hub_endpoint_set or bool(self.hf_token)
 
 
-_CAMPAIGN_KEYS = {"title", "start", "end", "min_validations_for_prize", "exclude_users", "refresh_seconds",
-                  "reconcile_every", "timeout_seconds"}
+_CAMPAIGN_KEYS = {
+    "title",
+    "start",
+    "end",
+    "min_validations_for_prize",
+    "exclude_users",
+    "refresh_seconds",
+    "reconcile_every",
+    "timeout_seconds",
+}
 _DATASET_KEYS = {"name", "workspace", "title", "correction_question", "reference_field", "label_question"}
-_HUB_KEYS = {"org", "since", "until", "tags", "exclude", "include_private", "include_disabled", "ttl_seconds",
-             "timeout_seconds"}
+_HUB_KEYS = {
+    "org",
+    "since",
+    "until",
+    "tags",
+    "exclude",
+    "include_private",
+    "include_disabled",
+    "ttl_seconds",
+    "timeout_seconds",
+}
 
 
 def _check_keys(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
@@ -92,8 +111,9 @@ def _check_keys(table: Mapping[str, Any], allowed: set[str], where: str) -> None
         raise ConfigError(f"{where}.{unknown[0]}: unknown key (allowed: {', '.join(sorted(allowed))})")
 
 
-def _get(table: Mapping[str, Any], key: str, kind: type | tuple, where: str, default: Any = None,
-         required: bool = False) -> Any:
+def _get(
+    table: Mapping[str, Any], key: str, kind: type | tuple, where: str, default: Any = None, required: bool = False
+) -> Any:
     if key not in table:
         if required:
             raise ConfigError(f"{where}.{key}: missing required key")
@@ -161,8 +181,9 @@ def _parse_hub(table: Any) -> HubConfig:
         include_private=_get(table, "include_private", bool, "hub", default=False),
         include_disabled=_get(table, "include_disabled", bool, "hub", default=False),
         ttl_seconds=_positive(_get(table, "ttl_seconds", int, "hub", default=600), "hub.ttl_seconds"),
-        timeout_seconds=_positive(_get(table, "timeout_seconds", (int, float), "hub", default=15.0),
-                                  "hub.timeout_seconds"),
+        timeout_seconds=_positive(
+            _get(table, "timeout_seconds", (int, float), "hub", default=15.0), "hub.timeout_seconds"
+        ),
     )
 
 
@@ -193,12 +214,15 @@ def parse_config(document: Mapping[str, Any]) -> CampaignConfig:
         end=end,
         min_validations_for_prize=minimum,
         exclude_users=_str_list(campaign, "exclude_users", "campaign"),
-        refresh_seconds=_positive(_get(campaign, "refresh_seconds", int, "campaign", default=120),
-                                  "campaign.refresh_seconds"),
-        reconcile_every=_positive(_get(campaign, "reconcile_every", int, "campaign", default=10),
-                                  "campaign.reconcile_every"),
-        timeout_seconds=_positive(_get(campaign, "timeout_seconds", (int, float), "campaign", default=20.0),
-                                  "campaign.timeout_seconds"),
+        refresh_seconds=_positive(
+            _get(campaign, "refresh_seconds", int, "campaign", default=120), "campaign.refresh_seconds"
+        ),
+        reconcile_every=_positive(
+            _get(campaign, "reconcile_every", int, "campaign", default=10), "campaign.reconcile_every"
+        ),
+        timeout_seconds=_positive(
+            _get(campaign, "timeout_seconds", (int, float), "campaign", default=20.0), "campaign.timeout_seconds"
+        ),
         hub=_parse_hub(document.get("hub", {})),
     )
 

@@ -3,6 +3,7 @@
 Three datasets named after the #Somos600M benchmarks, a long tail of contributors (Zipf),
 corrections, discards and drafts, six weeks of timestamps with a weekly rhythm and a final push.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,7 @@ import pandas as pd
 from data.frames import Campaign, typed_records, typed_responses
 
 DATASETS = [("mmlu_es", "MMLU", 1400, 2), ("arc_c_es", "ARC-C", 700, 2), ("hellaswag_es", "HellaSwag", 900, 2)]
-START = dt.datetime(2024, 3, 4, tzinfo=dt.timezone.utc)
+START = dt.datetime(2024, 3, 4, tzinfo=dt.UTC)
 DAYS = 42
 SYLLABLES = ["ma", "ri", "so", "la", "nu", "pe", "dro", "an", "ge", "lu", "ca", "vi", "to", "xi", "ne", "ba"]
 
@@ -33,8 +34,9 @@ def _times(count: int, rng: np.random.Generator) -> np.ndarray:
     weight = (1 + days / DAYS) * np.where(days % 7 >= 5, 0.6, 1.0) * np.where(days >= DAYS - 4, 2.0, 1.0)
     day = rng.choice(days, size=count, p=weight / weight.sum())
     seconds = rng.integers(8 * 3600, 24 * 3600, size=count)
-    return (np.datetime64(START.replace(tzinfo=None), "s") + day.astype("timedelta64[D]")
-            + seconds.astype("timedelta64[s]"))
+    return (
+        np.datetime64(START.replace(tzinfo=None), "s") + day.astype("timedelta64[D]") + seconds.astype("timedelta64[s]")
+    )
 
 
 def generate(contributors: int = 300, responses: int = 6500, seed: int = 600, scale: int = 1) -> Campaign:
@@ -43,13 +45,16 @@ def generate(contributors: int = 300, responses: int = 6500, seed: int = 600, sc
     users = np.array(list(rng.permutation(usernames(contributors, rng))) + ["owner"])
     weights = 1.0 / np.arange(1, contributors + 1) ** 1.1
     weights = np.append(weights, weights[0] * 0.3)  # the organiser validates too, unranked
-    meta = pd.DataFrame([(name, title, mins) for name, title, _, mins in DATASETS],
-                        columns=["dataset", "title", "min_submitted"])
+    meta = pd.DataFrame(
+        [(name, title, mins) for name, title, _, mins in DATASETS], columns=["dataset", "title", "min_submitted"]
+    )
     sizes = np.array([n * scale for _, _, n, _ in DATASETS])
-    records = pd.DataFrame({
-        "dataset": np.repeat(meta["dataset"].to_numpy(), sizes),
-        "record_id": [f"{name}-{i:07d}" for name, _, n, _ in DATASETS for i in range(n * scale)],
-    })
+    records = pd.DataFrame(
+        {
+            "dataset": np.repeat(meta["dataset"].to_numpy(), sizes),
+            "record_id": [f"{name}-{i:07d}" for name, _, n, _ in DATASETS for i in range(n * scale)],
+        }
+    )
     records["reference"] = "traducción automática " + records["record_id"]
     pick = rng.choice(len(records), size=int(responses * 1.1), p=None)
     who = rng.choice(len(users), size=len(pick), p=weights / weights.sum())
@@ -64,8 +69,9 @@ def generate(contributors: int = 300, responses: int = 6500, seed: int = 600, sc
     frame["answer"] = np.where(corrected, [f"{r} corregida{'!' * e}" for r, e in zip(reference, edits)], reference)
     frame["is_correction"] = corrected
     frame["edit_size"] = np.where(corrected, len(" corregida") + edits, 0)
-    frame["label"] = np.where(frame["dataset"] == "hellaswag_es",
-                              rng.choice(["buena", "mala"], size=len(frame), p=[0.8, 0.2]), None)
+    frame["label"] = np.where(
+        frame["dataset"] == "hellaswag_es", rng.choice(["buena", "mala"], size=len(frame), p=[0.8, 0.2]), None
+    )
     frame["inserted_at"] = pd.to_datetime(_times(len(frame), rng), utc=True)
     frame["updated_at"] = frame["inserted_at"] + pd.to_timedelta(rng.integers(0, 600, len(frame)), unit="s")
     frame.loc[frame["status"] == "draft", "answer"] = None
@@ -84,32 +90,60 @@ def generate(contributors: int = 300, responses: int = 6500, seed: int = 600, sc
     )
 
 
-PROJECT_WORDS = ["llama", "sabia", "traductor", "aclaracion", "refranes", "poesia", "salud", "leyes",
-                 "recetas", "clima", "quechua", "guarani", "mayas", "noticias", "cuentos", "tutor"]
+PROJECT_WORDS = [
+    "llama",
+    "sabia",
+    "traductor",
+    "aclaracion",
+    "refranes",
+    "poesia",
+    "salud",
+    "leyes",
+    "recetas",
+    "clima",
+    "quechua",
+    "guarani",
+    "mayas",
+    "noticias",
+    "cuentos",
+    "tutor",
+]
 
 
 def generate_projects(org: str = "somosnlp", at: dt.datetime | None = None, seed: int = 600):
     """A demo likes leaderboard with two weeks of likes history, ending at `at`."""
-    from data.projects import HISTORY_COLUMNS, append_history, leaderboard  # avoid a cycle at import
     from data.config import HubConfig
+    from data.projects import HISTORY_COLUMNS, append_history, leaderboard  # avoid a cycle at import
+
     rng = np.random.default_rng(seed)
-    at = at or dt.datetime(2024, 4, 15, tzinfo=dt.timezone.utc)
+    at = at or dt.datetime(2024, 4, 15, tzinfo=dt.UTC)
     kinds = rng.choice(["model", "dataset", "space"], size=36, p=[0.4, 0.3, 0.3])
-    names = [f"{org}/{rng.choice(PROJECT_WORDS)}-{rng.choice(['es', 'latam', '7b', 'v2', 'bot', 'qa'])}-{i}"
-             for i in range(len(kinds))]
+    names = [
+        f"{org}/{rng.choice(PROJECT_WORDS)}-{rng.choice(['es', 'latam', '7b', 'v2', 'bot', 'qa'])}-{i}"
+        for i in range(len(kinds))
+    ]
     final = np.maximum(0, (60 / np.arange(1, len(kinds) + 1) ** 0.8 + rng.integers(0, 4, len(kinds)))).astype(int)
     created = at - pd.to_timedelta(rng.integers(10, 40, len(kinds)), unit="D")
-    raw = pd.DataFrame({
-        "kind": kinds, "repo_id": names, "author": org, "likes": final, "created_at": created,
-        "last_modified": at, "private": False, "disabled": False, "tags": "somos600m",
-        "sdk": np.where(kinds == "space", rng.choice(["gradio", "streamlit", "docker"], len(kinds)), None),
-        "state": np.where(kinds == "space", rng.choice(["RUNNING", "RUNNING", "SLEEPING"], len(kinds)), None),
-    })
+    raw = pd.DataFrame(
+        {
+            "kind": kinds,
+            "repo_id": names,
+            "author": org,
+            "likes": final,
+            "created_at": created,
+            "last_modified": at,
+            "private": False,
+            "disabled": False,
+            "tags": "somos600m",
+            "sdk": np.where(kinds == "space", rng.choice(["gradio", "streamlit", "docker"], len(kinds)), None),
+            "state": np.where(kinds == "space", rng.choice(["RUNNING", "RUNNING", "SLEEPING"], len(kinds)), None),
+        }
+    )
     config = HubConfig(org=org)
     history = pd.DataFrame(columns=HISTORY_COLUMNS)
     for step in range(14 * 4, -1, -1):  # every 6 hours for 14 days: likes grow towards today's value
         moment = at - dt.timedelta(hours=6 * step)
         share = 1 - step / (14 * 4)
-        snapshot = raw.assign(likes=np.floor(final * share ** 1.5).astype(int))
+        snapshot = raw.assign(likes=np.floor(final * share**1.5).astype(int))
         history = append_history(history, leaderboard(snapshot, config), moment)
     return raw, history, at

@@ -3,12 +3,13 @@
 Messages never carry a secret: they are built from the kind and a detail that we choose
 (a dataset name, an HTTP status), never from an upstream exception's text.
 """
+
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class ErrorKind(str, Enum):
+class ErrorKind(StrEnum):
     UNREACHABLE = "unreachable"
     TIMEOUT = "timeout"
     AUTH = "auth"

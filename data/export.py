@@ -3,14 +3,24 @@
 Cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return are prefixed with a single
 quote (OWASP CSV injection), so a spreadsheet shows them as text instead of running a formula.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
 from data.people import profile_urls
 
-RANKING_CSV_COLUMNS = ["rank", "username", "validations", "corrections", "discarded", "datasets",
-                       "first_validation", "last_validation", "eligible"]
+RANKING_CSV_COLUMNS = [
+    "rank",
+    "username",
+    "validations",
+    "corrections",
+    "discarded",
+    "datasets",
+    "first_validation",
+    "last_validation",
+    "eligible",
+]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -53,17 +63,19 @@ def escape_markdown_cell(text: str) -> str:
 def to_markdown_table(frame: pd.DataFrame) -> str:
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
-    rows = ["| " + " | ".join(escape_markdown_cell(str(v)) for v in row) + " |"
-            for row in frame.astype("object").fillna("").itertuples(index=False)]
+    rows = [
+        "| " + " | ".join(escape_markdown_cell(str(v)) for v in row) + " |"
+        for row in frame.astype("object").fillna("").itertuples(index=False)
+    ]
     return "\n".join([header, rule, *rows]) + "\n"
 
 
-def acknowledgements(responses: pd.DataFrame, datasets: pd.DataFrame, exclude_users=(),
-                     counts: bool = False) -> str:
+def acknowledgements(responses: pd.DataFrame, datasets: pd.DataFrame, exclude_users=(), counts: bool = False) -> str:
     """Markdown for Dataset Cards: per dataset, every validator linked to their Hub profile,
     by validations (then name)."""
-    submitted = responses[(responses["status"] == "submitted") & responses["user"].notna()
-                          & ~responses["user"].isin(list(exclude_users))]
+    submitted = responses[
+        (responses["status"] == "submitted") & responses["user"].notna() & ~responses["user"].isin(list(exclude_users))
+    ]
     per_user = submitted.groupby(["dataset", "user"]).size().rename("n").reset_index()
     per_user = per_user.sort_values(["dataset", "n", "user"], ascending=[True, False, True], kind="mergesort")
     per_user["url"] = profile_urls(per_user["user"])
@@ -71,7 +83,8 @@ def acknowledgements(responses: pd.DataFrame, datasets: pd.DataFrame, exclude_us
     for dataset, title in zip(datasets["dataset"], datasets["title"]):
         people = per_user[per_user["dataset"] == dataset]
         lines = [
-            "- " + (f"[{escape_markdown_cell(name)}]({url})" if isinstance(url, str) else escape_markdown_cell(name))
+            "- "
+            + (f"[{escape_markdown_cell(name)}]({url})" if isinstance(url, str) else escape_markdown_cell(name))
             + (f" ({n})" if counts else "")
             for name, n, url in zip(people["user"], people["n"], people["url"].astype("object"))
         ]

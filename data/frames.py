@@ -7,10 +7,11 @@ inserted_at, updated_at (UTC), is_correction, edit_size (Levenshtein distance be
 normalised reference and the normalised answer), answer (normalised text), label.
 `datasets`: one row per dataset: title, min_submitted.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
@@ -18,8 +19,18 @@ from rapidfuzz.process import cpdist
 
 RECORD_COLUMNS = ["dataset", "record_id", "status", "inserted_at", "updated_at"]
 RAW_RESPONSE_COLUMNS = ["dataset", "record_id", "user_id", "status", "inserted_at", "updated_at", "answer", "label"]
-RESPONSE_COLUMNS = ["dataset", "record_id", "user", "status", "inserted_at", "updated_at", "is_correction",
-                    "edit_size", "answer", "label"]
+RESPONSE_COLUMNS = [
+    "dataset",
+    "record_id",
+    "user",
+    "status",
+    "inserted_at",
+    "updated_at",
+    "is_correction",
+    "edit_size",
+    "answer",
+    "label",
+]
 RESPONSE_STATUSES = ("submitted", "discarded", "draft")
 
 

@@ -3,6 +3,7 @@
 Like the campaign feed: one poller per process, the last good read persisted (with the
 history) in the snapshot store, and the embedded demo when no upstream is configured.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,8 @@ CLIMBER_WINDOWS = {"24h": dt.timedelta(days=1), "7d": dt.timedelta(days=7)}
 
 @dataclass
 class Projects:
-    raw: pd.DataFrame        # RAW_PROJECT_COLUMNS, as listed
-    history: pd.DataFrame    # HISTORY_COLUMNS
+    raw: pd.DataFrame  # RAW_PROJECT_COLUMNS, as listed
+    history: pd.DataFrame  # HISTORY_COLUMNS
     fetched_at: dt.datetime
     is_demo: bool = False
 
@@ -39,8 +40,16 @@ def save_projects(store: SnapshotStore, value: Projects) -> None:
 def load_projects(store: SnapshotStore) -> Projects | None:
     snapshot = store.load(SNAPSHOT)
     try:
-        return Projects(snapshot.frames["raw"][RAW_PROJECT_COLUMNS], snapshot.frames["history"],
-                        snapshot.fetched_at, snapshot.is_demo) if snapshot else None
+        return (
+            Projects(
+                snapshot.frames["raw"][RAW_PROJECT_COLUMNS],
+                snapshot.frames["history"],
+                snapshot.fetched_at,
+                snapshot.is_demo,
+            )
+            if snapshot
+            else None
+        )
     except KeyError:
         return None
 
@@ -62,9 +71,13 @@ class ProjectsFeed:
         self.derived = ReadCache(maxsize=16, ttl=max(config.ttl_seconds, 60))
         if live and config.org:
             source = HubSource(secrets.hf_endpoint, secrets.hf_token, config)
-            self.poller = Poller(fetch=lambda: self._read(source), interval=config.ttl_seconds,
-                                 initial=load_projects(self.store),
-                                 on_success=lambda value: save_projects(self.store, value), name="hub-poller")
+            self.poller = Poller(
+                fetch=lambda: self._read(source),
+                interval=config.ttl_seconds,
+                initial=load_projects(self.store),
+                on_success=lambda value: save_projects(self.store, value),
+                name="hub-poller",
+            )
             if start:
                 self.poller.start()
 
@@ -90,11 +103,16 @@ class ProjectsFeed:
 
     def climbers(self, value: Projects, window: dt.timedelta) -> pd.DataFrame:
         """Likes gained by each project over `window`, biggest first."""
-        return self.derived.get(value, ("climbers", window), lambda: projects.climbers(
-            value.history, self.board(value), value.fetched_at, window))
+        return self.derived.get(
+            value,
+            ("climbers", window),
+            lambda: projects.climbers(value.history, self.board(value), value.fetched_at, window),
+        )
 
 
 def shared_projects_feed(config: HubConfig, secrets: Secrets, data_dir: Path) -> ProjectsFeed:
     """The process-wide projects feed. Demo unless something upstream is configured."""
-    return process_wide(("projects", config, secrets, str(data_dir)),
-                        lambda: ProjectsFeed(config, secrets, data_dir, live=secrets.hub_live))
+    return process_wide(
+        ("projects", config, secrets, str(data_dir)),
+        lambda: ProjectsFeed(config, secrets, data_dir, live=secrets.hub_live),
+    )

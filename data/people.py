@@ -1,4 +1,5 @@
 """Who a username is on the Hub: a profile link only where the name can be a Hub username."""
+
 from __future__ import annotations
 
 import pandas as pd

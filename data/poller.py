@@ -3,13 +3,15 @@
 Renders only read `Poller.state`; they never wait on the network. A refresh is single-flight:
 callers that arrive while one runs wait for it instead of starting another.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from data.errors import ErrorKind, SourceError
 
@@ -26,14 +28,20 @@ class PollState(Generic[T]):
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Poller(Generic[T]):
     """Calls `fetch` every `interval` seconds in a daemon thread and keeps the last good value."""
 
-    def __init__(self, fetch: Callable[[], T], interval: float, initial: T | None = None,
-                 on_success: Callable[[T], None] | None = None, name: str = "poller"):
+    def __init__(
+        self,
+        fetch: Callable[[], T],
+        interval: float,
+        initial: T | None = None,
+        on_success: Callable[[T], None] | None = None,
+        name: str = "poller",
+    ):
         self._fetch = fetch
         self._on_success = on_success
         self.interval = interval
@@ -48,7 +56,7 @@ class Poller(Generic[T]):
     def state(self) -> PollState[T]:
         return self._state
 
-    def start(self) -> "Poller[T]":
+    def start(self) -> Poller[T]:
         with self._state_lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
@@ -111,7 +119,7 @@ class FeedView(Generic[T]):
     """What a page render needs to know about the data it shows: the value, and how fresh."""
 
     value: T
-    mode: str                     # "live" | "snapshot" | "demo"
+    mode: str  # "live" | "snapshot" | "demo"
     state: PollState[T] | None
 
     @property
@@ -119,7 +127,7 @@ class FeedView(Generic[T]):
         return utc_now() - self.value.fetched_at
 
     @classmethod
-    def of(cls, poller: "Poller[T] | None", demo: Callable[[], T]) -> "FeedView[T]":
+    def of(cls, poller: Poller[T] | None, demo: Callable[[], T]) -> FeedView[T]:
         """Live after a good poll, the last snapshot after a failed one, else the demo."""
         if poller is None:
             return cls(demo(), "demo", None)

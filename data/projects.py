@@ -1,4 +1,5 @@
 """The project-likes leaderboard: window and exclusions, ranking, likes history and climbers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,11 @@ from data.config import HubConfig
 HUB_PLACEHOLDER_CREATED = pd.Timestamp("2022-03-02T23:29:04Z")
 PROJECT_COLUMNS = ["rank", "kind", "repo_id", "url", "likes", "author", "created_at", "sdk", "state"]
 HISTORY_COLUMNS = ["time", "repo_id", "kind", "likes"]
-URL_PREFIX = {"model": "https://huggingface.co/", "dataset": "https://huggingface.co/datasets/",
-              "space": "https://huggingface.co/spaces/"}
+URL_PREFIX = {
+    "model": "https://huggingface.co/",
+    "dataset": "https://huggingface.co/datasets/",
+    "space": "https://huggingface.co/spaces/",
+}
 
 
 def _utc_day(day: dt.date) -> pd.Timestamp:
@@ -49,28 +53,37 @@ def leaderboard(raw: pd.DataFrame, config: HubConfig) -> pd.DataFrame:
     return frame[PROJECT_COLUMNS].reset_index(drop=True)
 
 
-def append_history(history: pd.DataFrame, board: pd.DataFrame, at: dt.datetime,
-                   keep_every: dt.timedelta = dt.timedelta(hours=6)) -> pd.DataFrame:
+def append_history(
+    history: pd.DataFrame, board: pd.DataFrame, at: dt.datetime, keep_every: dt.timedelta = dt.timedelta(hours=6)
+) -> pd.DataFrame:
     """Add this poll's likes, keeping a row only if a repo's likes changed or its last row is old."""
-    now = board.assign(time=pd.Timestamp(at).tz_convert("UTC") if pd.Timestamp(at).tzinfo
-                       else pd.Timestamp(at, tz="UTC"))[HISTORY_COLUMNS]
+    now = board.assign(
+        time=pd.Timestamp(at).tz_convert("UTC") if pd.Timestamp(at).tzinfo else pd.Timestamp(at, tz="UTC")
+    )[HISTORY_COLUMNS]
     if history.empty:
         return now.reset_index(drop=True)
     last = history.sort_values("time").groupby(["kind", "repo_id"]).tail(1)
     merged = now.merge(last, on=["kind", "repo_id"], how="left", suffixes=("", "_last"))
-    fresh = merged["likes_last"].isna() | (merged["likes"] != merged["likes_last"]) | \
-        (merged["time"] - merged["time_last"] >= pd.Timedelta(keep_every))
+    fresh = (
+        merged["likes_last"].isna()
+        | (merged["likes"] != merged["likes_last"])
+        | (merged["time"] - merged["time_last"] >= pd.Timedelta(keep_every))
+    )
     return pd.concat([history, now[fresh.to_numpy()]], ignore_index=True)
 
 
-def climbers(history: pd.DataFrame, board: pd.DataFrame, at: dt.datetime, window: dt.timedelta,
-             top: int = 10) -> pd.DataFrame:
+def climbers(
+    history: pd.DataFrame, board: pd.DataFrame, at: dt.datetime, window: dt.timedelta, top: int = 10
+) -> pd.DataFrame:
     """Likes gained over `window`: now minus the last value seen at or before the window start
     (or the first value seen inside it, for repos first seen since)."""
     if history.empty or board.empty:
         return board.iloc[0:0].assign(gain=pd.Series(dtype="int64"))
-    start = pd.Timestamp(at).tz_convert("UTC") - pd.Timedelta(window) if pd.Timestamp(at).tzinfo \
+    start = (
+        pd.Timestamp(at).tz_convert("UTC") - pd.Timedelta(window)
+        if pd.Timestamp(at).tzinfo
         else pd.Timestamp(at, tz="UTC") - pd.Timedelta(window)
+    )
     ordered = history.sort_values("time")
     before = ordered[ordered["time"] <= start].groupby(["kind", "repo_id"])["likes"].last()
     inside = ordered[ordered["time"] > start].groupby(["kind", "repo_id"])["likes"].first()

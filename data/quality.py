@@ -10,6 +10,7 @@ Flags: `burst` (median gap under BURST_SECONDS over at least MIN_FOR_FLAGS valid
 `never_corrects` (no correction in at least MIN_FOR_FLAGS validations), `low_agreement`
 (agreement under LOW_AGREEMENT on at least MIN_FOR_FLAGS shared records).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,8 +18,15 @@ import pandas as pd
 BURST_SECONDS = 10.0
 LOW_AGREEMENT = 0.5
 MIN_FOR_FLAGS = 10
-SIGNAL_COLUMNS = ["unchanged_share", "agreement", "agreement_records", "label_agreement", "median_gap_seconds",
-                  "sole_validator", "flags"]
+SIGNAL_COLUMNS = [
+    "unchanged_share",
+    "agreement",
+    "agreement_records",
+    "label_agreement",
+    "median_gap_seconds",
+    "sole_validator",
+    "flags",
+]
 
 
 def _majority_agreement(submitted: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -69,4 +77,3 @@ def _flags(table: pd.DataFrame) -> pd.Series:
     for name, on in (("burst", burst), ("never_corrects", never), ("low_agreement", low)):
         text = text + on.fillna(False).map({True: name + ",", False: ""}).astype("string")
     return text.str.rstrip(",")
-

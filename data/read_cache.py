@@ -3,10 +3,12 @@
 Keyed by the read they came from (its identity and fetch time), bounded in size and expiring,
 so a new read simply stops matching the old entries.
 """
+
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 import cachetools
 

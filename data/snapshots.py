@@ -4,6 +4,7 @@ A snapshot is a folder of parquet files plus `meta.json` (fetch time, demo or no
 file `<name>.current` names the complete folder. The folder is written first and the pointer
 replaced last (`os.replace`), so a process killed mid-write leaves the previous snapshot in force.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Exportar: the ranking as CSV for prize allocation, with the filters it applies."""
+
 import streamlit as st
 
 from components import i18n
@@ -18,9 +19,14 @@ table = ctx.feed.contributors(campaign, filters)
 st.caption(describe_filters(applied, campaign.datasets, lang))
 excluded = ", ".join(md_text(u, 40) for u in ctx.config.exclude_users) or "—"
 st.caption(t(lang, "export.rows", n=i18n.number(len(table), lang), excluded=excluded))
-parts = ["ranking", *(applied.datasets or ("all",)),
-         *(d.isoformat() for d in (applied.start, applied.end) if d)]
-st.download_button(t(lang, "export.button"), data=ctx.feed.ranking_csv(campaign, filters), file_name="_".join(parts) + ".csv",
-                   mime="text/csv", icon="⬇️", type="primary")
+parts = ["ranking", *(applied.datasets or ("all",)), *(d.isoformat() for d in (applied.start, applied.end) if d)]
+st.download_button(
+    t(lang, "export.button"),
+    data=ctx.feed.ranking_csv(campaign, filters),
+    file_name="_".join(parts) + ".csv",
+    mime="text/csv",
+    icon="⬇️",
+    type="primary",
+)
 st.caption(t(lang, "export.help"))
 st.dataframe(table.head(20), hide_index=True, width="stretch")

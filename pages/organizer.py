@@ -1,4 +1,5 @@
 """Organización (gated): quality signals, prize list exports and acknowledgements."""
+
 import streamlit as st
 
 from components.context import context
@@ -23,17 +24,36 @@ flagged_only = st.toggle(t(lang, "org.flagged_only"), key="organizer.flagged")
 signals_table(table[table["flags"].fillna("") != ""] if flagged_only else table, lang)
 
 st.subheader(t(lang, "org.eligible"), anchor=False)
-prize = table[table["eligible"]][["rank", "username", "validations", "corrections", "discarded", "datasets",
-                                  *SIGNAL_COLUMNS]]
+prize = table[table["eligible"]][
+    ["rank", "username", "validations", "corrections", "discarded", "datasets", *SIGNAL_COLUMNS]
+]
 left, right = st.columns(2)
-left.download_button(t(lang, "org.download_csv"), to_csv(prize), file_name="prize_list.csv", mime="text/csv",
-                     icon="⬇️", key="organizer.prize_csv")
-right.download_button(t(lang, "org.download_md"), to_markdown_table(prize.round(3)), file_name="prize_list.md",
-                      mime="text/markdown", icon="⬇️", key="organizer.prize_md")
+left.download_button(
+    t(lang, "org.download_csv"),
+    to_csv(prize),
+    file_name="prize_list.csv",
+    mime="text/csv",
+    icon="⬇️",
+    key="organizer.prize_csv",
+)
+right.download_button(
+    t(lang, "org.download_md"),
+    to_markdown_table(prize.round(3)),
+    file_name="prize_list.md",
+    mime="text/markdown",
+    icon="⬇️",
+    key="organizer.prize_md",
+)
 
 st.subheader(t(lang, "org.ack"), anchor=False)
 counts = st.toggle(t(lang, "org.ack_counts"), key="organizer.ack_counts")
 markdown = ctx.feed.acknowledgements(campaign, counts)
-st.download_button(t(lang, "org.download_md"), markdown, file_name="acknowledgements.md", mime="text/markdown",
-                   icon="⬇️", key="organizer.ack_md")
+st.download_button(
+    t(lang, "org.download_md"),
+    markdown,
+    file_name="acknowledgements.md",
+    mime="text/markdown",
+    icon="⬇️",
+    key="organizer.ack_md",
+)
 st.code(markdown, language="markdown")

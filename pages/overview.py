@@ -1,4 +1,5 @@
 """Inicio: headline numbers, progress per dataset, top 10."""
+
 import streamlit as st
 
 from components.context import context

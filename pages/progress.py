@@ -1,4 +1,5 @@
 """Progreso: per-dataset progress, daily activity, cumulative progress, pace and ETA."""
+
 import streamlit as st
 
 from components import charts, i18n
@@ -19,8 +20,10 @@ progress_table(progress, lang)
 st.caption(t(lang, "progress.note"))
 pace = aggregate.velocity(activity, progress, campaign.fetched_at)
 cells = st.columns(3)
-cells[0].metric(t(lang, "progress.velocity"),
-                t(lang, "progress.velocity_value", n=i18n.number(pace.records_per_day, lang, digits=1)))
+cells[0].metric(
+    t(lang, "progress.velocity"),
+    t(lang, "progress.velocity_value", n=i18n.number(pace.records_per_day, lang, digits=1)),
+)
 cells[1].metric(t(lang, "col.pending"), i18n.number(pace.pending, lang))
 cells[2].metric(t(lang, "progress.eta"), i18n.date(pace.eta, lang) if pace.eta else t(lang, "progress.eta_none"))
 if activity.empty:

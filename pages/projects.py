@@ -1,4 +1,5 @@
 """Proyectos: the hackathon projects on the Hub ranked by likes, with trends and climbers."""
+
 import streamlit as st
 
 from components import projects_view
@@ -23,8 +24,12 @@ st.caption(t(lang, "projects.subtitle", org=md_text(ctx.config.hub.org)))
 board = feed.board(view.value)
 
 left, right = st.columns([2, 3])
-kinds = left.multiselect(t(lang, "projects.type"), ["model", "dataset", "space"],
-                         format_func=lambda k: t(lang, f"kind.{k}"), placeholder=t(lang, "filter.all"))
+kinds = left.multiselect(
+    t(lang, "projects.type"),
+    ["model", "dataset", "space"],
+    format_func=lambda k: t(lang, f"kind.{k}"),
+    placeholder=t(lang, "filter.all"),
+)
 query = right.text_input(t(lang, "projects.search"), max_chars=200).strip()
 shown = board[board["kind"].isin(kinds)] if kinds else board
 if query:
@@ -34,8 +39,13 @@ if shown.empty:
     st.info(t(lang, "projects.empty"))
 else:
     projects_view.projects_table(shown, lang)
-    st.download_button(t(lang, "projects.download"), to_csv(shown), file_name=f"projects_{ctx.config.hub.org}.csv",
-                       mime="text/csv", icon="⬇️")
+    st.download_button(
+        t(lang, "projects.download"),
+        to_csv(shown),
+        file_name=f"projects_{ctx.config.hub.org}.csv",
+        mime="text/csv",
+        icon="⬇️",
+    )
     st.subheader(t(lang, "projects.top"), anchor=False)
     projects_view.top_chart(shown, lang)
 

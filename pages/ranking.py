@@ -1,4 +1,5 @@
 """Ranking: every contributor, with search, dataset and period filters, and sorting."""
+
 import streamlit as st
 
 from components import i18n
@@ -16,11 +17,16 @@ st.title(t(lang, "ranking.title"), anchor=False)
 filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="ranking")
 left, right = st.columns([3, 2])
 query = left.text_input(t(lang, "filter.search"), key="ranking.search", max_chars=200)
-order = right.selectbox(t(lang, "filter.sort"), list(SORTS), format_func=lambda c: t(lang, f"col.{c}"), key="ranking.sort")
+order = right.selectbox(
+    t(lang, "filter.sort"), list(SORTS), format_func=lambda c: t(lang, f"col.{c}"), key="ranking.sort"
+)
 table = search_and_sort(ctx.feed.contributors(campaign, filters), query, order)
 
-st.caption(describe_filters(filters.within(ctx.config.start, ctx.config.end), campaign.datasets, lang) + " "
-           + t(lang, "ranking.count", n=i18n.number(len(table), lang)))
+st.caption(
+    describe_filters(filters.within(ctx.config.start, ctx.config.end), campaign.datasets, lang)
+    + " "
+    + t(lang, "ranking.count", n=i18n.number(len(table), lang))
+)
 if table.empty:
     st.info(t(lang, "ranking.empty"))
 else:

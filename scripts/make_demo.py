@@ -1,14 +1,11 @@
 """Regenerate the embedded demo snapshot in data/demo/ (committed to the repository)."""
+
 import shutil
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from data.campaign import DEMO_DIR, save_campaign  # noqa: E402
-from data.demo import generate, generate_projects  # noqa: E402
-from data.hub_feed import Projects, save_projects  # noqa: E402
-from data.snapshots import SnapshotStore  # noqa: E402
+from data.campaign import DEMO_DIR, save_campaign
+from data.demo import generate, generate_projects
+from data.hub_feed import Projects, save_projects
+from data.snapshots import SnapshotStore
 
 if __name__ == "__main__":
     shutil.rmtree(DEMO_DIR, ignore_errors=True)

@@ -2,6 +2,7 @@
 # Install everything the test suite needs on a fresh machine, then run the whole suite.
 #   - Debian packages: redis-server (for argilla-server) and chromium (browser tests);
 #   - .venv with requirements-test.txt;
+#   - the lint gate (ruff check, ruff format --check);
 #   - argilla-server 2.8.0 in its own cached virtualenv (done by the pytest fixture on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,10 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
-.venv/bin/python -c "import sys; sys.path.insert(0, 'tests/servers'); import argilla_process as a; a.ensure_server_installed()"
+.venv/bin/python -c "from tests.servers.argilla_process import ensure_server_installed; ensure_server_installed()"
+
+# The lint gate (configured in pyproject.toml): import order, one line length, formatting.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 exec .venv/bin/python -m pytest "$@"

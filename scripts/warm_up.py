@@ -7,6 +7,7 @@ imports and the snapshot load). The Dockerfile runs it beside `streamlit run`.
 
     python scripts/warm_up.py [url]
 """
+
 import asyncio
 import sys
 import time
@@ -19,8 +20,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 async def warm_up(url: str, deadline: float) -> bool:
     while time.monotonic() < deadline:
         try:
-            async with websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream",
-                                          subprotocols=["streamlit"], max_size=None) as socket:
+            async with websockets.connect(
+                url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"], max_size=None
+            ) as socket:
                 message = BackMsg()
                 message.rerun_script.query_string = ""
                 await socket.send(message.SerializeToString())
@@ -28,7 +30,7 @@ async def warm_up(url: str, deadline: float) -> bool:
                     forward = ForwardMsg.FromString(await asyncio.wait_for(socket.recv(), 60))
                     if forward.WhichOneof("type") == "script_finished":
                         return True
-        except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
+        except (TimeoutError, OSError, websockets.WebSocketException):
             await asyncio.sleep(1)
     return False
 

@@ -3,6 +3,7 @@
 The plan (who answered what, with which status, against which reference) is what the tests
 compute their expected numbers from, independently of the dashboard's code.
 """
+
 from __future__ import annotations
 
 import random
@@ -11,6 +12,18 @@ from dataclasses import dataclass, field
 import argilla as rg
 
 PASSWORD = "annotator-pass-123"
+HOSTILE_USERS = [
+    "<script>alert('xss')</script>",
+    "<img src=x onerror=alert(1)>",
+    "**negrita** [clic](javascript:alert(1))",
+    '=HYPERLINK("http://evil.example","clic")',
+    "+SUM(1+1)",
+    "-2+3",
+    "@cmd",
+    "مرحبا 🦙 ñandú",
+    "x" * 10_000,
+]
+LIVE_USERS = ["ana", "beto", "carla", "dani", "eva", "owner", *HOSTILE_USERS]
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,8 @@ def ensure_users(client: rg.Argilla, names: list[str], workspace: rg.Workspace) 
     users = {}
     for name in names:
         user = existing.get(name) or client.users.add(
-            rg.User(username=name, password=PASSWORD, role="annotator", client=client))
+            rg.User(username=name, password=PASSWORD, role="annotator", client=client)
+        )
         if name != "owner":
             try:
                 workspace.add_user(user)
@@ -61,21 +75,30 @@ def ensure_users(client: rg.Argilla, names: list[str], workspace: rg.Workspace) 
 
 def _variant(reference: str | None, rng: random.Random) -> str | None:
     base = reference or "texto sin referencia"
-    return rng.choice([
-        base,                                   # unchanged
-        "  " + base.replace(" ", "   ") + "\n",  # whitespace only: not a correction
-        base.upper(),                           # case change: a correction
-        base + ".",                             # punctuation: a correction
-        "traducción nueva " + str(rng.randint(0, 3)),  # rewritten (sometimes equal across users)
-        None,                                   # no answer to the text question
-    ])
+    return rng.choice(
+        [
+            base,  # unchanged
+            "  " + base.replace(" ", "   ") + "\n",  # whitespace only: not a correction
+            base.upper(),  # case change: a correction
+            base + ".",  # punctuation: a correction
+            "traducción nueva " + str(rng.randint(0, 3)),  # rewritten (sometimes equal across users)
+            None,  # no answer to the text question
+        ]
+    )
 
 
-def build_campaign(client: rg.Argilla, workspace_name: str, specs: list[DatasetSpec], users: list[str],
-                   seed: int = 7, statuses=(("submitted", 0.7), ("discarded", 0.15), ("draft", 0.15))) -> Plan:
+def build_campaign(
+    client: rg.Argilla,
+    workspace_name: str,
+    specs: list[DatasetSpec],
+    users: list[str],
+    seed: int = 7,
+    statuses=(("submitted", 0.7), ("discarded", 0.15), ("draft", 0.15)),
+) -> Plan:
     rng = random.Random(seed)
     workspace = client.workspaces(workspace_name) or client.workspaces.add(
-        rg.Workspace(name=workspace_name, client=client))
+        rg.Workspace(name=workspace_name, client=client)
+    )
     accounts = ensure_users(client, users, workspace)
     plan = Plan(workspace_name, specs, users=list(users))
     status_names, weights = zip(*statuses)
@@ -84,8 +107,14 @@ def build_campaign(client: rg.Argilla, workspace_name: str, specs: list[DatasetS
         questions = [rg.TextQuestion(name=spec.question, required=True)]
         if spec.label_question:
             questions.append(rg.LabelQuestion(name=spec.label_question, labels=["buena", "mala"], required=False))
-        dataset = rg.Dataset(name=spec.name, workspace=workspace, client=client, settings=rg.Settings(
-            fields=fields, questions=questions, distribution=rg.TaskDistribution(min_submitted=spec.min_submitted)))
+        dataset = rg.Dataset(
+            name=spec.name,
+            workspace=workspace,
+            client=client,
+            settings=rg.Settings(
+                fields=fields, questions=questions, distribution=rg.TaskDistribution(min_submitted=spec.min_submitted)
+            ),
+        )
         dataset.create()
         records = []
         plan.records[spec.name] = []
@@ -111,14 +140,15 @@ def build_campaign(client: rg.Argilla, workspace_name: str, specs: list[DatasetS
                     values[spec.label_question] = label
                 if value is None and status == "submitted":  # the text question is required
                     value = values[spec.question] = reference or "x"
-                responses.extend(rg.Response(question, answer, user_id=accounts[user].id, status=status)
-                                 for question, answer in values.items())
+                responses.extend(
+                    rg.Response(question, answer, user_id=accounts[user].id, status=status)
+                    for question, answer in values.items()
+                )
                 if not values:
                     responses.append(rg.Response(spec.question, None, user_id=accounts[user].id, status=status))
                 plan.responses.append(PlannedResponse(spec.name, record_id, user, status, value, reference, label))
             suggestions = [rg.Suggestion(spec.question, suggestion)] if suggestion is not None else []
-            records.append(rg.Record(id=record_id, fields=fields_values, suggestions=suggestions,
-                                     responses=responses))
+            records.append(rg.Record(id=record_id, fields=fields_values, suggestions=suggestions, responses=responses))
             plan.records[spec.name].append(record_id)
         if records:
             dataset.records.log(records, batch_size=200)

@@ -1,19 +1,24 @@
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.campaign_builder import LIVE_USERS
+from tests.servers.argilla_process import ArgillaTestServer
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "servers"))
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_DISABLE_IMPLICIT_TOKEN", "1")
-for name in ("ARGILLA_API_URL", "ARGILLA_API_KEY", "HF_TOKEN", "HF_ENDPOINT", "ORGANIZER_TOKEN", "CAMPAIGN_CONFIG",
-             "DATA_DIR"):
+for name in (
+    "ARGILLA_API_URL",
+    "ARGILLA_API_KEY",
+    "HF_TOKEN",
+    "HF_ENDPOINT",
+    "ORGANIZER_TOKEN",
+    "CAMPAIGN_CONFIG",
+    "DATA_DIR",
+):
     os.environ.pop(name, None)
-
-from argilla_process import ArgillaTestServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +32,7 @@ def argilla_server():
 @pytest.fixture(scope="session")
 def rg_client(argilla_server):
     import argilla as rg
+
     return rg.Argilla(api_url=argilla_server.api_url, api_key=argilla_server.api_key)
 
 
@@ -37,26 +43,27 @@ def artifacts() -> Path:
     return path
 
 
-HOSTILE_USERS = [
-    "<script>alert('xss')</script>", "<img src=x onerror=alert(1)>", "**negrita** [clic](javascript:alert(1))",
-    '=HYPERLINK("http://evil.example","clic")', "+SUM(1+1)", "-2+3", "@cmd", "مرحبا 🦙 ñandú", "x" * 10_000,
-]
-LIVE_USERS = ["ana", "beto", "carla", "dani", "eva", "owner", *HOSTILE_USERS]
-
-
 @pytest.fixture(scope="session")
 def live_campaign(rg_client, tmp_path_factory):
     """A campaign on the real server with other names, hostile usernames and an empty dataset."""
-    from app_env import write_config
-    from campaign_builder import DatasetSpec, build_campaign
-    specs = [DatasetSpec("hellaswag_prueba", "validada", "frase_es", min_submitted=2, records=50),
-             DatasetSpec("arc_prueba", "correccion", None, min_submitted=1, records=30, label_question="nota")]
-    plan = build_campaign(rg_client, "tablero", specs, LIVE_USERS, seed=23,
-                          statuses=(("submitted", 0.8), ("discarded", 0.1), ("draft", 0.1)))
+    from tests.app_env import write_config
+    from tests.campaign_builder import DatasetSpec, build_campaign
+
+    specs = [
+        DatasetSpec("hellaswag_prueba", "validada", "frase_es", min_submitted=2, records=50),
+        DatasetSpec("arc_prueba", "correccion", None, min_submitted=1, records=30, label_question="nota"),
+    ]
+    plan = build_campaign(
+        rg_client,
+        "tablero",
+        specs,
+        LIVE_USERS,
+        seed=23,
+        statuses=(("submitted", 0.8), ("discarded", 0.1), ("draft", 0.1)),
+    )
     empty = DatasetSpec("vacio_prueba", "validada", None, min_submitted=1, records=0)
     build_campaign(rg_client, "tablero", [empty], [], seed=1)
-    config = write_config(tmp_path_factory.mktemp("cfg") / "campaign.toml", plan, minimum=3,
-                          extra_datasets=(empty,))
+    config = write_config(tmp_path_factory.mktemp("cfg") / "campaign.toml", plan, minimum=3, extra_datasets=(empty,))
     return plan, config
 
 
@@ -64,5 +71,9 @@ def live_campaign(rg_client, tmp_path_factory):
 def live_env(argilla_server, live_campaign, tmp_path):
     """Environment variables that point the app at the live campaign."""
     plan, config = live_campaign
-    return {"ARGILLA_API_URL": argilla_server.api_url, "ARGILLA_API_KEY": argilla_server.api_key,
-            "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(tmp_path / "data")}
+    return {
+        "ARGILLA_API_URL": argilla_server.api_url,
+        "ARGILLA_API_KEY": argilla_server.api_key,
+        "CAMPAIGN_CONFIG": str(config),
+        "DATA_DIR": str(tmp_path / "data"),
+    }

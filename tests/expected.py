@@ -1,5 +1,6 @@
 """Expected numbers computed straight from a campaign plan, with plain Python and the README's
 definitions, independently of the dashboard's pandas code."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -10,7 +11,9 @@ def norm(text):
 
 
 def is_correction(planned) -> bool:
-    return planned.status == "submitted" and norm(planned.value) != "" and norm(planned.value) != norm(planned.reference)
+    return (
+        planned.status == "submitted" and norm(planned.value) != "" and norm(planned.value) != norm(planned.reference)
+    )
 
 
 def per_user(plan, exclude=()):
@@ -44,6 +47,10 @@ def per_dataset(plan):
     out = {}
     for name, records in plan.records.items():
         completed = sum(per_record[(name, rec)] >= mins[name] for rec in records)
-        out[name] = {"total": len(records), "completed": completed, "pending": len(records) - completed,
-                     "submitted": submitted[name]}
+        out[name] = {
+            "total": len(records),
+            "completed": completed,
+            "pending": len(records) - completed,
+            "submitted": submitted[name],
+        }
     return out

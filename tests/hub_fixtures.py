@@ -1,4 +1,5 @@
 """Hub repos of all three kinds for an org the code has not seen, with the cases that matter."""
+
 import random
 
 PLACEHOLDER = "2022-03-02T23:29:04.000Z"
@@ -11,22 +12,43 @@ def make_repos(org: str, count: int = 23, seed: int = 3) -> dict[str, list[dict]
         kind = ["model", "dataset", "space"][i % 3]
         created = PLACEHOLDER if i % 11 == 5 else f"2024-0{3 + i % 3}-{1 + i % 27:02d}T10:00:00.000Z"
         item = {
-            "_id": f"id{i:04d}", "id": f"{org}/proyecto-{i}", "author": org, "likes": rng.randint(0, 40),
-            "createdAt": created, "lastModified": "2024-05-01T10:00:00.000Z", "private": i % 9 == 4,
-            "disabled": i % 13 == 7, "tags": ["somos600m"] + (["es"] if i % 2 else []), "downloads": 3,
+            "_id": f"id{i:04d}",
+            "id": f"{org}/proyecto-{i}",
+            "author": org,
+            "likes": rng.randint(0, 40),
+            "createdAt": created,
+            "lastModified": "2024-05-01T10:00:00.000Z",
+            "private": i % 9 == 4,
+            "disabled": i % 13 == 7,
+            "tags": ["somos600m"] + (["es"] if i % 2 else []),
+            "downloads": 3,
             "trendingScore": 1,
         }
         if kind == "space":
-            item.update(sdk=rng.choice(["gradio", "streamlit", "docker"]),
-                        runtime={"stage": rng.choice(["RUNNING", "SLEEPING"]), "hardware": {"current": "cpu-basic"}})
+            item.update(
+                sdk=rng.choice(["gradio", "streamlit", "docker"]),
+                runtime={"stage": rng.choice(["RUNNING", "SLEEPING"]), "hardware": {"current": "cpu-basic"}},
+            )
         repos[kind].append(item)
-    repos["model"].append({"_id": "other", "id": "someone-else/model", "author": "someone-else", "likes": 999,
-                           "createdAt": "2024-03-10T10:00:00.000Z", "private": False, "tags": []})
+    repos["model"].append(
+        {
+            "_id": "other",
+            "id": "someone-else/model",
+            "author": "someone-else",
+            "likes": 999,
+            "createdAt": "2024-03-10T10:00:00.000Z",
+            "private": False,
+            "tags": [],
+        }
+    )
     return repos
 
 
-URLS = {"model": "https://huggingface.co/", "dataset": "https://huggingface.co/datasets/",
-        "space": "https://huggingface.co/spaces/"}
+URLS = {
+    "model": "https://huggingface.co/",
+    "dataset": "https://huggingface.co/datasets/",
+    "space": "https://huggingface.co/spaces/",
+}
 
 
 def expected_board(repos, org, since=None, until=None, exclude=()):

@@ -1,8 +1,10 @@
 """Ranking and window edge cases, plus hypothesis invariants of the ranking."""
+
 import datetime as dt
 
 import pandas as pd
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data import aggregate
 from data.aggregate import Filters
@@ -23,53 +25,72 @@ def day(d, h=12):
 
 
 def test_competition_ranking_and_tie_order():
-    r = responses([
-        ("d", "1", "zoe", "submitted", day(5), False), ("d", "2", "zoe", "submitted", day(5), False),
-        ("d", "1", "ana", "submitted", day(5), True), ("d", "2", "ana", "submitted", day(5), False),
-        ("d", "1", "bea", "submitted", day(5), False), ("d", "2", "bea", "submitted", day(5), False),
-        ("d", "3", "max", "submitted", day(5), False), ("d", "4", "max", "submitted", day(5), False),
-        ("d", "5", "max", "submitted", day(5), False),
-        ("d", "1", "lea", "submitted", day(5), False),
-    ])
+    r = responses(
+        [
+            ("d", "1", "zoe", "submitted", day(5), False),
+            ("d", "2", "zoe", "submitted", day(5), False),
+            ("d", "1", "ana", "submitted", day(5), True),
+            ("d", "2", "ana", "submitted", day(5), False),
+            ("d", "1", "bea", "submitted", day(5), False),
+            ("d", "2", "bea", "submitted", day(5), False),
+            ("d", "3", "max", "submitted", day(5), False),
+            ("d", "4", "max", "submitted", day(5), False),
+            ("d", "5", "max", "submitted", day(5), False),
+            ("d", "1", "lea", "submitted", day(5), False),
+        ]
+    )
     table = aggregate.contributors(r, min_validations=2)
-    assert table[["username", "rank"]].values.tolist() == [
-        ["max", 1], ["ana", 2], ["bea", 2], ["zoe", 2], ["lea", 5]]
+    assert table[["username", "rank"]].values.tolist() == [["max", 1], ["ana", 2], ["bea", 2], ["zoe", 2], ["lea", 5]]
     assert table["eligible"].tolist() == [True, True, True, True, False]
 
 
 def test_drafts_never_count_and_discards_are_apart():
-    r = responses([
-        ("d", "1", "ana", "draft", day(5), False), ("d", "2", "ana", "draft", day(5), False),
-        ("d", "1", "bea", "discarded", day(5), False), ("d", "2", "bea", "submitted", day(6), True),
-    ])
+    r = responses(
+        [
+            ("d", "1", "ana", "draft", day(5), False),
+            ("d", "2", "ana", "draft", day(5), False),
+            ("d", "1", "bea", "discarded", day(5), False),
+            ("d", "2", "bea", "submitted", day(6), True),
+        ]
+    )
     table = aggregate.contributors(r, min_validations=1).set_index("username")
     assert "ana" not in table.index
     assert table.loc["bea", ["validations", "corrections", "discarded", "datasets"]].tolist() == [1, 1, 1, 1]
 
 
 def test_excluded_and_unknown_users_are_never_ranked():
-    r = responses([("d", "1", "owner", "submitted", day(5), False), ("d", "1", None, "submitted", day(5), False),
-                   ("d", "1", "ana", "submitted", day(5), False)])
+    r = responses(
+        [
+            ("d", "1", "owner", "submitted", day(5), False),
+            ("d", "1", None, "submitted", day(5), False),
+            ("d", "1", "ana", "submitted", day(5), False),
+        ]
+    )
     table = aggregate.contributors(r, min_validations=1, exclude_users=["owner"])
     assert table["username"].tolist() == ["ana"]
 
 
 def test_window_boundaries_are_inclusive_days_in_utc():
-    r = responses([
-        ("d", "1", "ana", "submitted", "2024-03-03T23:59:59", False),
-        ("d", "2", "ana", "submitted", "2024-03-04T00:00:00", False),
-        ("d", "3", "ana", "submitted", "2024-03-10T23:59:59", False),
-        ("d", "4", "ana", "submitted", "2024-03-11T00:00:00", False),
-    ])
-    table = aggregate.contributors(r, min_validations=1,
-                                   filters=Filters(start=dt.date(2024, 3, 4), end=dt.date(2024, 3, 10)))
+    r = responses(
+        [
+            ("d", "1", "ana", "submitted", "2024-03-03T23:59:59", False),
+            ("d", "2", "ana", "submitted", "2024-03-04T00:00:00", False),
+            ("d", "3", "ana", "submitted", "2024-03-10T23:59:59", False),
+            ("d", "4", "ana", "submitted", "2024-03-11T00:00:00", False),
+        ]
+    )
+    table = aggregate.contributors(
+        r, min_validations=1, filters=Filters(start=dt.date(2024, 3, 4), end=dt.date(2024, 3, 10))
+    )
     assert table["validations"].tolist() == [2]
     assert table["first_validation"].iloc[0] == pd.Timestamp("2024-03-04T00:00:00Z")
 
 
 def test_dataset_filter_and_empty_campaign():
     r = responses([("a", "1", "ana", "submitted", day(5), False), ("b", "1", "bea", "submitted", day(5), False)])
-    assert aggregate.contributors(r, min_validations=1, filters=Filters(datasets=("b",)))["username"].tolist() == ["bea"]
+    assert aggregate.contributors(r, min_validations=1, filters=Filters(datasets=("b",)))["username"].tolist() == [
+        "bea"
+    ]
     empty = aggregate.contributors(r.iloc[0:0], min_validations=1)
     assert empty.empty and list(empty.columns) == aggregate.CONTRIBUTOR_COLUMNS
 
@@ -86,8 +107,14 @@ def test_progress_and_activity_of_a_dataset_with_zero_records():
 def test_completion_day_is_the_day_min_submitted_is_reached():
     datasets = pd.DataFrame({"dataset": ["d"], "title": ["D"], "min_submitted": [2]})
     records = pd.DataFrame({"dataset": ["d", "d"], "record_id": ["1", "2"], "status": ["completed", "pending"]})
-    r = responses([("d", "1", "ana", "submitted", day(5), False), ("d", "1", "bea", "submitted", day(7), False),
-                   ("d", "1", "cai", "submitted", day(9), False), ("d", "2", "ana", "submitted", day(6), False)])
+    r = responses(
+        [
+            ("d", "1", "ana", "submitted", day(5), False),
+            ("d", "1", "bea", "submitted", day(7), False),
+            ("d", "1", "cai", "submitted", day(9), False),
+            ("d", "2", "ana", "submitted", day(6), False),
+        ]
+    )
     table = aggregate.activity(records, r, datasets)
     done = table[table["completed"] > 0]
     assert done["day"].dt.day.tolist() == [7] and done["completed"].tolist() == [1]
@@ -110,8 +137,10 @@ def test_distance_to_next_rank_and_neighbours():
 
 
 names = st.text(min_size=1, max_size=6)
-rows = st.lists(st.tuples(names, st.integers(0, 5), st.sampled_from(["submitted", "discarded", "draft"]),
-                          st.booleans()), max_size=60)
+rows = st.lists(
+    st.tuples(names, st.integers(0, 5), st.sampled_from(["submitted", "discarded", "draft"]), st.booleans()),
+    max_size=60,
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,12 +1,21 @@
 """Every page on the embedded demo, through streamlit's AppTest."""
-import pytest
-from app_env import environment, open_page
-from data.campaign import load_demo
-from data import aggregate
-from data.config import load_config
 
-PAGES = ["pages/overview.py", "pages/ranking.py", "pages/my_rank.py", "pages/progress.py", "pages/export.py",
-         "pages/projects.py", "pages/organizer.py"]
+import pytest
+
+from data import aggregate
+from data.campaign import load_demo
+from data.config import load_config
+from tests.app_env import environment, open_page
+
+PAGES = [
+    "pages/overview.py",
+    "pages/ranking.py",
+    "pages/my_rank.py",
+    "pages/progress.py",
+    "pages/export.py",
+    "pages/projects.py",
+    "pages/organizer.py",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -17,9 +26,12 @@ def demo_env(tmp_path):
 
 def demo_ranking():
     config = load_config()
-    return aggregate.contributors(load_demo().responses, min_validations=config.min_validations_for_prize,
-                                  exclude_users=config.exclude_users,
-                                  filters=aggregate.Filters().within(config.start, config.end))
+    return aggregate.contributors(
+        load_demo().responses,
+        min_validations=config.min_validations_for_prize,
+        exclude_users=config.exclude_users,
+        filters=aggregate.Filters().within(config.start, config.end),
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -54,8 +66,12 @@ def test_ranking_sort_and_dataset_filter():
     assert corrections == sorted(corrections, reverse=True)
     at.multiselect(key="ranking.datasets").set_value(["arc_c_es"]).run()
     config = load_config()
-    expected = aggregate.contributors(load_demo().responses, min_validations=50, exclude_users=["owner"],
-                                      filters=aggregate.Filters(datasets=("arc_c_es",)).within(config.start, config.end))
+    expected = aggregate.contributors(
+        load_demo().responses,
+        min_validations=50,
+        exclude_users=["owner"],
+        filters=aggregate.Filters(datasets=("arc_c_es",)).within(config.start, config.end),
+    )
     assert sorted(at.dataframe[0].value["validations"].tolist()) == sorted(expected["validations"].tolist())
 
 
@@ -65,8 +81,13 @@ def test_ranking_last_seven_days_window():
     demo = load_demo()
     end = demo.fetched_at.date()
     import datetime as dt
-    expected = aggregate.contributors(demo.responses, min_validations=50, exclude_users=["owner"],
-                                      filters=aggregate.Filters(start=end - dt.timedelta(days=6), end=end))
+
+    expected = aggregate.contributors(
+        demo.responses,
+        min_validations=50,
+        exclude_users=["owner"],
+        filters=aggregate.Filters(start=end - dt.timedelta(days=6), end=end),
+    )
     assert at.dataframe[0].value["validations"].sum() == expected["validations"].sum()
 
 

@@ -1,11 +1,13 @@
 """The pages against the real argilla-server: live data, an empty campaign, hostile usernames."""
+
 import csv
 import io
 
-import expected
-from app_env import environment, open_page as run, refreshed_feed
-from conftest import HOSTILE_USERS
 from data.export import ranking_csv
+from tests import expected
+from tests.app_env import environment, refreshed_feed
+from tests.app_env import open_page as run
+from tests.campaign_builder import HOSTILE_USERS
 
 
 def test_pages_show_live_numbers(live_env, live_campaign):
@@ -62,7 +64,11 @@ def test_csv_matches_the_plan_and_neutralises_formulas(live_env, live_campaign):
     for name, s in truth.items():
         row = by_name[name]
         assert (int(row["validations"]), int(row["corrections"]), int(row["discarded"]), int(row["datasets"])) == (
-            s["validations"], s["corrections"], s["discarded"], s["datasets"])
+            s["validations"],
+            s["corrections"],
+            s["discarded"],
+            s["datasets"],
+        )
         assert int(row["rank"]) == ranks[name]
         assert row["eligible"] == ("true" if s["validations"] >= 3 else "false")
     for hostile in HOSTILE_USERS:
@@ -71,12 +77,17 @@ def test_csv_matches_the_plan_and_neutralises_formulas(live_env, live_campaign):
 
 
 def test_empty_campaign_renders_every_page(argilla_server, live_campaign, tmp_path):
-    from app_env import write_config
-    from campaign_builder import DatasetSpec, Plan
+    from tests.app_env import write_config
+    from tests.campaign_builder import DatasetSpec, Plan
+
     empty = DatasetSpec("vacio_prueba", "validada", None, min_submitted=1, records=0)
     config = write_config(tmp_path / "empty.toml", Plan("tablero", [empty]))
-    with environment(ARGILLA_API_URL=argilla_server.api_url, ARGILLA_API_KEY=argilla_server.api_key,
-                     CAMPAIGN_CONFIG=str(config), DATA_DIR=str(tmp_path / "d")):
+    with environment(
+        ARGILLA_API_URL=argilla_server.api_url,
+        ARGILLA_API_KEY=argilla_server.api_key,
+        CAMPAIGN_CONFIG=str(config),
+        DATA_DIR=str(tmp_path / "d"),
+    ):
         feed = refreshed_feed()
         assert feed.view().mode == "live" and feed.view().value.records.empty
         at = run("pages/overview.py")

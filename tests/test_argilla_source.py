@@ -1,16 +1,17 @@
 """The Argilla source and the frames, against a real argilla-server."""
+
 import datetime as dt
 
 import pandas as pd
 import pytest
 
-from campaign_builder import DatasetSpec, build_campaign
 from data import aggregate
 from data.campaign import normalise
 from data.config import DatasetConfig
 from data.errors import ErrorKind, SourceError
 from data.sources.argilla import ArgillaSource
-import expected
+from tests import expected
+from tests.campaign_builder import DatasetSpec, build_campaign
 
 SPECS = [
     DatasetSpec("mmlu_validar", "respuesta_final", "es_mt", min_submitted=2, records=60),
@@ -23,20 +24,29 @@ USERS = ["ana", "beto", "carla", "dani", "eva", "owner", "solo_borradores"]
 def plan(rg_client):
     plan = build_campaign(rg_client, "fuente", SPECS, USERS, seed=11)
     # a user who only ever drafts, and one who never answers
-    from campaign_builder import ensure_users
+    from tests.campaign_builder import ensure_users
+
     ensure_users(rg_client, ["sin_respuestas"], rg_client.workspaces("fuente"))
     return plan
 
 
 def configs(specs=SPECS, workspace="fuente"):
-    return tuple(DatasetConfig(name=s.name, workspace=workspace, title=s.name.upper(),
-                               correction_question=s.question, reference_field=s.reference_field) for s in specs)
+    return tuple(
+        DatasetConfig(
+            name=s.name,
+            workspace=workspace,
+            title=s.name.upper(),
+            correction_question=s.question,
+            reference_field=s.reference_field,
+        )
+        for s in specs
+    )
 
 
 @pytest.fixture(scope="module")
 def campaign(argilla_server, plan):
     source = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs())
-    return normalise(source.fetch(), dt.datetime.now(dt.timezone.utc))
+    return normalise(source.fetch(), dt.datetime.now(dt.UTC))
 
 
 def test_one_response_row_per_record_and_user(campaign, plan):
@@ -56,7 +66,11 @@ def test_contributors_match_counts_computed_from_the_plan(campaign, plan):
     for row in table.itertuples():
         s = truth[row.username]
         assert (row.validations, row.corrections, row.discarded, row.datasets) == (
-            s["validations"], s["corrections"], s["discarded"], s["datasets"]), row.username
+            s["validations"],
+            s["corrections"],
+            s["discarded"],
+            s["datasets"],
+        ), row.username
         assert row.rank == ranks[row.username]
         assert row.eligible == (s["validations"] >= 5)
     assert "owner" not in set(table["username"])
@@ -74,7 +88,11 @@ def test_progress_matches_min_submitted(campaign, plan):
     for name, truth in expected.per_dataset(plan).items():
         row = table.loc[name]
         assert (row.total, row.completed, row.pending, row.submitted) == (
-            truth["total"], truth["completed"], truth["pending"], truth["submitted"]), name
+            truth["total"],
+            truth["completed"],
+            truth["pending"],
+            truth["submitted"],
+        ), name
 
 
 def test_response_timestamps_come_from_the_server(campaign):
@@ -127,9 +145,11 @@ def test_wrong_url_is_unreachable(plan):
 
 def test_annotator_key_is_forbidden(argilla_server, rg_client, plan):
     import httpx
+
     ana = next(u for u in rg_client.users if u.username == "ana")
-    key = httpx.get(f"{argilla_server.api_url}/api/v1/users/{ana.id}",
-                    headers={"X-Argilla-Api-Key": argilla_server.api_key}).json()["api_key"]
+    key = httpx.get(
+        f"{argilla_server.api_url}/api/v1/users/{ana.id}", headers={"X-Argilla-Api-Key": argilla_server.api_key}
+    ).json()["api_key"]
     with pytest.raises(SourceError) as error:
         ArgillaSource(argilla_server.api_url, key, configs()).fetch()
     assert error.value.kind is ErrorKind.FORBIDDEN

@@ -2,6 +2,7 @@
 
 Screenshots of every page (desktop and 390 px) are saved to test-artifacts/screenshots/.
 """
+
 import csv
 import io
 import shutil
@@ -9,13 +10,19 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
-import expected
-from streamlit_process import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitApp, wait_for_app
+from tests import expected
+from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitApp, wait_for_app
 
 pytestmark = pytest.mark.browser
-PAGES = [("", "Validación"), ("clasificacion", "Ranking"), ("mi-posicion?user=gelu", "Mi posición"),
-         ("progreso", "Progreso"), ("exportar", "Exportar"), ("proyectos", "Proyectos"),
-         ("organizacion", "Organización")]
+PAGES = [
+    ("", "Validación"),
+    ("clasificacion", "Ranking"),
+    ("mi-posicion?user=gelu", "Mi posición"),
+    ("progreso", "Progreso"),
+    ("exportar", "Exportar"),
+    ("proyectos", "Proyectos"),
+    ("organizacion", "Organización"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +37,9 @@ def browser():
 
 @pytest.fixture
 def demo_app(tmp_path):
-    app = StreamlitApp({"DATA_DIR": str(tmp_path / "data"), "ORGANIZER_TOKEN": "frase-secreta"},
-                       tmp_path / "streamlit.log").start()
+    app = StreamlitApp(
+        {"DATA_DIR": str(tmp_path / "data"), "ORGANIZER_TOKEN": "frase-secreta"}, tmp_path / "streamlit.log"
+    ).start()
     yield app
     app.stop()
 
@@ -66,6 +74,7 @@ def warm_up(browser, app):
     container opens it with scripts/warm_up.py, as here."""
     import subprocess
     import sys
+
     subprocess.run([sys.executable, str(ROOT / "scripts" / "warm_up.py"), app.url], check=True, timeout=150)
 
 
@@ -112,8 +121,7 @@ def test_download_csv_of_a_live_campaign_matches_the_plan(browser, live_app, liv
         page.get_by_text("Descargar CSV").click()
     text = (download.value.path()).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
-    truth = {u: s for u, s in expected.per_user(plan, exclude=["owner"]).items()
-             if s["validations"] or s["discarded"]}
+    truth = {u: s for u, s in expected.per_user(plan, exclude=["owner"]).items() if s["validations"] or s["discarded"]}
     assert len(rows) == len(truth)
     validations = sorted(int(r["validations"]) for r in rows)
     assert validations == sorted(s["validations"] for s in truth.values())
@@ -151,16 +159,24 @@ def test_hostile_usernames_render_as_text_not_markup(browser, live_app):
 
 
 def test_ten_tabs_cause_one_upstream_poll_per_interval(browser, argilla_server, live_campaign, tmp_path):
-    from app_env import write_config
-    from counting_proxy import CountingProxy
     import time
+
+    from tests.app_env import write_config
+    from tests.servers.counting_proxy import CountingProxy
+
     plan, _ = live_campaign
     config = write_config(tmp_path / "campaign.toml", plan)
     config.write_text(config.read_text().replace("refresh_seconds = 3600", "refresh_seconds = 5"))
     proxy = CountingProxy(argilla_server.api_url)
-    app = StreamlitApp({"ARGILLA_API_URL": proxy.url, "ARGILLA_API_KEY": argilla_server.api_key,
-                        "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(tmp_path / "data")},
-                       tmp_path / "streamlit.log").start()
+    app = StreamlitApp(
+        {
+            "ARGILLA_API_URL": proxy.url,
+            "ARGILLA_API_KEY": argilla_server.api_key,
+            "CAMPAIGN_CONFIG": str(config),
+            "DATA_DIR": str(tmp_path / "data"),
+        },
+        tmp_path / "streamlit.log",
+    ).start()
     try:
         warm_up(browser, app)
         started = time.monotonic()

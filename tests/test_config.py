@@ -4,8 +4,10 @@ import pytest
 
 from data.config import ConfigError, load_config, load_secrets, parse_config
 
-GOOD = {"campaign": {"title": "T", "min_validations_for_prize": 3, "exclude_users": ["owner"]},
-        "datasets": [{"name": "d", "workspace": "w", "correction_question": "q"}]}
+GOOD = {
+    "campaign": {"title": "T", "min_validations_for_prize": 3, "exclude_users": ["owner"]},
+    "datasets": [{"name": "d", "workspace": "w", "correction_question": "q"}],
+}
 
 
 def with_(path, value):
@@ -21,19 +23,22 @@ def test_good_config_parses_with_defaults():
     assert config.datasets[0].title == "d" and config.refresh_seconds == 120
 
 
-@pytest.mark.parametrize("doc, named", [
-    (with_(("campaign", "min_validations_for_prize"), "fifty"), "campaign.min_validations_for_prize"),
-    (with_(("campaign", "min_validations_for_prize"), True), "campaign.min_validations_for_prize"),
-    (with_(("campaign", "exclude_users"), "owner"), "campaign.exclude_users"),
-    (with_(("campaign", "start"), "4 de marzo"), "campaign.start"),
-    (with_(("campaign", "colour"), "red"), "campaign.colour"),
-    (with_(("datasets", "nmae"), "x"), "datasets[0].nmae"),
-    (with_(("datasets", "correction_question"), 7), "datasets[0].correction_question"),
-    ({"campaign": {}, "datasets": [{"name": "d"}]}, "datasets[0].correction_question"),
-    ({"campaign": {}}, "datasets"),
-    ({"campaign": {}, "datasets": GOOD["datasets"], "hub": {"org": 3}}, "hub.org"),
-    ({"campaign": {}, "datasets": GOOD["datasets"], "hub": {"ttl_seconds": 0}}, "hub.ttl_seconds"),
-])
+@pytest.mark.parametrize(
+    "doc, named",
+    [
+        (with_(("campaign", "min_validations_for_prize"), "fifty"), "campaign.min_validations_for_prize"),
+        (with_(("campaign", "min_validations_for_prize"), True), "campaign.min_validations_for_prize"),
+        (with_(("campaign", "exclude_users"), "owner"), "campaign.exclude_users"),
+        (with_(("campaign", "start"), "4 de marzo"), "campaign.start"),
+        (with_(("campaign", "colour"), "red"), "campaign.colour"),
+        (with_(("datasets", "nmae"), "x"), "datasets[0].nmae"),
+        (with_(("datasets", "correction_question"), 7), "datasets[0].correction_question"),
+        ({"campaign": {}, "datasets": [{"name": "d"}]}, "datasets[0].correction_question"),
+        ({"campaign": {}}, "datasets"),
+        ({"campaign": {}, "datasets": GOOD["datasets"], "hub": {"org": 3}}, "hub.org"),
+        ({"campaign": {}, "datasets": GOOD["datasets"], "hub": {"ttl_seconds": 0}}, "hub.ttl_seconds"),
+    ],
+)
 def test_bad_config_names_the_key_in_one_line(doc, named):
     with pytest.raises(ConfigError) as error:
         parse_config(doc)
@@ -50,13 +55,15 @@ def test_end_before_start_is_rejected():
 
 def test_toml_file_and_env_override(tmp_path, monkeypatch):
     path = tmp_path / "c.toml"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         [campaign]
         start = 2024-03-04
         [[datasets]]
         name = "x"
         correction_question = "q"
-    """))
+    """)
+    )
     monkeypatch.setenv("CAMPAIGN_CONFIG", str(path))
     config = load_config()
     assert config.start.isoformat() == "2024-03-04" and config.datasets[0].name == "x"
@@ -75,12 +82,15 @@ def test_shipped_campaign_toml_is_valid():
     assert len(load_config().datasets) == 3
 
 
-@pytest.mark.parametrize("env, named", [
-    ({"ARGILLA_API_URL": "argilla.example.org", "ARGILLA_API_KEY": "k"}, "ARGILLA_API_URL"),
-    ({"ARGILLA_API_URL": "https://a.hf.space"}, "ARGILLA_API_KEY"),
-    ({"ARGILLA_API_KEY": "k"}, "ARGILLA_API_URL"),
-    ({"HF_ENDPOINT": "hub"}, "HF_ENDPOINT"),
-])
+@pytest.mark.parametrize(
+    "env, named",
+    [
+        ({"ARGILLA_API_URL": "argilla.example.org", "ARGILLA_API_KEY": "k"}, "ARGILLA_API_URL"),
+        ({"ARGILLA_API_URL": "https://a.hf.space"}, "ARGILLA_API_KEY"),
+        ({"ARGILLA_API_KEY": "k"}, "ARGILLA_API_URL"),
+        ({"HF_ENDPOINT": "hub"}, "HF_ENDPOINT"),
+    ],
+)
 def test_bad_secrets_name_the_variable_but_never_the_value(env, named):
     with pytest.raises(ConfigError) as error:
         load_secrets(env)
@@ -89,7 +99,8 @@ def test_bad_secrets_name_the_variable_but_never_the_value(env, named):
 
 
 def test_secrets_do_not_show_in_repr():
-    secrets = load_secrets({"ARGILLA_API_URL": "https://x.hf.space/", "ARGILLA_API_KEY": "sentinel-key",
-                            "HF_TOKEN": "hf_sentinel"})
+    secrets = load_secrets(
+        {"ARGILLA_API_URL": "https://x.hf.space/", "ARGILLA_API_KEY": "sentinel-key", "HF_TOKEN": "hf_sentinel"}
+    )
     assert secrets.argilla_api_url == "https://x.hf.space" and secrets.argilla_configured
     assert "sentinel" not in repr(secrets)

@@ -11,16 +11,23 @@ HEADER = "rank,username,validations,corrections,discarded,datasets,first_validat
 
 def table(names):
     n = len(names)
-    return pd.DataFrame({
-        "rank": range(1, n + 1), "username": names, "validations": [5] * n, "corrections": [1] * n,
-        "discarded": [0] * n, "datasets": [1] * n,
-        "first_validation": pd.to_datetime(["2024-03-04T10:00:00+01:00"] * n, utc=True),
-        "last_validation": pd.Series([pd.NaT] * n, dtype="datetime64[us, UTC]"),
-        "eligible": [True, False] * (n // 2) + [True] * (n % 2), "correction_rate": [0.2] * n,
-    })
+    return pd.DataFrame(
+        {
+            "rank": range(1, n + 1),
+            "username": names,
+            "validations": [5] * n,
+            "corrections": [1] * n,
+            "discarded": [0] * n,
+            "datasets": [1] * n,
+            "first_validation": pd.to_datetime(["2024-03-04T10:00:00+01:00"] * n, utc=True),
+            "last_validation": pd.Series([pd.NaT] * n, dtype="datetime64[us, UTC]"),
+            "eligible": [True, False] * (n // 2) + [True] * (n % 2),
+            "correction_rate": [0.2] * n,
+        }
+    )
 
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_cells_are_neutralised(cell):
     assert neutralise(cell) == "'" + cell
 
@@ -41,9 +48,9 @@ def test_markdown_escapes_markup():
 
 
 def test_acknowledgements_sorted_linked_and_escaped():
-    responses = pd.DataFrame({
-        "dataset": ["d"] * 5, "user": ["bea", "ana", "ana", "<img src=x>", "owner"],
-        "status": ["submitted"] * 5})
+    responses = pd.DataFrame(
+        {"dataset": ["d"] * 5, "user": ["bea", "ana", "ana", "<img src=x>", "owner"], "status": ["submitted"] * 5}
+    )
     md = acknowledgements(responses, pd.DataFrame({"dataset": ["d"], "title": ["MMLU"]}), ["owner"], counts=True)
     lines = [line for line in md.splitlines() if line.startswith("- ")]
     assert lines[0] == "- [ana](https://huggingface.co/ana) (2)"

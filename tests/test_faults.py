@@ -1,17 +1,19 @@
 """Faults against the real argilla-server (through a counting proxy that can delay or fail) and
 the Hub-shaped server: the page keeps the last good data, says what is wrong and how old the
 data is, shows no traceback, and the next good poll recovers by itself."""
+
 import threading
 import time
 
+import argilla as rg
 import httpx
 import pytest
 
-import argilla as rg
-from app_env import environment, open_page as page, refreshed_feed, write_config
-from campaign_builder import DatasetSpec, build_campaign
-from counting_proxy import CountingProxy
 from data.errors import ErrorKind
+from tests.app_env import environment, refreshed_feed, write_config
+from tests.app_env import open_page as page
+from tests.campaign_builder import DatasetSpec, build_campaign
+from tests.servers.counting_proxy import CountingProxy
 
 SPECS = [DatasetSpec("fallos_a", "texto", "ref", min_submitted=1, records=20)]
 
@@ -31,8 +33,12 @@ def proxy(argilla_server):
 @pytest.fixture
 def app_env(argilla_server, proxy, plan, tmp_path):
     config = write_config(tmp_path / "campaign.toml", plan, timeout=2)
-    return {"ARGILLA_API_URL": proxy.url, "ARGILLA_API_KEY": argilla_server.api_key,
-            "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(tmp_path / "data")}
+    return {
+        "ARGILLA_API_URL": proxy.url,
+        "ARGILLA_API_KEY": argilla_server.api_key,
+        "CAMPAIGN_CONFIG": str(config),
+        "DATA_DIR": str(tmp_path / "data"),
+    }
 
 
 def banner(at) -> str:
@@ -110,7 +116,7 @@ def test_server_errors_and_redis_gone(app_env, proxy, argilla_server):
         try:
             feed.poller.refresh()  # reads need no Redis: the dashboard keeps working
             assert feed.view().mode == "live"
-            proxy.status = 503     # what a server whose backing services failed answers
+            proxy.status = 503  # what a server whose backing services failed answers
             feed.poller.refresh()
             assert feed.view().state.error.kind is ErrorKind.SERVER_ERROR
             assert_stale_but_shown(page(), "HTTP 503", before)
@@ -123,12 +129,14 @@ def test_server_errors_and_redis_gone(app_env, proxy, argilla_server):
 
 def test_401_after_the_key_is_rotated(argilla_server, rg_client, proxy, plan, tmp_path):
     owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
-    user = rg_client.users.add(rg.User(username="rotating_owner", password="rotate-pass-1", role="owner",
-                                       client=rg_client))
+    user = rg_client.users.add(
+        rg.User(username="rotating_owner", password="rotate-pass-1", role="owner", client=rg_client)
+    )
     key = owner.get(f"/api/v1/users/{user.id}").json()["api_key"]
     config = write_config(tmp_path / "campaign.toml", plan, timeout=2)
-    with environment(ARGILLA_API_URL=proxy.url, ARGILLA_API_KEY=key, CAMPAIGN_CONFIG=str(config),
-                     DATA_DIR=str(tmp_path / "data")):
+    with environment(
+        ARGILLA_API_URL=proxy.url, ARGILLA_API_KEY=key, CAMPAIGN_CONFIG=str(config), DATA_DIR=str(tmp_path / "data")
+    ):
         feed = refreshed_feed()
         before = people(page())
         owner.delete(f"/api/v1/users/{user.id}")  # the old key stops working
@@ -142,17 +150,24 @@ def test_configured_dataset_deleted_or_renamed(argilla_server, rg_client, proxy,
     doomed = DatasetSpec(f"fallos_{how}", "texto", None, min_submitted=1, records=5)
     build_campaign(rg_client, "fallos", [doomed], ["f_ana"], seed=2)
     config = write_config(tmp_path / "campaign.toml", plan, timeout=2, extra_datasets=(doomed,))
-    with environment(ARGILLA_API_URL=proxy.url, ARGILLA_API_KEY=argilla_server.api_key,
-                     CAMPAIGN_CONFIG=str(config), DATA_DIR=str(tmp_path / "data")):
+    with environment(
+        ARGILLA_API_URL=proxy.url,
+        ARGILLA_API_KEY=argilla_server.api_key,
+        CAMPAIGN_CONFIG=str(config),
+        DATA_DIR=str(tmp_path / "data"),
+    ):
         feed = refreshed_feed()
         before = people(page())
         dataset = rg_client.datasets(name=doomed.name, workspace="fallos")
         if how == "deleted":
             dataset.delete()
         else:
-            httpx.request("PATCH", f"{argilla_server.api_url}/api/v1/datasets/{dataset.id}",
-                          json={"name": "otro_nombre"},
-                          headers={"X-Argilla-Api-Key": argilla_server.api_key}).raise_for_status()
+            httpx.request(
+                "PATCH",
+                f"{argilla_server.api_url}/api/v1/datasets/{dataset.id}",
+                json={"name": "otro_nombre"},
+                headers={"X-Argilla-Api-Key": argilla_server.api_key},
+            ).raise_for_status()
         feed.poller.refresh()
         error = feed.view().state.error
         assert error.kind is ErrorKind.MISSING_DATASET and error.detail == doomed.name
@@ -161,22 +176,33 @@ def test_configured_dataset_deleted_or_renamed(argilla_server, rg_client, proxy,
 
 @pytest.fixture
 def hub_env(tmp_path, plan):
-    from hub_fixtures import make_repos
-    from hub_server import HubServer
+    from tests.hub_fixtures import make_repos
+    from tests.servers.hub_server import HubServer
+
     server = HubServer().start()
     server.state.repos = make_repos("org-fallos")
     config = write_config(tmp_path / "campaign.toml", plan, hub_org="org-fallos")
-    yield server, {"HF_ENDPOINT": server.endpoint, "CAMPAIGN_CONFIG": str(config), "DATA_DIR": str(tmp_path / "d"),
-                   "ARGILLA_API_URL": None, "ARGILLA_API_KEY": None}
+    yield (
+        server,
+        {
+            "HF_ENDPOINT": server.endpoint,
+            "CAMPAIGN_CONFIG": str(config),
+            "DATA_DIR": str(tmp_path / "d"),
+            "ARGILLA_API_URL": None,
+            "ARGILLA_API_KEY": None,
+        },
+    )
     server.stop()
 
 
 @pytest.mark.parametrize("status, reason", [(429, "límite de peticiones"), (500, "HTTP 500")])
 def test_hub_rate_limit_and_outage_keep_the_table(hub_env, status, reason):
-    from data.config import load_config, load_secrets
-    from data.hub_feed import shared_projects_feed
     import os
     from pathlib import Path
+
+    from data.config import load_config, load_secrets
+    from data.hub_feed import shared_projects_feed
+
     server, env = hub_env
     with environment(**env):
         feed = shared_projects_feed(load_config().hub, load_secrets(os.environ), Path(os.environ["DATA_DIR"]))

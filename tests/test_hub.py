@@ -1,4 +1,5 @@
 """The Hub source and leaderboard through a real HfApi against a Hub-shaped local server."""
+
 import datetime as dt
 
 import pytest
@@ -7,8 +8,8 @@ from data import projects
 from data.config import HubConfig
 from data.errors import ErrorKind, SourceError
 from data.sources.hub import HubSource
-from hub_fixtures import expected_board, make_repos
-from hub_server import HubServer
+from tests.hub_fixtures import expected_board, make_repos
+from tests.servers.hub_server import HubServer
 
 ORG = "hackathon-x"
 
@@ -29,8 +30,7 @@ def board_for(hub, **config):
 
 def test_lists_exactly_the_public_repos_in_the_window_ranked_by_likes(hub):
     board = board_for(hub, since=dt.date(2024, 3, 15), until=dt.date(2024, 5, 10), exclude=(f"{ORG}/proyecto-2",))
-    truth = expected_board(hub.state.repos, ORG, since="2024-03-15", until="2024-05-10",
-                           exclude=(f"{ORG}/proyecto-2",))
+    truth = expected_board(hub.state.repos, ORG, since="2024-03-15", until="2024-05-10", exclude=(f"{ORG}/proyecto-2",))
     assert sorted(zip(board["url"], board["likes"])) == sorted(truth)
     assert board["likes"].is_monotonic_decreasing
     for row in board.itertuples():
@@ -96,7 +96,8 @@ def test_unreachable_hub():
 
 def test_likes_history_and_climbers():
     import pandas as pd
-    t0 = dt.datetime(2024, 4, 1, tzinfo=dt.timezone.utc)
+
+    t0 = dt.datetime(2024, 4, 1, tzinfo=dt.UTC)
     board = pd.DataFrame({"kind": ["model", "space"], "repo_id": ["o/a", "o/b"], "likes": [1, 5]})
     history = projects.append_history(pd.DataFrame(columns=projects.HISTORY_COLUMNS), board, t0)
     same = projects.append_history(history, board, t0 + dt.timedelta(minutes=10))

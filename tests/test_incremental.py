@@ -1,17 +1,20 @@
 """Incremental polls equal full reads, on randomised change sets against the real server."""
+
 import random
 
+import argilla as rg
 import httpx
 import pandas as pd
 import pytest
 
-import argilla as rg
-from campaign_builder import DatasetSpec, build_campaign
 from data.config import DatasetConfig
 from data.sources.argilla import ArgillaSource
+from tests.campaign_builder import DatasetSpec, build_campaign
 
-SPECS = [DatasetSpec("inc_a", "texto", "ref", min_submitted=2, records=25),
-         DatasetSpec("inc_b", "texto", None, min_submitted=1, records=25)]
+SPECS = [
+    DatasetSpec("inc_a", "texto", "ref", min_submitted=2, records=25),
+    DatasetSpec("inc_b", "texto", None, min_submitted=1, records=25),
+]
 USERS = ["inc_u1", "inc_u2", "inc_u3"]
 
 
@@ -29,8 +32,9 @@ def setup(argilla_server, rg_client):
 
 def records_of(owner, rg_client, name):
     dataset = rg_client.datasets(name=name, workspace="incremental")
-    body = owner.get(f"/api/v1/datasets/{dataset.id}/records",
-                     params=[("include", "responses"), ("limit", 1000)]).json()
+    body = owner.get(
+        f"/api/v1/datasets/{dataset.id}/records", params=[("include", "responses"), ("limit", 1000)]
+    ).json()
     return dataset, body["items"]
 
 
@@ -47,14 +51,24 @@ def apply_random_changes(owner, keys, rg_client, name, rng, server_url):
         if action == "create" and not mine:
             client.post(f"/api/v1/records/{record['id']}/responses", json={"values": values, "status": status})
         elif action in ("update", "status") and mine:
-            client.put(f"/api/v1/responses/{mine[0]['id']}",
-                       json={"values": values if action == "update" else mine[0]["values"] or values,
-                             "status": mine[0]["status"] if action == "update" else status})
+            client.put(
+                f"/api/v1/responses/{mine[0]['id']}",
+                json={
+                    "values": values if action == "update" else mine[0]["values"] or values,
+                    "status": mine[0]["status"] if action == "update" else status,
+                },
+            )
         elif action == "delete" and mine:
             client.delete(f"/api/v1/responses/{mine[0]['id']}")
         elif action == "add_record":
-            dataset.records.log([rg.Record(id=f"{name}-new-{rng.randint(0, 10**9)}", fields={"en": "new", **(
-                {"ref": "referencia"} if name == "inc_a" else {})})])
+            dataset.records.log(
+                [
+                    rg.Record(
+                        id=f"{name}-new-{rng.randint(0, 10**9)}",
+                        fields={"en": "new", **({"ref": "referencia"} if name == "inc_a" else {})},
+                    )
+                ]
+            )
         elif action == "delete_record":
             owner.delete(f"/api/v1/datasets/{dataset.id}/records", params={"ids": record["id"]})
             items.remove(record)

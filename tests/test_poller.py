@@ -10,8 +10,9 @@ from data.poller import FeedView, Poller
 class Value:
     def __init__(self, n):
         import datetime as dt
+
         self.n = n
-        self.fetched_at = dt.datetime.now(dt.timezone.utc)
+        self.fetched_at = dt.datetime.now(dt.UTC)
 
 
 def test_refresh_is_single_flight_under_concurrency():
@@ -85,15 +86,21 @@ def test_rate_limit_delays_the_next_attempt(retry_after):
 
 def test_derived_cache_is_bounded(tmp_path):
     import datetime as dt
+
     from data.aggregate import Filters
     from data.campaign import CampaignFeed
     from data.config import Secrets, load_config
+
     feed = CampaignFeed(load_config(), Secrets(), tmp_path)
     campaign = feed.view().value
     start = dt.date(2024, 3, 4)
     for days in range(300):
-        feed.contributors(campaign, Filters(start=start, end=start + dt.timedelta(days=days % 40), datasets=(
-            ("mmlu_es",) if days % 2 else None)))
+        feed.contributors(
+            campaign,
+            Filters(
+                start=start, end=start + dt.timedelta(days=days % 40), datasets=(("mmlu_es",) if days % 2 else None)
+            ),
+        )
     assert len(feed.derived) <= feed.derived.maxsize
     first = feed.contributors(campaign)
     assert feed.contributors(campaign) is first  # memoised per read

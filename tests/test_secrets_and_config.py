@@ -1,17 +1,25 @@
 """Secrets never reach a page, a CSV, a log line or an error message; bad config names the key."""
+
 import logging
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_env import APP, environment, refreshed_feed, write_config
-from campaign_builder import DatasetSpec, Plan
 from data.export import ranking_csv
+from tests.app_env import APP, environment, refreshed_feed, write_config
+from tests.campaign_builder import DatasetSpec, Plan
 
 ARGILLA_SENTINEL = "sentinel-argilla-key-5a1c0ffee"
 HF_SENTINEL = "hf_sentinelTOKEN0123456789"
-PAGES = ["pages/overview.py", "pages/ranking.py", "pages/my_rank.py", "pages/progress.py", "pages/export.py",
-         "pages/projects.py", "pages/organizer.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/ranking.py",
+    "pages/my_rank.py",
+    "pages/progress.py",
+    "pages/export.py",
+    "pages/projects.py",
+    "pages/organizer.py",
+]
 
 
 def everything_rendered(at) -> str:
@@ -21,9 +29,15 @@ def everything_rendered(at) -> str:
 def test_sentinel_secrets_appear_nowhere(argilla_server, live_campaign, tmp_path, caplog):
     plan, config = live_campaign
     caplog.set_level(logging.DEBUG)
-    env = {"ARGILLA_API_URL": argilla_server.api_url, "ARGILLA_API_KEY": ARGILLA_SENTINEL,
-           "HF_TOKEN": HF_SENTINEL, "HF_ENDPOINT": "http://127.0.0.1:9", "CAMPAIGN_CONFIG": str(config),
-           "DATA_DIR": str(tmp_path / "data"), "ORGANIZER_TOKEN": "org-pass"}
+    env = {
+        "ARGILLA_API_URL": argilla_server.api_url,
+        "ARGILLA_API_KEY": ARGILLA_SENTINEL,
+        "HF_TOKEN": HF_SENTINEL,
+        "HF_ENDPOINT": "http://127.0.0.1:9",
+        "CAMPAIGN_CONFIG": str(config),
+        "DATA_DIR": str(tmp_path / "data"),
+        "ORGANIZER_TOKEN": "org-pass",
+    }
     with environment(**env):
         feed = refreshed_feed()
         error = feed.view().state.error
@@ -42,17 +56,24 @@ def test_sentinel_secrets_appear_nowhere(argilla_server, live_campaign, tmp_path
     assert "clave de API no es válida" in text
 
 
-@pytest.mark.parametrize("config_text, named", [
-    ("[campaign]\nmin_validations_for_prize = \"cincuenta\"\n[[datasets]]\nname = \"a\"\n"
-     "correction_question = \"q\"\n", "campaign.min_validations_for_prize"),
-    ("[campaign]\ncolor = \"rojo\"\n[[datasets]]\nname = \"a\"\ncorrection_question = \"q\"\n", "campaign.color"),
-    ("[campaign]\n[[datasets]]\nname = \"a\"\n", "datasets[0].correction_question"),
-])
+@pytest.mark.parametrize(
+    "config_text, named",
+    [
+        (
+            '[campaign]\nmin_validations_for_prize = "cincuenta"\n[[datasets]]\nname = "a"\n'
+            'correction_question = "q"\n',
+            "campaign.min_validations_for_prize",
+        ),
+        ('[campaign]\ncolor = "rojo"\n[[datasets]]\nname = "a"\ncorrection_question = "q"\n', "campaign.color"),
+        ('[campaign]\n[[datasets]]\nname = "a"\n', "datasets[0].correction_question"),
+    ],
+)
 def test_bad_config_is_one_line_naming_the_key_and_the_demo_still_shows(tmp_path, config_text, named):
     path = tmp_path / "bad.toml"
     path.write_text(config_text)
-    with environment(CAMPAIGN_CONFIG=str(path), DATA_DIR=str(tmp_path / "d"), ARGILLA_API_URL=None,
-                     ARGILLA_API_KEY=None):
+    with environment(
+        CAMPAIGN_CONFIG=str(path), DATA_DIR=str(tmp_path / "d"), ARGILLA_API_URL=None, ARGILLA_API_KEY=None
+    ):
         at = AppTest.from_file(APP, default_timeout=60).run()
         assert not at.exception
         errors = [e.value.replace("\\", "") for e in at.error]  # the text is Markdown-escaped
@@ -62,8 +83,9 @@ def test_bad_config_is_one_line_naming_the_key_and_the_demo_still_shows(tmp_path
 
 
 def test_url_without_scheme_names_the_variable(tmp_path):
-    with environment(ARGILLA_API_URL="argilla.example.org", ARGILLA_API_KEY=ARGILLA_SENTINEL,
-                     DATA_DIR=str(tmp_path / "d")):
+    with environment(
+        ARGILLA_API_URL="argilla.example.org", ARGILLA_API_KEY=ARGILLA_SENTINEL, DATA_DIR=str(tmp_path / "d")
+    ):
         at = AppTest.from_file(APP, default_timeout=60).run()
         assert not at.exception
         message = " ".join(e.value for e in at.error).replace("\\", "")
@@ -74,8 +96,12 @@ def test_non_existent_dataset_is_named_in_the_banner(argilla_server, live_campai
     plan, _ = live_campaign
     ghost = DatasetSpec("no_existe_este", "validada", None, min_submitted=1, records=0)
     config = write_config(tmp_path / "c.toml", Plan(plan.workspace, [*plan.specs, ghost]))
-    with environment(ARGILLA_API_URL=argilla_server.api_url, ARGILLA_API_KEY=argilla_server.api_key,
-                     CAMPAIGN_CONFIG=str(config), DATA_DIR=str(tmp_path / "d")):
+    with environment(
+        ARGILLA_API_URL=argilla_server.api_url,
+        ARGILLA_API_KEY=argilla_server.api_key,
+        CAMPAIGN_CONFIG=str(config),
+        DATA_DIR=str(tmp_path / "d"),
+    ):
         refreshed_feed()
         at = AppTest.from_file(APP, default_timeout=60).run()
         assert not at.exception

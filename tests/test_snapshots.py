@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -5,13 +6,11 @@ import sys
 import textwrap
 import time
 
-import datetime as dt
-
 import pandas as pd
 
 from data.snapshots import Snapshot, SnapshotStore
 
-T1, T2 = dt.datetime(2024, 3, 4, tzinfo=dt.timezone.utc), dt.datetime(2024, 3, 5, tzinfo=dt.timezone.utc)
+T1, T2 = dt.datetime(2024, 3, 4, tzinfo=dt.UTC), dt.datetime(2024, 3, 5, tzinfo=dt.UTC)
 
 
 def test_round_trip_and_pruning(tmp_path):
@@ -35,7 +34,6 @@ def test_killed_during_write_leaves_the_previous_snapshot(tmp_path):
     store = SnapshotStore(tmp_path)
     store.save("c", Snapshot({"a": pd.DataFrame({"x": [1, 2, 3]})}, T1))
     writer = textwrap.dedent(f"""
-        import sys; sys.path.insert(0, {str(os.getcwd())!r})
         import numpy as np, pandas as pd
         import datetime as dt
         from data.snapshots import Snapshot, SnapshotStore

@@ -12,13 +12,15 @@ counts by status and per user — and re-reads the records of a dataset only whe
 moved. A slower full reconciliation (the caller passes no `previous`) catches what the signature
 cannot see: responses rewritten by an admin bulk upsert with unchanged statuses.
 """
+
 from __future__ import annotations
 
-import logging
 import contextlib
 import json
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import argilla as rg
 import httpx
@@ -45,12 +47,12 @@ class DatasetSettings:
 class RawCampaign:
     """What one read returns, before normalisation."""
 
-    records: pd.DataFrame          # RECORD_COLUMNS + reference
-    responses: pd.DataFrame        # RAW_RESPONSE_COLUMNS
-    datasets: pd.DataFrame         # dataset, title, min_submitted
-    users: dict[str, str]          # user id -> username
+    records: pd.DataFrame  # RECORD_COLUMNS + reference
+    responses: pd.DataFrame  # RAW_RESPONSE_COLUMNS
+    datasets: pd.DataFrame  # dataset, title, min_submitted
+    users: dict[str, str]  # user id -> username
     signatures: dict[str, str] = field(default_factory=dict)  # dataset -> change signature
-    reread: frozenset[str] = frozenset()                      # datasets whose records were read
+    reread: frozenset[str] = frozenset()  # datasets whose records were read
 
 
 class ArgillaSource:
@@ -101,15 +103,19 @@ def _signature(client: rg.Argilla, dataset: rg.Dataset) -> str:
 
 
 def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> tuple[rg.Dataset, DatasetSettings]:
-    dataset = client.datasets(name=config.name, workspace=config.workspace) if config.workspace else \
-        client.datasets(name=config.name)
+    dataset = (
+        client.datasets(name=config.name, workspace=config.workspace)
+        if config.workspace
+        else client.datasets(name=config.name)
+    )
     if dataset is None:
         raise SourceError(ErrorKind.MISSING_DATASET, config.name)
     questions = {question.name: question for question in dataset.settings.questions}
     if config.correction_question not in questions:
         raise SourceError(ErrorKind.MISSING_QUESTION, f"{config.name}.{config.correction_question}")
     label = config.label_question or next(
-        (name for name, q in questions.items() if isinstance(q, rg.LabelQuestion)), None)
+        (name for name, q in questions.items() if isinstance(q, rg.LabelQuestion)), None
+    )
     distribution = dataset.settings.distribution
     return dataset, DatasetSettings(
         id=str(dataset.id),
@@ -138,9 +144,15 @@ def _record_pages(http: httpx.Client, dataset_id: str) -> Iterator[list[dict[str
 
 def _records_frame(pages: list[list[dict]], config: DatasetConfig, settings: DatasetSettings) -> pd.DataFrame:
     rows = [
-        (str(r.get("id")), r.get("status"), r.get("inserted_at"), r.get("updated_at"),
-         _reference(r, config, settings.correction_question_id))
-        for page in pages for r in page
+        (
+            str(r.get("id")),
+            r.get("status"),
+            r.get("inserted_at"),
+            r.get("updated_at"),
+            _reference(r, config, settings.correction_question_id),
+        )
+        for page in pages
+        for r in page
     ]
     frame = pd.DataFrame(rows, columns=[c for c in RECORD_COLUMNS if c != "dataset"] + ["reference"])
     frame.insert(0, "dataset", config.name)
@@ -158,9 +170,18 @@ def _reference(record: dict, config: DatasetConfig, question_id: str) -> str | N
 
 def _responses_frame(pages: list[list[dict]], config: DatasetConfig, settings: DatasetSettings) -> pd.DataFrame:
     rows = [
-        (str(r.get("id")), str(resp.get("user_id")), resp.get("status"), resp.get("inserted_at"),
-         resp.get("updated_at"), _value(resp, config.correction_question), _value(resp, settings.label_question))
-        for page in pages for r in page for resp in (r.get("responses") or [])
+        (
+            str(r.get("id")),
+            str(resp.get("user_id")),
+            resp.get("status"),
+            resp.get("inserted_at"),
+            resp.get("updated_at"),
+            _value(resp, config.correction_question),
+            _value(resp, settings.label_question),
+        )
+        for page in pages
+        for r in page
+        for resp in (r.get("responses") or [])
     ]
     frame = pd.DataFrame(rows, columns=[c for c in RAW_RESPONSE_COLUMNS if c != "dataset"])
     frame.insert(0, "dataset", config.name)
@@ -223,4 +244,3 @@ def _chain(error: BaseException | None) -> Iterator[BaseException]:
         seen.add(id(error))
         yield error
         error = error.__cause__ or error.__context__
-

@@ -5,10 +5,12 @@ has no timeout by default, so we install one with a finite timeout. The library 
 429/5xx (waiting out `RateLimit`/`Retry-After`); what still fails becomes a `SourceError`
 carrying the reset time, which the poller honours before its next attempt.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import httpx2
 import pandas as pd
@@ -20,8 +22,19 @@ from data.config import HubConfig
 from data.errors import ErrorKind, SourceError
 
 log = logging.getLogger(__name__)
-RAW_PROJECT_COLUMNS = ["kind", "repo_id", "author", "likes", "created_at", "last_modified", "private",
-                       "disabled", "tags", "sdk", "state"]
+RAW_PROJECT_COLUMNS = [
+    "kind",
+    "repo_id",
+    "author",
+    "likes",
+    "created_at",
+    "last_modified",
+    "private",
+    "disabled",
+    "tags",
+    "sdk",
+    "state",
+]
 REPO_EXPAND = ["author", "likes", "createdAt", "lastModified", "tags", "private", "disabled"]
 SPACE_EXPAND = REPO_EXPAND + ["sdk", "runtime"]
 
@@ -52,7 +65,7 @@ class HubSource:
             ]
         except HfHubHTTPError as error:
             raise _classify(error) from None
-        except (httpx2.TimeoutException,) as error:
+        except httpx2.TimeoutException as error:
             raise SourceError(ErrorKind.TIMEOUT) from error
         except httpx2.TransportError as error:
             raise SourceError(ErrorKind.UNREACHABLE) from error
@@ -64,9 +77,19 @@ class HubSource:
 
 def _rows(kind: str, infos: Iterable[Any]) -> list[tuple]:
     return [
-        (kind, info.id, info.author, info.likes, info.created_at, info.last_modified, info.private,
-         info.disabled, ",".join(t for t in (info.tags or []) if isinstance(t, str)),
-         getattr(info, "sdk", None), _stage(getattr(info, "runtime", None)))
+        (
+            kind,
+            info.id,
+            info.author,
+            info.likes,
+            info.created_at,
+            info.last_modified,
+            info.private,
+            info.disabled,
+            ",".join(t for t in (info.tags or []) if isinstance(t, str)),
+            getattr(info, "sdk", None),
+            _stage(getattr(info, "runtime", None)),
+        )
         for info in infos
     ]
 

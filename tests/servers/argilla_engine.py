@@ -5,11 +5,10 @@ OpenSearch, which cannot be installed on the test machines. Everything else (HTT
 database, record-status logic, the SDK) is the real thing. Indexing is a no-op because the
 database is the truth; `search` translates the filters the SDK sends into SQL.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from sqlalchemy import and_, func, select
+from datetime import UTC, datetime
 
 from argilla_server.database import AsyncSessionLocal
 from argilla_server.models import Record, Response
@@ -22,6 +21,7 @@ from argilla_server.search_engine import (
     SearchResponses,
     TermsFilter,
 )
+from sqlalchemy import and_, func, select
 
 ENGINE_NAME = "sqldb"
 
@@ -29,9 +29,9 @@ ENGINE_NAME = "sqldb"
 def _as_datetime(value):
     if isinstance(value, (int, float)):
         # the SDK sends epoch milliseconds for dates
-        return datetime.fromtimestamp(value / 1000, tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(value / 1000, tz=UTC).replace(tzinfo=None)
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def _column_condition(column, flt, is_time: bool):
@@ -65,7 +65,7 @@ def _condition(flt):
 @SearchEngine.register(engine_name=ENGINE_NAME)
 class SqlSearchEngine(SearchEngine):
     @classmethod
-    async def new_instance(cls) -> "SqlSearchEngine":
+    async def new_instance(cls) -> SqlSearchEngine:
         return cls()
 
     async def close(self):

@@ -3,6 +3,7 @@
 Used by the pytest session fixture and by the benchmarks. The server lives in its own
 virtualenv (it pins typer/click versions that clash with huggingface_hub 2.x).
 """
+
 from __future__ import annotations
 
 import os
@@ -90,16 +91,35 @@ class ArgillaTestServer:
             "HF_HUB_DISABLE_TELEMETRY": "1",
         }
 
-    def start(self) -> "ArgillaTestServer":
+    def start(self) -> ArgillaTestServer:
         python = ensure_server_installed()
         self.start_redis()
         env = self._env()
-        subprocess.run([str(python), "-m", "argilla_server", "database", "migrate"], env=env, check=True,
-                       capture_output=True)
         subprocess.run(
-            [str(python), "-m", "argilla_server", "database", "users", "create", "--username", OWNER_USERNAME,
-             "--password", OWNER_PASSWORD, "--role", "owner", "--api-key", OWNER_API_KEY, "--first-name", "Owner"],
-            env=env, check=True, capture_output=True,
+            [str(python), "-m", "argilla_server", "database", "migrate"], env=env, check=True, capture_output=True
+        )
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "argilla_server",
+                "database",
+                "users",
+                "create",
+                "--username",
+                OWNER_USERNAME,
+                "--password",
+                OWNER_PASSWORD,
+                "--role",
+                "owner",
+                "--api-key",
+                OWNER_API_KEY,
+                "--first-name",
+                "Owner",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
         )
         self.start_server()
         return self
@@ -109,9 +129,25 @@ class ArgillaTestServer:
         if redis is None:
             raise RuntimeError("redis-server is not installed: run scripts/test.sh, which installs it")
         subprocess.run(
-            [redis, "--bind", "127.0.0.1", "--port", str(self.redis_port), "--save", "", "--appendonly", "no",
-             "--daemonize", "yes", "--pidfile", str(self.home / "redis.pid"), "--dir", str(self.home)],
-            check=True, capture_output=True,
+            [
+                redis,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.redis_port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(self.home / "redis.pid"),
+                "--dir",
+                str(self.home),
+            ],
+            check=True,
+            capture_output=True,
         )
 
     def stop_redis(self) -> None:
@@ -123,7 +159,10 @@ class ArgillaTestServer:
         log = open(self.home / "server.log", "ab")
         self._server = subprocess.Popen(
             [str(python), str(HERE / "argilla_launcher.py"), str(self.port)],
-            env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env=self._env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         _wait_until(self._ready, 60, "argilla-server")
 

@@ -3,6 +3,7 @@
 Used to prove how often the dashboard reaches Argilla, whatever the number of viewers, and to
 inject faults (a delay, a status code) between the app and a real server.
 """
+
 from __future__ import annotations
 
 import threading
@@ -21,7 +22,7 @@ class CountingProxy:
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[float, str, str]] = []
         self.delay = 0.0
-        self.status: int | None = None      # answer every request with this status instead
+        self.status: int | None = None  # answer every request with this status instead
         self.lock = threading.Lock()
         proxy = self
         client = httpx.Client(timeout=120)

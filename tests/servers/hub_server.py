@@ -4,6 +4,7 @@ GET /api/models|datasets|spaces with author, filter (repeated), search, sort, di
 limit (page size) and repeated expand keys; items carry `_id`, `id` and the requested fields;
 pagination by an absolute `Link: <...>; rel="next"` header. Faults can be queued.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,12 +15,49 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 KINDS = {"models": "model", "datasets": "dataset", "spaces": "space"}
 EXPANDABLE = {
-    "model": {"author", "createdAt", "lastModified", "likes", "downloads", "trendingScore", "tags", "private",
-              "gated", "disabled", "cardData", "pipeline_tag", "library_name", "sha"},
-    "dataset": {"author", "createdAt", "lastModified", "likes", "downloads", "trendingScore", "tags", "private",
-                "gated", "disabled", "cardData", "sha"},
-    "space": {"author", "createdAt", "lastModified", "likes", "trendingScore", "tags", "private", "sdk",
-              "runtime", "disabled", "sha"},
+    "model": {
+        "author",
+        "createdAt",
+        "lastModified",
+        "likes",
+        "downloads",
+        "trendingScore",
+        "tags",
+        "private",
+        "gated",
+        "disabled",
+        "cardData",
+        "pipeline_tag",
+        "library_name",
+        "sha",
+    },
+    "dataset": {
+        "author",
+        "createdAt",
+        "lastModified",
+        "likes",
+        "downloads",
+        "trendingScore",
+        "tags",
+        "private",
+        "gated",
+        "disabled",
+        "cardData",
+        "sha",
+    },
+    "space": {
+        "author",
+        "createdAt",
+        "lastModified",
+        "likes",
+        "trendingScore",
+        "tags",
+        "private",
+        "sdk",
+        "runtime",
+        "disabled",
+        "sha",
+    },
 }
 
 
@@ -27,7 +65,7 @@ EXPANDABLE = {
 class HubState:
     repos: dict[str, list[dict]] = field(default_factory=lambda: {"model": [], "dataset": [], "space": []})
     page_size: int = 1000
-    faults: list[tuple[int, dict]] = field(default_factory=list)   # (status, headers) for the next requests
+    faults: list[tuple[int, dict]] = field(default_factory=list)  # (status, headers) for the next requests
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -76,9 +114,10 @@ class HubServer:
                 size = int(query.get("limit", [state.page_size])[0])
                 size = min(size, state.page_size)
                 page = int(query.get("p", ["0"])[0])
-                chunk = items[page * size:(page + 1) * size]
-                body = [{"_id": i.get("_id", i["id"]), "id": i["id"], **{e: i[e] for e in expand if e in i}}
-                        for i in chunk]
+                chunk = items[page * size : (page + 1) * size]
+                body = [
+                    {"_id": i.get("_id", i["id"]), "id": i["id"], **{e: i[e] for e in expand if e in i}} for i in chunk
+                ]
                 headers = {}
                 if (page + 1) * size < len(items):
                     pairs = [(k, v) for k, vs in query.items() for v in vs if k != "p"] + [("p", str(page + 1))]
@@ -104,7 +143,7 @@ class HubServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "HubServer":
+    def start(self) -> HubServer:
         self.thread.start()
         return self
 
