@@ -1,6 +1,9 @@
 # Hugging Face Space (sdk: docker). The container runs as uid 1000 on Spaces.
 FROM python:3.11-slim
 
+# Fonts for the certificates' emoji (the text font ships in assets/fonts/).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-color-emoji \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 user
 WORKDIR /home/user/app
 COPY --chown=user requirements.txt .
@@ -9,7 +12,9 @@ COPY --chown=user . .
 
 USER user
 ENV DATA_DIR=/home/user/app/data/cache \
-    HF_HUB_DISABLE_TELEMETRY=1
+    HF_HUB_DISABLE_TELEMETRY=1 \
+    STREAMLIT_SERVER_PORT=8501 \
+    STREAMLIT_SERVER_ADDRESS=0.0.0.0
 EXPOSE 8501
-# scripts/warm_up.py opens the first session so that shared links to sub-pages work at once.
-CMD ["sh", "-c", "python scripts/warm_up.py & exec streamlit run app.py --server.port=8501 --server.address=0.0.0.0"]
+# app.py is an st.App: its lifespan starts the readers with the server (no warm-up, no side process).
+CMD ["streamlit", "run", "app.py"]

@@ -19,12 +19,12 @@ from data.demo import generate
 from data.snapshots import SnapshotStore
 
 PAGES = [
-    "pages/overview.py",
-    "pages/ranking.py",
-    "pages/my_rank.py",
-    "pages/progress.py",
-    "pages/export.py",
-    "pages/projects.py",
+    "views/overview.py",
+    "views/ranking.py",
+    "views/my_rank.py",
+    "views/progress.py",
+    "views/export.py",
+    "views/projects.py",
 ]
 
 
@@ -41,11 +41,11 @@ def main(contributors: int) -> None:
     print("| page | cold (s) | warm median (ms) | warm p95 (ms) |\n|---|---|---|---|")
     for page in PAGES:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        if page == "pages/my_rank.py":
+        if page == "views/my_rank.py":
             at.query_params["user"] = user
         started = time.perf_counter()
         at.run()
-        if page != "pages/overview.py":
+        if page != "views/overview.py":
             at.switch_page(page).run()
         cold = time.perf_counter() - started
         times = []

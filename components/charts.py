@@ -11,6 +11,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from components import i18n
 from components.i18n import t
 
 CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
@@ -136,17 +137,81 @@ def _user_daily(daily: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figur
     return fig, f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}"
 
 
-def horizontal_bars(frame: pd.DataFrame, label: str, value: str, value_title: str, key: str) -> None:
-    ordered = frame.sort_values(value)
+def likes_bars(top: pd.DataFrame, lang: str, key: str) -> None:
+    """Projects (`name`, `kind`, `likes`) as horizontal bars, most liked on top."""
+    fig, alt = _likes_bars(top, lang)
+    st.plotly_chart(fig, config=CONFIG, width="stretch", key=key)
+    st.caption(alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _likes_bars(top: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
+    ordered = top.sort_values("likes")
+    likes = t(lang, "projects.col.likes")
     fig = px.bar(
         ordered,
-        x=value,
-        y=label,
+        x="likes",
+        y="name",
         orientation="h",
         color="kind",
         color_discrete_sequence=COLORS,
-        labels={value: value_title, label: ""},
+        labels={"likes": likes, "name": ""},
     )
     fig.update_yaxes(type="category")
-    fig.update_layout(height=max(320, 22 * len(ordered)))
+    fig.update_layout(height=max(320, 22 * len(ordered)), legend_title_text="")
+    leaders = ordered.tail(3).iloc[::-1]
+    return fig, "; ".join(f"{name}: {int(n)}" for name, n in zip(leaders["name"], leaders["likes"]))
+
+
+def likes_over_time(lines: pd.DataFrame, lang: str, key: str) -> None:
+    """Likes of some projects (`time`, `name`, `likes`) as step lines."""
+    fig, alt = _likes_over_time(lines, lang)
     st.plotly_chart(fig, config=CONFIG, width="stretch", key=key)
+    st.caption(alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _likes_over_time(lines: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
+    fig = px.line(
+        lines,
+        x="time",
+        y="likes",
+        color="name",
+        line_shape="hv",
+        color_discrete_sequence=COLORS,
+        labels={"time": "", "likes": t(lang, "projects.col.likes"), "name": ""},
+    )
+    fig.update_layout(margin=dict(l=8, r=8, t=30, b=8), height=340, legend=dict(orientation="h", y=-0.2))
+    latest = lines.sort_values("time").groupby("name")["likes"].agg(["first", "last"])
+    return fig, "; ".join(f"{name}: {int(row['first'])} → {int(row['last'])}" for name, row in latest.iterrows())
+
+
+def activity_calendar(grid: pd.DataFrame, lang: str, key: str) -> None:
+    """Validations per day as a calendar heatmap: a column per week, a row per weekday."""
+    fig, alt = _activity_calendar(grid, lang)
+    st.plotly_chart(fig, config=CONFIG, width="stretch", key=key)
+    st.caption(alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _activity_calendar(grid: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
+    names = i18n.weekday_names(lang)
+    fig = go.Figure(
+        go.Heatmap(
+            x=grid["week"],
+            y=grid["weekday"].map(names.__getitem__),
+            z=grid["validations"],
+            customdata=grid["day"].dt.strftime("%Y-%m-%d"),
+            hovertemplate="%{customdata}: %{z}<extra></extra>",
+            colorscale=[[0, "#f6f3ee"], [0.0001, "#fbd3c4"], [1, COLORS[0]]],
+            xgap=3,
+            ygap=3,
+            showscale=False,
+        )
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], fixedrange=True)
+    fig.update_xaxes(fixedrange=True, tickformat="%d %b")
+    fig.update_layout(margin=dict(l=8, r=8, t=10, b=8), height=220, plot_bgcolor="white")
+    active = int((grid["validations"] > 0).sum())
+    total = int(grid["validations"].sum())
+    return fig, t(lang, "me.calendar_alt", total=i18n.number(total, lang), days=i18n.number(active, lang))

@@ -1,7 +1,10 @@
-"""What every page needs: the language, the configuration and the shared campaign feed.
+"""What every page needs: the language, the configuration and the process's running services.
 
-Configuration problems never raise into a page: they become `Context.config_error` and the
-dashboard falls back to the embedded demo.
+Configuration problems never raise into a page: they become `Context.config_error`. After a bad
+edit of campaign.toml the services of the last good configuration keep running; with nothing
+configured the dashboard shows the embedded demo; with a live source and no good configuration
+yet, or a malformed secret, there is nothing to show but the error (`services` is None), never
+the demo.
 """
 
 from __future__ import annotations
@@ -13,18 +16,22 @@ from pathlib import Path
 import streamlit as st
 
 from components.i18n import LANGUAGES
-from data.campaign import CampaignFeed, shared_feed
-from data.config import CampaignConfig, ConfigError, Secrets, load_config, load_secrets, parse_config
+from data.campaign import CampaignFeed
+from data.config import (
+    SECRET_VARIABLES,
+    CampaignConfig,
+    ConfigError,
+    Secrets,
+    load_config_or_last_good,
+    load_secrets,
+)
+from data.feed import Feed
+from data.hub_feed import ProjectsFeed
 from data.poller import FeedView
+from data.services import Services, running_services
 
-SECRET_NAMES = ("ARGILLA_API_URL", "ARGILLA_API_KEY", "HF_TOKEN", "HF_ENDPOINT", "ORGANIZER_TOKEN")
-FALLBACK_CONFIG = {
-    "campaign": {"exclude_users": ["owner"]},
-    "datasets": [
-        {"name": name, "title": title, "correction_question": "traduccion_corregida"}
-        for name, title in [("mmlu_es", "MMLU"), ("arc_c_es", "ARC-C"), ("hellaswag_es", "HellaSwag")]
-    ],
-}
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "cache"
+DEMO_CONFIG = CampaignConfig(title="#Somos600M", datasets=())
 
 
 @dataclass(frozen=True)
@@ -32,27 +39,37 @@ class Context:
     lang: str
     config: CampaignConfig
     secrets: Secrets
-    feed: CampaignFeed
+    services: Services | None
     config_error: str | None
-    data_dir: Path
+
+    @property
+    def feed(self) -> CampaignFeed:
+        return self.services.campaign
+
+    @property
+    def projects(self) -> ProjectsFeed:
+        return self.services.projects
+
+    def feed_for(self, kind: str) -> Feed:
+        return self.services.projects if kind == "projects" else self.services.campaign
 
     def view(self) -> FeedView:
         return self.feed.view()
 
 
-def _environment() -> dict[str, str]:
-    """os.environ first (how HF Spaces passes secrets), then Streamlit secrets."""
+def environment() -> dict[str, str]:
+    """os.environ first (how HF Spaces passes secrets), then .streamlit/secrets.toml."""
     values: dict[str, str] = {}
     try:
-        values.update({k: str(st.secrets[k]) for k in SECRET_NAMES if k in st.secrets})
+        values.update({k: str(st.secrets[k]) for k in SECRET_VARIABLES if k in st.secrets})
     except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
         pass
-    values.update({k: v for k, v in os.environ.items() if k in SECRET_NAMES})
+    values.update({k: v for k, v in os.environ.items() if k in SECRET_VARIABLES})
     return values
 
 
-def _data_dir() -> Path:
-    return Path(os.environ.get("DATA_DIR") or Path(__file__).resolve().parent.parent / "data" / "cache")
+def data_dir() -> Path:
+    return Path(os.environ.get("DATA_DIR") or DEFAULT_DATA_DIR)
 
 
 def language() -> str:
@@ -63,15 +80,19 @@ def language() -> str:
     return st.session_state["lang"]
 
 
+def configured() -> tuple[CampaignConfig | None, Secrets, Services | None, str | None]:
+    """The configuration in force, the secrets and the running services (started here if need be)."""
+    config, error = load_config_or_last_good()
+    try:
+        secrets = load_secrets(environment())
+    except ConfigError as problem:  # a source is configured, wrongly: say so, show no data
+        return config, Secrets(), None, str(problem)
+    if config is None and not secrets.any_source:
+        config = DEMO_CONFIG  # nothing configured and a broken file: the demo, with the error shown
+    services = running_services(config, secrets, data_dir()) if config is not None else None
+    return config, secrets, services, error
+
+
 def context() -> Context:
-    error = None
-    try:
-        config = load_config()
-    except ConfigError as problem:
-        config, error = parse_config(FALLBACK_CONFIG), str(problem)
-    try:
-        secrets = load_secrets(_environment())
-    except ConfigError as problem:
-        secrets, error = Secrets(), error or str(problem)
-    data_dir = _data_dir()
-    return Context(language(), config, secrets, shared_feed(config, secrets, data_dir), error, data_dir)
+    config, secrets, services, error = configured()
+    return Context(language(), config or DEMO_CONFIG, secrets, services, error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta, get_day_names
 from babel.numbers import format_decimal, format_percent
 
 LANGUAGES = {"es": "Español", "en": "English"}
@@ -23,8 +23,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "nav.organizer": "Organización",
         "status.live": "Datos en vivo · actualizados {age}",
         "status.demo": "Datos de demostración: no hay un servidor Argilla configurado. Las cifras son inventadas.",
-        "status.demo_fallback": "Mostrando datos de demostración mientras llega la primera lectura de Argilla.",
         "status.stale": "Datos de {age}. Último intento fallido: {problem}",
+        "status.restored": "Datos guardados de {age} · leyendo datos nuevos…",
+        "first.title": "Preparando el tablero",
+        "first.starting.campaign": "Conectando con el servidor de Argilla para la primera lectura de la campaña…",
+        "first.starting.projects": "Conectando con el Hub de Hugging Face para la primera lectura de los proyectos…",
+        "first.progress.campaign": "Primera lectura de la campaña: dataset {step} de {steps} (**{label}**), "
+        "{records} registros leídos hasta ahora.",
+        "first.progress.projects": "Primera lectura de los proyectos: lista {step} de {steps} (**{label}**), "
+        "{records} repos hasta ahora.",
+        "first.since": "Esperando la primera lectura desde {age}.",
+        "first.auto": "Esta página se mostrará sola en cuanto lleguen los datos; no hace falta recargar.",
+        "first.off.campaign": "No hay un servidor Argilla configurado (ARGILLA_API_URL y ARGILLA_API_KEY).",
+        "first.off.projects": "No hay organización del Hub configurada ([hub] org).",
+        "signal.unchanged_share": "% sin cambios",
+        "signal.agreement": "Acuerdo",
+        "signal.agreement_records": "Registros compartidos",
+        "signal.label_agreement": "Acuerdo etiqueta",
+        "signal.median_gap_seconds": "Mediana entre validaciones (s)",
+        "signal.sole_validator": "Único validador",
+        "signal.flags": "Revisar",
+        "flag.burst": "ráfaga (validaciones muy seguidas)",
+        "flag.never_corrects": "nunca corrige",
+        "flag.low_agreement": "poco acuerdo con la mayoría",
         "status.failed": "No se pudieron leer los datos: {problem}",
         "status.config": "Error de configuración: {problem}",
         "status.next": "Se reintentará automáticamente.",
@@ -55,7 +76,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "col.corrections": "Correcciones",
         "col.discarded": "Descartes",
         "col.datasets": "Datasets",
-        "col.first_validation": "Primera validación",
         "col.last_validation": "Última validación",
         "col.eligible": "Premio",
         "col.correction_rate": "% corregidas",
@@ -86,7 +106,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "me.title": "Mi posición",
         "me.pick": "Tu usuario de Argilla",
         "me.placeholder": "Escribe o elige un usuario",
-        "me.not_found": "No hay contribuciones de «{user}» en este periodo.",
+        "me.not_found": "«{user}» no aparece en el ranking.",
         "me.rank": "Puesto",
         "me.of": "de {n}",
         "me.to_next": "Para subir de puesto",
@@ -116,7 +136,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "export.rows": "{n} filas; personas excluidas: {excluded}.",
         "projects.title": "Proyectos del hackathon",
         "projects.subtitle": "Modelos, datasets y Spaces de {org} en el Hub, por «me gusta».",
-        "projects.no_org": "No hay organización del Hub configurada ([hub] org).",
         "projects.empty": "No hay proyectos que mostrar.",
         "projects.type": "Tipo",
         "projects.search": "Buscar proyecto",
@@ -154,6 +173,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "org.flagged_only": "Solo marcados",
         "empty.campaign": "La campaña aún no tiene registros.",
         "window.all": "toda la campaña",
+        "me.why.excluded": "Esta cuenta está excluida del ranking (organización o bots).",
+        "me.why.drafts": "Tienes {n} respuestas en borrador: envíalas para que cuenten.",
+        "me.why.outside": "Tienes {n} validaciones fuera de las fechas de la campaña: no cuentan.",
+        "me.why.submitted": "Solo cuentan las validaciones enviadas («Enviar»); los borradores no.",
+        "me.why.window": "Solo cuentan las validaciones entre {window} (UTC).",
+        "me.why.age": "Los datos son de {age}.",
+        "me.why.next": "La próxima lectura llega {when}.",
+        "me.why.next_soon": "La próxima lectura llega en breve.",
+        "me.did_you_mean": "¿Quizás buscabas…?",
+        "me.streak": "Racha actual",
+        "me.streak_days": "{n} días",
+        "me.streak_help": "Días seguidos con al menos una validación, hasta hoy (UTC).",
+        "me.calendar_alt": "{total} validaciones en {days} días con actividad.",
+        "me.certificate_title": "Tu certificado",
+        "me.certificate": "Descargar certificado (PDF)",
+        "me.certificate_help": "Un certificado de participación con tus números, para compartir.",
+        "cta.title": "¿Quieres aparecer en este ranking? Así se participa:",
+        "cta.step1": "Entra en el espacio de anotación con tu cuenta de Hugging Face.",
+        "cta.step2": "Lee la pregunta en inglés y su traducción automática al español.",
+        "cta.step3": "Valídala si es correcta o corrígela, y pulsa «Enviar» (los borradores no cuentan).",
+        "cta.step4": "Repite: cada validación enviada te sube en el ranking.",
+        "cta.button": "Comienza a validar",
+        "cta.guide": "Lee la guía",
+        "cert.title": "Certificado de participación",
+        "cert.header": "SomosNLP · #Somos600M",
+        "cert.certifies": "Se certifica que",
+        "cert.body": "ha contribuido a la campaña «{campaign}»{window} con {validations} validaciones, "
+        "de las cuales {corrections} fueron correcciones, en los datasets {datasets}. "
+        "Puesto {rank} de {contributors} personas.",
+        "cert.eligible": "Supera las {n} validaciones: elegible para el premio de la campaña.",
+        "cert.dates": "Emitido el {issued} con los datos de la campaña del {data}.",
+        "cert.verify": "Compruébalo en:",
     },
     "en": {
         "app.title": "#Somos600M Dashboard",
@@ -167,8 +218,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "nav.organizer": "Organizers",
         "status.live": "Live data · updated {age}",
         "status.demo": "Demo data: no Argilla server is configured. The numbers are made up.",
-        "status.demo_fallback": "Showing demo data until the first Argilla read arrives.",
         "status.stale": "Data from {age}. Last attempt failed: {problem}",
+        "status.restored": "Saved data from {age} · reading fresh data…",
+        "first.title": "Getting the dashboard ready",
+        "first.starting.campaign": "Connecting to the Argilla server for the campaign's first read…",
+        "first.starting.projects": "Connecting to the Hugging Face Hub for the projects' first read…",
+        "first.progress.campaign": "First read of the campaign: dataset {step} of {steps} (**{label}**), "
+        "{records} records read so far.",
+        "first.progress.projects": "First read of the projects: list {step} of {steps} (**{label}**), "
+        "{records} repos so far.",
+        "first.since": "Waiting for the first read since {age}.",
+        "first.auto": "This page will show itself as soon as the data arrives; no need to reload.",
+        "first.off.campaign": "No Argilla server is configured (ARGILLA_API_URL and ARGILLA_API_KEY).",
+        "first.off.projects": "No Hub organisation is configured ([hub] org).",
+        "signal.unchanged_share": "% unchanged",
+        "signal.agreement": "Agreement",
+        "signal.agreement_records": "Shared records",
+        "signal.label_agreement": "Label agreement",
+        "signal.median_gap_seconds": "Median gap (s)",
+        "signal.sole_validator": "Sole validator",
+        "signal.flags": "Review",
+        "flag.burst": "burst (validations in quick succession)",
+        "flag.never_corrects": "never corrects",
+        "flag.low_agreement": "low agreement with the majority",
         "status.failed": "The data could not be read: {problem}",
         "status.config": "Configuration error: {problem}",
         "status.next": "It will retry by itself.",
@@ -199,7 +271,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "col.corrections": "Corrections",
         "col.discarded": "Discards",
         "col.datasets": "Datasets",
-        "col.first_validation": "First validation",
         "col.last_validation": "Last validation",
         "col.eligible": "Prize",
         "col.correction_rate": "% corrected",
@@ -230,7 +301,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "me.title": "My rank",
         "me.pick": "Your Argilla username",
         "me.placeholder": "Type or pick a username",
-        "me.not_found": "No contributions from “{user}” in this period.",
+        "me.not_found": "“{user}” is not in the ranking.",
         "me.rank": "Rank",
         "me.of": "of {n}",
         "me.to_next": "To move up",
@@ -259,7 +330,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "export.rows": "{n} rows; excluded users: {excluded}.",
         "projects.title": "Hackathon projects",
         "projects.subtitle": "Models, datasets and Spaces of {org} on the Hub, by likes.",
-        "projects.no_org": "No Hub organisation is configured ([hub] org).",
         "projects.empty": "No projects to show.",
         "projects.type": "Type",
         "projects.search": "Search project",
@@ -297,6 +367,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "org.flagged_only": "Flagged only",
         "empty.campaign": "The campaign has no records yet.",
         "window.all": "whole campaign",
+        "me.why.excluded": "This account is excluded from the ranking (organizers or bots).",
+        "me.why.drafts": "You have {n} responses in draft: submit them so they count.",
+        "me.why.outside": "You have {n} validations outside the campaign's dates: they do not count.",
+        "me.why.submitted": "Only submitted validations (“Submit”) count; drafts do not.",
+        "me.why.window": "Only validations between {window} (UTC) count.",
+        "me.why.age": "The data is from {age}.",
+        "me.why.next": "The next read comes {when}.",
+        "me.why.next_soon": "The next read comes shortly.",
+        "me.did_you_mean": "Did you mean…?",
+        "me.streak": "Current streak",
+        "me.streak_days": "{n} days",
+        "me.streak_help": "Days in a row with at least one validation, up to today (UTC).",
+        "me.calendar_alt": "{total} validations on {days} active days.",
+        "me.certificate_title": "Your certificate",
+        "me.certificate": "Download certificate (PDF)",
+        "me.certificate_help": "A certificate of participation with your numbers, to share.",
+        "cta.title": "Want to be on this ranking? Here is how to take part:",
+        "cta.step1": "Open the annotation Space and sign in with your Hugging Face account.",
+        "cta.step2": "Read the English question and its machine translation into Spanish.",
+        "cta.step3": "Validate it if it is right or correct it, then press “Submit” (drafts do not count).",
+        "cta.step4": "Repeat: every submitted validation moves you up the ranking.",
+        "cta.button": "Start validating",
+        "cta.guide": "Read the guide",
+        "cert.title": "Certificate of participation",
+        "cert.header": "SomosNLP · #Somos600M",
+        "cert.certifies": "This certifies that",
+        "cert.body": "contributed to the campaign “{campaign}”{window} with {validations} validations, "
+        "{corrections} of them corrections, in the datasets {datasets}. "
+        "Rank {rank} of {contributors} contributors.",
+        "cert.eligible": "Over {n} validations: eligible for the campaign's prize.",
+        "cert.dates": "Issued on {issued} with the campaign's data of {data}.",
+        "cert.verify": "Verify it at:",
     },
 }
 
@@ -322,6 +424,12 @@ def date(value: dt.date, lang: str) -> str:
 
 def datetime(value: dt.datetime, lang: str) -> str:
     return format_datetime(value, format="medium", tzinfo=dt.UTC, locale=LOCALES[lang]) + " UTC"
+
+
+def weekday_names(lang: str) -> list[str]:
+    """Monday first, abbreviated: ["lun", "mar", ...] / ["Mon", "Tue", ...]."""
+    names = get_day_names("abbreviated", locale=LOCALES[lang])
+    return [names[day] for day in range(7)]
 
 
 def age(delta: dt.timedelta, lang: str) -> str:

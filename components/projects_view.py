@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
-from components.charts import CONFIG, horizontal_bars
+from components import charts
 from components.i18n import t
 
 KIND_BADGES = {"model": "🧠", "dataset": "📚", "space": "🚀"}
@@ -46,20 +45,12 @@ def projects_table(board: pd.DataFrame, lang: str, extra: dict | None = None, ke
 
 def top_chart(board: pd.DataFrame, lang: str) -> None:
     top = with_badges(board.head(20), lang).assign(name=lambda f: f["repo_id"].str.split("/").str[-1])
-    horizontal_bars(top, "name", "likes", t(lang, "projects.col.likes"), key="projects.top")
+    charts.likes_bars(top[["name", "kind", "likes"]], lang, key="projects.top")
 
 
-def trend_chart(history: pd.DataFrame, board: pd.DataFrame, lang: str, top: int = 8) -> None:
+def trend_chart(history: pd.DataFrame, board: pd.DataFrame, top: int, lang: str) -> None:
+    """Likes over time of the `top` first projects of `board`."""
     chosen = board.head(top)[["kind", "repo_id"]]
     lines = history.merge(chosen, on=["kind", "repo_id"]).sort_values("time")
-    lines = lines.assign(name=lines["repo_id"].str.split("/").str[-1])
-    fig = px.line(
-        lines,
-        x="time",
-        y="likes",
-        color="name",
-        line_shape="hv",
-        labels={"time": "", "likes": t(lang, "projects.col.likes"), "name": ""},
-    )
-    fig.update_layout(margin=dict(l=8, r=8, t=30, b=8), height=340, legend=dict(orientation="h", y=-0.2))
-    st.plotly_chart(fig, config=CONFIG, width="stretch", key="projects.trend")
+    lines = lines.assign(name=lines["repo_id"].str.split("/").str[-1])[["time", "name", "likes"]]
+    charts.likes_over_time(lines, lang, key="projects.trend")

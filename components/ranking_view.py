@@ -1,26 +1,17 @@
-"""Search and sort over a ranking frame (pure pandas, shared by the ranking and export pages)."""
+"""Search and sort over a ranking frame (shared by the ranking and export pages)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-SORTS = {
-    "rank": True,
-    "validations": False,
-    "corrections": False,
-    "discarded": False,
-    "datasets": False,
-    "correction_rate": False,
-    "last_validation": False,
-    "username": True,
-}
+from data.columns import SORTS
+from data.text import matching
 
 
 def search_and_sort(table: pd.DataFrame, query: str, order: str) -> pd.DataFrame:
-    """Rows whose username contains `query` (case-insensitive, literal), sorted by `order`."""
-    query = (query or "").strip()
-    if query:
-        table = table[table["username"].str.contains(query, case=False, regex=False, na=False)]
+    """Rows whose username contains `query` (case-insensitive, literal), sorted by `order`
+    (a sortable column of data/columns.py), ties in rank order."""
+    table = table[matching(table["username"], query)]
     if order != "rank":
         table = table.sort_values([order, "rank"], ascending=[SORTS[order], True], kind="mergesort")
     return table

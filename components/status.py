@@ -1,4 +1,9 @@
-"""The freshness banner: live, stale (with what is wrong and how old the data is), or demo."""
+"""How fresh the data is: the banner above every page, and the first-read state.
+
+The banner says live, stale (what is wrong, how old the data is), restored-and-updating, or demo.
+The first-read state replaces a page while a live feed has nothing to show yet: what is being
+read and since when, or why the first read failed. It never shows a figure.
+"""
 
 from __future__ import annotations
 
@@ -9,30 +14,54 @@ from components.i18n import t
 from components.safe import md_text
 from data.errors import SourceError
 from data.poller import FeedView
+from data.times import utc_now
 
 
 def problem_text(error: SourceError, lang: str) -> str:
     return t(lang, f"error.{error.kind.value}", detail=md_text(error.detail, 120))
 
 
-def freshness_banner(view: FeedView, lang: str, config_error: str | None) -> None:
-    if config_error:
-        st.error(t(lang, "status.config", problem=md_text(config_error, 300)), icon="⚠️")
+def config_error_banner(error: str | None, lang: str) -> None:
+    if error:
+        st.error(t(lang, "status.config", problem=md_text(error, 300)), icon="⚠️")
+
+
+def freshness_banner(view: FeedView, lang: str) -> None:
     state = view.state
     if view.mode == "demo":
-        key = "status.demo" if state is None or state.error is not None else "status.demo_fallback"
-        st.info(t(lang, key), icon="🧪")
-        if state is not None and state.error is not None:
-            st.warning(
-                t(lang, "status.failed", problem=problem_text(state.error, lang)) + " " + t(lang, "status.next"),
-                icon="⚠️",
-            )
-        return
-    age = i18n.age(view.age, lang)
-    if view.mode == "snapshot" and state is not None and state.error is not None:
+        st.info(t(lang, "status.demo"), icon="🧪")
+    elif view.mode == "stale" and state.error is not None:
+        problem = problem_text(state.error, lang)
         st.warning(
-            t(lang, "status.stale", age=age, problem=problem_text(state.error, lang)) + " " + t(lang, "status.next"),
-            icon="⚠️",
+            t(lang, "status.stale", age=i18n.age(view.age, lang), problem=problem) + " " + t(lang, "status.next")
+        )
+    elif view.mode == "stale":
+        st.caption("🕓 " + t(lang, "status.restored", age=i18n.age(view.age, lang)))
+    elif view.mode == "live":
+        st.caption("🟢 " + t(lang, "status.live", age=i18n.age(view.age, lang)))
+
+
+def first_read_state(view: FeedView, kind: str, lang: str) -> None:
+    """In place of a page whose feed has no data yet (`view.mode` "first_read" or "off")."""
+    st.subheader(t(lang, "first.title"), anchor=False)
+    if view.mode == "off":
+        st.info(t(lang, f"first.off.{kind}"))
+        return
+    state = view.state
+    if state.error is not None:
+        st.warning(t(lang, "status.failed", problem=problem_text(state.error, lang)) + " " + t(lang, "status.next"))
+    progress = state.progress
+    if progress is not None:
+        st.markdown(
+            t(
+                lang,
+                f"first.progress.{kind}",
+                step=progress.step,
+                steps=progress.steps,
+                label=md_text(progress.label, 60),
+                records=i18n.number(progress.records, lang),
+            )
         )
     else:
-        st.caption("🟢 " + t(lang, "status.live", age=age))
+        st.markdown(t(lang, f"first.starting.{kind}"))
+    st.caption(t(lang, "first.since", age=i18n.age(utc_now() - view.since, lang)) + " " + t(lang, "first.auto"))

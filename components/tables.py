@@ -6,55 +6,40 @@ import pandas as pd
 import streamlit as st
 
 from components.i18n import t
+from data.columns import BY_NAME, TABLE_NAMES, Column
 from data.people import profile_urls
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
+def _column_config(column: Column, lang: str, table: pd.DataFrame):
+    """How a registry column is drawn, from its kind."""
+    label = t(lang, column.label)
+    if column.kind == "rank":
+        return st.column_config.NumberColumn(label, width="small")
+    if column.kind == "bar":
+        top = max(int(table[column.name].max()), 1) if len(table) else 1
+        return st.column_config.ProgressColumn(label, min_value=0, max_value=top, format="%d")
+    if column.kind == "count":
+        return st.column_config.NumberColumn(label)
+    if column.kind == "share":
+        return st.column_config.NumberColumn(label, format="percent")
+    if column.kind == "time":
+        return st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm", timezone="UTC")
+    if column.kind == "flag":
+        return st.column_config.CheckboxColumn(label, width="small")
+    return st.column_config.TextColumn(label)
+
+
 def ranking_table(table: pd.DataFrame, lang: str, height: int | str = "auto", key: str | None = None) -> None:
-    shown = table.assign(
-        medal=table["rank"].map(MEDALS).fillna(""),
-        profile=profile_urls(table["username"]),
-    )[
-        [
-            "rank",
-            "medal",
-            "username",
-            "validations",
-            "corrections",
-            "discarded",
-            "datasets",
-            "correction_rate",
-            "last_validation",
-            "profile",
-            "eligible",
-        ]
-    ]
-    top = max(int(table["validations"].max()), 1) if len(table) else 1
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        height=height,
-        key=key,
-        column_config={
-            "rank": st.column_config.NumberColumn(t(lang, "col.rank"), width="small"),
-            "medal": st.column_config.TextColumn(t(lang, "col.medal"), width="small"),
-            "username": st.column_config.TextColumn(t(lang, "col.username")),
-            "validations": st.column_config.ProgressColumn(
-                t(lang, "col.validations"), min_value=0, max_value=top, format="%d"
-            ),
-            "corrections": st.column_config.NumberColumn(t(lang, "col.corrections")),
-            "discarded": st.column_config.NumberColumn(t(lang, "col.discarded")),
-            "datasets": st.column_config.NumberColumn(t(lang, "col.datasets"), width="small"),
-            "correction_rate": st.column_config.NumberColumn(t(lang, "col.correction_rate"), format="percent"),
-            "last_validation": st.column_config.DatetimeColumn(
-                t(lang, "col.last_validation"), format="YYYY-MM-DD HH:mm", timezone="UTC"
-            ),
-            "profile": st.column_config.LinkColumn(t(lang, "col.profile"), display_text=t(lang, "col.profile_text")),
-            "eligible": st.column_config.CheckboxColumn(t(lang, "col.eligible"), width="small"),
-        },
-    )
+    """The ranking's registry columns (data/columns.py), with a medal after the rank and a Hub
+    profile link at the end."""
+    shown = table[TABLE_NAMES].assign(profile=profile_urls(table["username"]))
+    shown.insert(1, "medal", table["rank"].map(MEDALS).fillna(""))
+    config = {name: _column_config(BY_NAME[name], lang, table) for name in TABLE_NAMES}
+    config["medal"] = st.column_config.TextColumn(t(lang, "col.medal"), width="small")
+    config["profile"] = st.column_config.LinkColumn(t(lang, "col.profile"), display_text=t(lang, "col.profile_text"))
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, key=key, column_config=config)
 
 
 def progress_table(progress: pd.DataFrame, lang: str) -> None:

@@ -17,19 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-CONTRIBUTOR_COLUMNS = [
-    "rank",
-    "username",
-    "validations",
-    "corrections",
-    "discarded",
-    "datasets",
-    "first_validation",
-    "last_validation",
-    "eligible",
-    "correction_rate",
-    "edit_chars",
-]
+from data import columns
+from data.times import in_days, naive_utc, utc_timestamp
+
 PROGRESS_COLUMNS = ["dataset", "title", "total", "completed", "pending", "pct_done", "submitted", "min_submitted"]
 ACTIVITY_COLUMNS = ["day", "dataset", "validations", "completed", "contributors"]
 
@@ -49,25 +39,11 @@ class Filters:
         return Filters(self.datasets, new_start, new_end)
 
 
-def _naive_utc(times: pd.Series) -> np.ndarray:
-    """UTC timestamps as a plain datetime64 array (a tz-aware `.to_numpy()` builds objects)."""
-    return times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
-
-
-def _utc(day: dt.date) -> pd.Timestamp:
-    return pd.Timestamp(day.year, day.month, day.day, tz="UTC")
-
-
 def select(responses: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Responses in the chosen datasets whose updated_at falls within the window."""
-    mask = np.ones(len(responses), dtype=bool)
+    mask = in_days(responses["updated_at"], filters.start, filters.end)
     if filters.datasets is not None:
         mask &= responses["dataset"].isin(filters.datasets).to_numpy()
-    times = responses["updated_at"]
-    if filters.start is not None:
-        mask &= (times >= _utc(filters.start)).fillna(False).to_numpy()
-    if filters.end is not None:
-        mask &= (times < _utc(filters.end + dt.timedelta(days=1))).fillna(False).to_numpy()
     return responses if mask.all() else responses[mask]
 
 
@@ -95,7 +71,7 @@ def contributors(
     datasets = chosen["dataset"].astype("category")
     touched = np.zeros((n, max(len(datasets.cat.categories), 1)), dtype=bool)
     touched[codes[submitted], datasets.cat.codes.to_numpy()[keep][submitted]] = True
-    times = _naive_utc(chosen["updated_at"])[keep][submitted]
+    times = naive_utc(chosen["updated_at"])[keep][submitted]
     span = pd.Series(times).groupby(codes[submitted]).agg(["min", "max"]).reindex(range(n))
     table = pd.DataFrame(
         {
@@ -125,20 +101,8 @@ def rank(table: pd.DataFrame, min_validations: int) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         table["correction_rate"] = (table["corrections"] / table["validations"]).where(table["validations"] > 0, 0.0)
     table = table.sort_values(["rank", "corrections", "username"], ascending=[True, False, True], kind="mergesort")
-    return (
-        table[CONTRIBUTOR_COLUMNS]
-        .reset_index(drop=True)
-        .astype(
-            {
-                "validations": "int64",
-                "corrections": "int64",
-                "discarded": "int64",
-                "datasets": "int64",
-                "edit_chars": "int64",
-                "correction_rate": "float64",
-            }
-        )
-    )
+    dtypes = {column.name: column.dtype for column in columns.CONTRIBUTORS if column.dtype}
+    return table[columns.NAMES].reset_index(drop=True).astype(dtypes)
 
 
 def progress(records: pd.DataFrame, responses: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFrame:
@@ -180,7 +144,7 @@ def completions(records: pd.DataFrame, responses: pd.DataFrame, datasets: pd.Dat
         record = _codes_in(submitted["record_id"], done_ids)
     wanted = (record >= 0) & (np.append(done_datasets, -2)[record] == response_datasets)
     codes = record[wanted]
-    times = _naive_utc(submitted["updated_at"])[wanted]
+    times = naive_utc(submitted["updated_at"])[wanted]
     order = np.lexsort((times, codes))
     codes, times = codes[order], times[order]
     starts = np.r_[0, np.flatnonzero(np.diff(codes)) + 1]
@@ -233,7 +197,7 @@ class Velocity:
 
 
 def velocity(activity_table: pd.DataFrame, progress_table: pd.DataFrame, as_of: dt.datetime, days: int = 7) -> Velocity:
-    end = pd.Timestamp(as_of).tz_convert("UTC") if pd.Timestamp(as_of).tzinfo else pd.Timestamp(as_of, tz="UTC")
+    end = utc_timestamp(as_of)
     recent = activity_table[activity_table["day"] > end.floor("D") - pd.Timedelta(days=days)]
     per_day = recent["completed"].sum() / days
     pending = int(progress_table["pending"].sum())
@@ -262,3 +226,45 @@ def distance_to_next_rank(table: pd.DataFrame, username: str) -> int | None:
     mine = int(row["validations"].iloc[0])
     above = table.loc[table["validations"] > mine, "validations"]
     return int(above.min() - mine) if len(above) else None
+
+
+@dataclass(frozen=True)
+class Absence:
+    """What the campaign's responses say about a name that is not in the ranking."""
+
+    excluded: bool  # an excluded account (organizers, bots): never ranked
+    drafts: int  # responses still in draft: they never count
+    outside_window: int  # validations submitted outside the campaign window
+
+
+def absence(responses: pd.DataFrame, username: str, window: Filters, exclude_users=()) -> Absence:
+    mine = responses[(responses["user"] == username).fillna(False).to_numpy()]
+    inside = in_days(mine["updated_at"], window.start, window.end)
+    submitted = (mine["status"] == "submitted").to_numpy()
+    return Absence(
+        excluded=username in set(exclude_users),
+        drafts=int(((mine["status"] == "draft").to_numpy() & inside).sum()),
+        outside_window=int((submitted & ~inside).sum()),
+    )
+
+
+def calendar(daily: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Validations per UTC day from `first` to `last` (zeros included), with the week (Monday)
+    and weekday of each day: the grid of an activity calendar."""
+    days = pd.date_range(first, max(first, last), freq="D", tz="UTC")
+    counts = daily.groupby(daily["day"].dt.floor("D"))["validations"].sum() if len(daily) else pd.Series(dtype="int64")
+    grid = pd.DataFrame({"day": days, "validations": counts.reindex(days, fill_value=0).astype("int64").to_numpy()})
+    grid["weekday"] = grid["day"].dt.weekday
+    grid["week"] = grid["day"] - pd.to_timedelta(grid["weekday"], unit="D")
+    return grid
+
+
+def streak(grid: pd.DataFrame, today: dt.date) -> int:
+    """Consecutive active days up to `today`; a day with nothing yet today does not break it."""
+    active = set(grid.loc[grid["validations"] > 0, "day"].dt.date)
+    day = today if today in active else today - dt.timedelta(days=1)
+    count = 0
+    while day in active:
+        count += 1
+        day -= dt.timedelta(days=1)
+    return count

@@ -1,8 +1,8 @@
-"""The campaign feed: where the pages' frames come from.
+"""The campaign feed: where the campaign pages' frames come from.
 
-It picks the upstream (a live Argilla server, or the embedded demo when none is configured),
-keeps one `Poller` per process, persists each good read to the snapshot store, and memoises
-the aggregates in a bounded, expiring `cachetools` cache keyed by the read they came from.
+Live when an Argilla server is configured (one `Poller` per process, each good read persisted to
+the snapshot store), the embedded demo when nothing at all is configured. Aggregates are memoised
+in a bounded, expiring cache keyed by the read they came from.
 """
 
 from __future__ import annotations
@@ -16,44 +16,47 @@ import pandas as pd
 from data import aggregate, export, quality
 from data.aggregate import Filters
 from data.config import CampaignConfig, Secrets
+from data.demo import DEMO_DIR, DEMO_SOURCE
+from data.feed import Feed
 from data.frames import Campaign, build_responses, typed_records, typed_responses
-from data.poller import FeedView, Poller, process_wide, utc_now
+from data.poller import Poller, Report
 from data.read_cache import ReadCache
-from data.snapshots import Snapshot, SnapshotStore
+from data.snapshots import Snapshot, SnapshotStore, source_id
 from data.sources.argilla import ArgillaSource, RawCampaign
+from data.times import utc_now
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
 SNAPSHOT = "campaign"
 
 
-def normalise(raw: RawCampaign, fetched_at: dt.datetime) -> Campaign:
+def normalise(raw: RawCampaign, fetched_at: dt.datetime, source: str) -> Campaign:
     """Raw read -> tidy frames."""
     return Campaign(
         records=typed_records(raw.records),
         responses=build_responses(raw.responses, raw.records, raw.users),
         datasets=raw.datasets.astype({"min_submitted": "int64"}),
         fetched_at=fetched_at,
+        source=source,
     )
 
 
 def save_campaign(store: SnapshotStore, campaign: Campaign) -> None:
     frames = {"records": campaign.records, "responses": campaign.responses, "datasets": campaign.datasets}
-    store.save(SNAPSHOT, Snapshot(frames, campaign.fetched_at, campaign.is_demo))
+    store.save(SNAPSHOT, Snapshot(frames, campaign.fetched_at, campaign.source))
 
 
-def load_campaign(store: SnapshotStore) -> Campaign | None:
+def load_campaign(store: SnapshotStore, source: str) -> Campaign | None:
+    """The stored campaign if it was read from `source` (another server's data is never shown)."""
     snapshot = store.load(SNAPSHOT)
+    if snapshot is None or snapshot.source != source:
+        return None
     try:
-        return (
-            Campaign(
-                typed_records(snapshot.frames["records"]),
-                typed_responses(snapshot.frames["responses"]),
-                snapshot.frames["datasets"],
-                snapshot.fetched_at,
-                snapshot.is_demo,
-            )
-            if snapshot
-            else None
+        frames = snapshot.frames
+        return Campaign(
+            typed_records(frames["records"]),
+            typed_responses(frames["responses"]),
+            frames["datasets"],
+            snapshot.fetched_at,
+            snapshot.source,
         )
     except (KeyError, ValueError, TypeError):
         return None
@@ -62,41 +65,45 @@ def load_campaign(store: SnapshotStore) -> Campaign | None:
 @functools.cache
 def load_demo() -> Campaign:
     """The embedded demo campaign (read once per process)."""
-    campaign = load_campaign(SnapshotStore(DEMO_DIR))
+    campaign = load_campaign(SnapshotStore(DEMO_DIR), DEMO_SOURCE)
     if campaign is None:
         raise RuntimeError(f"the embedded demo snapshot is missing from {DEMO_DIR}")
     return campaign
 
 
-class CampaignFeed:
-    def __init__(self, config: CampaignConfig, secrets: Secrets, data_dir: Path, start: bool = True):
+def campaign_source(config: CampaignConfig) -> str:
+    """Which campaign a snapshot belongs to: its datasets (the server's address may change)."""
+    return source_id("argilla", *(f"{d.workspace}/{d.name}" for d in config.datasets))
+
+
+class CampaignFeed(Feed[Campaign]):
+    def __init__(self, config: CampaignConfig, secrets: Secrets, data_dir: Path, demo: bool = False):
+        super().__init__(SnapshotStore(data_dir), ReadCache(maxsize=128, ttl=max(config.refresh_seconds, 30)))
         self.config = config
-        self.store = SnapshotStore(data_dir)
-        self.derived = ReadCache(maxsize=128, ttl=max(config.refresh_seconds, 30))
-        self.poller: Poller[Campaign] | None = None
-        self._source: ArgillaSource | None = None
         self._last_raw: RawCampaign | None = None
         self._polls = 0
         if secrets.argilla_configured:
-            self._source = ArgillaSource(
+            self.source = campaign_source(config)
+            self._argilla = ArgillaSource(
                 secrets.argilla_api_url, secrets.argilla_api_key, config.datasets, timeout=config.timeout_seconds
             )
             self.poller = Poller(
-                fetch=self._read,
+                read=self._read,
                 interval=config.refresh_seconds,
-                initial=load_campaign(self.store),
+                initial=load_campaign(self.store, self.source),
                 on_success=lambda campaign: save_campaign(self.store, campaign),
                 name="argilla-poller",
             )
-            if start:
-                self.poller.start()
+        elif demo:
+            self.source = DEMO_SOURCE
+            self.demo = load_demo
 
-    def _read(self) -> Campaign:
+    def _read(self, report: Report) -> Campaign:
         """One poll: incremental, with a full reconciliation every `reconcile_every` polls."""
         previous = None if self._polls % self.config.reconcile_every == 0 else self._last_raw
-        raw = self._source.fetch(previous)
+        raw = self._argilla.fetch(previous, report)
         self._last_raw, self._polls = raw, self._polls + 1
-        campaign = normalise(raw, utc_now())
+        campaign = normalise(raw, utc_now(), self.source)
         self._warm(campaign)
         return campaign
 
@@ -106,9 +113,6 @@ class CampaignFeed:
         self.progress(campaign)
         self.activity(campaign)
         self.daily_contributors(campaign)
-
-    def view(self) -> FeedView[Campaign]:
-        return FeedView.of(self.poller, load_demo)
 
     # --- derived frames, computed once per read -------------------------------------------
     def contributors(self, campaign: Campaign, filters: Filters = Filters()) -> pd.DataFrame:
@@ -143,17 +147,55 @@ class CampaignFeed:
         """Daily validations of one user (within the campaign window)."""
         window = Filters().within(self.config.start, self.config.end)
         return self.derived.get(
-            campaign, ("user_activity", username), lambda: aggregate.user_activity(campaign.responses, username, window)
+            campaign,
+            ("user_activity", username),
+            lambda: aggregate.user_activity(campaign.responses, username, window),
         )
+
+    def absence(self, campaign: Campaign, username: str) -> aggregate.Absence:
+        """What the responses say about a name that is not ranked."""
+        window = Filters().within(self.config.start, self.config.end)
+        return self.derived.get(
+            campaign,
+            ("absence", username),
+            lambda: aggregate.absence(campaign.responses, username, window, self.config.exclude_users),
+        )
+
+    def calendar(self, campaign: Campaign, username: str) -> pd.DataFrame:
+        """One user's validations per day over the campaign (its window, up to the data's day)."""
+        daily = self.user_activity(campaign, username)
+        last = min(filter(None, [self.config.end, campaign.fetched_at.date()]))
+        first = self.config.start or (daily["day"].min().date() if len(daily) else last)
+        return self.derived.get(campaign, ("calendar", username), lambda: aggregate.calendar(daily, first, last))
 
     def ranking_csv(self, campaign: Campaign, filters: Filters = Filters()) -> bytes:
         return self.derived.get(
             campaign, ("ranking_csv", filters), lambda: export.ranking_csv(self.contributors(campaign, filters))
         )
 
+    def in_window(self, campaign: Campaign) -> pd.DataFrame:
+        """The responses that count for this campaign: those inside its window (all, without one).
+
+        The ranking, the quality signals and the acknowledgements all read these, so the people
+        thanked and the signals reviewed are exactly the contributions that earn a rank.
+        """
+        window = Filters().within(self.config.start, self.config.end)
+        return self.derived.get(campaign, ("in_window",), lambda: aggregate.select(campaign.responses, window))
+
     def signals(self, campaign: Campaign) -> pd.DataFrame:
         return self.derived.get(
-            campaign, ("signals",), lambda: quality.signals(campaign.responses, self.contributors(campaign))
+            campaign, ("signals",), lambda: quality.signals(self.in_window(campaign), self.contributors(campaign))
+        )
+
+    def prize_list(self, campaign: Campaign) -> pd.DataFrame:
+        """The eligible contributors with their quality signals, for the organizers' review."""
+        return self.derived.get(campaign, ("prize_list",), lambda: quality.prize_list(self.signals(campaign)))
+
+    def prize_files(self, campaign: Campaign) -> tuple[bytes, str]:
+        """The prize list as CSV bytes and as a Markdown table."""
+        prize = self.prize_list(campaign)
+        return self.derived.get(
+            campaign, ("prize_files",), lambda: (export.to_csv(prize), export.to_markdown_table(prize.round(3)))
         )
 
     def acknowledgements(self, campaign: Campaign, counts: bool) -> str:
@@ -161,11 +203,6 @@ class CampaignFeed:
             campaign,
             ("acknowledgements", counts),
             lambda: export.acknowledgements(
-                campaign.responses, campaign.datasets, self.config.exclude_users, counts=counts
+                self.in_window(campaign), campaign.datasets, self.config.exclude_users, counts=counts
             ),
         )
-
-
-def shared_feed(config: CampaignConfig, secrets: Secrets, data_dir: Path) -> CampaignFeed:
-    """The process-wide feed for this configuration: every session reads the same poller."""
-    return process_wide(("campaign", config, secrets, str(data_dir)), lambda: CampaignFeed(config, secrets, data_dir))

@@ -8,19 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data import columns
 from data.people import profile_urls
+from data.text import escape_markdown
 
-RANKING_CSV_COLUMNS = [
-    "rank",
-    "username",
-    "validations",
-    "corrections",
-    "discarded",
-    "datasets",
-    "first_validation",
-    "last_validation",
-    "eligible",
-]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -51,20 +42,14 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 def ranking_csv(contributors: pd.DataFrame) -> bytes:
     """The prize-allocation CSV: the contractual columns first, in order."""
-    return to_csv(contributors[RANKING_CSV_COLUMNS + ["correction_rate"]])
-
-
-def escape_markdown_cell(text: str) -> str:
-    """Text as a Markdown table cell: markup characters escaped, pipes and newlines made harmless."""
-    escaped = "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in text)
-    return " ".join(escaped.split())
+    return to_csv(contributors[columns.CSV_NAMES])
 
 
 def to_markdown_table(frame: pd.DataFrame) -> str:
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
     rows = [
-        "| " + " | ".join(escape_markdown_cell(str(v)) for v in row) + " |"
+        "| " + " | ".join(escape_markdown(str(v)) for v in row) + " |"
         for row in frame.astype("object").fillna("").itertuples(index=False)
     ]
     return "\n".join([header, rule, *rows]) + "\n"
@@ -84,9 +69,9 @@ def acknowledgements(responses: pd.DataFrame, datasets: pd.DataFrame, exclude_us
         people = per_user[per_user["dataset"] == dataset]
         lines = [
             "- "
-            + (f"[{escape_markdown_cell(name)}]({url})" if isinstance(url, str) else escape_markdown_cell(name))
+            + (f"[{escape_markdown(name)}]({url})" if isinstance(url, str) else escape_markdown(name))
             + (f" ({n})" if counts else "")
             for name, n, url in zip(people["user"], people["n"], people["url"].astype("object"))
         ]
-        sections.append(f"### {escape_markdown_cell(str(title))}\n\n" + ("\n".join(lines) or "-") + "\n")
+        sections.append(f"### {escape_markdown(str(title))}\n\n" + ("\n".join(lines) or "-") + "\n")
     return "\n".join(sections)

@@ -42,7 +42,7 @@ class Campaign:
     responses: pd.DataFrame
     datasets: pd.DataFrame
     fetched_at: dt.datetime
-    is_demo: bool = False
+    source: str = ""  # see data.snapshots.source_id; "demo" for the embedded demo
 
 
 def normalise_text(values: pd.Series) -> pd.Series:

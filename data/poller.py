@@ -1,22 +1,45 @@
-"""One background refresher per upstream and process, shared by every viewer.
+"""One background reader per upstream and process, shared by every viewer.
 
-Renders only read `Poller.state`; they never wait on the network. A refresh is single-flight:
-callers that arrive while one runs wait for it instead of starting another.
+Renders only read `Poller.state`; they never wait on the network (except, once per session, a
+bounded wait for the very first read: `wait_for_first`). A refresh is single-flight: callers that
+arrive while one runs wait for it instead of starting another. The read reports its progress
+(`ReadProgress`) so a first visitor can see what is being read.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from data.errors import ErrorKind, SourceError
+from data.times import utc_now
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+class Timestamped(Protocol):
+    fetched_at: dt.datetime
+
+
+T = TypeVar("T", bound=Timestamped)
+
+
+@dataclass(frozen=True)
+class ReadProgress:
+    """Where a read in flight is: part `step` of `steps` (a dataset, a kind of repo), records so far."""
+
+    step: int
+    steps: int
+    label: str
+    records: int
+
+
+Report = Callable[[ReadProgress], None]
 
 
 @dataclass(frozen=True)
@@ -25,49 +48,61 @@ class PollState(Generic[T]):
     error: SourceError | None
     last_success: dt.datetime | None
     fetches: int
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    progress: ReadProgress | None = None  # how far the read in flight got
+    next_at: dt.datetime | None = None  # when the background thread reads next
 
 
 class Poller(Generic[T]):
-    """Calls `fetch` every `interval` seconds in a daemon thread and keeps the last good value."""
+    """Calls `read(report)` every `interval` seconds in a daemon thread and keeps the last good value."""
 
     def __init__(
         self,
-        fetch: Callable[[], T],
+        read: Callable[[Report], T],
         interval: float,
         initial: T | None = None,
         on_success: Callable[[T], None] | None = None,
         name: str = "poller",
     ):
-        self._fetch = fetch
+        self._read = read
         self._on_success = on_success
         self.interval = interval
         self.name = name
+        self.created_at = utc_now()
         self._state: PollState[T] = PollState(initial, None, None, 0)
         self._refresh_lock = threading.Lock()
-        self._state_lock = threading.Lock()
+        self._changed = threading.Condition()
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     @property
     def state(self) -> PollState[T]:
         return self._state
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> Poller[T]:
-        with self._state_lock:
+        with self._changed:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 0) -> None:
+        """Stop polling; with `wait`, give a read in flight that long to finish."""
         self._stop.set()
+        self._wake.set()
+        if wait and self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(wait)
+
+    def wake(self) -> None:
+        """Run the next refresh now instead of at the end of the interval."""
+        self._wake.set()
 
     def refresh(self) -> PollState[T]:
-        """Fetch now unless a fetch is already running, in which case wait for that one."""
+        """Read now unless a read is already running, in which case wait for that one."""
         if not self._refresh_lock.acquire(blocking=False):
             with self._refresh_lock:
                 return self._state
@@ -77,10 +112,31 @@ class Poller(Generic[T]):
             self._refresh_lock.release()
         return self._state
 
+    def wait_for_first(self, timeout: float) -> PollState[T]:
+        """Wait up to `timeout` s until there is a value or a read attempt has ended."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._state.value is not None or self._state.fetches > 0, timeout)
+            return self._state
+
+    def seed(self, value: T) -> bool:
+        """Adopt `value` (e.g. state restored from elsewhere) if there is none yet or it is newer."""
+        with self._changed:
+            current = self._state.value
+            if current is not None and current.fetched_at >= value.fetched_at:
+                return False
+            self._set(dataclasses.replace(self._state, value=value))
+            return True
+
+    def _report(self, progress: ReadProgress) -> None:
+        with self._changed:
+            self._set(dataclasses.replace(self._state, progress=progress))
+
     def _refresh_once(self) -> None:
         started = utc_now()
+        with self._changed:
+            self._set(dataclasses.replace(self._state, progress=None))
         try:
-            value = self._fetch()
+            value = self._read(self._report)
         except SourceError as error:
             self._record(error=error, started=started)
             return
@@ -96,55 +152,55 @@ class Poller(Generic[T]):
         self._record(value=value, started=started)
 
     def _record(self, started: dt.datetime, value: T | None = None, error: SourceError | None = None) -> None:
-        with self._state_lock:
+        with self._changed:
             old = self._state
             if error is None:
-                self._state = PollState(value, None, started, old.fetches + 1)
+                self._set(PollState(value, None, started, old.fetches + 1))
             else:
                 log.warning("%s: refresh failed (%s)", self.name, error.kind.value)
-                self._state = PollState(old.value, error, old.last_success, old.fetches + 1)
+                self._set(PollState(old.value, error, old.last_success, old.fetches + 1))
+
+    def _set(self, state: PollState[T]) -> None:
+        """Replace the state (caller holds `_changed`) and wake whoever waits for a change."""
+        self._state = state
+        self._changed.notify_all()
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            self._wake.clear()
             self.refresh()
             error = self._state.error
             wait = self.interval
             if error is not None and error.retry_after:
                 wait = max(wait, error.retry_after)
-            self._stop.wait(wait)
+            with self._changed:
+                self._set(dataclasses.replace(self._state, next_at=utc_now() + dt.timedelta(seconds=wait)))
+            self._wake.wait(wait)
 
 
 @dataclass(frozen=True)
 class FeedView(Generic[T]):
-    """What a page render needs to know about the data it shows: the value, and how fresh."""
+    """What a page render needs to know about a feed: its value, and how fresh.
 
-    value: T
-    mode: str  # "live" | "snapshot" | "demo"
+    `mode`: "live" (the last read succeeded), "stale" (last good data: a later read failed, or
+    state restored at start before the first read), "first_read" (no data yet: a read is under
+    way or failing; `value` is None), "demo" (nothing is configured), "off" (this feed has no
+    source while others do; `value` is None).
+    """
+
+    value: T | None
+    mode: str
     state: PollState[T] | None
+    since: dt.datetime | None = None  # when the feed started waiting for its first read
 
     @property
     def age(self) -> dt.timedelta:
         return utc_now() - self.value.fetched_at
 
     @classmethod
-    def of(cls, poller: Poller[T] | None, demo: Callable[[], T]) -> FeedView[T]:
-        """Live after a good poll, the last snapshot after a failed one, else the demo."""
-        if poller is None:
-            return cls(demo(), "demo", None)
+    def of(cls, poller: Poller[T]) -> FeedView[T]:
         state = poller.state
         if state.value is None:
-            return cls(demo(), "demo", state)
-        mode = "live" if state.last_success is not None and state.error is None else "snapshot"
-        return cls(state.value, mode, state)
-
-
-_shared: dict[tuple, object] = {}
-_shared_lock = threading.Lock()
-
-
-def process_wide(key: tuple, factory: Callable[[], T]) -> T:
-    """One object per key for the whole process (so every session shares one poller)."""
-    with _shared_lock:
-        if key not in _shared:
-            _shared[key] = factory()
-        return _shared[key]
+            return cls(None, "first_read", state, poller.created_at)
+        live = state.last_success is not None and state.error is None
+        return cls(state.value, "live" if live else "stale", state)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from data.config import HubConfig
+from data.times import in_days, utc_timestamp
 
 HUB_PLACEHOLDER_CREATED = pd.Timestamp("2022-03-02T23:29:04Z")
 PROJECT_COLUMNS = ["rank", "kind", "repo_id", "url", "likes", "author", "created_at", "sdk", "state"]
@@ -17,10 +18,6 @@ URL_PREFIX = {
     "dataset": "https://huggingface.co/datasets/",
     "space": "https://huggingface.co/spaces/",
 }
-
-
-def _utc_day(day: dt.date) -> pd.Timestamp:
-    return pd.Timestamp(day.year, day.month, day.day, tz="UTC")
 
 
 def leaderboard(raw: pd.DataFrame, config: HubConfig) -> pd.DataFrame:
@@ -42,10 +39,7 @@ def leaderboard(raw: pd.DataFrame, config: HubConfig) -> pd.DataFrame:
     if config.tags:
         tags = frame["tags"].fillna("").str.split(",")
         keep &= tags.map(lambda have: set(config.tags) <= set(have)).to_numpy(dtype=bool)
-    if config.since is not None:
-        keep &= (frame["created_at"] >= _utc_day(config.since)).fillna(False).to_numpy()
-    if config.until is not None:
-        keep &= (frame["created_at"] < _utc_day(config.until + dt.timedelta(days=1))).fillna(False).to_numpy()
+    keep &= in_days(frame["created_at"], config.since, config.until)
     frame = frame[keep].drop_duplicates(["kind", "repo_id"])
     frame["url"] = frame["kind"].map(URL_PREFIX) + frame["repo_id"]
     frame["rank"] = frame["likes"].rank(method="min", ascending=False).astype("int64")
@@ -57,9 +51,7 @@ def append_history(
     history: pd.DataFrame, board: pd.DataFrame, at: dt.datetime, keep_every: dt.timedelta = dt.timedelta(hours=6)
 ) -> pd.DataFrame:
     """Add this poll's likes, keeping a row only if a repo's likes changed or its last row is old."""
-    now = board.assign(
-        time=pd.Timestamp(at).tz_convert("UTC") if pd.Timestamp(at).tzinfo else pd.Timestamp(at, tz="UTC")
-    )[HISTORY_COLUMNS]
+    now = board.assign(time=utc_timestamp(at))[HISTORY_COLUMNS]
     if history.empty:
         return now.reset_index(drop=True)
     last = history.sort_values("time").groupby(["kind", "repo_id"]).tail(1)
@@ -79,11 +71,7 @@ def climbers(
     (or the first value seen inside it, for repos first seen since)."""
     if history.empty or board.empty:
         return board.iloc[0:0].assign(gain=pd.Series(dtype="int64"))
-    start = (
-        pd.Timestamp(at).tz_convert("UTC") - pd.Timedelta(window)
-        if pd.Timestamp(at).tzinfo
-        else pd.Timestamp(at, tz="UTC") - pd.Timedelta(window)
-    )
+    start = utc_timestamp(at) - pd.Timedelta(window)
     ordered = history.sort_values("time")
     before = ordered[ordered["time"] <= start].groupby(["kind", "repo_id"])["likes"].last()
     inside = ordered[ordered["time"] > start].groupby(["kind", "repo_id"])["likes"].first()

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data import columns
+
 BURST_SECONDS = 10.0
 LOW_AGREEMENT = 0.5
 MIN_FOR_FLAGS = 10
+FLAGS = ("burst", "never_corrects", "low_agreement")  # each has its text "flag.<name>" in both languages
 SIGNAL_COLUMNS = [
     "unchanged_share",
     "agreement",
@@ -68,12 +71,17 @@ def signals(responses: pd.DataFrame, contributors: pd.DataFrame) -> pd.DataFrame
     return table.reset_index()
 
 
+def prize_list(signals_table: pd.DataFrame) -> pd.DataFrame:
+    """The eligible rows of a signals table: the prize columns of data/columns.py, then the signals."""
+    return signals_table[signals_table["eligible"]][[*columns.PRIZE_NAMES, *SIGNAL_COLUMNS]].reset_index(drop=True)
+
+
 def _flags(table: pd.DataFrame) -> pd.Series:
     enough = table["validations"] >= MIN_FOR_FLAGS
     burst = enough & (table["median_gap_seconds"] < BURST_SECONDS)
     never = enough & (table["corrections"] == 0)
     low = (table["agreement_records"] >= MIN_FOR_FLAGS) & (table["agreement"] < LOW_AGREEMENT)
     text = pd.Series("", index=table.index, dtype="string")
-    for name, on in (("burst", burst), ("never_corrects", never), ("low_agreement", low)):
+    for name, on in zip(FLAGS, (burst, never, low)):
         text = text + on.fillna(False).map({True: name + ",", False: ""}).astype("string")
     return text.str.rstrip(",")

@@ -1,6 +1,6 @@
 """The last good frames on disk: parquet files written atomically, with when they were fetched.
 
-A snapshot is a folder of parquet files plus `meta.json` (fetch time, demo or not); a pointer
+A snapshot is a folder of parquet files plus `meta.json` (fetch time, source); a pointer
 file `<name>.current` names the complete folder. The folder is written first and the pointer
 replaced last (`os.replace`), so a process killed mid-write leaves the previous snapshot in force.
 """
@@ -8,6 +8,7 @@ replaced last (`os.replace`), so a process killed mid-write leaves the previous 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 class Snapshot:
     frames: dict[str, pd.DataFrame]
     fetched_at: dt.datetime
-    is_demo: bool = False
+    source: str = ""  # which upstream it was read from (see `source_id`): another one's is not ours
 
 
 class SnapshotStore:
@@ -39,7 +40,7 @@ class SnapshotStore:
         folder = Path(tempfile.mkdtemp(prefix=f"{name}-{time.time_ns()}-", dir=self.directory))
         for key, frame in snapshot.frames.items():
             frame.to_parquet(folder / f"{key}.parquet", index=False)
-        meta = {"fetched_at": snapshot.fetched_at.isoformat(), "is_demo": snapshot.is_demo}
+        meta = {"fetched_at": snapshot.fetched_at.isoformat(), "source": snapshot.source}
         (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         _fsync_dir(folder)
         _atomic_write(self.directory / f"{name}.current", folder.name)
@@ -52,7 +53,7 @@ class SnapshotStore:
             folder = self.directory / pointer.read_text(encoding="utf-8").strip()
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
             frames = {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
-            return Snapshot(frames, dt.datetime.fromisoformat(meta["fetched_at"]), bool(meta.get("is_demo")))
+            return Snapshot(frames, dt.datetime.fromisoformat(meta["fetched_at"]), str(meta.get("source", "")))
         except (OSError, ValueError, KeyError, TypeError) as error:
             if pointer.exists():
                 log.warning("snapshot %s could not be read: %s", name, type(error).__name__)
@@ -62,6 +63,11 @@ class SnapshotStore:
         for folder in self.directory.glob(f"{name}-*"):
             if folder.name != keep and folder.is_dir():
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def source_id(*parts: str) -> str:
+    """A short fingerprint of an upstream (server URL, datasets, org) that reveals none of it."""
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def _atomic_write(path: Path, text: str) -> None:

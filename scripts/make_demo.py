@@ -1,9 +1,9 @@
-"""Regenerate the embedded demo snapshot in data/demo/ (committed to the repository)."""
+"""Regenerate the embedded demo snapshot in data/demo/ (committed): `python -m scripts.make_demo`."""
 
 import shutil
 
-from data.campaign import DEMO_DIR, save_campaign
-from data.demo import generate, generate_projects
+from data.campaign import save_campaign
+from data.demo import DEMO_DIR, DEMO_SOURCE, generate, generate_projects
 from data.hub_feed import Projects, save_projects
 from data.snapshots import SnapshotStore
 
@@ -12,5 +12,5 @@ if __name__ == "__main__":
     campaign = generate()
     save_campaign(SnapshotStore(DEMO_DIR), campaign)
     raw, history, at = generate_projects(at=campaign.fetched_at)
-    save_projects(SnapshotStore(DEMO_DIR), Projects(raw, history, at, is_demo=True))
+    save_projects(SnapshotStore(DEMO_DIR), Projects(raw, history, at, source=DEMO_SOURCE))
     print(f"demo: {len(campaign.responses)} responses, {campaign.responses['user'].nunique()} users -> {DEMO_DIR}")

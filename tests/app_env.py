@@ -6,6 +6,7 @@ import contextlib
 import os
 from pathlib import Path
 
+from components.navigation import HOME
 from tests.campaign_builder import DatasetSpec, Plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,14 +21,19 @@ def write_config(
     hub_org: str | None = None,
     extra_datasets: tuple[DatasetSpec, ...] = (),
     timeout: float = 20,
+    refresh: int = 3600,
+    campaign: dict[str, object] | None = None,
+    sections: str = "",
 ) -> Path:
+    """A campaign.toml for `plan`; `campaign` adds [campaign] keys, `sections` appends TOML tables."""
     lines = [
         "[campaign]",
         'title = "Campaña de prueba"',
         f"min_validations_for_prize = {minimum}",
         f"exclude_users = {list(exclude)!r}".replace("'", '"'),
-        "refresh_seconds = 3600",
+        f"refresh_seconds = {refresh}",
         f"timeout_seconds = {timeout}",
+        *(f"{key} = {_toml(value)}" for key, value in (campaign or {}).items()),
         "",
     ]
     for spec in [*plan.specs, *extra_datasets]:
@@ -43,8 +49,16 @@ def write_config(
         lines.append("")
     if hub_org:
         lines += ["[hub]", f'org = "{hub_org}"', "ttl_seconds = 3600", "timeout_seconds = 5"]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + sections, encoding="utf-8")
     return path
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
 
 
 def _set(values: dict[str, str | None]) -> None:
@@ -65,7 +79,7 @@ def environment(**values: str | None):
         _set(saved)
 
 
-def open_page(page: str = "pages/overview.py", **params: str):
+def open_page(page: str = HOME.script, **params: str):
     """Run the app in AppTest with these query parameters, switch to `page`, check no exception."""
     from streamlit.testing.v1 import AppTest
 
@@ -73,18 +87,39 @@ def open_page(page: str = "pages/overview.py", **params: str):
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    if page != "pages/overview.py":
+    if page != HOME.script:
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def refreshed_feed():
-    """The process-wide feed the app will use under the current environment, read once now."""
-    from data.campaign import shared_feed
-    from data.config import load_config, load_secrets
+def running():
+    """The process-wide services the app will use under the current environment."""
+    from data.config import SECRET_VARIABLES, load_config, load_secrets
+    from data.services import running_services
 
-    feed = shared_feed(load_config(), load_secrets(os.environ), Path(os.environ["DATA_DIR"]))
+    secrets = load_secrets({k: v for k, v in os.environ.items() if k in SECRET_VARIABLES})
+    return running_services(load_config(), secrets, Path(os.environ["DATA_DIR"]))
+
+
+def refreshed_feed():
+    """The process-wide campaign feed the app will use under the current environment, read once now."""
+    feed = running().campaign
     if feed.poller is not None:
         feed.poller.refresh()
     return feed
+
+
+def demo_ranking():
+    """The demo's ranking, computed straight from the aggregate (what every demo page shows)."""
+    from data import aggregate
+    from data.campaign import load_demo
+    from data.config import load_config
+
+    config = load_config()
+    return aggregate.contributors(
+        load_demo().responses,
+        min_validations=config.min_validations_for_prize,
+        exclude_users=config.exclude_users,
+        filters=aggregate.Filters().within(config.start, config.end),
+    )

@@ -1,10 +1,13 @@
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.campaign_builder import LIVE_USERS
 from tests.servers.argilla_process import ArgillaTestServer
+from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -34,6 +37,17 @@ def rg_client(argilla_server):
     import argilla as rg
 
     return rg.Argilla(api_url=argilla_server.api_url, api_key=argilla_server.api_key)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not shutil.which("chromium"):
+        pytest.fail("Debian chromium is not installed: run scripts/test.sh")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -27,11 +28,30 @@ CHROMIUM_ARGS = [
 ]
 
 
+README_COMMAND = ["streamlit", "run", "app.py"]  # the README's way to start the app
+
+
+def dockerfile_command() -> list[str]:
+    """The Dockerfile's CMD (the way the Space starts the app), to run as a plain process."""
+    line = next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD "))
+    return json.loads(line[len("CMD ") :])
+
+
 class StreamlitApp:
-    def __init__(self, env: dict[str, str], log: Path):
+    """The app as a process: started with `command` from the repository root, on a free port
+    (given as Streamlit's environment variables, so the command itself is run unchanged)."""
+
+    def __init__(self, env: dict[str, str], log: Path, command: list[str] = README_COMMAND):
         self.port = free_port()
-        self.env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
+        self.env = {
+            **os.environ,
+            **env,
+            "PYTHONUNBUFFERED": "1",
+            "STREAMLIT_SERVER_PORT": str(self.port),
+            "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
+        }
         self.log = log
+        self.command = command
         self.process: subprocess.Popen | None = None
 
     @property
@@ -39,27 +59,10 @@ class StreamlitApp:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> StreamlitApp:
+        program, *args = self.command
+        argv = [sys.executable, "-m", "streamlit", *args] if program == "streamlit" else self.command
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=open(self.log, "wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            argv, cwd=ROOT, env=self.env, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT, start_new_session=True
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -67,7 +70,7 @@ class StreamlitApp:
                 if httpx.get(f"{self.url}/_stcore/health", timeout=1).text == "ok":
                     return self
             except httpx.HTTPError:
-                time.sleep(0.3)
+                time.sleep(0.2)
         raise RuntimeError(f"streamlit did not start: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:

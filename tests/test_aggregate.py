@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data import aggregate
+from data import aggregate, columns
 from data.aggregate import Filters
 from data.frames import typed_responses
 
@@ -92,7 +92,7 @@ def test_dataset_filter_and_empty_campaign():
         "bea"
     ]
     empty = aggregate.contributors(r.iloc[0:0], min_validations=1)
-    assert empty.empty and list(empty.columns) == aggregate.CONTRIBUTOR_COLUMNS
+    assert empty.empty and list(empty.columns) == columns.NAMES
 
 
 def test_progress_and_activity_of_a_dataset_with_zero_records():

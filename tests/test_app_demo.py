@@ -2,20 +2,11 @@
 
 import pytest
 
+from components.navigation import PAGES
 from data import aggregate
 from data.campaign import load_demo
 from data.config import load_config
-from tests.app_env import environment, open_page
-
-PAGES = [
-    "pages/overview.py",
-    "pages/ranking.py",
-    "pages/my_rank.py",
-    "pages/progress.py",
-    "pages/export.py",
-    "pages/projects.py",
-    "pages/organizer.py",
-]
+from tests.app_env import demo_ranking, environment, open_page
 
 
 @pytest.fixture(autouse=True)
@@ -24,24 +15,14 @@ def demo_env(tmp_path):
         yield
 
 
-def demo_ranking():
-    config = load_config()
-    return aggregate.contributors(
-        load_demo().responses,
-        min_validations=config.min_validations_for_prize,
-        exclude_users=config.exclude_users,
-        filters=aggregate.Filters().within(config.start, config.end),
-    )
-
-
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", [spec.script for spec in PAGES])
 def test_every_page_renders_on_demo_data_and_says_it_is_demo(page):
     at = open_page(page)
     assert any("demostración" in i.value for i in at.info)
 
 
 def test_overview_headline_and_top_ten():
-    at = open_page("pages/overview.py")
+    at = open_page("views/overview.py")
     metrics = {m.label: m.value for m in at.metric}
     table = demo_ranking()
     assert metrics["Personas"] == f"{len(table)}"
@@ -50,7 +31,7 @@ def test_overview_headline_and_top_ten():
 
 
 def test_ranking_search_filters_rows():
-    at = open_page("pages/ranking.py")
+    at = open_page("views/ranking.py")
     table = demo_ranking()
     assert len(at.dataframe[0].value) == len(table)
     target = table["username"].iloc[5]
@@ -60,7 +41,7 @@ def test_ranking_search_filters_rows():
 
 
 def test_ranking_sort_and_dataset_filter():
-    at = open_page("pages/ranking.py")
+    at = open_page("views/ranking.py")
     at.selectbox(key="ranking.sort").set_value("corrections").run()
     corrections = at.dataframe[0].value["corrections"].tolist()
     assert corrections == sorted(corrections, reverse=True)
@@ -76,7 +57,7 @@ def test_ranking_sort_and_dataset_filter():
 
 
 def test_ranking_last_seven_days_window():
-    at = open_page("pages/ranking.py")
+    at = open_page("views/ranking.py")
     at.radio(key="ranking.window").set_value("7d").run()
     demo = load_demo()
     end = demo.fetched_at.date()
@@ -94,7 +75,7 @@ def test_ranking_last_seven_days_window():
 def test_my_rank_reads_the_user_from_the_url():
     table = demo_ranking()
     user = table["username"].iloc[7]
-    at = open_page("pages/my_rank.py", user=user)
+    at = open_page("views/my_rank.py", user=user)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Puesto"] == f"#{table['rank'].iloc[7]}"
     assert at.query_params["user"] == user
@@ -104,16 +85,16 @@ def test_my_rank_reads_the_user_from_the_url():
 
 def test_my_rank_picking_a_user_writes_the_url():
     table = demo_ranking()
-    at = open_page("pages/my_rank.py")
+    at = open_page("views/my_rank.py")
     at.selectbox[0].set_value(table["username"].iloc[0]).run()
     assert at.query_params["user"] == table["username"].iloc[0]
     assert any(m.value == "¡Vas primero!" for m in at.metric)
 
 
 def test_language_switch_and_lang_param():
-    at = open_page("pages/ranking.py", lang="en")
+    at = open_page("views/ranking.py", lang="en")
     assert at.title[0].value == "Contribution ranking"
-    at = open_page("pages/ranking.py")
+    at = open_page("views/ranking.py")
     assert at.title[0].value == "Ranking de contribuciones"
     at.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Contribution ranking"
@@ -121,7 +102,7 @@ def test_language_switch_and_lang_param():
 
 
 def test_progress_numbers():
-    at = open_page("pages/progress.py")
+    at = open_page("views/progress.py")
     progress = at.dataframe[0].value
     demo = load_demo()
     truth = aggregate.progress(demo.records, demo.responses, demo.datasets)
@@ -130,14 +111,14 @@ def test_progress_numbers():
 
 
 def test_export_download_is_the_ranking_csv():
-    at = open_page("pages/export.py")
+    at = open_page("views/export.py")
     button = at.get("download_button")[0]
     assert "CSV" in button.proto.label
 
 
 def test_organizer_page_is_closed_without_passphrase():
     with environment(ORGANIZER_TOKEN="s3cret-phrase"):
-        at = open_page("pages/organizer.py")
+        at = open_page("views/organizer.py")
         assert not at.dataframe and not at.get("download_button") and not at.code
         at.text_input(key="organizer.passphrase").input("wrong").run()
         assert at.error and not at.dataframe

@@ -14,20 +14,20 @@ def test_pages_show_live_numbers(live_env, live_campaign):
     plan, _ = live_campaign
     with environment(**live_env):
         refreshed_feed()
-        at = run("pages/overview.py")
+        at = run("views/overview.py")
         assert not any("demostración" in i.value for i in at.info)
         assert any("en vivo" in c.value for c in at.caption)
         truth = expected.per_user(plan, exclude=["owner"])
         ranked = {u for u, s in truth.items() if s["validations"] or s["discarded"]}
         assert {m.label: m.value for m in at.metric}["Personas"] == str(len(ranked))
-        for page in ["pages/ranking.py", "pages/my_rank.py", "pages/progress.py", "pages/export.py"]:
+        for page in ["views/ranking.py", "views/my_rank.py", "views/progress.py", "views/export.py"]:
             run(page)
 
 
 def test_ranking_renders_hostile_usernames_as_plain_cells(live_env, live_campaign):
     with environment(**live_env):
         refreshed_feed()
-        at = run("pages/ranking.py")
+        at = run("views/ranking.py")
         names = set(at.dataframe[0].value["username"])
         assert {"<script>alert('xss')</script>", "<img src=x onerror=alert(1)>"} <= names
         markdown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
@@ -38,10 +38,10 @@ def test_my_rank_with_hostile_name_escapes_markdown(live_env):
     with environment(**live_env):
         refreshed_feed()
         name = "**negrita** [clic](javascript:alert(1))"
-        at = run("pages/my_rank.py", user=name)
+        at = run("views/my_rank.py", user=name)
         header = at.subheader[0].value
         assert "\\*\\*negrita\\*\\*" in header and "\\[clic\\]" in header
-        long = run("pages/my_rank.py", user="x" * 10_000)
+        long = run("views/my_rank.py", user="x" * 10_000)
         assert len(long.subheader[0].value) < 200
 
 
@@ -90,7 +90,7 @@ def test_empty_campaign_renders_every_page(argilla_server, live_campaign, tmp_pa
     ):
         feed = refreshed_feed()
         assert feed.view().mode == "live" and feed.view().value.records.empty
-        at = run("pages/overview.py")
+        at = run("views/overview.py")
         assert any("aún no tiene registros" in i.value for i in at.info)
-        for page in ["pages/ranking.py", "pages/my_rank.py", "pages/progress.py", "pages/export.py"]:
+        for page in ["views/ranking.py", "views/my_rank.py", "views/progress.py", "views/export.py"]:
             run(page)

@@ -46,7 +46,7 @@ def configs(specs=SPECS, workspace="fuente"):
 @pytest.fixture(scope="module")
 def campaign(argilla_server, plan):
     source = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs())
-    return normalise(source.fetch(), dt.datetime.now(dt.UTC))
+    return normalise(source.fetch(), dt.datetime.now(dt.UTC), "test")
 
 
 def test_one_response_row_per_record_and_user(campaign, plan):

@@ -3,36 +3,17 @@
 Screenshots of every page (desktop and 390 px) are saved to test-artifacts/screenshots/.
 """
 
-import csv
-import io
-import shutil
-
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests import expected
-from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitApp, wait_for_app
+from components.navigation import HOME, PAGES
+from tests.app_env import demo_ranking
+from tests.streamlit_process import StreamlitApp, wait_for_app
 
 pytestmark = pytest.mark.browser
-PAGES = [
-    ("", "Validación"),
-    ("clasificacion", "Ranking"),
-    ("mi-posicion?user=gelu", "Mi posición"),
-    ("progreso", "Progreso"),
-    ("exportar", "Exportar"),
-    ("proyectos", "Proyectos"),
-    ("organizacion", "Organización"),
+DEMO_USER = demo_ranking()["username"].iloc[3]
+PATHS = [
+    "" if spec is HOME else spec.url + (f"?user={DEMO_USER}" if spec.url == "mi-posicion" else "") for spec in PAGES
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which("chromium"):
-        pytest.fail("Debian chromium is not installed: run scripts/test.sh")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -47,16 +28,15 @@ def demo_app(tmp_path):
 def test_every_page_in_spanish_and_english_with_screenshots(browser, demo_app, artifacts):
     shots = artifacts / "screenshots"
     shots.mkdir(exist_ok=True)
-    warm_up(browser, demo_app)
     for width, label in [(1280, "desktop"), (390, "phone")]:
         page = browser.new_page(viewport={"width": width, "height": 900})
-        for path, _ in PAGES:
+        for path in PATHS:
             page.goto(f"{demo_app.url}/{path}")
             wait_for_app(page)
             assert page.locator('[data-testid="stException"]').count() == 0
             assert page.locator("[role=dialog]").count() == 0, path
             assert "demostración" in page.inner_text("body")
-            name = path.split("?")[0] or "inicio"
+            name = path.split("?")[0] or HOME.url
             page.screenshot(path=str(shots / f"{name}-{label}.png"), full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, path
         page.close()
@@ -69,22 +49,12 @@ def test_every_page_in_spanish_and_english_with_screenshots(browser, demo_app, a
     assert "Ranking de contribuciones" in page.inner_text("body")
 
 
-def warm_up(browser, app):
-    """The first session of a new process runs in Streamlit's legacy `pages/` mode: the deployed
-    container opens it with scripts/warm_up.py, as here."""
-    import subprocess
-    import sys
-
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "warm_up.py"), app.url], check=True, timeout=150)
-
-
 def test_look_up_a_user_and_share_the_link(browser, demo_app):
-    warm_up(browser, demo_app)
     page = browser.new_page()
     page.goto(f"{demo_app.url}/mi-posicion")
     wait_for_app(page)
     page.locator('[data-testid="stSelectbox"]').first.click()
-    page.keyboard.type("gelu")
+    page.keyboard.type(DEMO_USER)
     page.keyboard.press("Enter")
     wait_for_app(page)
     assert "user=" in page.url
@@ -105,31 +75,7 @@ def live_app(live_env, tmp_path):
     assert live_env["ARGILLA_API_KEY"] not in log and HF_SENTINEL not in log
 
 
-def test_download_csv_of_a_live_campaign_matches_the_plan(browser, live_app, live_campaign, tmp_path):
-    plan, _ = live_campaign
-    warm_up(browser, live_app)
-    page = browser.new_page(accept_downloads=True)
-    page.goto(f"{live_app.url}/exportar")
-    wait_for_app(page)
-    for _ in range(30):  # the shared poller's first read arrives in the background
-        if "en vivo" in page.inner_text("body"):
-            break
-        page.wait_for_timeout(1000)
-        page.reload()
-        wait_for_app(page)
-    with page.expect_download() as download:
-        page.get_by_text("Descargar CSV").click()
-    text = (download.value.path()).read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    truth = {u: s for u, s in expected.per_user(plan, exclude=["owner"]).items() if s["validations"] or s["discarded"]}
-    assert len(rows) == len(truth)
-    validations = sorted(int(r["validations"]) for r in rows)
-    assert validations == sorted(s["validations"] for s in truth.values())
-    assert all(not r["username"].startswith(("=", "+", "-", "@")) for r in rows)
-
-
 def test_hostile_usernames_render_as_text_not_markup(browser, live_app):
-    warm_up(browser, live_app)
     page = browser.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -178,11 +124,10 @@ def test_ten_tabs_cause_one_upstream_poll_per_interval(browser, argilla_server, 
         tmp_path / "streamlit.log",
     ).start()
     try:
-        warm_up(browser, app)
         started = time.monotonic()
         tabs = [browser.new_context().new_page() for _ in range(10)]
         for i, tab in enumerate(tabs):
-            tab.goto(f"{app.url}/{PAGES[i % len(PAGES)][0]}")
+            tab.goto(f"{app.url}/{PATHS[i % len(PATHS)]}")
         for tab in tabs:
             wait_for_app(tab, timeout=120_000)
         while time.monotonic() - started < 25:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from data.errors import ErrorKind
-from tests.app_env import environment, refreshed_feed, write_config
+from tests.app_env import environment, refreshed_feed, running, write_config
 from tests.app_env import open_page as page
 from tests.campaign_builder import DatasetSpec, build_campaign
 from tests.servers.counting_proxy import CountingProxy
@@ -63,16 +63,24 @@ def test_argilla_down_at_start_up_serves_the_last_snapshot(app_env, proxy):
         before = people(page())
     with environment(**{**app_env, "ARGILLA_API_URL": "http://127.0.0.1:9"}):  # a new process, server down
         feed = refreshed_feed()
-        assert feed.view().mode == "snapshot" and feed.view().state.error.kind is ErrorKind.UNREACHABLE
+        assert feed.view().mode == "stale" and feed.view().state.error.kind is ErrorKind.UNREACHABLE
         assert_stale_but_shown(page(), "no se puede conectar", before)
 
 
-def test_argilla_down_without_snapshot_shows_the_demo_and_why(app_env):
-    with environment(**{**app_env, "ARGILLA_API_URL": "http://127.0.0.1:9"}):
-        refreshed_feed()
-        at = page()
-        assert any("demostración" in i.value for i in at.info)
-        assert "no se puede conectar" in banner(at)
+def test_a_failing_first_read_says_why_shows_no_demo_and_recovers(app_env, proxy):
+    with environment(**app_env):
+        proxy.status = 503
+        feed = refreshed_feed()
+        assert feed.view().mode == "first_read"
+        at = page("views/export.py")
+        assert "Preparando el tablero" in at.subheader[0].value
+        assert "HTTP 503" in banner(at) and "reintentará" in banner(at)
+        assert not any("demostración" in i.value for i in at.info)
+        assert not at.metric and not at.dataframe and not at.get("download_button")
+        proxy.status = None
+        feed.poller.refresh()
+        at = page("views/export.py")
+        assert at.get("download_button") and feed.view().mode == "live"
 
 
 def test_argilla_killed_in_the_middle_of_a_poll(app_env, proxy, argilla_server):
@@ -102,7 +110,7 @@ def test_argilla_slower_than_the_timeout(app_env, proxy):
         proxy.delay = 3.0  # the configured timeout is 2 s
         feed.poller.refresh()
         assert feed.view().state.error.kind is ErrorKind.TIMEOUT
-        assert_stale_but_shown(page("pages/overview.py"), "tardó demasiado", before)
+        assert_stale_but_shown(page("views/overview.py"), "tardó demasiado", before)
         proxy.delay = 0
         feed.poller.refresh()
         assert feed.view().mode == "live"
@@ -197,21 +205,15 @@ def hub_env(tmp_path, plan):
 
 @pytest.mark.parametrize("status, reason", [(429, "límite de peticiones"), (500, "HTTP 500")])
 def test_hub_rate_limit_and_outage_keep_the_table(hub_env, status, reason):
-    import os
-    from pathlib import Path
-
-    from data.config import load_config, load_secrets
-    from data.hub_feed import shared_projects_feed
-
     server, env = hub_env
     with environment(**env):
-        feed = shared_projects_feed(load_config().hub, load_secrets(os.environ), Path(os.environ["DATA_DIR"]))
+        feed = running().projects
         feed.poller.refresh()
-        rows = len(page("pages/projects.py").dataframe[0].value)
+        rows = len(page("views/projects.py").dataframe[0].value)
         server.state.faults = [(status, {"RateLimit": '"api";r=0;t=1'} if status == 429 else {})] * 6
         feed.poller.refresh()
         assert feed.view().state.error is not None
-        at = page("pages/projects.py")
+        at = page("views/projects.py")
         assert reason in banner(at) and "Datos de hace" in banner(at)
         assert len(at.dataframe[0].value) == rows
         feed.poller.refresh()

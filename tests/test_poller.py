@@ -1,34 +1,41 @@
+"""The shared poller: single flight, last good value, progress, the first wait, and its lifetime."""
+
+import datetime as dt
 import threading
 import time
 
-import pytest
-
 from data.errors import ErrorKind, SourceError
-from data.poller import FeedView, Poller
+from data.poller import FeedView, Poller, ReadProgress
+from data.times import utc_now
 
 
 class Value:
-    def __init__(self, n):
-        import datetime as dt
-
+    def __init__(self, n, fetched_at=None):
         self.n = n
-        self.fetched_at = dt.datetime.now(dt.UTC)
+        self.fetched_at = fetched_at or utc_now()
+
+
+def calls_until(poller_calls: list, count: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while len(poller_calls) < count:
+        assert time.monotonic() < deadline, f"only {len(poller_calls)} calls"
+        time.sleep(0.01)
 
 
 def test_refresh_is_single_flight_under_concurrency():
     calls = []
     gate = threading.Event()
 
-    def fetch():
+    def read(report):
         calls.append(1)
         gate.wait(2)
         return Value(len(calls))
 
-    poller = Poller(fetch, interval=60)
+    poller = Poller(read, interval=60)
     threads = [threading.Thread(target=poller.refresh) for _ in range(50)]
     for thread in threads:
         thread.start()
-    time.sleep(0.3)
+    calls_until(calls, 1)
     gate.set()
     for thread in threads:
         thread.join()
@@ -39,68 +46,117 @@ def test_refresh_is_single_flight_under_concurrency():
 def test_failure_keeps_the_last_good_value_and_recovers():
     answers = [Value(1), SourceError(ErrorKind.UNREACHABLE), RuntimeError("boom"), Value(2)]
 
-    def fetch():
+    def read(report):
         answer = answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
         return answer
 
-    poller = Poller(fetch, interval=60)
+    poller = Poller(read, interval=60)
+    assert FeedView.of(poller).mode == "first_read"
     assert poller.refresh().value.n == 1
     state = poller.refresh()
     assert state.value.n == 1 and state.error.kind is ErrorKind.UNREACHABLE
-    assert FeedView.of(poller, lambda: None).mode == "snapshot"
+    assert FeedView.of(poller).mode == "stale"
     state = poller.refresh()
     assert state.value.n == 1 and state.error.kind is ErrorKind.BAD_DATA
     state = poller.refresh()
     assert state.value.n == 2 and state.error is None
-    assert FeedView.of(poller, lambda: None).mode == "live"
+    assert FeedView.of(poller).mode == "live"
 
 
-def test_background_thread_polls_on_its_interval():
-    count = []
-    poller = Poller(lambda: count.append(1) or Value(len(count)), interval=0.1).start()
-    time.sleep(0.55)
-    poller.stop()
-    assert 3 <= len(count) <= 8
+def test_a_failed_first_read_is_a_first_read_with_its_reason():
+    def read(report):
+        raise SourceError(ErrorKind.AUTH)
+
+    poller = Poller(read, interval=60)
+    poller.refresh()
+    view = FeedView.of(poller)
+    assert view.mode == "first_read" and view.value is None and view.state.error.kind is ErrorKind.AUTH
 
 
-def test_no_poller_means_demo():
-    view = FeedView.of(None, lambda: Value(0))
-    assert view.mode == "demo" and view.value.n == 0
+def test_background_thread_waits_its_interval_between_polls():
+    times = []
+    poller = Poller(lambda report: times.append(time.monotonic()) or Value(len(times)), interval=0.2).start()
+    try:
+        calls_until(times, 3)
+    finally:
+        poller.stop()
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    assert all(gap >= 0.18 for gap in gaps), gaps
 
 
-@pytest.mark.parametrize("retry_after", [5.0])
-def test_rate_limit_delays_the_next_attempt(retry_after):
-    count = []
-
-    def fetch():
-        count.append(1)
-        raise SourceError(ErrorKind.RATE_LIMITED, retry_after=retry_after)
-
-    poller = Poller(fetch, interval=0.05).start()
-    time.sleep(0.5)
-    poller.stop()
-    assert len(count) == 1
+def test_wake_runs_the_next_poll_at_once():
+    times = []
+    poller = Poller(lambda report: times.append(time.monotonic()) or Value(len(times)), interval=3600).start()
+    try:
+        calls_until(times, 1)
+        poller.wake()
+        calls_until(times, 2)
+    finally:
+        poller.stop()
+    assert times[1] - times[0] < 5
 
 
-def test_derived_cache_is_bounded(tmp_path):
-    import datetime as dt
+def test_rate_limit_delays_the_next_attempt():
+    calls = []
 
-    from data.aggregate import Filters
-    from data.campaign import CampaignFeed
-    from data.config import Secrets, load_config
+    def read(report):
+        calls.append(1)
+        raise SourceError(ErrorKind.RATE_LIMITED, retry_after=30.0)
 
-    feed = CampaignFeed(load_config(), Secrets(), tmp_path)
-    campaign = feed.view().value
-    start = dt.date(2024, 3, 4)
-    for days in range(300):
-        feed.contributors(
-            campaign,
-            Filters(
-                start=start, end=start + dt.timedelta(days=days % 40), datasets=(("mmlu_es",) if days % 2 else None)
-            ),
-        )
-    assert len(feed.derived) <= feed.derived.maxsize
-    first = feed.contributors(campaign)
-    assert feed.contributors(campaign) is first  # memoised per read
+    poller = Poller(read, interval=0.01).start()
+    try:
+        calls_until(calls, 1)
+        time.sleep(0.5)  # an interval of 0.01 s would have polled dozens of times
+        assert len(calls) == 1
+    finally:
+        poller.stop()
+
+
+def test_progress_is_visible_while_the_read_runs_and_cleared_after():
+    seen = threading.Event()
+    release = threading.Event()
+
+    def read(report):
+        report(ReadProgress(2, 3, "ARC-C", 1500))
+        seen.set()
+        release.wait(5)
+        return Value(1)
+
+    poller = Poller(read, interval=60)
+    worker = threading.Thread(target=poller.refresh)
+    worker.start()
+    assert seen.wait(5)
+    assert poller.state.progress == ReadProgress(2, 3, "ARC-C", 1500)
+    release.set()
+    worker.join()
+    assert poller.state.progress is None and poller.state.value.n == 1
+
+
+def test_wait_for_first_returns_when_the_read_lands_or_at_the_bound():
+    release = threading.Event()
+    poller = Poller(lambda report: release.wait(5) and Value(1), interval=60).start()
+    try:
+        started = time.monotonic()
+        assert poller.wait_for_first(0.3).value is None
+        assert 0.25 <= time.monotonic() - started < 3
+        release.set()
+        assert poller.wait_for_first(5).value.n == 1
+    finally:
+        poller.stop()
+
+
+def test_seed_adopts_only_older_or_missing_values():
+    poller = Poller(lambda report: Value(9), interval=60)
+    old = Value(1, utc_now() - dt.timedelta(days=2))
+    assert poller.seed(old) and poller.state.value is old
+    assert FeedView.of(poller).mode == "stale"  # restored, not read: not live
+    poller.refresh()
+    assert not poller.seed(old) and poller.state.value.n == 9
+
+
+def test_stop_ends_the_thread():
+    poller = Poller(lambda report: Value(1), interval=3600).start()
+    poller.stop(wait=5)
+    assert not poller.running

@@ -72,7 +72,7 @@ def campaign(argilla_server, rg_client):
     source = ArgillaSource(
         argilla_server.api_url, argilla_server.api_key, (DatasetConfig("calidad_a", "calidad", "Calidad", "texto"),)
     )
-    return normalise(source.fetch(), dt.datetime.now(dt.UTC)), dataset
+    return normalise(source.fetch(), dt.datetime.now(dt.UTC), "test"), dataset
 
 
 def test_signals_match_the_hand_computed_values(campaign, argilla_server):

@@ -5,21 +5,13 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.navigation import HOME, PAGES
 from data.export import ranking_csv
 from tests.app_env import APP, environment, refreshed_feed, write_config
 from tests.campaign_builder import DatasetSpec, Plan
 
 ARGILLA_SENTINEL = "sentinel-argilla-key-5a1c0ffee"
 HF_SENTINEL = "hf_sentinelTOKEN0123456789"
-PAGES = [
-    "pages/overview.py",
-    "pages/ranking.py",
-    "pages/my_rank.py",
-    "pages/progress.py",
-    "pages/export.py",
-    "pages/projects.py",
-    "pages/organizer.py",
-]
 
 
 def everything_rendered(at) -> str:
@@ -38,15 +30,18 @@ def test_sentinel_secrets_appear_nowhere(argilla_server, live_campaign, tmp_path
         "DATA_DIR": str(tmp_path / "data"),
         "ORGANIZER_TOKEN": "org-pass",
     }
+    with environment(**{**env, "ARGILLA_API_KEY": argilla_server.api_key}):
+        refreshed_feed()  # a good read first: its snapshot is what the pages show after the key fails
     with environment(**env):
         feed = refreshed_feed()
+        assert feed.view().mode == "stale"
         error = feed.view().state.error
         assert error is not None and error.kind.value == "auth"
         assert ARGILLA_SENTINEL not in str(error) and ARGILLA_SENTINEL not in repr(error)
         seen = []
-        for page in PAGES:
+        for page in [spec.script for spec in PAGES]:
             at = AppTest.from_file(APP, default_timeout=60).run()
-            if page != "pages/overview.py":
+            if page != HOME.script:
                 at.switch_page(page).run()
             assert not at.exception
             seen.append(everything_rendered(at))

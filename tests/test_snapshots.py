@@ -16,9 +16,9 @@ T1, T2 = dt.datetime(2024, 3, 4, tzinfo=dt.UTC), dt.datetime(2024, 3, 5, tzinfo=
 def test_round_trip_and_pruning(tmp_path):
     store = SnapshotStore(tmp_path)
     store.save("c", Snapshot({"a": pd.DataFrame({"x": [1, 2]})}, T1))
-    store.save("c", Snapshot({"a": pd.DataFrame({"x": [3]})}, T2, is_demo=True))
+    store.save("c", Snapshot({"a": pd.DataFrame({"x": [3]})}, T2, source="abc"))
     loaded = store.load("c")
-    assert loaded.frames["a"]["x"].tolist() == [3] and (loaded.fetched_at, loaded.is_demo) == (T2, True)
+    assert loaded.frames["a"]["x"].tolist() == [3] and (loaded.fetched_at, loaded.source) == (T2, "abc")
     assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 1
 
 

@@ -25,11 +25,12 @@ from typing import Any
 import argilla as rg
 import httpx
 import pandas as pd
-from argilla._exceptions import ArgillaCredentialsError
 
 from data.config import DatasetConfig
 from data.errors import ErrorKind, SourceError
 from data.frames import RAW_RESPONSE_COLUMNS, RECORD_COLUMNS
+from data.poller import ReadProgress, Report
+from data.sources.internals import ArgillaCredentialsError
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
@@ -64,21 +65,28 @@ class ArgillaSource:
         self._datasets = datasets
         self._timeout = timeout
 
-    def fetch(self, previous: RawCampaign | None = None) -> RawCampaign:
+    def fetch(self, previous: RawCampaign | None = None, report: Report | None = None) -> RawCampaign:
         """Read every configured dataset; with `previous`, re-read only datasets whose change
-        signature moved. Raises `SourceError` on any failure."""
+        signature moved. `report` hears of each page read. Raises `SourceError` on any failure."""
+        report = report or (lambda progress: None)
         with _translated_errors():
             client = rg.Argilla(api_url=self._api_url, api_key=self._api_key, timeout=self._timeout, retries=0)
             users = {str(user.id): user.username for user in client.users}
             records, responses, meta, signatures, reread = [], [], [], {}, set()
-            for config in self._datasets:
+            read_so_far = 0
+            for step, config in enumerate(self._datasets, start=1):
+                report(ReadProgress(step, len(self._datasets), config.title, read_so_far))
                 dataset, settings = _dataset_settings(client, config)
                 signatures[config.name] = _signature(client, dataset)  # before the records: conservative
                 if previous is not None and previous.signatures.get(config.name) == signatures[config.name]:
                     records.append(previous.records[previous.records["dataset"] == config.name])
                     responses.append(previous.responses[previous.responses["dataset"] == config.name])
                 else:
-                    pages = list(_record_pages(client.api.http_client, settings.id))
+                    pages = []
+                    for page in _record_pages(client.api.http_client, settings.id):
+                        pages.append(page)
+                        read_so_far += len(page)
+                        report(ReadProgress(step, len(self._datasets), config.title, read_so_far))
                     records.append(_records_frame(pages, config, settings))
                     responses.append(_responses_frame(pages, config, settings))
                     reread.add(config.name)

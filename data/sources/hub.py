@@ -9,17 +9,18 @@ carrying the reset time, which the poller honours before its next attempt.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpx2
 import pandas as pd
 from huggingface_hub import HfApi, set_client_factory
 from huggingface_hub.errors import HfHubHTTPError
-from huggingface_hub.utils._http import _parse_retry_after, parse_ratelimit_headers
+from huggingface_hub.utils import parse_ratelimit_headers
 
 from data.config import HubConfig
 from data.errors import ErrorKind, SourceError
+from data.sources.internals import parse_retry_after
 
 log = logging.getLogger(__name__)
 RAW_PROJECT_COLUMNS = [
@@ -52,17 +53,25 @@ class HubSource:
         self.api = HfApi(endpoint=endpoint, token=token or False)
         self.config = config
 
-    def fetch(self) -> pd.DataFrame:
-        """All repos of the org, one row each (RAW_PROJECT_COLUMNS). Raises `SourceError`."""
+    def fetch(self, progress: Callable[[int, str, int], None] | None = None) -> pd.DataFrame:
+        """All repos of the org, one row each (RAW_PROJECT_COLUMNS). Raises `SourceError`.
+
+        `progress(step, kind, rows_so_far)` is called after each of the three list calls.
+        """
         common: dict[str, Any] = {"author": self.config.org, "sort": "likes"}
         if self.config.tags:
             common["filter"] = list(self.config.tags)
+        calls = [
+            ("model", lambda: self.api.list_models(expand=REPO_EXPAND, **common)),
+            ("dataset", lambda: self.api.list_datasets(expand=REPO_EXPAND, **common)),
+            ("space", lambda: self.api.list_spaces(expand=SPACE_EXPAND, **common)),
+        ]
+        rows: list[tuple] = []
         try:
-            rows = [
-                *_rows("model", self.api.list_models(expand=REPO_EXPAND, **common)),
-                *_rows("dataset", self.api.list_datasets(expand=REPO_EXPAND, **common)),
-                *_rows("space", self.api.list_spaces(expand=SPACE_EXPAND, **common)),
-            ]
+            for step, (kind, listing) in enumerate(calls, start=1):
+                rows += _rows(kind, listing())
+                if progress is not None:
+                    progress(step, kind, len(rows))
         except HfHubHTTPError as error:
             raise _classify(error) from None
         except httpx2.TimeoutException as error:
@@ -106,7 +115,7 @@ def _classify(error: HfHubHTTPError) -> SourceError:
     status = response.status_code if response is not None else None
     if status == 429:
         info = parse_ratelimit_headers(response.headers)
-        wait = info.reset_in_seconds if info is not None else _parse_retry_after(response.headers)
+        wait = info.reset_in_seconds if info is not None else parse_retry_after(response.headers)
         return SourceError(ErrorKind.RATE_LIMITED, "HTTP 429", retry_after=float(wait) if wait else 300.0)
     if status in (401, 403):
         return SourceError(ErrorKind.AUTH)

@@ -17,7 +17,7 @@ HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length"
 
 
 class CountingProxy:
-    def __init__(self, upstream: str):
+    def __init__(self, upstream: str, port: int = 0):
         self.upstream = upstream.rstrip("/")
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[float, str, str]] = []
@@ -68,7 +68,7 @@ class CountingProxy:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     @property

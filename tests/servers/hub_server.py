@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -67,6 +68,7 @@ class HubState:
     page_size: int = 1000
     faults: list[tuple[int, dict]] = field(default_factory=list)  # (status, headers) for the next requests
     requests: list[str] = field(default_factory=list)
+    delay: float = 0.0  # seconds added to every answer (a slow Hub)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -85,6 +87,8 @@ class HubServer:
                 pass
 
             def do_GET(self):
+                if state.delay:
+                    time.sleep(state.delay)
                 url = urlparse(self.path)
                 with state.lock:
                     state.requests.append(self.path)

@@ -6,22 +6,18 @@ from components import projects_view
 from components.context import context
 from components.i18n import t
 from components.safe import md_text
-from components.status import freshness_banner
 from data.export import to_csv
-from data.hub_feed import CLIMBER_WINDOWS, shared_projects_feed
+from data.hub_feed import CLIMBER_WINDOWS
+from data.text import matching
 
 ctx = context()
 lang = ctx.lang
-st.title(t(lang, "projects.title"), anchor=False)
-if not ctx.config.hub.org:
-    st.info(t(lang, "projects.no_org"))
-    st.stop()
-feed = shared_projects_feed(ctx.config.hub, ctx.secrets, ctx.data_dir)
+feed = ctx.projects
 view = feed.view()
-if view.mode != "demo":
-    freshness_banner(view, lang, None)
-st.caption(t(lang, "projects.subtitle", org=md_text(ctx.config.hub.org)))
 board = feed.board(view.value)
+org = ctx.config.hub.org or (board["author"].iloc[0] if len(board) else "")
+st.title(t(lang, "projects.title"), anchor=False)
+st.caption(t(lang, "projects.subtitle", org=md_text(org)))
 
 left, right = st.columns([2, 3])
 kinds = left.multiselect(
@@ -32,8 +28,7 @@ kinds = left.multiselect(
 )
 query = right.text_input(t(lang, "projects.search"), max_chars=200).strip()
 shown = board[board["kind"].isin(kinds)] if kinds else board
-if query:
-    shown = shown[shown["repo_id"].str.contains(query, case=False, regex=False)]
+shown = shown[matching(shown["repo_id"], query)]
 
 if shown.empty:
     st.info(t(lang, "projects.empty"))
@@ -42,7 +37,7 @@ else:
     st.download_button(
         t(lang, "projects.download"),
         to_csv(shown),
-        file_name=f"projects_{ctx.config.hub.org}.csv",
+        file_name=f"projects_{org}.csv",
         mime="text/csv",
         icon="⬇️",
     )
@@ -54,7 +49,7 @@ history = view.value.history
 if history.empty or history["time"].nunique() < 2:
     st.info(t(lang, "projects.no_history"))
 else:
-    projects_view.trend_chart(history, shown if not shown.empty else board, lang)
+    projects_view.trend_chart(history, shown if not shown.empty else board, 8, lang)
     st.subheader(t(lang, "projects.climbers"), anchor=False)
     gain = {"gain": st.column_config.NumberColumn(t(lang, "projects.col.gain"), format="+%d")}
     for column, (name, window) in zip(st.columns(2), CLIMBER_WINDOWS.items()):

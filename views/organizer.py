@@ -6,8 +6,6 @@ from components.context import context
 from components.i18n import t
 from components.organizer_gate import organizer_unlocked
 from components.signals_table import signals_table
-from data.export import to_csv, to_markdown_table
-from data.quality import SIGNAL_COLUMNS
 
 ctx = context()
 lang = ctx.lang
@@ -24,13 +22,11 @@ flagged_only = st.toggle(t(lang, "org.flagged_only"), key="organizer.flagged")
 signals_table(table[table["flags"].fillna("") != ""] if flagged_only else table, lang)
 
 st.subheader(t(lang, "org.eligible"), anchor=False)
-prize = table[table["eligible"]][
-    ["rank", "username", "validations", "corrections", "discarded", "datasets", *SIGNAL_COLUMNS]
-]
+prize_csv, prize_markdown = ctx.feed.prize_files(campaign)
 left, right = st.columns(2)
 left.download_button(
     t(lang, "org.download_csv"),
-    to_csv(prize),
+    prize_csv,
     file_name="prize_list.csv",
     mime="text/csv",
     icon="⬇️",
@@ -38,7 +34,7 @@ left.download_button(
 )
 right.download_button(
     t(lang, "org.download_md"),
-    to_markdown_table(prize.round(3)),
+    prize_markdown,
     file_name="prize_list.md",
     mime="text/markdown",
     icon="⬇️",

@@ -6,8 +6,9 @@ from components import i18n
 from components.context import context
 from components.filters import campaign_filters, describe_filters
 from components.i18n import t
-from components.ranking_view import SORTS, search_and_sort
+from components.ranking_view import search_and_sort
 from components.tables import ranking_table
+from data.columns import BY_NAME, SORTS
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
@@ -18,7 +19,7 @@ filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="ra
 left, right = st.columns([3, 2])
 query = left.text_input(t(lang, "filter.search"), key="ranking.search", max_chars=200)
 order = right.selectbox(
-    t(lang, "filter.sort"), list(SORTS), format_func=lambda c: t(lang, f"col.{c}"), key="ranking.sort"
+    t(lang, "filter.sort"), list(SORTS), format_func=lambda c: t(lang, BY_NAME[c].label), key="ranking.sort"
 )
 table = search_and_sort(ctx.feed.contributors(campaign, filters), query, order)
 

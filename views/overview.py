@@ -24,4 +24,4 @@ if contributors.empty:
     st.info(t(lang, "ranking.empty"))
 else:
     ranking_table(contributors.head(10), lang)
-st.page_link("pages/ranking.py", label=t(lang, "overview.see_all"), icon="🏆")
+st.page_link("views/ranking.py", label=t(lang, "overview.see_all"), icon="🏆")

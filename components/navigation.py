@@ -1,0 +1,49 @@
+"""The dashboard's pages, declared once: tests and benchmarks read this list too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from components.i18n import t
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    script: str  # the page script, relative to the repository root
+    title: str  # text key
+    icon: str
+    url: str  # its own URL path (Spanish, shareable)
+    feed: str = "campaign"  # which feed it shows: "campaign" or "projects"
+    hidden: bool = False  # reachable by URL, not listed in the menu
+
+
+PAGES = (
+    PageSpec("views/overview.py", "nav.overview", "🏠", "inicio"),
+    PageSpec("views/ranking.py", "nav.ranking", "🏆", "clasificacion"),
+    PageSpec("views/my_rank.py", "nav.my_rank", "🙋", "mi-posicion"),
+    PageSpec("views/progress.py", "nav.progress", "📈", "progreso"),
+    PageSpec("views/export.py", "nav.export", "⬇️", "exportar"),
+    PageSpec("views/projects.py", "nav.projects", "❤️", "proyectos", feed="projects"),
+    PageSpec("views/organizer.py", "nav.organizer", "🔒", "organizacion"),
+)
+HOME = PAGES[0]
+
+
+def navigation(lang: str) -> tuple[PageSpec, StreamlitPage]:
+    """Register the pages with Streamlit; the one this run shows (not run yet), and its spec."""
+    pages = {
+        spec.script: st.Page(
+            spec.script,
+            title=t(lang, spec.title),
+            icon=spec.icon,
+            url_path=spec.url,
+            default=spec is HOME,
+            visibility="hidden" if spec.hidden else "visible",
+        )
+        for spec in PAGES
+    }
+    current = st.navigation(list(pages.values()))
+    return next(spec for spec in PAGES if pages[spec.script] is current), current

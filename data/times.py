@@ -1,0 +1,38 @@
+"""Time in one convention: every timestamp the dashboard keeps is timezone-aware UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def utc_timestamp(moment: dt.datetime | pd.Timestamp) -> pd.Timestamp:
+    """A moment as an aware UTC timestamp; naive moments are taken to be UTC already."""
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_convert("UTC") if stamp.tzinfo else stamp.tz_localize("UTC")
+
+
+def day_start(day: dt.date) -> pd.Timestamp:
+    """00:00 UTC of a calendar day (windows are whole UTC days)."""
+    return pd.Timestamp(day.year, day.month, day.day, tz="UTC")
+
+
+def in_days(times: pd.Series, start: dt.date | None, end: dt.date | None) -> np.ndarray:
+    """Which `times` fall in [start 00:00, end 24:00) UTC; either bound may be open. Missing: False."""
+    keep = np.ones(len(times), dtype=bool)
+    if start is not None:
+        keep &= (times >= day_start(start)).fillna(False).to_numpy()
+    if end is not None:
+        keep &= (times < day_start(end + dt.timedelta(days=1))).fillna(False).to_numpy()
+    return keep
+
+
+def naive_utc(times: pd.Series) -> np.ndarray:
+    """UTC timestamps as a plain datetime64 array (a tz-aware `.to_numpy()` builds objects)."""
+    return times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()

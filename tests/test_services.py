@@ -1,0 +1,79 @@
+"""The process's services: the demo only when nothing is configured, one live set per configuration."""
+
+import datetime as dt
+import threading
+import time
+
+from data.aggregate import Filters
+from data.campaign import CampaignFeed
+from data.config import Secrets, load_config
+from data.services import Services
+from tests.app_env import environment, running, write_config
+from tests.servers.counting_proxy import CountingProxy
+
+
+def test_nothing_configured_is_the_demo(tmp_path):
+    services = Services.build(load_config(), Secrets(), tmp_path)
+    assert services.campaign.view().mode == "demo" and services.projects.view().mode == "demo"
+
+
+def test_a_configured_argilla_is_never_the_demo(tmp_path):
+    secrets = Secrets(argilla_api_url="http://127.0.0.1:9", argilla_api_key="k")
+    services = Services.build(load_config(), secrets, tmp_path)
+    assert services.campaign.view().mode == "first_read" and services.campaign.view().value is None
+    assert services.projects.view().mode == "first_read"  # [hub] org is set and a source is configured
+
+
+def test_a_configured_hub_alone_leaves_the_campaign_off(tmp_path):
+    services = Services.build(load_config(), Secrets(hf_token="hf_x", hub_endpoint_set=True), tmp_path)
+    assert services.campaign.view().mode == "off" and services.projects.view().mode == "first_read"
+
+
+def test_derived_cache_is_bounded(tmp_path):
+    feed = CampaignFeed(load_config(), Secrets(), tmp_path, demo=True)
+    campaign = feed.view().value
+    start = dt.date(2024, 3, 4)
+    for days in range(300):
+        window = Filters(start=start, end=start + dt.timedelta(days=days % 40))
+        feed.contributors(campaign, Filters(("mmlu_es",), window.start, window.end) if days % 2 else window)
+    assert len(feed.derived) <= feed.derived.maxsize
+    first = feed.contributors(campaign)
+    assert feed.contributors(campaign) is first  # memoised per read
+
+
+def pollers() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "argilla-poller"]
+
+
+def test_ten_edits_of_the_configuration_leave_one_live_poller(argilla_server, live_campaign, tmp_path):
+    plan, _ = live_campaign
+    proxy = CountingProxy(argilla_server.api_url)
+    config = write_config(tmp_path / "campaign.toml", plan)
+    base = config.read_text().replace("refresh_seconds = 3600", "refresh_seconds = 1")
+    env = {
+        "ARGILLA_API_URL": proxy.url,
+        "ARGILLA_API_KEY": argilla_server.api_key,
+        "CAMPAIGN_CONFIG": str(config),
+        "DATA_DIR": str(tmp_path / "data"),
+    }
+    with environment(**env):
+        try:
+            before = set(pollers())
+            replaced = []
+            for edit in range(10):
+                config.write_text(base.replace("Campaña de prueba", f"Campaña de prueba {edit}"))
+                services = running()
+                assert services.config.title.endswith(str(edit))
+                replaced.append(services.campaign.poller)
+            for old in replaced[:-1]:
+                old.stop(wait=30)
+                assert not old.running
+            live = [thread for thread in pollers() if thread not in before]
+            assert len(live) == 1
+            started = time.monotonic()
+            time.sleep(5)
+            polls = proxy.polls_since(started)
+            assert 1 <= polls <= 7, polls  # one per 1-s interval (a poll takes a little time too)
+        finally:
+            running().stop()
+            proxy.stop()
