@@ -28,6 +28,7 @@ PAGES = (
     PageSpec("views/export.py", "nav.export", "⬇️", "exportar"),
     PageSpec("views/projects.py", "nav.projects", "❤️", "proyectos", feed="projects"),
     PageSpec("views/organizer.py", "nav.organizer", "🔒", "organizacion"),
+    PageSpec("views/top.py", "nav.top", "🏅", "top10", hidden=True),  # for an iframe: /top10?embed=true
 )
 HOME = PAGES[0]
 

@@ -42,6 +42,15 @@ def ranking_table(table: pd.DataFrame, lang: str, height: int | str = "auto", ke
     st.dataframe(shown, hide_index=True, width="stretch", height=height, key=key, column_config=config)
 
 
+def compact_ranking(table: pd.DataFrame, lang: str) -> None:
+    """Place (a medal for the first three), name and validations: fits a frame about 400 px wide."""
+    shown = table[["username", "validations"]].copy()
+    shown.insert(0, "place", table["rank"].map(MEDALS).fillna(table["rank"].astype("string")))
+    config = {name: _column_config(BY_NAME[name], lang, table) for name in ("username", "validations")}
+    config["place"] = st.column_config.TextColumn(t(lang, "col.rank"), width=56)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+
+
 def progress_table(progress: pd.DataFrame, lang: str) -> None:
     st.dataframe(
         progress[["title", "completed", "pending", "total", "pct_done", "submitted"]],

@@ -168,6 +168,19 @@ class CampaignFeed(Feed[Campaign]):
         first = self.config.start or (daily["day"].min().date() if len(daily) else last)
         return self.derived.get(campaign, ("calendar", username), lambda: aggregate.calendar(daily, first, last))
 
+    def datasets_by_user(self, campaign: Campaign) -> dict[str, tuple[str, ...]]:
+        """Per contributor, the titles of the datasets where they have a validation (in the window)."""
+
+        def compute() -> dict[str, tuple[str, ...]]:
+            responses = self.in_window(campaign)
+            submitted = responses[(responses["status"] == "submitted").to_numpy() & responses["user"].notna()]
+            pairs = submitted[["user", "dataset"]].drop_duplicates().astype("string")
+            titles = dict(zip(campaign.datasets["dataset"], campaign.datasets["title"]))
+            pairs = pairs.assign(title=pairs["dataset"].map(titles).fillna(pairs["dataset"])).sort_values("title")
+            return {user: tuple(group) for user, group in pairs.groupby("user")["title"]}
+
+        return self.derived.get(campaign, ("datasets_by_user",), compute)
+
     def ranking_csv(self, campaign: Campaign, filters: Filters = Filters()) -> bytes:
         return self.derived.get(
             campaign, ("ranking_csv", filters), lambda: export.ranking_csv(self.contributors(campaign, filters))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a fresh machine, then run the whole suite.
-#   - Debian packages: redis-server (for argilla-server) and chromium (browser tests);
+#   - Debian packages: redis-server (for argilla-server), chromium (browser tests), poppler-utils
+#     (pdftotext/pdftoppm read the certificates back) and the emoji font the certificates use;
 #   - .venv with requirements-test.txt;
 #   - the lint gate (ruff check, ruff format --check);
 #   - argilla-server 2.8.0 in its own cached virtualenv (done by the pytest fixture on first use).
@@ -10,10 +11,12 @@ cd "$(dirname "$0")/.."
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v chromium >/dev/null || need+=(chromium)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" fonts-dejavu-core fonts-noto-color-emoji >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv

@@ -123,3 +123,14 @@ def demo_ranking():
         exclude_users=config.exclude_users,
         filters=aggregate.Filters().within(config.start, config.end),
     )
+
+
+def campaign_with(tmp_path, **keys) -> str:
+    """The shipped campaign.toml with these [campaign] keys added (string values)."""
+    from data.config import DEFAULT_CONFIG
+
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    extra = "".join(f'{key} = "{value}"\n' for key, value in keys.items())
+    path = tmp_path / "campaign.toml"
+    path.write_text(text.replace("[campaign]\n", "[campaign]\n" + extra, 1), encoding="utf-8")
+    return str(path)

@@ -3,11 +3,14 @@
 Screenshots of every page (desktop and 390 px) are saved to test-artifacts/screenshots/.
 """
 
+import subprocess
+import zipfile
+
 import pytest
 
 from components.navigation import HOME, PAGES
-from tests.app_env import demo_ranking
-from tests.streamlit_process import StreamlitApp, wait_for_app
+from tests.app_env import campaign_with, demo_ranking
+from tests.streamlit_process import ROOT, StreamlitApp, wait_for_app
 
 pytestmark = pytest.mark.browser
 DEMO_USER = demo_ranking()["username"].iloc[3]
@@ -140,3 +143,66 @@ def test_ten_tabs_cause_one_upstream_poll_per_interval(browser, argilla_server, 
     finally:
         app.stop()
         proxy.stop()
+
+
+ANNOTATION_URL = "https://somosnlp-anotacion.hf.space"
+
+
+@pytest.fixture
+def journey_app(tmp_path):
+    config = campaign_with(tmp_path, annotation_url=ANNOTATION_URL)
+    env = {"DATA_DIR": str(tmp_path / "data"), "ORGANIZER_TOKEN": "frase-secreta", "CAMPAIGN_CONFIG": config}
+    app = StreamlitApp(env, tmp_path / "streamlit.log").start()
+    yield app
+    app.stop()
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "download.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+
+
+def test_a_contributor_downloads_their_certificate_and_finds_the_way_to_validate(browser, journey_app, tmp_path):
+    me = demo_ranking().iloc[5]
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{journey_app.url}/mi-posicion?user={me['username']}")
+    wait_for_app(page)
+    link = page.get_by_role("link", name="Comienza a validar")
+    assert link.get_attribute("href").rstrip("/") == ANNOTATION_URL
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Descargar certificado (PDF)").click()
+    text = pdf_text(download.value.path().read_bytes(), tmp_path)
+    assert me["username"] in text and f"{me['validations']} validaciones" in text
+    assert f"mi-posicion?user={me['username']}" in " ".join(text.split())
+
+
+def test_organizers_download_every_eligible_certificate_as_a_zip(browser, journey_app, tmp_path):
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{journey_app.url}/organizacion")
+    wait_for_app(page)
+    page.get_by_label("Frase de acceso").fill("frase-secreta")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    with page.expect_download(timeout=240_000) as download:
+        page.get_by_role("button", name="Descargar certificados (ZIP)").click()
+    eligible = demo_ranking().query("eligible")
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert len(archive.namelist()) == len(eligible)
+        first = sorted(archive.namelist())[0]
+        assert eligible["username"].iloc[0] in pdf_text(archive.read(first), tmp_path)
+
+
+def test_the_top_ten_fits_an_iframe_of_400_px(browser, journey_app):
+    page = browser.new_page(viewport={"width": 400, "height": 700})
+    page.goto(f"{journey_app.url}/top10?embed=true")
+    wait_for_app(page)
+    assert page.locator('[data-testid="stSidebar"][aria-expanded="true"]').count() == 0  # collapsed
+    assert page.evaluate("document.documentElement.scrollWidth") <= 401
+    cells = page.locator('[data-testid="stDataFrame"]').inner_text()
+    assert demo_ranking()["username"].iloc[0] in cells or page.locator("canvas").count() > 0
+    page.screenshot(path=str(ROOT / "test-artifacts" / "screenshots" / "top10-embed.png"), full_page=True)
+    page = browser.new_page()
+    page.goto(f"{journey_app.url}/")
+    wait_for_app(page)
+    assert "Top 10" not in page.locator('[data-testid="stSidebarNav"]').inner_text()  # reachable, not listed

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.context import context
+from components.contributor import certificates_button
 from components.i18n import t
 from components.organizer_gate import organizer_unlocked
 from components.signals_table import signals_table
@@ -40,6 +41,9 @@ right.download_button(
     icon="⬇️",
     key="organizer.prize_md",
 )
+
+st.subheader(t(lang, "org.certificates"), anchor=False)
+certificates_button(campaign, ctx.feed, ctx.config, lang)
 
 st.subheader(t(lang, "org.ack"), anchor=False)
 counts = st.toggle(t(lang, "org.ack_counts"), key="organizer.ack_counts")

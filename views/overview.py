@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.call_to_action import start_validating
 from components.context import context
 from components.headline import headline
 from components.i18n import t
@@ -17,6 +18,7 @@ st.title(ctx.config.title, anchor=False)
 if progress["total"].sum() == 0:
     st.info(t(lang, "empty.campaign"))
 headline(progress, contributors, lang)
+start_validating(ctx.config.annotation_url, ctx.config.guide_url, lang)
 st.subheader(t(lang, "overview.progress"), anchor=False)
 progress_table(progress, lang)
 st.subheader(t(lang, "overview.top"), anchor=False)

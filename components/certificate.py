@@ -1,0 +1,213 @@
+"""Certificates of participation: a one-page PDF per contributor, and a ZIP of many.
+
+Drawn with fpdf2 in an embedded Unicode font (DejaVu Sans, shipped in assets/fonts/) with text
+shaping (HarfBuzz) so accents, ñ and right-to-left names print as written; emoji come from Noto
+Color Emoji when the system has it (the Dockerfile installs it). A name is only ever drawn as
+plain text (no markup is interpreted); a very long one is set smaller, wrapped to three lines,
+then shortened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
+
+from components import i18n
+from components.i18n import t
+from data.text import shorten
+
+FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+EMOJI_FONTS = (Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),)
+ACCENT = (228, 87, 46)  # the theme's primary colour
+INK = (31, 27, 28)
+NAME_SIZES = range(30, 15, -2)  # points: the name is set in the largest that fits one line
+NAME_LINES = 3
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """Everything a certificate states (nothing else is printed)."""
+
+    name: str
+    rank: int
+    contributors: int
+    validations: int
+    corrections: int
+    datasets: tuple[str, ...]  # titles of the datasets with at least one validation
+    eligible: bool
+    campaign: str
+    start: dt.date | None
+    end: dt.date | None
+    minimum: int
+    data_at: dt.datetime
+    issued: dt.date
+    verify_url: str
+
+
+@functools.cache
+def _codepoints(path: Path) -> frozenset[int]:
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+@functools.cache
+def _emoji_font() -> Path | None:
+    return next((path for path in EMOJI_FONTS if path.exists()), None)
+
+
+def _text_codepoints() -> frozenset[int]:
+    return _codepoints(FONTS / "DejaVuSans.ttf") & _codepoints(FONTS / "DejaVuSans-Bold.ttf")
+
+
+def _drawable(ch: str) -> bool:
+    """Marks, joiners and spaces never need a glyph of their own."""
+    return not unicodedata.category(ch).startswith(("M", "C", "Z"))
+
+
+def _needs_fallback(text: str) -> bool:
+    known = _text_codepoints()
+    return any(ord(ch) not in known and _drawable(ch) for ch in text)
+
+
+def printable(text: str) -> str:
+    """`text` with each character no font here can draw replaced by its compatibility form if
+    that can be drawn (fullwidth Ｗ -> W), else by U+FFFD; what can be drawn is left as it is."""
+    emoji = _emoji_font()
+    known = _text_codepoints() | (_codepoints(emoji) if emoji else frozenset())
+
+    def one(ch: str) -> str:
+        if ord(ch) in known or not _drawable(ch):
+            return ch
+        compatible = unicodedata.normalize("NFKC", ch)
+        return compatible if all(ord(c) in known for c in compatible) else "\ufffd"
+
+    return "".join(map(one, text))
+
+
+class _Certificate(FPDF):
+    def __init__(self, fallback: bool):
+        super().__init__(orientation="landscape", format="A4")
+        self.set_auto_page_break(False)
+        self.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
+        self.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+        emoji = _emoji_font() if fallback else None
+        if emoji is not None:
+            self.add_font("Emoji", "", emoji)
+            self.set_fallback_fonts(["Emoji"], exact_match=False)
+        self.set_text_shaping(use_shaping_engine=True)
+
+
+def _fit_name(pdf: FPDF, name: str, width: float) -> tuple[int, list[str]]:
+    """The font size and lines for a name: one line if any size fits, else wrapped, then shortened."""
+    name = " ".join(name.split()) or "—"
+    for size in NAME_SIZES:
+        pdf.set_font("DejaVu", "B", size)
+        if pdf.get_string_width(name) <= width:
+            return size, [name]
+    size = NAME_SIZES[-1]
+    pdf.set_font("DejaVu", "B", size)
+    cut = min(len(name), int(NAME_LINES * width / pdf.get_string_width("i")))  # no line holds more
+    text = name[:cut]
+    while True:
+        lines = pdf.multi_cell(width, 10, text, dry_run=True, output=MethodReturnValue.LINES, align="C")
+        if len(lines) <= NAME_LINES:
+            return size, lines
+        cut = max(1, int(cut * 0.9))
+        text = name[:cut].rstrip() + "…"
+
+
+def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
+    """A one-page A4 certificate stating `facts`, in `lang`."""
+    name, campaign = printable(facts.name), printable(facts.campaign)
+    datasets = printable(", ".join(facts.datasets) or "—")
+    pdf = _Certificate(fallback=_needs_fallback(name + datasets + campaign))
+    pdf.set_title(t(lang, "cert.title"))
+    pdf.set_author("SomosNLP")
+    pdf.set_creator("Tablero #Somos600M")
+    pdf.set_creation_date(dt.datetime.combine(facts.issued, dt.time(), dt.UTC))
+    pdf.add_page()
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
+    width = pdf.w - 60
+    pdf.set_text_color(*ACCENT)
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.set_xy(30, 24)
+    pdf.cell(width, 8, t(lang, "cert.header"), align="C")
+    pdf.set_text_color(*INK)
+    pdf.set_font("DejaVu", "B", 30)
+    pdf.set_xy(30, 38)
+    pdf.cell(width, 14, t(lang, "cert.title"), align="C")
+    pdf.set_font("DejaVu", "", 14)
+    pdf.set_xy(30, 60)
+    pdf.cell(width, 8, t(lang, "cert.certifies"), align="C")
+    size, lines = _fit_name(pdf, name, width)
+    pdf.set_xy(30, 72)
+    pdf.set_font("DejaVu", "B", size)
+    pdf.multi_cell(width, size * 0.45, "\n".join(lines), align="C")
+    pdf.set_font("DejaVu", "", 13)
+    pdf.set_xy(30, max(pdf.get_y() + 6, 100))
+    pdf.multi_cell(width, 7, _body(facts, campaign, datasets, lang), align="C")
+    if facts.eligible:
+        pdf.set_text_color(*ACCENT)
+        pdf.set_font("DejaVu", "B", 13)
+        pdf.set_x(30)
+        pdf.multi_cell(width, 8, t(lang, "cert.eligible", n=i18n.number(facts.minimum, lang)), align="C")
+        pdf.set_text_color(*INK)
+    pdf.set_font("DejaVu", "", 10)
+    pdf.set_xy(30, pdf.h - 44)
+    dates = t(lang, "cert.dates", issued=i18n.date(facts.issued, lang), data=i18n.datetime(facts.data_at, lang))
+    pdf.cell(width, 6, dates, align="C")
+    pdf.set_xy(30, pdf.h - 36)
+    pdf.cell(width, 6, t(lang, "cert.verify"), align="C")
+    pdf.set_text_color(*ACCENT)
+    pdf.set_xy(30, pdf.h - 30)
+    pdf.set_font("DejaVu", "", 8)
+    pdf.cell(width, 4, shorten(printable(facts.verify_url), 110), align="C", link=facts.verify_url)
+    return bytes(pdf.output())
+
+
+def _body(facts: CertificateFacts, campaign: str, datasets: str, lang: str) -> str:
+    window = " – ".join(i18n.date(day, lang) for day in (facts.start, facts.end) if day)
+    return t(
+        lang,
+        "cert.body",
+        campaign=campaign,
+        window=f" ({window})" if window else "",
+        validations=i18n.number(facts.validations, lang),
+        corrections=i18n.number(facts.corrections, lang),
+        datasets=datasets,
+        rank=facts.rank,
+        contributors=i18n.number(facts.contributors, lang),
+    )
+
+
+def file_name(facts: CertificateFacts) -> str:
+    """A safe, readable file name: the rank, then the name in plain ASCII letters and digits."""
+    ascii_name = unicodedata.normalize("NFKD", facts.name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-") or "contribuidor"
+    return f"certificado-{facts.rank:04d}-{slug}.pdf"
+
+
+def certificates_zip(all_facts: list[CertificateFacts], lang: str) -> bytes:
+    """One ZIP with a certificate per contributor; file names are unique and safe."""
+    buffer = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for facts in all_facts:
+            name, n = file_name(facts), 1
+            while name in used:
+                n += 1
+                name = file_name(facts).replace(".pdf", f"-{n}.pdf")
+            used.add(name)
+            archive.writestr(name, certificate_pdf(facts, lang))
+    return buffer.getvalue()

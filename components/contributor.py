@@ -1,0 +1,153 @@
+"""One contributor: their numbers, their certificate, and why a name may not be in the ranking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from components import charts, i18n
+from components.certificate import CertificateFacts, certificate_pdf, certificates_zip, file_name
+from components.i18n import t
+from components.safe import md_text
+from data import aggregate
+from data.aggregate import Absence
+from data.config import CampaignConfig
+from data.people import close_names
+from data.poller import FeedView
+from data.times import utc_now
+
+
+def page_link(path: str, **params: str) -> str:
+    """This app's URL for `path` with `params`, as the visitor reached it (or relative)."""
+    here = st.context.url or ""
+    base = here.split("?")[0].rsplit("/", 1)[0] if "://" in here else ""
+    return f"{base}/{path}?{urlencode(params)}"
+
+
+def contributor_card(me: pd.Series, table: pd.DataFrame, minimum: int, lang: str) -> None:
+    st.subheader(md_text(me["username"]), anchor=False)
+    cells = st.columns(4)
+    cells[0].metric(t(lang, "me.rank"), f"#{int(me['rank'])}", help=t(lang, "me.of", n=len(table)))
+    cells[1].metric(t(lang, "col.validations"), i18n.number(int(me["validations"]), lang))
+    cells[2].metric(t(lang, "col.corrections"), i18n.number(int(me["corrections"]), lang))
+    gap = aggregate.distance_to_next_rank(table, me["username"])
+    cells[3].metric(
+        t(lang, "me.to_next"),
+        t(lang, "me.top") if gap is None else i18n.number(gap, lang),
+        help=t(lang, "me.to_next_help"),
+    )
+    need = minimum - int(me["validations"])
+    st.metric(t(lang, "me.to_prize", n=minimum), t(lang, "me.prize_done") if need <= 0 else i18n.number(need, lang))
+
+
+def streak_and_calendar(grid: pd.DataFrame, today: dt.date, lang: str) -> None:
+    days = aggregate.streak(grid, today)
+    st.metric(t(lang, "me.streak"), t(lang, "me.streak_days", n=days), help=t(lang, "me.streak_help"))
+    charts.activity_calendar(grid, lang, key="me.calendar")
+
+
+def certificate_facts(
+    me: pd.Series, table: pd.DataFrame, titles: tuple[str, ...], config: CampaignConfig, data_at: dt.datetime, url: str
+) -> CertificateFacts:
+    return CertificateFacts(
+        name=str(me["username"]),
+        rank=int(me["rank"]),
+        contributors=len(table),
+        validations=int(me["validations"]),
+        corrections=int(me["corrections"]),
+        datasets=titles,
+        eligible=bool(me["eligible"]),
+        campaign=config.title,
+        start=config.start,
+        end=config.end,
+        minimum=config.min_validations_for_prize,
+        data_at=data_at,
+        issued=utc_now().date(),
+        verify_url=url,
+    )
+
+
+def certificate_button(facts: CertificateFacts, lang: str) -> None:
+    """Download of the certificate, drawn only when asked for (it takes a moment)."""
+    st.download_button(
+        t(lang, "me.certificate"),
+        data=lambda: certificate_pdf(facts, lang),
+        file_name=file_name(facts),
+        mime="application/pdf",
+        icon="🎓",
+        help=t(lang, "me.certificate_help"),
+        on_click="ignore",
+    )
+
+
+def certificates_button(campaign, feed, config: CampaignConfig, lang: str) -> None:
+    """Download of every eligible contributor's certificate as one ZIP, drawn when asked for and
+    kept for the rest of this read."""
+    table = feed.contributors(campaign)
+    eligible = table[table["eligible"]]
+    titles = feed.datasets_by_user(campaign)
+    facts = [
+        certificate_facts(
+            row,
+            table,
+            titles.get(row["username"], ()),
+            config,
+            campaign.fetched_at,
+            page_link("mi-posicion", user=row["username"]),
+        )
+        for _, row in eligible.iterrows()
+    ]
+    st.caption(t(lang, "org.certificates_help", n=i18n.number(len(facts), lang)))
+    st.download_button(
+        t(lang, "org.certificates_zip"),
+        data=lambda: feed.derived.get(
+            campaign, ("certificates_zip", lang, page_link("")), lambda: certificates_zip(facts, lang)
+        ),
+        file_name="certificados.zip",
+        mime="application/zip",
+        icon="🎓",
+        disabled=not facts,
+        on_click="ignore",
+        key="organizer.certificates",
+    )
+
+
+def absence_explanation(
+    name: str, why: Absence, view: FeedView, config: CampaignConfig, names: pd.Series, lang: str
+) -> str | None:
+    """Why `name` is not in the ranking, in plain words, and close names to pick instead (returned)."""
+    st.warning(t(lang, "me.not_found", user=md_text(name)))
+    reasons = []
+    if why.excluded:
+        reasons.append(t(lang, "me.why.excluded"))
+    if why.drafts:
+        reasons.append(t(lang, "me.why.drafts", n=i18n.number(why.drafts, lang)))
+    if why.outside_window:
+        reasons.append(t(lang, "me.why.outside", n=i18n.number(why.outside_window, lang)))
+    reasons.append(t(lang, "me.why.submitted"))
+    if config.start or config.end:
+        window = " – ".join(i18n.date(day, lang) if day else "…" for day in (config.start, config.end))
+        reasons.append(t(lang, "me.why.window", window=window))
+    if view.mode != "demo":
+        reasons.append(t(lang, "me.why.age", age=i18n.age(view.age, lang)) + " " + _next_read(view, lang))
+    st.markdown("\n".join(f"- {reason}" for reason in reasons))
+    close = [candidate for candidate in close_names(names, name) if candidate != name]
+    if not close:
+        return None
+    st.markdown(t(lang, "me.did_you_mean"))
+    columns = st.columns(len(close))
+    chosen = None
+    for index, (column, candidate) in enumerate(zip(columns, close)):
+        if column.button(md_text(candidate, 40), key=f"me.suggestion.{index}"):
+            chosen = candidate
+    return chosen
+
+
+def _next_read(view: FeedView, lang: str) -> str:
+    next_at = view.state.next_at if view.state is not None else None
+    if next_at is None:
+        return t(lang, "me.why.next_soon")
+    return t(lang, "me.why.next", when=i18n.age(utc_now() - next_at, lang))

@@ -1,0 +1,144 @@
+"""Certificates read back as a person would: text extracted with pdftotext, page 1 drawn with pdftoppm."""
+
+import datetime as dt
+import io
+import re
+import subprocess
+import zipfile
+
+import pytest
+from PIL import Image
+
+from components.certificate import CertificateFacts, certificate_pdf, certificates_zip, file_name
+
+HOSTILE = {
+    "html": "<script>alert('x')</script>",
+    "formula": '=HYPERLINK("http://evil.example","clic")',
+    "rtl": "مرحبا 🦙 ñandú",
+    "emoji": "🦙 Llama 👩🏽‍💻",
+    "long": "x" * 10_000,
+}
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def facts(name: str, eligible: bool = True) -> CertificateFacts:
+    return CertificateFacts(
+        name=name,
+        rank=7,
+        contributors=312,
+        validations=143,
+        corrections=37,
+        datasets=("ARC-C", "MMLU"),
+        eligible=eligible,
+        campaign="Validación de benchmarks #Somos600M",
+        start=dt.date(2024, 3, 4),
+        end=dt.date(2024, 4, 30),
+        minimum=50,
+        data_at=dt.datetime(2024, 4, 15, 9, 30, tzinfo=dt.UTC),
+        issued=dt.date(2026, 11, 23),
+        verify_url="https://tablero.example/mi-posicion?user=ana",
+    )
+
+
+def pdf_text(data: bytes, tmp_path, name="c.pdf") -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout
+    return " ".join(BIDI_CONTROLS.sub("", text.decode("utf-8")).split())
+
+
+def pages(data: bytes, tmp_path) -> int:
+    path = tmp_path / "p.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+def page_one_png(data: bytes, out) -> Image.Image:
+    pdf = out.with_suffix(".pdf")
+    pdf.write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out)], check=True
+    )
+    return Image.open(out.with_suffix(".png")).convert("L")
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        (
+            "es",
+            [
+                "Certificado de participación",
+                "143 validaciones",
+                "37 fueron correcciones",
+                "ARC-C, MMLU",
+                "Puesto 7 de 312",
+                "4 mar 2024 – 30 abr 2024",
+                "Emitido el 23 nov 2026",
+                "15 abr 2024",
+                "elegible para el premio",
+                "Supera las 50 validaciones",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Certificate of participation",
+                "143 validations",
+                "37 of them corrections",
+                "ARC-C, MMLU",
+                "Rank 7 of 312",
+                "Mar 4, 2024 – Apr 30, 2024",
+                "Issued on Nov 23, 2026",
+                "Apr 15, 2024",
+                "eligible for the campaign's prize",
+            ],
+        ),
+    ],
+)
+def test_the_certificate_states_the_facts_in_each_language(lang, expected, tmp_path):
+    data = certificate_pdf(facts("Ana Núñez"), lang)
+    text = pdf_text(data, tmp_path)
+    assert "Ana Núñez" in text and "Validación de benchmarks #Somos600M" in text
+    for phrase in expected:
+        assert phrase in text, phrase
+    assert "https://tablero.example/mi-posicion?user=ana" in text
+    assert pages(data, tmp_path) == 1
+
+
+def test_below_the_threshold_there_is_no_prize_line(tmp_path):
+    text = pdf_text(certificate_pdf(facts("Ana Núñez", eligible=False), "es"), tmp_path)
+    assert "143 validaciones" in text and "elegible" not in text
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_hostile_names_print_as_written_on_one_page(kind, tmp_path, artifacts):
+    name = HOSTILE[kind]
+    data = certificate_pdf(facts(name), "es")
+    text = pdf_text(data, tmp_path)
+    assert pages(data, tmp_path) == 1
+    if kind == "long":
+        assert "…" in text and len(re.findall("x+", text)[0]) < 200  # wrapped to three lines, then shortened
+    else:
+        for word in name.replace("👩🏽\u200d💻", "").split():
+            assert word in text, word
+    folder = artifacts / "certificates"
+    folder.mkdir(exist_ok=True)
+    image = page_one_png(data, folder / f"certificado-{kind}")
+    name_band = image.crop((0, int(image.height * 0.30), image.width, int(image.height * 0.45)))
+    assert sum(1 for pixel in name_band.getdata() if pixel < 128) > 200  # the name is drawn, in ink
+
+
+def test_the_zip_holds_one_safe_unique_file_per_person(tmp_path):
+    people = [facts(name) for name in [*HOSTILE.values(), "Ana Núñez", "ana nunez"]]
+    data = certificates_zip(people, "en")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert len(names) == len(set(names)) == len(people)
+        assert all(re.fullmatch(r"certificado-\d{4}-[a-z0-9-]+(-\d+)?\.pdf", name) for name in names), names
+        assert "certificado-0007-ana-nunez.pdf" in names and "certificado-0007-ana-nunez-2.pdf" in names
+        for entry, person in zip(names, people):
+            text = pdf_text(archive.read(entry), tmp_path, "z.pdf")
+            assert person.name[:20] in text or person.name == HOSTILE["rtl"] or person.name == HOSTILE["emoji"]
+    assert file_name(facts("../../etc/passwd")) == "certificado-0007-etc-passwd.pdf"

@@ -1,0 +1,20 @@
+"""Top 10, compact: for an iframe in the annotation Space's README (`/top10?embed=true`, ~400 px)."""
+
+import streamlit as st
+
+from components.context import context
+from components.contributor import page_link
+from components.i18n import t
+from components.safe import md_text
+from components.tables import compact_ranking
+
+ctx = context()
+lang, campaign = ctx.lang, ctx.view().value
+top = ctx.feed.contributors(campaign).head(10)
+
+st.markdown(f"**{md_text(ctx.config.title, 60)} · {t(lang, 'top.title')}**")
+if top.empty:
+    st.info(t(lang, "ranking.empty"))
+else:
+    compact_ranking(top, lang)
+st.markdown(f"[{t(lang, 'top.all')}]({page_link('clasificacion')}) · [{t(lang, 'top.me')}]({page_link('mi-posicion')})")
