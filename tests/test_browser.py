@@ -9,6 +9,10 @@ import zipfile
 import pytest
 
 from components.navigation import HOME, PAGES
+from data import aggregate
+from data.campaign import load_demo
+from data.config import load_config
+from data.export import ranking_csv
 from tests.app_env import campaign_with, demo_ranking
 from tests.streamlit_process import ROOT, StreamlitApp, wait_for_app
 
@@ -50,6 +54,32 @@ def test_every_page_in_spanish_and_english_with_screenshots(browser, demo_app, a
     page.get_by_text("Español").click()
     wait_for_app(page)
     assert "Ranking de contribuciones" in page.inner_text("body")
+
+
+def test_export_download_is_the_ranking_csv(browser, demo_app):
+    """The downloaded bytes are the ranking's CSV: whole, then with a dataset filter applied."""
+    config = load_config()
+    demo = load_demo()
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{demo_app.url}/exportar")
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Descargar CSV").click()
+    assert download.value.path().read_bytes() == ranking_csv(demo_ranking())
+    page.get_by_label("Datasets").click()
+    page.get_by_role("option", name="ARC-C").click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Descargar CSV").click()
+    only_arc = aggregate.contributors(
+        demo.responses,
+        min_validations=config.min_validations_for_prize,
+        exclude_users=config.exclude_users,
+        filters=aggregate.Filters(datasets=("arc_c_es",)).within(config.start, config.end),
+    )
+    assert download.value.suggested_filename.startswith("ranking_arc_c_es")
+    assert download.value.path().read_bytes() == ranking_csv(only_arc)
 
 
 def test_look_up_a_user_and_share_the_link(browser, demo_app):

@@ -39,8 +39,9 @@ def records_of(owner, rg_client, name):
 
 
 def apply_random_changes(owner, keys, rg_client, name, rng, server_url):
-    dataset, items = records_of(owner, rg_client, name)
+    """Random creates, edits, status changes and deletions; each request must be accepted."""
     for _ in range(rng.randint(1, 6)):
+        dataset, items = records_of(owner, rg_client, name)  # as the server has it now
         action = rng.choice(["create", "update", "status", "delete", "add_record", "delete_record"])
         user = rng.choice(USERS)
         client = httpx.Client(base_url=server_url, headers={"X-Argilla-Api-Key": keys[user]})
@@ -49,17 +50,19 @@ def apply_random_changes(owner, keys, rg_client, name, rng, server_url):
         status = rng.choice(["submitted", "discarded", "draft"])
         values = {"texto": {"value": rng.choice(["nuevo texto", "otra versión", "Traducción"])}}
         if action == "create" and not mine:
-            client.post(f"/api/v1/records/{record['id']}/responses", json={"values": values, "status": status})
+            answer = client.post(f"/api/v1/records/{record['id']}/responses", json={"values": values, "status": status})
+            assert answer.status_code == 201, answer.text
         elif action in ("update", "status") and mine:
-            client.put(
+            answer = client.put(
                 f"/api/v1/responses/{mine[0]['id']}",
                 json={
                     "values": values if action == "update" else mine[0]["values"] or values,
                     "status": mine[0]["status"] if action == "update" else status,
                 },
             )
+            assert answer.status_code == 200, answer.text
         elif action == "delete" and mine:
-            client.delete(f"/api/v1/responses/{mine[0]['id']}")
+            assert client.delete(f"/api/v1/responses/{mine[0]['id']}").status_code == 200
         elif action == "add_record":
             dataset.records.log(
                 [
@@ -70,8 +73,8 @@ def apply_random_changes(owner, keys, rg_client, name, rng, server_url):
                 ]
             )
         elif action == "delete_record":
-            owner.delete(f"/api/v1/datasets/{dataset.id}/records", params={"ids": record["id"]})
-            items.remove(record)
+            answer = owner.delete(f"/api/v1/datasets/{dataset.id}/records", params={"ids": record["id"]})
+            assert answer.status_code == 204, answer.text
 
 
 def canonical(raw):

@@ -7,7 +7,7 @@ moves or changes one fails that test loudly instead of failing a deployed dashbo
 # The argilla SDK raises this (not an HTTP error) when the server rejects the API key.
 from argilla._exceptions import ArgillaCredentialsError
 
-# huggingface_hub's reading of a `Retry-After` header (seconds, or an HTTP date) into seconds.
+# huggingface_hub's reading of a `Retry-After` header: its seconds, or None (also for an HTTP date).
 from huggingface_hub.utils._http import _parse_retry_after as parse_retry_after
 
 __all__ = ["ArgillaCredentialsError", "parse_retry_after"]
