@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from data.config import DEFAULT_CONFIG, HubConfig, load_config
-from data.frames import Campaign, typed_records, typed_responses
+from data.frames import Campaign, fingerprint, typed_records, typed_responses
 from data.projects import HISTORY_COLUMNS, append_history, leaderboard
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -82,6 +82,8 @@ def generate(contributors: int = 300, responses: int = 6500, seed: int = 600, sc
     frame["inserted_at"] = pd.to_datetime(_times(len(frame), rng), utc=True)
     frame["updated_at"] = frame["inserted_at"] + pd.to_timedelta(rng.integers(0, 600, len(frame)), unit="s")
     frame.loc[frame["status"] == "draft", "answer"] = None
+    frame["answer_hash"] = fingerprint(frame["answer"])
+    frame["label_hash"] = fingerprint(frame["label"])
     submitted = frame[frame["status"] == "submitted"].groupby(["dataset", "record_id"]).size()
     records = records.join(submitted.rename("n"), on=["dataset", "record_id"])
     needed = records["dataset"].map(meta.set_index("dataset")["min_submitted"])

@@ -4,8 +4,12 @@
 submitted responses, else "pending"), inserted_at, updated_at.
 `responses`: one row per (dataset, record, user): status (submitted | discarded | draft),
 inserted_at, updated_at (UTC), is_correction, edit_size (Levenshtein distance between the
-normalised reference and the normalised answer), answer (normalised text), label.
+normalised reference and the normalised answer), answer_hash and label_hash.
 `datasets`: one row per dataset: title, min_submitted.
+
+What people wrote is not kept: the answer and the label become 64-bit fingerprints
+(`fingerprint`), enough to tell equal answers apart (the quality signals' agreement), so the
+frames, their snapshots and the copy kept on the Hub hold nothing the pages do not show.
 """
 
 from __future__ import annotations
@@ -28,8 +32,8 @@ RESPONSE_COLUMNS = [
     "updated_at",
     "is_correction",
     "edit_size",
-    "answer",
-    "label",
+    "answer_hash",
+    "label_hash",
 ]
 RESPONSE_STATUSES = ("submitted", "discarded", "draft")
 
@@ -66,11 +70,20 @@ def typed_records(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def fingerprint(texts: pd.Series) -> pd.Series:
+    """A stable 64-bit hash of each text (the same in every process and version); missing stays missing."""
+    present = texts.notna().to_numpy()
+    out = pd.Series(pd.NA, index=texts.index, dtype="UInt64")
+    if present.any():
+        out[present] = pd.util.hash_array(texts[present].astype("string").to_numpy(dtype=object))
+    return out
+
+
 def typed_responses(frame: pd.DataFrame) -> pd.DataFrame:
     """Responses with their dtypes: the repeated keys are categorical (fast to group, small)."""
     out = frame[RESPONSE_COLUMNS].copy()
-    for column in ("answer", "label"):
-        out[column] = out[column].astype("string")
+    for column in ("answer_hash", "label_hash"):
+        out[column] = out[column].astype("UInt64")
     for column in ("dataset", "record_id", "user"):
         out[column] = out[column].astype("string").astype("category")
     out["status"] = pd.Categorical(out["status"].astype("string"), categories=list(RESPONSE_STATUSES))
@@ -93,11 +106,11 @@ def build_responses(raw: pd.DataFrame, records: pd.DataFrame, users: dict[str, s
     answer = normalise_text(merged["answer"]).replace("", pd.NA)
     reference = normalise_text(merged["reference"]).fillna("")
     merged["user"] = merged["user_id"].map(users).astype("string")
-    merged["answer"] = answer
     has_answer = answer.notna().to_numpy()
     merged["is_correction"] = has_answer & (answer.fillna("") != reference).to_numpy()
     merged["edit_size"] = _edit_sizes(reference, answer, merged["is_correction"].to_numpy())
-    merged["label"] = merged["label"]
+    merged["answer_hash"] = fingerprint(answer)
+    merged["label_hash"] = fingerprint(merged["label"])
     return typed_responses(merged)
 
 

@@ -2,7 +2,7 @@
 
 - unchanged_share: share of validations submitted without changing the suggested text;
 - agreement: on records with >= 2 submitted responses and a strict most-common answer
-  (normalised text; an empty answer counts as the reference), the share of the user's
+  (by fingerprint of the normalised text; an empty answer counts as the reference), the share of the user's
   answers equal to it; `label_agreement` likewise for the dataset's label question;
 - median_gap_seconds: median time between the user's consecutive validations;
 - sole_validator: records where the user's is the only submitted response.
@@ -20,6 +20,7 @@ from data import columns
 BURST_SECONDS = 10.0
 LOW_AGREEMENT = 0.5
 MIN_FOR_FLAGS = 10
+UNCHANGED = 0  # the answer fingerprint that stands for "the reference, unchanged"
 FLAGS = ("burst", "never_corrects", "low_agreement")  # each has its text "flag.<name>" in both languages
 SIGNAL_COLUMNS = [
     "unchanged_share",
@@ -52,9 +53,10 @@ def _majority_agreement(submitted: pd.DataFrame, column: str) -> pd.DataFrame:
 def signals(responses: pd.DataFrame, contributors: pd.DataFrame) -> pd.DataFrame:
     """`contributors` with the signal columns added (same rows, same order)."""
     submitted = responses[(responses["status"] == "submitted") & responses["user"].isin(contributors["username"])]
-    submitted = submitted.assign(text=submitted["answer"].where(submitted["is_correction"], "\x00unchanged"))
+    # an unchanged answer agrees with every other unchanged one: they all stand for the reference
+    submitted = submitted.assign(text=submitted["answer_hash"].where(submitted["is_correction"], UNCHANGED))
     text = _majority_agreement(submitted, "text")
-    labels = _majority_agreement(submitted, "label")
+    labels = _majority_agreement(submitted, "label_hash")
     gaps = submitted.sort_values("updated_at").groupby("user")["updated_at"].diff().dt.total_seconds()
     median_gap = gaps.groupby(submitted.loc[gaps.index, "user"]).median()
     per_record = submitted.groupby(["dataset", "record_id"])["user"].transform("size")

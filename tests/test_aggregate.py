@@ -15,8 +15,8 @@ def responses(rows):
     frame = pd.DataFrame(rows, columns=["dataset", "record_id", "user", "status", "updated_at", "is_correction"])
     frame["inserted_at"] = frame["updated_at"]
     frame["edit_size"] = frame["is_correction"].astype(int) * 3
-    frame["answer"] = None
-    frame["label"] = None
+    frame["answer_hash"] = None
+    frame["label_hash"] = None
     return typed_responses(frame)
 
 

@@ -138,9 +138,11 @@ def synthetic(user_rows):
         ],
     )
     frame["inserted_at"] = frame["updated_at"]
-    from data.frames import typed_responses
+    from data.frames import fingerprint, typed_responses
 
-    return typed_responses(frame)
+    return typed_responses(
+        frame.assign(answer_hash=fingerprint(frame["answer"]), label_hash=fingerprint(frame["label"]))
+    )
 
 
 def test_flags_name_their_reason():
