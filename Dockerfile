@@ -11,8 +11,10 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY --chown=user . .
 
 USER user
+# HF_HUB_DISABLE_XET: the state kept on the Hub ([storage]) is committed with the LFS protocol.
 ENV DATA_DIR=/home/user/app/data/cache \
     HF_HUB_DISABLE_TELEMETRY=1 \
+    HF_HUB_DISABLE_XET=1 \
     STREAMLIT_SERVER_PORT=8501 \
     STREAMLIT_SERVER_ADDRESS=0.0.0.0
 EXPOSE 8501

@@ -14,6 +14,7 @@ from components.i18n import t
 from components.safe import md_text
 from data.errors import SourceError
 from data.poller import FeedView
+from data.state_sync import SyncStatus
 from data.times import utc_now
 
 
@@ -65,3 +66,23 @@ def first_read_state(view: FeedView, kind: str, lang: str) -> None:
     else:
         st.markdown(t(lang, f"first.starting.{kind}"))
     st.caption(t(lang, "first.since", age=i18n.age(utc_now() - view.since, lang)) + " " + t(lang, "first.auto"))
+
+
+def storage_status(status: SyncStatus | None, lang: str) -> None:
+    """For organizers: whether the state is kept on the Hub, and what is wrong if it is not."""
+    if status is None:
+        return
+    repo = md_text(status.repo, 100)
+    if status.newer_format:
+        st.warning(t(lang, "storage.newer", repo=repo), icon="💾")
+    elif status.error is not None:
+        kind = status.error.kind.value
+        problem = t(lang, f"storage.{kind}") if kind in ("auth", "forbidden") else problem_text(status.error, lang)
+        st.warning(t(lang, "storage.failed", repo=repo, problem=problem) + " " + t(lang, "status.next"), icon="💾")
+    else:
+        when = {
+            key: i18n.age(utc_now() - moment, lang) if moment else "—"
+            for key, moment in (("restored", status.restored_at), ("written", status.written_at))
+        }
+        key = "storage.ok" if status.writer else "storage.reader"
+        st.caption("💾 " + t(lang, key, repo=repo, **when))

@@ -98,6 +98,11 @@ class CampaignFeed(Feed[Campaign]):
             self.source = DEMO_SOURCE
             self.demo = load_demo
 
+    def adopt(self, restored: Campaign) -> None:
+        """Take a campaign restored from elsewhere (the Hub) if there is none yet or it is newer."""
+        if self.poller is not None and self.poller.seed(restored):
+            save_campaign(self.store, restored)
+
     def _read(self, report: Report) -> Campaign:
         """One poll: incremental, with a full reconciliation every `reconcile_every` polls."""
         previous = None if self._polls % self.config.reconcile_every == 0 else self._last_raw

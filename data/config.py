@@ -73,7 +73,7 @@ class StorageConfig:
     """Where the durable state (snapshots, likes history) is kept on the Hub: a dataset repo."""
 
     repo: str | None = None
-    every_minutes: int = 10
+    every_minutes: float = 10
     writer: bool = True
 
 
@@ -293,7 +293,9 @@ def _parse_storage(table: Mapping[str, Any]) -> StorageConfig:
         raise ConfigError(f"storage.repo: expected a dataset repo id like org/name, got {repo!r:.60}")
     return StorageConfig(
         repo=repo,
-        every_minutes=_positive(_get(table, "every_minutes", int, "storage", default=10), "storage.every_minutes"),
+        every_minutes=_positive(
+            _get(table, "every_minutes", (int, float), "storage", default=10), "storage.every_minutes"
+        ),
         writer=_get(table, "writer", bool, "storage", default=True),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,8 @@ class ProjectsFeed(Feed[Projects]):
     def __init__(self, config: HubConfig, secrets: Secrets, data_dir: Path, demo: bool = False):
         super().__init__(SnapshotStore(data_dir), ReadCache(maxsize=16, ttl=max(config.ttl_seconds, 60)))
         self.config = config
+        self._restored_history: pd.DataFrame | None = None
+        self._restored_lock = threading.Lock()
         if demo:
             self.source = DEMO_SOURCE
             self.demo = load_demo_projects
@@ -82,12 +85,22 @@ class ProjectsFeed(Feed[Projects]):
                 name="hub-poller",
             )
 
+    def adopt(self, restored: Projects) -> None:
+        """Take projects restored from elsewhere (the Hub): their likes history joins ours at the
+        next read, and the whole value is shown if there is none yet or it is newer."""
+        with self._restored_lock:
+            self._restored_history = projects.merge_history(self._restored_history, restored.history)
+        if self.poller is not None and self.poller.seed(restored):
+            save_projects(self.store, restored)
+
     def _read(self, report: Report) -> Projects:
         """One poll; the leaderboard and climbers are computed here, not by the first viewer."""
         raw = self._hub.fetch(lambda step, kind, rows: report(ReadProgress(step, 3, kind, rows)))
         at = utc_now()
         previous = self.poller.state.value
-        history = previous.history if previous is not None else pd.DataFrame(columns=projects.HISTORY_COLUMNS)
+        with self._restored_lock:
+            restored, self._restored_history = self._restored_history, None
+        history = projects.merge_history(previous.history if previous is not None else None, restored)
         board = projects.leaderboard(raw, self.config)
         value = Projects(raw, projects.append_history(history, board, at), at, self.source)
         self.derived.get(value, ("board",), lambda: board)

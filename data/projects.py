@@ -64,6 +64,17 @@ def append_history(
     return pd.concat([history, now[fresh.to_numpy()]], ignore_index=True)
 
 
+def merge_history(*histories: pd.DataFrame | None) -> pd.DataFrame:
+    """One likes history from several (ours, one restored from the Hub): every row once, by time."""
+    present = [history for history in histories if history is not None and len(history)]
+    if not present:
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
+    merged = pd.concat([history[HISTORY_COLUMNS] for history in present], ignore_index=True)
+    merged["time"] = pd.to_datetime(merged["time"], utc=True)
+    merged = merged.drop_duplicates(["time", "kind", "repo_id"]).sort_values("time", kind="mergesort")
+    return merged.reset_index(drop=True)
+
+
 def climbers(
     history: pd.DataFrame, board: pd.DataFrame, at: dt.datetime, window: dt.timedelta, top: int = 10
 ) -> pd.DataFrame:

@@ -22,6 +22,7 @@ def write_config(
     extra_datasets: tuple[DatasetSpec, ...] = (),
     timeout: float = 20,
     refresh: int = 3600,
+    hub_ttl: int = 3600,
     campaign: dict[str, object] | None = None,
     sections: str = "",
 ) -> Path:
@@ -48,7 +49,7 @@ def write_config(
             lines.append(f'reference_field = "{spec.reference_field}"')
         lines.append("")
     if hub_org:
-        lines += ["[hub]", f'org = "{hub_org}"', "ttl_seconds = 3600", "timeout_seconds = 5"]
+        lines += ["[hub]", f'org = "{hub_org}"', f"ttl_seconds = {hub_ttl}", "timeout_seconds = 5"]
     path.write_text("\n".join(lines) + "\n" + sections, encoding="utf-8")
     return path
 

@@ -5,22 +5,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from data.config import ENVIRONMENT
 from tests.campaign_builder import LIVE_USERS
 from tests.servers.argilla_process import ArgillaTestServer
 from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("HF_HUB_DISABLE_IMPLICIT_TOKEN", "1")
-for name in (
-    "ARGILLA_API_URL",
-    "ARGILLA_API_KEY",
-    "HF_TOKEN",
-    "HF_ENDPOINT",
-    "ORGANIZER_TOKEN",
-    "CAMPAIGN_CONFIG",
-    "DATA_DIR",
-):
+for name in ENVIRONMENT:  # nothing from the developer's shell reaches the app under test
     os.environ.pop(name, None)
 
 

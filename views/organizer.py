@@ -7,6 +7,7 @@ from components.contributor import certificates_button
 from components.i18n import t
 from components.organizer_gate import organizer_unlocked
 from components.signals_table import signals_table
+from components.status import storage_status
 
 ctx = context()
 lang = ctx.lang
@@ -14,6 +15,7 @@ st.title(t(lang, "org.title"), anchor=False)
 if not organizer_unlocked(ctx.secrets.organizer_token, lang):
     st.stop()
 
+storage_status(ctx.services.state.status if ctx.services.state else None, lang)
 campaign = ctx.view().value
 table = ctx.feed.signals(campaign)
 

@@ -8,8 +8,9 @@ carrying the reset time, which the poller honours before its next attempt.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpx2
@@ -67,20 +68,11 @@ class HubSource:
             ("space", lambda: self.api.list_spaces(expand=SPACE_EXPAND, **common)),
         ]
         rows: list[tuple] = []
-        try:
+        with hub_errors():
             for step, (kind, listing) in enumerate(calls, start=1):
                 rows += _rows(kind, listing())
                 if progress is not None:
                     progress(step, kind, len(rows))
-        except HfHubHTTPError as error:
-            raise _classify(error) from None
-        except httpx2.TimeoutException as error:
-            raise SourceError(ErrorKind.TIMEOUT) from error
-        except httpx2.TransportError as error:
-            raise SourceError(ErrorKind.UNREACHABLE) from error
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            log.warning("Hub answered something unparseable: %s", type(error).__name__)
-            raise SourceError(ErrorKind.BAD_DATA, type(error).__name__) from None
         return pd.DataFrame(rows, columns=RAW_PROJECT_COLUMNS)
 
 
@@ -110,6 +102,22 @@ def _stage(runtime: Any) -> str | None:
     return str(getattr(stage, "value", stage)) if stage else None
 
 
+@contextlib.contextmanager
+def hub_errors() -> Iterator[None]:
+    """Turn huggingface_hub and HTTP exceptions into `SourceError`s whose text is safe to show."""
+    try:
+        yield
+    except HfHubHTTPError as error:
+        raise _classify(error) from None
+    except httpx2.TimeoutException as error:
+        raise SourceError(ErrorKind.TIMEOUT) from error
+    except httpx2.TransportError as error:
+        raise SourceError(ErrorKind.UNREACHABLE) from error
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        log.warning("Hub answered something unparseable: %s", type(error).__name__)
+        raise SourceError(ErrorKind.BAD_DATA, type(error).__name__) from None
+
+
 def _classify(error: HfHubHTTPError) -> SourceError:
     response = error.response
     status = response.status_code if response is not None else None
@@ -117,6 +125,8 @@ def _classify(error: HfHubHTTPError) -> SourceError:
         info = parse_ratelimit_headers(response.headers)
         wait = info.reset_in_seconds if info is not None else parse_retry_after(response.headers)
         return SourceError(ErrorKind.RATE_LIMITED, "HTTP 429", retry_after=float(wait) if wait else 300.0)
-    if status in (401, 403):
+    if status == 401:
         return SourceError(ErrorKind.AUTH)
+    if status == 403:
+        return SourceError(ErrorKind.FORBIDDEN)
     return SourceError(ErrorKind.SERVER_ERROR, f"HTTP {status}")

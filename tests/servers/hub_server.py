@@ -1,8 +1,9 @@
-"""A local HTTP server that speaks the Hub's listing API shape, for tests through a real HfApi.
+"""A local HTTP server that speaks the Hub's API shape, for tests through a real HfApi.
 
-GET /api/models|datasets|spaces with author, filter (repeated), search, sort, direction,
+Listing: GET /api/models|datasets|spaces with author, filter (repeated), search, sort, direction,
 limit (page size) and repeated expand keys; items carry `_id`, `id` and the requested fields;
-pagination by an absolute `Link: <...>; rel="next"` header. Faults can be queued.
+pagination by an absolute `Link: <...>; rel="next"` header. Repos (create, commit, LFS upload,
+download, squash): see tests/servers/hub_repos.py. Faults can be queued; a delay slows every answer.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
+
+from tests.servers.hub_repos import RepoStore
 
 KINDS = {"models": "model", "datasets": "dataset", "spaces": "space"}
 EXPANDABLE = {
@@ -70,6 +73,7 @@ class HubState:
     requests: list[str] = field(default_factory=list)
     delay: float = 0.0  # seconds added to every answer (a slow Hub)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    store: RepoStore = field(default_factory=RepoStore)
 
 
 def _sort_key(value):
@@ -86,15 +90,23 @@ class HubServer:
             def log_message(self, *args):
                 pass
 
-            def do_GET(self):
+            def _any(self):
                 if state.delay:
                     time.sleep(state.delay)
                 url = urlparse(self.path)
                 with state.lock:
-                    state.requests.append(self.path)
+                    state.requests.append(f"{self.command} {self.path}")
                     fault = state.faults.pop(0) if state.faults else None
                 if fault is not None:
                     return self._send(fault[0], {"error": "fault"}, fault[1])
+                host, port = self.server.server_address[:2]
+                answer = state.store.handle(
+                    self.command, url.path, dict(self.headers), self._body(), f"http://{host}:{port}"
+                )
+                if answer is not None:
+                    return self._answer(answer)
+                if self.command != "GET":
+                    return self._send(404, {"error": "Not Found"})
                 parts = url.path.strip("/").split("/")
                 if len(parts) != 2 or parts[0] != "api" or parts[1] not in KINDS:
                     return self._send(404, {"error": "Not Found"})
@@ -129,6 +141,36 @@ class HubServer:
                     headers["Link"] = f'<http://{host}:{port}{path}?{urlencode(pairs)}>; rel="next"'
                 self._send(200, body, headers)
 
+            do_GET = do_HEAD = do_POST = do_PUT = _any
+
+            def _body(self) -> bytes:
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    chunks = []
+                    while True:
+                        size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                        if size == 0:
+                            self.rfile.readline()
+                            return b"".join(chunks)
+                        chunks.append(self.rfile.read(size))
+                        self.rfile.readline()
+                length = int(self.headers.get("Content-Length") or 0)
+                return self.rfile.read(length) if length else b""
+
+            def _answer(self, answer):
+                if isinstance(answer.body, (dict, list)):
+                    data = json.dumps(answer.body).encode()
+                    headers = {"Content-Type": "application/json", **answer.headers}
+                else:
+                    data, headers = answer.body or b"", answer.headers
+                self.send_response(answer.status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                if "Content-Length" not in headers:
+                    self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
             def _send(self, status, body, headers=None):
                 data = json.dumps(body).encode()
                 self.send_response(status)
@@ -156,4 +198,6 @@ class HubServer:
         self.httpd.server_close()
 
     def list_requests(self) -> list[str]:
-        return [r for r in self.state.requests if r.startswith("/api/") and r.split("?")[0].split("/")[2] in KINDS]
+        """The listing calls made (paths with their query strings)."""
+        paths = [r.split(" ", 1)[1] for r in self.state.requests if r.startswith("GET /api/")]
+        return [p for p in paths if len(p.split("?")[0].split("/")) == 3 and p.split("?")[0].split("/")[2] in KINDS]

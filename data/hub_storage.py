@@ -1,0 +1,238 @@
+"""The dashboard's durable state in a dataset repo on the Hub, for a Space whose disk is wiped.
+
+Layout (format 1), all written by `huggingface_hub` commits:
+- `manifest.json`: the format, the app, when it was written, and per part (campaign, projects)
+  its fetch time, its source (data.snapshots.source_id) and its files with their sha256;
+- `campaign/{records,responses,datasets}.parquet`: the latest campaign frames (what the pages
+  show: counts, times, fingerprints of answers; no text anyone wrote, no key, no email);
+- `projects/raw.parquet`: the latest listing of the org's repos;
+- `likes/YYYY-MM-DD.parquet`: the likes history, one file per UTC day, so a commit rewrites only
+  the days that changed (normally today).
+A commit is atomic on the Hub: a process killed while committing leaves the previous state whole.
+The writer squashes the history once a day (`squash`), so old snapshots do not pile up.
+A file that is foreign, truncated (its sha256 differs) or of a newer format is ignored, with a
+log line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from huggingface_hub import CommitOperationAdd, HfApi
+from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError
+from huggingface_hub.utils import disable_progress_bars
+
+from data.frames import Campaign, typed_records, typed_responses
+from data.hub_feed import Projects
+from data.projects import HISTORY_COLUMNS
+from data.sources.hub import RAW_PROJECT_COLUMNS, hub_errors
+from data.times import utc_now
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+APP = "tablero-somos600m"
+MANIFEST = "manifest.json"
+CAMPAIGN_FRAMES = ("records", "responses", "datasets")
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a read of the repo found. `head` is None when the repo does not exist yet."""
+
+    head: str | None = None
+    campaign: Campaign | None = None
+    projects: Projects | None = None
+    hashes: dict[str, str] = field(default_factory=dict)  # path -> sha256 of the files in the repo
+    written_at: dt.datetime | None = None
+    newer_format: bool = False  # written by a newer version: read nothing, write nothing
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False, compression="zstd")
+    return buffer.getvalue()
+
+
+def campaign_files(campaign: Campaign) -> dict[str, bytes]:
+    frames = {"records": campaign.records, "responses": campaign.responses, "datasets": campaign.datasets}
+    return {f"campaign/{name}.parquet": parquet_bytes(frames[name]) for name in CAMPAIGN_FRAMES}
+
+
+def projects_files(projects: Projects) -> dict[str, bytes]:
+    """The listing, and the likes history cut into one file per UTC day."""
+    files = {"projects/raw.parquet": parquet_bytes(projects.raw)}
+    history = projects.history
+    if len(history):
+        days = pd.to_datetime(history["time"], utc=True).dt.strftime("%Y-%m-%d")
+        for day, rows in history.groupby(days.to_numpy()):
+            files[f"likes/{day}.parquet"] = parquet_bytes(rows.sort_values("time").reset_index(drop=True))
+    return files
+
+
+def manifest(campaign: Campaign | None, projects: Projects | None, hashes: dict[str, str]) -> dict:
+    def part(value, prefix: str) -> dict | None:
+        if value is None:
+            return None
+        files = {path: digest for path, digest in hashes.items() if path.startswith(prefix)}
+        return {"fetched_at": value.fetched_at.isoformat(), "source": value.source, "files": files}
+
+    return {
+        "format": FORMAT,
+        "app": APP,
+        "written_at": utc_now().isoformat(),
+        "campaign": part(campaign, "campaign/"),
+        "projects": part(projects, ("projects/", "likes/")),
+    }
+
+
+class HubStorage:
+    """Reads and writes the state in one dataset repo through a real `HfApi`."""
+
+    def __init__(self, repo: str, endpoint: str, token: str | None, cache_dir: Path):
+        self.repo = repo
+        self.api = HfApi(endpoint=endpoint, token=token or False)
+        self.cache_dir = cache_dir
+        disable_progress_bars()  # a server's log is no place for upload bars
+
+    def read(self, campaign_source: str, projects_source: str) -> Stored:
+        """The newest state in the repo (parts of other sources are left out). Raises `SourceError`."""
+        with hub_errors():
+            try:
+                info = self.api.dataset_info(self.repo, revision="main")
+            except RepositoryNotFoundError:
+                return Stored()
+            names = {sibling.rfilename for sibling in info.siblings or []}
+            if MANIFEST not in names:
+                return Stored(head=info.sha)
+            document = self._manifest(info.sha)
+            if document is None:
+                return Stored(head=info.sha)
+            if document.get("format", 0) > FORMAT:
+                log.warning("state repo %s holds a newer format (%s): ignored", self.repo, document.get("format"))
+                return Stored(head=info.sha, newer_format=True)
+            hashes: dict[str, str] = {}
+            campaign = self._campaign(document.get("campaign"), campaign_source, info.sha, hashes)
+            projects = self._projects(document.get("projects"), projects_source, info.sha, hashes)
+            written = _when(document.get("written_at"))
+            return Stored(info.sha, campaign, projects, hashes, written)
+
+    def write(self, files: dict[str, bytes], document: dict, parent: str | None) -> str:
+        """Commit `files` and the manifest in one commit on top of `parent`; the new head. Raises `SourceError`."""
+        with hub_errors():
+            if parent is None:
+                self.api.create_repo(self.repo, repo_type="dataset", private=True, exist_ok=True)
+            operations = [CommitOperationAdd(path, data) for path, data in sorted(files.items())]
+            operations.append(CommitOperationAdd(MANIFEST, json.dumps(document, indent=1).encode("utf-8")))
+            info = self.api.create_commit(
+                self.repo,
+                operations,
+                commit_message=f"Tablero: state of {document['written_at'][:16]} UTC",
+                repo_type="dataset",
+                parent_commit=parent,
+            )
+            return info.oid
+
+    def squash(self) -> str:
+        """Squash the repo's history into one commit (old snapshots then take no storage); the new head."""
+        with hub_errors():
+            self.api.super_squash_history(
+                self.repo,
+                repo_type="dataset",
+                commit_message="Tablero: history squashed (only the latest state is kept)",
+            )
+            return self.api.dataset_info(self.repo, revision="main").sha
+
+    def _download(self, path: str, revision: str) -> bytes:
+        local = self.api.hf_hub_download(
+            self.repo, path, repo_type="dataset", revision=revision, cache_dir=self.cache_dir
+        )
+        return Path(local).read_bytes()
+
+    def _manifest(self, revision: str) -> dict | None:
+        try:
+            document = json.loads(self._download(MANIFEST, revision))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            log.warning("state repo %s: manifest.json is not JSON: ignored", self.repo)
+            return None
+        if not isinstance(document, dict) or document.get("app") != APP or not isinstance(document.get("format"), int):
+            log.warning("state repo %s: manifest.json is not this dashboard's: ignored", self.repo)
+            return None
+        return document
+
+    def _checked(self, files: dict, revision: str, hashes: dict[str, str]) -> dict[str, bytes] | None:
+        """The listed files, each matching its sha256 (else None: truncated or replaced, ignored)."""
+        found = {}
+        for path, digest in files.items():
+            try:
+                data = self._download(path, revision)
+            except EntryNotFoundError:
+                log.warning("state repo %s: %s is listed but missing: ignored", self.repo, path)
+                return None
+            if sha256(data) != digest:
+                log.warning("state repo %s: %s does not match its checksum: ignored", self.repo, path)
+                return None
+            found[path] = data
+            hashes[path] = digest
+        return found
+
+    def _campaign(self, part: dict | None, source: str, revision: str, hashes: dict) -> Campaign | None:
+        if not _ours(part, source):
+            return None
+        files = self._checked(part["files"], revision, hashes)
+        try:
+            frames = {name: pd.read_parquet(io.BytesIO(files[f"campaign/{name}.parquet"])) for name in CAMPAIGN_FRAMES}
+            return Campaign(
+                typed_records(frames["records"]),
+                typed_responses(frames["responses"]),
+                frames["datasets"],
+                _when(part["fetched_at"]),
+                source,
+            )
+        except (TypeError, KeyError, ValueError, OSError) as error:  # None files, a missing frame, bad parquet
+            log.warning("state repo %s: the campaign could not be read (%s): ignored", self.repo, type(error).__name__)
+            return None
+
+    def _projects(self, part: dict | None, source: str, revision: str, hashes: dict) -> Projects | None:
+        if not _ours(part, source):
+            return None
+        files = self._checked(part["files"], revision, hashes)
+        try:
+            raw = pd.read_parquet(io.BytesIO(files["projects/raw.parquet"]))[RAW_PROJECT_COLUMNS]
+            days = [
+                pd.read_parquet(io.BytesIO(data)) for path, data in sorted(files.items()) if path.startswith("likes/")
+            ]
+            history = (
+                pd.concat(days, ignore_index=True)[HISTORY_COLUMNS] if days else pd.DataFrame(columns=HISTORY_COLUMNS)
+            )
+            return Projects(raw, history, _when(part["fetched_at"]), source)
+        except (TypeError, KeyError, ValueError, OSError) as error:
+            log.warning("state repo %s: the projects could not be read (%s): ignored", self.repo, type(error).__name__)
+            return None
+
+
+def _ours(part: object, source: str) -> bool:
+    return (
+        isinstance(part, dict)
+        and part.get("source") == source
+        and isinstance(part.get("files"), dict)
+        and _when(part.get("fetched_at")) is not None
+    )
+
+
+def _when(value: object) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -1,0 +1,164 @@
+"""Keeps the durable copy of the state on the Hub ([storage] in campaign.toml), in its own thread.
+
+At start it restores: the newest campaign snapshot and the likes history in the repo are handed
+to the feeds before their first poll (which waits at most `RESTORE_WAIT` seconds for that; if the
+Hub is down, the feeds start from local state and the restore is retried every period). Then,
+when `writer` is true, at most one commit per `every_minutes`, only when something changed (or,
+with nothing new, every `HEARTBEAT` so the stored age stays true). It never writes before a
+successful read of the repo, so a wiped or new process cannot overwrite a history it has not
+seen; a commit raced by another writer (`parent_commit`) is re-read and merged. Renders never
+wait on it; failures cost no data: local snapshots keep working.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+
+from data.campaign import CampaignFeed
+from data.config import StorageConfig
+from data.errors import ErrorKind, SourceError
+from data.hub_feed import ProjectsFeed
+from data.hub_storage import HubStorage, Stored, campaign_files, manifest, projects_files, sha256
+from data.times import utc_now
+
+log = logging.getLogger(__name__)
+RESTORE_WAIT = 10.0  # seconds the pollers wait for the first restore before reading anyway
+HEARTBEAT = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    repo: str
+    writer: bool
+    restored_at: dt.datetime | None = None
+    written_at: dt.datetime | None = None
+    commits: int = 0
+    error: SourceError | None = None
+    newer_format: bool = False
+
+
+class StateSync:
+    def __init__(self, storage: HubStorage, config: StorageConfig, campaign: CampaignFeed, projects: ProjectsFeed):
+        self.storage = storage
+        self.config = config
+        self.campaign = campaign
+        self.projects = projects
+        self.restored = threading.Event()  # the repo was read (what it held, if anything, was handed over)
+        self.tried = threading.Event()  # the first attempt to read it ended, well or not
+        self._status = SyncStatus(storage.repo, config.writer)
+        self._head: str | None = None
+        self._hashes: dict[str, str] = {}
+        self._written: dict[str, dt.datetime] = {}  # part -> fetch time of what the repo holds
+        self._squashed_on: dt.date | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def start(self) -> StateSync:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="state-sync", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if not self.restored.is_set():
+                self.restore()
+            elif self.config.writer and not self._status.newer_format:
+                self.write()
+            self._stop.wait(self.config.every_minutes * 60)
+
+    def restore(self) -> bool:
+        """Read the repo and hand what it holds to the feeds. False (and retried later) on failure."""
+        try:
+            stored = self.storage.read(self.campaign.source, self.projects.source)
+        except SourceError as error:
+            self._failed(error)
+            self.tried.set()
+            return False
+        self._adopt(stored)
+        self._update(restored_at=utc_now(), error=None, newer_format=stored.newer_format)
+        self.restored.set()
+        self.tried.set()
+        return True
+
+    def _adopt(self, stored: Stored) -> None:
+        self._head, self._hashes = stored.head, dict(stored.hashes)
+        if stored.campaign is not None:
+            self.campaign.adopt(stored.campaign)
+            self._written["campaign"] = stored.campaign.fetched_at
+        if stored.projects is not None:
+            self.projects.adopt(stored.projects)
+            self._written["projects"] = stored.projects.fetched_at
+
+    def write(self) -> bool:
+        """One commit of what changed since the last one; False if nothing was due or it failed."""
+        campaign, projects = self._live(self.campaign), self._live(self.projects)
+        files = {}
+        if campaign is not None:
+            files |= campaign_files(campaign)
+        if projects is not None:
+            files |= projects_files(projects)
+        changed = {path: data for path, data in files.items() if self._hashes.get(path) != sha256(data)}
+        newer = {part: value.fetched_at for part, value in (("campaign", campaign), ("projects", projects)) if value}
+        newer = {part: at for part, at in newer.items() if self._written.get(part) is None or at > self._written[part]}
+        last = self._status.written_at or self._status.restored_at
+        if not newer or (not changed and last is not None and utc_now() - last < HEARTBEAT):
+            return False
+        hashes = {**self._hashes, **{path: sha256(data) for path, data in changed.items()}}
+        document = manifest(campaign, projects, hashes)
+        try:
+            head = self.storage.write(changed, document, self._head)
+        except SourceError as error:
+            self._failed(error)
+            return False
+        self._head, self._hashes = head, hashes
+        self._written |= newer
+        self._update(written_at=utc_now(), commits=self._status.commits + 1, error=None)
+        self._squash_daily()
+        return True
+
+    def _squash_daily(self) -> None:
+        """Once a UTC day (and once per process), keep only the latest state: history takes no room."""
+        today = utc_now().date()
+        if self._squashed_on == today:
+            return
+        try:
+            self._head = self.storage.squash()
+        except SourceError as error:
+            log.warning("state repo %s: squash failed (%s); tried again tomorrow", self.storage.repo, error.kind.value)
+        self._squashed_on = today
+
+    @staticmethod
+    def _live(feed):
+        """The feed's value if it holds one (read live or restored); never the demo."""
+        return feed.poller.state.value if feed.poller is not None else None
+
+    def _failed(self, error: SourceError) -> None:
+        if self._status.error is None or self._status.error.kind != error.kind:
+            log.warning(
+                "state repo %s: %s failed (%s)",
+                self.storage.repo,
+                "read" if not self.restored.is_set() else "write",
+                error.kind.value,
+            )
+        if error.kind is ErrorKind.SERVER_ERROR and error.detail == "HTTP 412":
+            self.restored.clear()  # another writer committed first: read it again, merge, then write
+        self._update(error=error)
+
+    def _update(self, **changes) -> None:
+        self._status = dataclasses.replace(self._status, **changes)

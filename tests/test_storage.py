@@ -1,0 +1,235 @@
+"""The state kept on the Hub ([storage]): through a real HfApi against the Hub-shaped server, with
+the real argilla-server. Restore after a wiped disk, the Hub down at start, a read-only token,
+garbage and newer-format files, and a writer killed in the middle of a commit."""
+
+import json
+import logging
+import os
+import signal
+import time
+
+import pandas as pd
+import pytest
+
+from data.errors import ErrorKind
+from data.hub_storage import APP, MANIFEST
+from data.projects import HISTORY_COLUMNS
+from tests.app_env import environment, open_page, running, write_config
+from tests.hub_fixtures import make_repos
+from tests.servers.hub_server import HubServer
+from tests.streamlit_process import StreamlitApp, wait_for_app
+
+ORG = "org-estado"
+REPO = "org-estado/tablero-estado"
+WRITE, READ = "hf_writeTOKENsentinel1234", "hf_readTOKENsentinel5678"
+
+
+def wait_until(check, timeout: float = 60, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def hub():
+    server = HubServer().start()
+    server.state.repos = make_repos(ORG)
+    server.state.store.tokens = {WRITE: "write", READ: "read"}
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def env_for(argilla_server, live_campaign, hub, tmp_path):
+    """The environment of one process: its own DATA_DIR, Argilla up or down, a token."""
+    plan, _ = live_campaign
+
+    def make(name: str, token: str = WRITE, argilla_up: bool = True, every: float = 0.02, hub_ttl: int = 3600):
+        storage = f'[storage]\nrepo = "{REPO}"\nevery_minutes = {every}\n'
+        config = write_config(
+            tmp_path / f"{name}.toml", plan, hub_org=ORG, hub_ttl=hub_ttl, sections=storage, timeout=2
+        )
+        return {
+            "ARGILLA_API_URL": argilla_server.api_url if argilla_up else "http://127.0.0.1:9",
+            "ARGILLA_API_KEY": argilla_server.api_key,
+            "HF_ENDPOINT": hub.endpoint,
+            "HF_TOKEN": token,
+            "CAMPAIGN_CONFIG": str(config),
+            "DATA_DIR": str(tmp_path / name),
+            "ORGANIZER_TOKEN": "frase-org",
+        }
+
+    return make
+
+
+def canonical(history: pd.DataFrame) -> pd.DataFrame:
+    ordered = history[HISTORY_COLUMNS].assign(time=pd.to_datetime(history["time"], utc=True))
+    return ordered.sort_values(["time", "kind", "repo_id"]).reset_index(drop=True)
+
+
+def people(at) -> str:
+    return {m.label: m.value for m in at.metric}["Personas"]
+
+
+def written_state(env, hub, likes_change: bool = True):
+    """Run a writing process until the repo holds its campaign and a likes history of two reads."""
+    with environment(**env):
+        services = running()
+        wait_until(lambda: services.state.status.commits >= 1, what="a first commit")
+        if likes_change:
+            for item in hub.state.repos["model"][:3]:
+                item["likes"] += 5
+            services.projects.poller.refresh()
+            wait_until(lambda: services.state.status.commits >= 2, what="a second commit")
+        state = (
+            services.campaign.view().value,
+            services.projects.view().value,
+            people(open_page()),
+        )
+        services.stop()
+    return state
+
+
+def test_a_wiped_disk_is_restored_from_the_hub_never_the_demo(env_for, hub):
+    campaign, projects, shown = written_state(env_for("first"), hub)
+    assert projects.history["time"].nunique() == 2
+    with environment(**env_for("rebuilt", argilla_up=False)):  # a new disk, and Argilla down too
+        services = running()
+        assert services.state.restored.wait(30)
+        view = services.campaign.view()
+        assert view.mode == "stale" and view.value.fetched_at == campaign.fetched_at
+        pd.testing.assert_frame_equal(
+            canonical(services.projects.view().value.history), canonical(projects.history), check_dtype=False
+        )
+        services.campaign.poller.wait_for_first(30)
+        wait_until(lambda: services.campaign.view().state.error is not None, what="the failed read")
+        at = open_page()
+        assert people(at) == shown
+        banner = " ".join(w.value for w in at.warning)
+        assert "Datos de hace" in banner and "no se puede conectar" in banner
+        assert not any("demostración" in i.value for i in at.info)
+        services.stop()
+
+
+def test_the_likes_history_goes_on_where_it_stopped(env_for, hub):
+    _, projects, _ = written_state(env_for("first"), hub)
+    with environment(**env_for("second")):
+        services = running()
+        assert services.state.restored.wait(30)
+        hub.state.repos["dataset"][0]["likes"] += 7
+        services.projects.poller.refresh()
+        history = services.projects.view().value.history
+        assert history["time"].nunique() == projects.history["time"].nunique() + 1
+        services.stop()
+
+
+def test_the_hub_down_at_start_costs_nothing_and_the_restore_comes_later(env_for, hub):
+    written_state(env_for("first"), hub, likes_change=False)
+    hub.state.faults = [(503, {})] * 4
+    with environment(**env_for("second", every=0.05)):
+        services = running()
+        assert services.state.tried.wait(30) and not services.state.restored.is_set()
+        assert services.state.status.error.kind is ErrorKind.SERVER_ERROR
+        services.campaign.poller.wait_for_first(30)
+        assert services.campaign.view().mode == "live"  # the feeds did not wait for the Hub
+        wait_until(services.state.restored.is_set, what="the restore, once the Hub is back")
+        assert services.state.status.error is None
+        services.stop()
+
+
+def test_a_read_only_token_reads_says_so_once_and_the_dashboard_works(env_for, hub, caplog):
+    written_state(env_for("first"), hub, likes_change=False)
+    caplog.set_level(logging.WARNING, logger="data.state_sync")
+    with environment(**env_for("reader", token=READ)):
+        services = running()
+        assert services.state.restored.wait(30)
+        hub.state.repos["model"][0]["likes"] += 1
+        services.projects.poller.refresh()
+        wait_until(lambda: services.state.status.error is not None, what="the refused write")
+        assert services.state.status.error.kind is ErrorKind.FORBIDDEN
+        time.sleep(3)  # several more periods: still one log line
+        assert sum("write failed (forbidden)" in r.getMessage() for r in caplog.records) == 1
+        services.campaign.poller.wait_for_first(30)
+        assert services.campaign.view().mode == "live"
+        at = open_page("views/organizer.py")
+        at.text_input(key="organizer.passphrase").input("frase-org").run()
+        line = " ".join(w.value for w in at.warning)
+        assert "no puede escribir" in line and "solo lectura" in line
+        assert READ not in line and WRITE not in line
+        services.stop()
+
+
+def test_garbage_in_the_repo_is_ignored_and_replaced_by_a_valid_state(env_for, hub, caplog):
+    hub.state.store.put(REPO, {MANIFEST: b"\x00\x01 not json", "notas.txt": b"de otra persona"})
+    caplog.set_level(logging.WARNING, logger="data.hub_storage")
+    with environment(**env_for("first")):
+        services = running()
+        assert services.state.restored.wait(30)
+        assert any("not JSON" in r.getMessage() for r in caplog.records)
+        wait_until(lambda: services.state.status.commits >= 1, what="a commit")
+        services.stop()
+    repo = hub.state.store.repo(REPO)
+    assert json.loads(repo.files[MANIFEST])["app"] == APP
+    assert repo.files["notas.txt"] == b"de otra persona"  # a foreign file is left alone
+
+
+def test_a_truncated_file_loses_only_its_part(env_for, hub, caplog):
+    _, projects, _ = written_state(env_for("first"), hub, likes_change=False)
+    repo = hub.state.store.repo(REPO)
+    hub.state.store.put(REPO, {"campaign/responses.parquet": repo.files["campaign/responses.parquet"][:100]})
+    caplog.set_level(logging.WARNING, logger="data.hub_storage")
+    with environment(**env_for("second", argilla_up=False)):
+        services = running()
+        assert services.state.restored.wait(30)
+        assert any("does not match its checksum" in r.getMessage() for r in caplog.records)
+        assert services.campaign.view().value is None  # not restored: first-read state, never the demo
+        assert len(services.projects.view().value.history) == len(projects.history)
+        services.stop()
+
+
+def test_a_newer_format_is_neither_read_nor_overwritten(env_for, hub):
+    document = {"format": 99, "app": APP, "campaign": {}, "projects": {}}
+    head = hub.state.store.put(REPO, {MANIFEST: json.dumps(document).encode()})
+    with environment(**env_for("first")):
+        services = running()
+        assert services.state.restored.wait(30) and services.state.status.newer_format
+        services.campaign.poller.wait_for_first(30)
+        time.sleep(3)
+        assert hub.state.store.repo(REPO).head == head
+        services.stop()
+
+
+def test_a_writer_killed_in_the_middle_of_a_commit_leaves_the_previous_state(env_for, hub, browser, tmp_path):
+    env = env_for("app", every=0.05, hub_ttl=2)
+    app = StreamlitApp(env, tmp_path / "writer.log").start()
+    store = hub.state.store
+    wait_until(lambda: store.repo(REPO) is not None and len(store.log) >= 1, what="the first commit")
+    first_head = store.repo(REPO).head
+    first_manifest = json.loads(store.repo(REPO).files[MANIFEST])
+    store.commit_delay = 30  # the next commit hangs until the writer is killed
+    hub.state.repos["space"][0]["likes"] += 3  # something new to write (on the next Hub read)
+    wait_until(
+        lambda: (
+            any(r.startswith("POST /api/datasets/" + REPO + "/commit") for r in hub.state.requests[-50:])
+            and store.repo(REPO).head == first_head
+        ),
+        timeout=120,
+        what="a commit in flight",
+    )
+    os.killpg(app.process.pid, signal.SIGKILL)
+    app.process.wait()
+    store.commit_delay = 0
+    assert store.repo(REPO).head == first_head
+    assert json.loads(store.repo(REPO).files[MANIFEST]) == first_manifest
+
+    restarted = StreamlitApp(env_for("restarted", argilla_up=False), tmp_path / "restarted.log").start()
+    try:
+        page = browser.new_page()
+        page.goto(f"{restarted.url}/clasificacion")
+        wait_for_app(page, timeout=60_000)
+        page.get_by_text("Datos de hace").wait_for(timeout=60_000)
+        text = page.inner_text("body")
+        assert "Ranking de contribuciones" in text and "demostración" not in text
+    finally:
+        restarted.stop()
