@@ -1,9 +1,10 @@
 """Tablero #Somos600M.
 
 `streamlit run app.py` imports this file as a module and serves `app`, an `st.App` (ASGI): its
-lifespan starts the readers with the server, before any visitor. That App runs this same file as
-the Streamlit script of every session (then `__name__ == "__main__"`), where it is the frame
-around each page: navigation, language, freshness, and the first-read state.
+lifespan starts the readers with the server, before any visitor, and its one extra route takes
+Argilla's webhook deliveries (`POST /webhooks/argilla`) on the dashboard's own port. That App runs
+this same file as the Streamlit script of every session (then `__name__ == "__main__"`), where it
+is the frame around each page: navigation, language, freshness, and the first-read state.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import asyncio
 import contextlib
 
 import streamlit as st
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 
 from components.context import configured, context, language
 from components.i18n import LANGUAGES, t
@@ -19,6 +23,7 @@ from components.navigation import navigation
 from components.status import config_error_banner, first_read_state, freshness_banner
 from data import registry
 from data.feed import Feed
+from data.webhooks import MAX_BODY, PATH
 
 WAITING = ("first_read", "off")
 
@@ -32,9 +37,11 @@ def waiting_room(feed: Feed, kind: str, lang: str) -> None:
     first_read_state(view, kind, lang)
 
 
-@st.fragment(run_every=30)
 def follow_updates(feed: Feed, kind: str) -> None:
-    """Look at the shared feed (no network); rerun the page when a newer read has arrived."""
+    """Look at the shared feed (no network); rerun the page when a newer read has arrived.
+
+    Run as a fragment every 2 s while webhooks keep the data live (a new validation shows within
+    seconds), every 30 s while polling."""
     fetched_at = feed.view().value.fetched_at
     seen = st.session_state.get(f"seen.{kind}")
     st.session_state[f"seen.{kind}"] = fetched_at
@@ -64,20 +71,43 @@ def frame() -> None:
     if view.mode in WAITING:
         waiting_room(feed, spec.feed, lang)
         return
-    freshness_banner(view, lang)
-    follow_updates(feed, spec.feed)
+    mode = ctx.feed.live_mode() if spec.feed == "campaign" else None
+    freshness_banner(view, lang, mode, ctx.config.refresh_seconds)
+    webhooks = mode is not None and mode.kind == "webhooks"
+    st.fragment(follow_updates, run_every=2 if webhooks else 30)(feed, spec.feed)
     page.run()
 
 
 @contextlib.asynccontextmanager
 async def lifespan(_app):
-    """Start the readers with the server, so the first read is under way before the first visitor."""
+    """Start the readers with the server, so the first read is under way before the first visitor;
+    at a graceful shutdown, disable the webhook (the next start re-enables it)."""
     await asyncio.to_thread(configured)
     yield
+    services = registry.peek("services")
+    if services is not None:
+        await asyncio.to_thread(services.campaign.unsubscribe)
     registry.drop("services")
+
+
+async def argilla_webhook(request: Request) -> PlainTextResponse:
+    """A delivery from Argilla: verified and queued at once (the poller applies it), or refused."""
+    services = registry.peek("services")
+    updates = services.campaign.updates if services is not None else None
+    if updates is None:
+        return PlainTextResponse("not subscribed", status_code=404)
+    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        return PlainTextResponse("too large", status_code=413)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return PlainTextResponse("too large", status_code=413)
+    status, reason = updates.inbox.deliver(body, request.headers)
+    return PlainTextResponse(reason, status_code=status)
 
 
 if __name__ == "__main__":
     frame()
 else:
-    app = st.App(__file__, lifespan=lifespan)
+    app = st.App(__file__, lifespan=lifespan, routes=[Route(PATH, argilla_webhook, methods=["POST"])])

@@ -13,6 +13,7 @@ from components import i18n
 from components.i18n import t
 from components.safe import md_text
 from data.errors import SourceError
+from data.live import LiveMode
 from data.poller import FeedView
 from data.state_sync import SyncStatus
 from data.times import utc_now
@@ -27,7 +28,8 @@ def config_error_banner(error: str | None, lang: str) -> None:
         st.error(t(lang, "status.config", problem=md_text(error, 300)), icon="⚠️")
 
 
-def freshness_banner(view: FeedView, lang: str) -> None:
+def freshness_banner(view: FeedView, lang: str, mode: LiveMode | None = None, every: int = 0) -> None:
+    """The data's state; for a live campaign also how it stays current (webhooks or polling, and why)."""
     state = view.state
     if view.mode == "demo":
         st.info(t(lang, "status.demo"), icon="🧪")
@@ -39,7 +41,16 @@ def freshness_banner(view: FeedView, lang: str) -> None:
     elif view.mode == "stale":
         st.caption("🕓 " + t(lang, "status.restored", age=i18n.age(view.age, lang)))
     elif view.mode == "live":
-        st.caption("🟢 " + t(lang, "status.live", age=i18n.age(view.age, lang)))
+        st.caption("🟢 " + t(lang, "status.live", age=i18n.age(view.age, lang)) + live_text(mode, every, lang))
+
+
+def live_text(mode: LiveMode | None, every: int, lang: str) -> str:
+    if mode is None:
+        return ""
+    if mode.kind == "webhooks" and mode.reason is None:
+        return " · " + t(lang, "live.webhooks")
+    polling = " · " + t(lang, "live.polling", seconds=every)
+    return polling + (" " + t(lang, f"live.{mode.reason}") if mode.reason else "")
 
 
 def first_read_state(view: FeedView, kind: str, lang: str) -> None:

@@ -19,6 +19,7 @@ from data.config import CampaignConfig, Secrets
 from data.demo import DEMO_DIR, DEMO_SOURCE
 from data.feed import Feed
 from data.frames import Campaign, build_responses, typed_records, typed_responses
+from data.live import LiveMode, LiveUpdates
 from data.poller import Poller, Report
 from data.read_cache import ReadCache
 from data.snapshots import Snapshot, SnapshotStore, source_id
@@ -82,6 +83,7 @@ class CampaignFeed(Feed[Campaign]):
         self.config = config
         self._last_raw: RawCampaign | None = None
         self._polls = 0
+        self.updates: LiveUpdates | None = None  # webhooks, when enabled
         if secrets.argilla_configured:
             self.source = campaign_source(config)
             self._argilla = ArgillaSource(
@@ -94,6 +96,9 @@ class CampaignFeed(Feed[Campaign]):
                 on_success=lambda campaign: save_campaign(self.store, campaign),
                 name="argilla-poller",
             )
+            if config.webhooks.enabled:
+                public_url = config.webhooks.public_url or secrets.public_url
+                self.updates = LiveUpdates(self._argilla, config, public_url, wake=self.poller.wake)
         elif demo:
             self.source = DEMO_SOURCE
             self.demo = load_demo
@@ -103,10 +108,29 @@ class CampaignFeed(Feed[Campaign]):
         if self.poller is not None and self.poller.seed(restored):
             save_campaign(self.store, restored)
 
+    def live_mode(self) -> LiveMode | None:
+        """Webhooks or polling (and why), for a live feed; None for the demo."""
+        if self.poller is None:
+            return None
+        return self.updates.mode if self.updates is not None else LiveMode("polling")
+
+    def stop(self) -> None:
+        super().stop()
+        if self.updates is not None:
+            self.updates.inbox.accept(None)
+
+    def unsubscribe(self) -> None:
+        """At a graceful shutdown: disable the webhook (the next start re-enables it)."""
+        if self.updates is not None:
+            self.updates.stop()
+
     def _read(self, report: Report) -> Campaign:
-        """One poll: incremental, with a full reconciliation every `reconcile_every` polls."""
-        previous = None if self._polls % self.config.reconcile_every == 0 else self._last_raw
-        raw = self._argilla.fetch(previous, report)
+        """One read: by webhooks (data/live.py), or incremental with a full one every `reconcile_every`."""
+        if self.updates is not None:
+            raw = self.updates.read(self._last_raw, report)
+        else:
+            previous = None if self._polls % self.config.reconcile_every == 0 else self._last_raw
+            raw = self._argilla.fetch(previous, report)
         self._last_raw, self._polls = raw, self._polls + 1
         campaign = normalise(raw, utc_now(), self.source)
         self._warm(campaign)

@@ -22,10 +22,6 @@ class Feed(Generic[T]):
         self.poller: Poller[T] | None = None
         self.demo: Callable[[], T] | None = None
 
-    @property
-    def live(self) -> bool:
-        return self.poller is not None
-
     def view(self) -> FeedView[T]:
         if self.demo is not None:
             return FeedView(self.demo(), "demo", None)

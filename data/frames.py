@@ -22,7 +22,17 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cpdist
 
 RECORD_COLUMNS = ["dataset", "record_id", "status", "inserted_at", "updated_at"]
-RAW_RESPONSE_COLUMNS = ["dataset", "record_id", "user_id", "status", "inserted_at", "updated_at", "answer", "label"]
+RAW_RESPONSE_COLUMNS = [
+    "dataset",
+    "record_id",
+    "user_id",
+    "status",
+    "inserted_at",
+    "updated_at",
+    "answer",
+    "label",
+    "response_id",
+]
 RESPONSE_COLUMNS = [
     "dataset",
     "record_id",

@@ -36,6 +36,13 @@ def current(kind: str, key: Hashable, build: Callable[[], S]) -> S:
         return value
 
 
+def peek(kind: str) -> Stoppable | None:
+    """The live object of `kind`, if any (for code outside a session, e.g. an HTTP route)."""
+    with _lock:
+        entry = _current.get(kind)
+    return entry[1] if entry is not None else None
+
+
 def drop(kind: str) -> None:
     """Stop and forget the object of `kind` (at shutdown)."""
     with _lock:

@@ -16,6 +16,7 @@ cannot see: responses rewritten by an admin bulk upsert with unchanged statuses.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 from collections.abc import Iterator
@@ -54,6 +55,7 @@ class RawCampaign:
     users: dict[str, str]  # user id -> username
     signatures: dict[str, str] = field(default_factory=dict)  # dataset -> change signature
     reread: frozenset[str] = frozenset()  # datasets whose records were read
+    settings: dict[str, DatasetSettings] = field(default_factory=dict)  # dataset -> its settings (ids)
 
 
 class ArgillaSource:
@@ -64,20 +66,40 @@ class ArgillaSource:
         self._api_key = api_key
         self._datasets = datasets
         self._timeout = timeout
+        self._client: rg.Argilla | None = None
+
+    @property
+    def configs(self) -> tuple[DatasetConfig, ...]:
+        return self._datasets
+
+    def _connect(self) -> rg.Argilla:
+        """One SDK client for the process (its login is one request), made again after a failure."""
+        if self._client is None:
+            self._client = rg.Argilla(api_url=self._api_url, api_key=self._api_key, timeout=self._timeout, retries=0)
+        return self._client
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[rg.Argilla]:
+        """The SDK client, errors translated to `SourceError` (after which the next call logs in again)."""
+        try:
+            with _translated_errors():
+                yield self._connect()
+        except SourceError:
+            self._client = None  # a rotated key, a restarted server: log in again next time
+            raise
 
     def fetch(self, previous: RawCampaign | None = None, report: Report | None = None) -> RawCampaign:
         """Read every configured dataset; with `previous`, re-read only datasets whose change
         signature moved. `report` hears of each page read. Raises `SourceError` on any failure."""
         report = report or (lambda progress: None)
-        with _translated_errors():
-            client = rg.Argilla(api_url=self._api_url, api_key=self._api_key, timeout=self._timeout, retries=0)
+        with self.session() as client:
             users = {str(user.id): user.username for user in client.users}
-            records, responses, meta, signatures, reread = [], [], [], {}, set()
+            records, responses, meta, signatures, reread, all_settings = [], [], [], {}, set(), {}
             read_so_far = 0
             for step, config in enumerate(self._datasets, start=1):
                 report(ReadProgress(step, len(self._datasets), config.title, read_so_far))
-                dataset, settings = _dataset_settings(client, config)
-                signatures[config.name] = _signature(client, dataset)  # before the records: conservative
+                settings = all_settings[config.name] = _dataset_settings(client, config)
+                signatures[config.name] = _signature(client.api.http_client, settings.id)  # before the records
                 if previous is not None and previous.signatures.get(config.name) == signatures[config.name]:
                     records.append(previous.records[previous.records["dataset"] == config.name])
                     responses.append(previous.responses[previous.responses["dataset"] == config.name])
@@ -98,19 +120,73 @@ class ArgillaSource:
             users=users,
             signatures=signatures,
             reread=frozenset(reread),
+            settings=all_settings,
         )
 
+    def signatures(self, previous: RawCampaign) -> dict[str, str]:
+        """The change signature of each dataset now (three small requests per dataset)."""
+        with self.session() as client:
+            return {name: _signature(client.api.http_client, s.id) for name, s in previous.settings.items()}
 
-def _signature(client: rg.Argilla, dataset: rg.Dataset) -> str:
+    def fetch_records(self, previous: RawCampaign, changed: dict[str, set[str]]) -> RawCampaign:
+        """`previous` with only these records read again (dataset name -> record ids), with their
+        responses and suggestions; a record that no longer exists leaves with its responses."""
+        configs = {config.name: config for config in self._datasets}
+        with self.session() as client:
+            http = client.api.http_client
+            records, responses = [previous.records], [previous.responses]
+            for name, ids in changed.items():
+                found = [record for record_id in sorted(ids) if (record := _record(http, record_id)) is not None]
+                records.append(_records_frame([found], configs[name], previous.settings[name]))
+                responses.append(_responses_frame([found], configs[name], previous.settings[name]))
+            pairs = {(name, record_id) for name, ids in changed.items() for record_id in ids}
+            records[0] = _without(previous.records, pairs)
+            responses[0] = _without(previous.responses, pairs)
+            responses_frame = pd.concat(responses, ignore_index=True)
+            users = previous.users
+            if not set(responses_frame["user_id"]) <= set(users):  # someone new: one request for the names
+                users = {str(user.id): user.username for user in client.users}
+        return dataclasses.replace(
+            previous,
+            records=pd.concat(records, ignore_index=True),
+            responses=responses_frame,
+            users=users,
+            reread=frozenset(),
+        )
+
+    def dataset_names(self, previous: RawCampaign) -> dict[str, str]:
+        """Argilla dataset id -> configured name."""
+        return {settings.id: name for name, settings in previous.settings.items()}
+
+
+def _record(http: httpx.Client, record_id: str) -> dict | None:
+    answer = http.get(f"/api/v1/records/{record_id}")
+    if answer.status_code == 404:
+        return None
+    answer.raise_for_status()
+    return answer.json()
+
+
+def _without(frame: pd.DataFrame, pairs: set[tuple[str, str]]) -> pd.DataFrame:
+    """The rows of `frame` whose (dataset, record_id) is not in `pairs`."""
+    keys = pd.MultiIndex.from_arrays([frame["dataset"].astype("string"), frame["record_id"].astype("string")])
+    return frame[~keys.isin(list(pairs))]
+
+
+def _signature(http: httpx.Client, dataset_id: str) -> str:
     """A string that changes whenever a response or record of the dataset changes (see above)."""
-    info = client.api.http_client.get(f"/api/v1/datasets/{dataset.id}")
-    info.raise_for_status()
-    body = info.json()
-    progress = dataset.progress(with_users_distribution=True)
-    return json.dumps([body.get("last_activity_at"), body.get("updated_at"), progress], sort_keys=True, default=str)
+    parts = []
+    for path in ("", "/progress", "/users/progress"):
+        answer = http.get(f"/api/v1/datasets/{dataset_id}{path}")
+        answer.raise_for_status()
+        parts.append(answer.json())
+    info, progress, users = parts
+    return json.dumps(
+        [info.get("last_activity_at"), info.get("updated_at"), progress, users], sort_keys=True, default=str
+    )
 
 
-def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> tuple[rg.Dataset, DatasetSettings]:
+def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> DatasetSettings:
     dataset = (
         client.datasets(name=config.name, workspace=config.workspace)
         if config.workspace
@@ -125,7 +201,7 @@ def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> tuple[rg.Dat
         (name for name, q in questions.items() if isinstance(q, rg.LabelQuestion)), None
     )
     distribution = dataset.settings.distribution
-    return dataset, DatasetSettings(
+    return DatasetSettings(
         id=str(dataset.id),
         min_submitted=int(getattr(distribution, "min_submitted", 1) or 1),
         correction_question_id=str(questions[config.correction_question].id),
@@ -186,6 +262,7 @@ def _responses_frame(pages: list[list[dict]], config: DatasetConfig, settings: D
             resp.get("updated_at"),
             _value(resp, config.correction_question),
             _value(resp, settings.label_question),
+            str(resp.get("id")),
         )
         for page in pages
         for r in page

@@ -70,6 +70,7 @@ class ArgillaTestServer:
     port: int = field(default_factory=free_port)
     redis_port: int = field(default_factory=free_port)
     _server: subprocess.Popen | None = None
+    _worker: subprocess.Popen | None = None
 
     @property
     def api_url(self) -> str:
@@ -181,7 +182,30 @@ class ArgillaTestServer:
             self._server.wait()
         self._server = None
 
+    def start_worker(self, simple: bool = True) -> None:
+        """The background worker that delivers webhooks (idempotent); see argilla_worker.py."""
+        if self._worker is not None and self._worker.poll() is None:
+            return
+        log = open(self.home / "worker.log", "ab")
+        self._worker = subprocess.Popen(
+            [str(ensure_server_installed()), str(HERE / "argilla_worker.py"), *(["--simple"] if simple else [])],
+            env=self._env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop_worker(self) -> None:
+        if self._worker is not None and self._worker.poll() is None:
+            os.killpg(self._worker.pid, signal.SIGTERM)
+            try:
+                self._worker.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._worker.pid, signal.SIGKILL)
+        self._worker = None
+
     def stop(self) -> None:
+        self.stop_worker()
         self.stop_server()
         self.stop_redis()
         shutil.rmtree(self.home, ignore_errors=True)

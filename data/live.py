@@ -1,0 +1,181 @@
+"""How the campaign feed stays current: Argilla webhooks when they can be had, polling otherwise.
+
+With webhooks ([webhooks] enabled), the feed's poller thread wakes when a delivery is queued and
+re-reads only the records it names (one request each, with their responses and suggestions);
+every `refresh_seconds` it checks each dataset's change signature and that its webhook is still
+there; every `reconcile_minutes` it reads everything. Polling, as without webhooks, takes over
+while webhooks cannot be had (`LiveMode.reason`): no public URL, no permission, a server older
+than 2.5, the webhook deleted on the server, or silence while a signature moves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from data.config import CampaignConfig
+from data.errors import ErrorKind, SourceError
+from data.poller import Report
+from data.sources.argilla import ArgillaSource, RawCampaign
+from data.sources.argilla_webhooks import subscribe, subscribed, unsubscribe
+from data.times import utc_now
+from data.webhooks import PATH, Change, Inbox
+
+log = logging.getLogger(__name__)
+SILENCE = dt.timedelta(seconds=30)  # a moved signature with no delivery for this long: webhooks are silent
+BATCH_WAIT = 0.3  # seconds to let near-simultaneous deliveries join one batch
+
+
+@dataclass(frozen=True)
+class LiveMode:
+    kind: str  # "webhooks" or "polling"
+    reason: str | None = None  # why polling although webhooks are enabled (a text key: live.<reason>)
+
+
+class LiveUpdates:
+    """Reads the campaign for its feed in webhook mode, falling back to polling when it must."""
+
+    def __init__(self, argilla: ArgillaSource, config: CampaignConfig, public_url: str | None, wake):
+        self.argilla = argilla
+        self.config = config
+        self.url = f"{public_url.rstrip('/')}{PATH}" if public_url else None
+        self.inbox = Inbox(on_change=wake)
+        self.mode = LiveMode("polling", "no_url" if self.url is None else "starting")
+        self._webhook_id: str | None = None
+        self._full_at: dt.datetime | None = None
+        self._checked_at: dt.datetime | None = None
+        self._moved: dict[str, dt.datetime] = {}  # dataset -> when its signature was seen moving unannounced
+        self._touched: set[str] = set()  # datasets named by deliveries since the last check
+        self._polls = 0
+
+    def read(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
+        now = utc_now()
+        if self._webhook_id is None and self.mode.reason in ("starting", "forbidden", "failed"):
+            self._subscribe()
+        if self.mode.kind != "webhooks":
+            return self._poll(previous, report)
+        reconcile = dt.timedelta(minutes=self.config.webhooks.reconcile_minutes)
+        if previous is None or self._full_at is None or now - self._full_at >= reconcile:
+            self.inbox.drain()  # the full read covers what they named
+            return self._full(report, now)
+        time.sleep(BATCH_WAIT)
+        raw = self._apply(previous, self.inbox.drain())
+        if self._checked_at is None or now - self._checked_at >= dt.timedelta(seconds=self.config.refresh_seconds):
+            raw = self._check(raw, now)
+        return raw
+
+    def stop(self) -> None:
+        """Disable our webhook (best effort: at a graceful shutdown)."""
+        if self._webhook_id is None:
+            return
+        try:
+            with self.argilla.session() as client:
+                unsubscribe(client, self._webhook_id)
+        except SourceError as error:
+            log.warning("could not disable the webhook (%s)", error.kind.value)
+
+    # --- modes --------------------------------------------------------------------------------
+    def _subscribe(self) -> None:
+        try:
+            with self.argilla.session() as client:
+                self._webhook_id, secret = subscribe(client, self.url)
+        except SourceError as error:
+            reason = {ErrorKind.AUTH: "forbidden", ErrorKind.FORBIDDEN: "forbidden"}.get(error.kind, "failed")
+            if error.kind is ErrorKind.SERVER_ERROR and error.detail in ("HTTP 404", "HTTP 405"):
+                reason = "unsupported"  # no /api/v1/webhooks: argilla-server older than 2.5
+            log.warning("webhooks unavailable (%s); polling", reason)
+            self.mode = LiveMode("polling", reason)
+            return
+        self.inbox.accept(secret)
+        self.mode = LiveMode("webhooks")
+        self._full_at = None  # read everything once now: deliveries from here on are applied
+
+    def _poll(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
+        """As without webhooks: incremental reads, a full one every `reconcile_every` polls."""
+        self._polls += 1
+        return self.argilla.fetch(None if self._polls % self.config.reconcile_every == 1 else previous, report)
+
+    def _full(self, report: Report, now: dt.datetime) -> RawCampaign:
+        raw = self.argilla.fetch(None, report)
+        self._full_at = self._checked_at = now
+        self._moved.clear()
+        self._touched.clear()
+        return raw
+
+    # --- webhook mode --------------------------------------------------------------------------
+    def _apply(self, previous: RawCampaign, changes: list[Change]) -> RawCampaign:
+        """Re-read the records the deliveries name (a whole dataset for a dataset event)."""
+        if not changes:
+            return previous
+        names = self.argilla.dataset_names(previous)
+        by_response = _records_by_response(previous) if any(c.record_id is None for c in changes) else {}
+        records: dict[str, set[str]] = defaultdict(set)
+        datasets: set[str] = set()
+        for change in changes:
+            known = by_response.get(change.response_id or "", (None, None))
+            record = change.record_id or known[1]
+            name = names.get(change.dataset_id or "") or known[0]
+            if name is None:
+                continue  # another dataset on the same server
+            self._touched.add(name)
+            if record is None:
+                datasets.add(name)
+            else:
+                records[name].add(record)
+        raw = self.argilla.fetch_records(previous, {n: ids for n, ids in records.items() if n not in datasets})
+        if datasets:
+            raw = self.argilla.fetch(_forget(raw, datasets))  # re-reads just these datasets
+        return raw
+
+    def _check(self, raw: RawCampaign, now: dt.datetime) -> RawCampaign:
+        """Is our webhook still there, and did any dataset change without a delivery saying so?"""
+        self._checked_at = now
+        with self.argilla.session() as client:
+            alive = subscribed(client, self._webhook_id)
+        if not alive:
+            log.warning("our webhook was deleted or disabled on the server; polling")
+            self.inbox.accept(None)
+            self._webhook_id, self.mode = None, LiveMode("polling", "deleted")
+            return raw
+        current = self.argilla.signatures(raw)
+        silent = set()
+        for name, signature in current.items():
+            if signature == raw.signatures.get(name) or name in self._touched:
+                self._moved.pop(name, None)
+                continue
+            first = self._moved.setdefault(name, now)
+            if now - first >= SILENCE:
+                silent.add(name)
+        self._touched.clear()
+        if silent:
+            log.warning("webhooks silent while %s changed; re-reading it", ", ".join(sorted(silent)))
+            self.mode = LiveMode("webhooks", "silent")
+            raw = self.argilla.fetch(_forget(raw, silent))
+            for name in silent:
+                self._moved.pop(name, None)
+            return raw
+        if self.inbox.last_delivery is not None and self.mode.reason == "silent":
+            self.mode = LiveMode("webhooks")
+        signatures = {name: sig for name, sig in current.items() if name not in self._moved}
+        return _with_signatures(raw, {**raw.signatures, **signatures})
+
+
+def _records_by_response(raw: RawCampaign) -> dict[str, tuple[str, str]]:
+    """response id -> (dataset, record id): for a deletion that names only the response."""
+    responses = raw.responses
+    return dict(
+        zip(responses["response_id"].astype("string"), zip(responses["dataset"], responses["record_id"], strict=True))
+    )
+
+
+def _forget(raw: RawCampaign, datasets: set[str]) -> RawCampaign:
+    """`raw` with these datasets' signatures forgotten, so an incremental fetch re-reads them."""
+    return _with_signatures(raw, {n: s for n, s in raw.signatures.items() if n not in datasets})
+
+
+def _with_signatures(raw: RawCampaign, signatures: dict[str, str]) -> RawCampaign:
+    return dataclasses.replace(raw, signatures=signatures)

@@ -1,0 +1,136 @@
+"""Argilla webhooks: the deliveries the dashboard receives, and what they say has changed.
+
+Argilla (>= 2.5) signs each delivery following the Standard Webhooks spec (headers
+`webhook-id`, `webhook-timestamp`, `webhook-signature`; the `standardwebhooks` package, which
+argilla-server itself signs with). `Inbox.deliver` answers at once: it verifies and queues, and
+the campaign feed's poller thread (the only writer of the frames) applies a batch later.
+A delivery that is unsigned, forged, replayed (outside the 5-minute tolerance), oversized or
+malformed is refused with a 4xx and changes nothing; one log line says why, never the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import cachetools
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from data.times import utc_now
+
+log = logging.getLogger(__name__)
+PATH = "/webhooks/argilla"  # where deliveries arrive, beside the dashboard, on the same port
+EVENTS = (
+    "response.created",
+    "response.updated",
+    "response.deleted",
+    "record.created",
+    "record.updated",
+    "record.deleted",
+    "record.completed",
+    "dataset.updated",
+)
+MAX_BODY = 512 * 1024  # a response event with its record and dataset is a few kB
+TOLERANCE = dt.timedelta(minutes=5)  # the Standard Webhooks tolerance
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one delivery says changed: a record of a dataset (or a whole dataset)."""
+
+    event: str
+    dataset_id: str | None
+    record_id: str | None
+    response_id: str | None
+
+
+def change_of(payload: dict) -> Change:
+    """The change a delivery's payload describes. Raises ValueError if it describes none."""
+    event, data = payload.get("type"), payload.get("data")
+    if not isinstance(event, str) or not isinstance(data, dict):
+        raise ValueError("no type or data")
+    kind = event.split(".")[0]
+    if kind == "response":
+        record = data.get("record") if isinstance(data.get("record"), dict) else {}
+        dataset = record.get("dataset") if isinstance(record.get("dataset"), dict) else {}
+        return Change(event, _id(dataset.get("id")), _id(record.get("id")), _id(data.get("id")))
+    if kind == "record":
+        dataset = data.get("dataset") if isinstance(data.get("dataset"), dict) else {}
+        return Change(event, _id(dataset.get("id")), _id(data.get("id")), None)
+    if kind == "dataset":
+        return Change(event, _id(data.get("id")), None, None)
+    raise ValueError(f"unknown event {event[:40]}")
+
+
+def _id(value: object) -> str | None:
+    return str(value) if isinstance(value, str) and value else None
+
+
+class Inbox:
+    """Verifies deliveries with the subscription's secret and queues what they say changed."""
+
+    def __init__(self, on_change: Callable[[], None]):
+        self._on_change = on_change
+        self._secret: Webhook | None = None
+        self._queue: list[Change] = []
+        self._seen = cachetools.TTLCache(maxsize=100_000, ttl=TOLERANCE.total_seconds() * 2)  # message ids
+        self._lock = threading.Lock()
+        self.last_delivery: dt.datetime | None = None
+
+    def accept(self, secret: str | None) -> None:
+        """Start (with the subscription's secret, kept in memory only) or stop accepting deliveries."""
+        with self._lock:
+            self._secret = Webhook(secret) if secret else None
+
+    @property
+    def accepting(self) -> bool:
+        return self._secret is not None
+
+    def deliver(self, body: bytes, headers: Mapping[str, str]) -> tuple[int, str]:
+        """Verify and queue one delivery: (HTTP status, a short reason). Never raises."""
+        status, reason = self._verify(body, {k.lower(): v for k, v in headers.items()})
+        if status >= 400:
+            log.warning("webhook delivery refused (%s %s)", status, reason)
+        return status, reason
+
+    def _verify(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        secret = self._secret
+        if secret is None:
+            return 404, "not subscribed"
+        if len(body) > MAX_BODY:
+            return 413, "too large"
+        if not all(headers.get(name) for name in ("webhook-id", "webhook-timestamp", "webhook-signature")):
+            return 400, "unsigned"
+        try:
+            sent = dt.datetime.fromtimestamp(float(headers["webhook-timestamp"]), dt.UTC)
+        except (ValueError, OverflowError):
+            return 400, "bad timestamp"
+        if abs(utc_now() - sent) > TOLERANCE:
+            return 401, "replayed or stale"
+        try:
+            payload = secret.verify(body, headers)
+        except WebhookVerificationError:
+            return 401, "bad signature"
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return 400, "not JSON"
+        try:
+            change = change_of(payload)
+        except (ValueError, AttributeError):
+            return 400, "malformed"
+        with self._lock:
+            if headers["webhook-id"] in self._seen:
+                return 200, "already received"
+            self._seen[headers["webhook-id"]] = True
+            self._queue.append(change)
+            self.last_delivery = utc_now()
+        self._on_change()
+        return 202, "queued"
+
+    def drain(self) -> list[Change]:
+        with self._lock:
+            changes, self._queue = self._queue, []
+        return changes
