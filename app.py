@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 
 import streamlit as st
 from starlette.requests import Request
@@ -20,9 +21,12 @@ from starlette.routing import Route
 from components.context import configured, context, language
 from components.i18n import LANGUAGES, t
 from components.navigation import navigation
+from components.sign_in import sign_in_sidebar
 from components.status import config_error_banner, first_read_state, freshness_banner
 from data import registry
+from data.config import SECRET_VARIABLES, ConfigError, load_secrets
 from data.feed import Feed
+from data.sign_in import auth_settings
 from data.webhooks import MAX_BODY, PATH
 
 WAITING = ("first_read", "off")
@@ -55,6 +59,7 @@ def frame() -> None:
     lang = ctx.lang
     with st.sidebar:
         st.radio(t(lang, "lang.label"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+        sign_in_sidebar(lang)
     if lang == "en":
         st.query_params["lang"] = "en"
     else:
@@ -107,7 +112,21 @@ async def argilla_webhook(request: Request) -> PlainTextResponse:
     return PlainTextResponse(reason, status_code=status)
 
 
+def launch_secrets() -> dict | None:
+    """Sign in with Hugging Face from a Space's environment (hf_oauth: true), as `[auth]` secrets."""
+    try:
+        settings = auth_settings(load_secrets({k: v for k, v in os.environ.items() if k in SECRET_VARIABLES}))
+    except ConfigError:
+        return None  # the frame shows the configuration error
+    return {"auth": settings} if settings else None
+
+
 if __name__ == "__main__":
     frame()
 else:
-    app = st.App(__file__, lifespan=lifespan, routes=[Route(PATH, argilla_webhook, methods=["POST"])])
+    app = st.App(
+        __file__,
+        lifespan=lifespan,
+        routes=[Route(PATH, argilla_webhook, methods=["POST"])],
+        secrets=launch_secrets(),
+    )

@@ -41,8 +41,8 @@ class StreamlitApp:
     """The app as a process: started with `command` from the repository root, on a free port
     (given as Streamlit's environment variables, so the command itself is run unchanged)."""
 
-    def __init__(self, env: dict[str, str], log: Path, command: list[str] = README_COMMAND):
-        self.port = free_port()
+    def __init__(self, env: dict[str, str], log: Path, command: list[str] = README_COMMAND, port: int | None = None):
+        self.port = port or free_port()
         self.env = {
             **os.environ,
             **env,

@@ -12,6 +12,8 @@ from tests.campaign_builder import DatasetSpec, Plan
 
 ARGILLA_SENTINEL = "sentinel-argilla-key-5a1c0ffee"
 HF_SENTINEL = "hf_sentinelTOKEN0123456789"
+OAUTH_SENTINEL = "oauth-secret-sentinel-77d0c0ffee"
+COOKIE_SENTINEL = "cookie-secret-sentinel-41aa0ffee"
 
 
 def everything_rendered(at) -> str:
@@ -29,6 +31,11 @@ def test_sentinel_secrets_appear_nowhere(argilla_server, live_campaign, tmp_path
         "CAMPAIGN_CONFIG": str(config),
         "DATA_DIR": str(tmp_path / "data"),
         "ORGANIZER_TOKEN": "org-pass",
+        "OAUTH_CLIENT_ID": "tablero",
+        "OAUTH_CLIENT_SECRET": OAUTH_SENTINEL,
+        "OPENID_PROVIDER_URL": "http://127.0.0.1:9",
+        "AUTH_COOKIE_SECRET": COOKIE_SENTINEL,
+        "PUBLIC_URL": "http://127.0.0.1:8501",
     }
     with environment(**{**env, "ARGILLA_API_KEY": argilla_server.api_key}):
         refreshed_feed()  # a good read first: its snapshot is what the pages show after the key fails
@@ -47,7 +54,8 @@ def test_sentinel_secrets_appear_nowhere(argilla_server, live_campaign, tmp_path
             seen.append(everything_rendered(at))
         csv = ranking_csv(feed.contributors(feed.view().value)).decode()
     text = "\n".join(seen) + csv + caplog.text
-    assert ARGILLA_SENTINEL not in text and HF_SENTINEL not in text
+    for sentinel in (ARGILLA_SENTINEL, HF_SENTINEL, OAUTH_SENTINEL, COOKIE_SENTINEL):
+        assert sentinel not in text
     assert "clave de API no es válida" in text
 
 

@@ -188,9 +188,7 @@ class HookedApp:
         self.process: StreamlitApp | None = None
 
     def start(self) -> "HookedApp":
-        self.process = StreamlitApp(self.env, self.tmp_path / f"streamlit-{time.time_ns()}.log")
-        self.process.port = self.port
-        self.process.env["STREAMLIT_SERVER_PORT"] = str(self.port)
+        self.process = StreamlitApp(self.env, self.tmp_path / f"streamlit-{time.time_ns()}.log", port=self.port)
         self.process.start()
         return self
 

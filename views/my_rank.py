@@ -15,6 +15,8 @@ from components.contributor import (
     streak_and_calendar,
 )
 from components.i18n import t
+from components.safe import md_text
+from components.sign_in import signed_in, username
 from components.tables import ranking_table
 from data import aggregate
 
@@ -25,8 +27,9 @@ table = ctx.feed.contributors(campaign)
 names = table["username"].tolist()
 
 st.title(t(lang, "me.title"), anchor=False)
-if "me.user" not in st.session_state:
-    st.session_state["me.user"] = st.query_params.get("user")
+me_signed_in = username(signed_in())
+if "me.user" not in st.session_state:  # a shared link first, else the signed-in person
+    st.session_state["me.user"] = st.query_params.get("user") or me_signed_in
 wanted = st.session_state["me.user"]
 options = names if not wanted or wanted in names else [wanted, *names]
 user = st.selectbox(
@@ -45,6 +48,8 @@ st.session_state["me.user"] = user
 st.query_params["user"] = user
 row = table[table["username"] == user]
 if row.empty:
+    if user == me_signed_in:
+        st.info(t(lang, "me.signed_in_empty", user=md_text(user)))
     chosen = absence_explanation(user, ctx.feed.absence(campaign, user), view, config, table["username"], lang)
     if chosen:
         st.session_state["me.user"] = chosen

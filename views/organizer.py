@@ -12,7 +12,7 @@ from components.status import storage_status
 ctx = context()
 lang = ctx.lang
 st.title(t(lang, "org.title"), anchor=False)
-if not organizer_unlocked(ctx.secrets.organizer_token, lang):
+if not organizer_unlocked(ctx.secrets.organizer_token, ctx.config.organizers, lang):
     st.stop()
 
 storage_status(ctx.services.state.status if ctx.services.state else None, lang)

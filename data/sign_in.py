@@ -1,0 +1,93 @@
+"""Sign in with Hugging Face (OIDC): the settings Streamlit's `st.login` needs, who organizes, and
+whether the provider answers.
+
+On a Space, `hf_oauth: true` gives OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_SCOPES and
+OPENID_PROVIDER_URL; `auth_settings` turns them into the `[auth]` section (`st.App(secrets=...)`).
+Elsewhere `.streamlit/secrets.toml` may hold that section itself. The Hub's ID token carries the
+person's organisations in its `orgs` claim (each with `preferred_username` and `roleInOrg`,
+from the `openid profile` scopes), which is what `is_organizer` reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from data.config import OrganizersConfig, Secrets
+from data.errors import ErrorKind, SourceError
+from data.poller import Poller, Report
+from data.times import utc_now
+
+DISCOVERY = "/.well-known/openid-configuration"
+CALLBACK = "/oauth2callback"  # Streamlit's own callback route
+
+
+def auth_settings(secrets: Secrets) -> dict | None:
+    """The `[auth]` secrets section for Hugging Face as the OIDC provider, from the environment;
+    None when the environment does not configure sign-in (it may still come from secrets.toml)."""
+    if not secrets.sign_in_configured or not secrets.public_url:
+        return None
+    return {
+        "redirect_uri": secrets.public_url + CALLBACK,
+        "cookie_secret": secrets.cookie_secret,
+        "client_id": secrets.oauth_client_id,
+        "client_secret": secrets.oauth_client_secret,
+        "server_metadata_url": secrets.openid_provider_url + DISCOVERY,
+        "client_kwargs": {"scope": secrets.oauth_scopes},
+    }
+
+
+def is_organizer(claims: Mapping, organizers: OrganizersConfig) -> bool:
+    """Is the signed-in person a member of the organizing org, with one of the admitted roles?"""
+    if not organizers.org:
+        return False
+    orgs = claims.get("orgs")
+    if not isinstance(orgs, list):
+        return False
+    wanted = organizers.org.casefold()
+    return any(
+        isinstance(org, Mapping)
+        and str(org.get("preferred_username") or org.get("name") or "").casefold() == wanted
+        and org.get("roleInOrg") in organizers.roles
+        for org in orgs
+    )
+
+
+@dataclass(frozen=True)
+class ProviderAnswer:
+    fetched_at: dt.datetime
+
+
+class ProviderCheck:
+    """Whether the OIDC provider answers (its discovery document), checked in the background so a
+    render never waits on it; sign-in is offered only while it does."""
+
+    def __init__(self, metadata_url: str, interval: float = 30, timeout: float = 3):
+        self.metadata_url = metadata_url
+        self._timeout = timeout
+        self.poller = Poller(self._read, interval=interval, name="sign-in-check")
+
+    def _read(self, report: Report) -> ProviderAnswer:
+        try:
+            answer = httpx.get(self.metadata_url, timeout=self._timeout)
+        except httpx.TimeoutException:
+            raise SourceError(ErrorKind.TIMEOUT) from None
+        except httpx.HTTPError:
+            raise SourceError(ErrorKind.UNREACHABLE) from None
+        if answer.status_code != 200 or "authorization_endpoint" not in answer.text:
+            raise SourceError(ErrorKind.SERVER_ERROR, f"HTTP {answer.status_code}")
+        return ProviderAnswer(utc_now())
+
+    def available(self, wait: float = 0) -> bool:
+        state = self.poller.wait_for_first(wait) if wait else self.poller.state
+        return state.value is not None and state.error is None
+
+    def start(self) -> ProviderCheck:
+        self.poller.start()
+        return self
+
+    def stop(self) -> None:
+        self.poller.stop()

@@ -1,0 +1,235 @@
+"""Sign in with Hugging Face: the settings from a Space's variables, who organizes, and the whole
+flow in headless Chromium against a real OIDC provider on 127.0.0.1 (oidc-provider-mock)."""
+
+import json
+from urllib.parse import quote
+
+import httpx
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+from oidc_provider_mock import run_server_in_thread
+
+from data.config import DEFAULT_CONFIG, OrganizersConfig, load_secrets
+from data.sign_in import auth_settings, is_organizer
+from tests.app_env import demo_ranking
+from tests.servers.argilla_process import free_port
+from tests.streamlit_process import StreamlitApp, wait_for_app
+
+CLIENT_SECRET = "oauth-client-secret-sentinel-93f1c0ffee"
+COOKIE_SECRET = "cookie-secret-for-the-test-0123456789abcdef"
+ORG = "org-tablero"
+
+
+def test_a_space_environment_configures_sign_in():
+    env = {
+        "OAUTH_CLIENT_ID": "abc",
+        "OAUTH_CLIENT_SECRET": CLIENT_SECRET,
+        "OAUTH_SCOPES": "openid profile",
+        "OPENID_PROVIDER_URL": "https://huggingface.co",
+        "SPACE_HOST": "somosnlp-tablero.hf.space",
+    }
+    section = auth_settings(load_secrets(env))
+    assert section["redirect_uri"] == "https://somosnlp-tablero.hf.space/oauth2callback"
+    assert section["server_metadata_url"] == "https://huggingface.co/.well-known/openid-configuration"
+    assert section["client_kwargs"] == {"scope": "openid profile"}
+    derived = section["cookie_secret"]
+    assert derived and CLIENT_SECRET not in derived and derived == auth_settings(load_secrets(env))["cookie_secret"]
+    assert auth_settings(load_secrets({**env, "AUTH_COOKIE_SECRET": COOKIE_SECRET}))["cookie_secret"] == COOKIE_SECRET
+    assert auth_settings(load_secrets({})) is None
+    assert auth_settings(load_secrets({k: v for k, v in env.items() if k != "SPACE_HOST"})) is None  # no address
+
+
+@pytest.mark.parametrize(
+    "orgs, admitted",
+    [
+        ([{"preferred_username": ORG, "roleInOrg": "admin"}], True),
+        ([{"preferred_username": "Org-Tablero", "roleInOrg": "write"}], True),
+        ([{"preferred_username": ORG, "roleInOrg": "read"}], False),
+        ([{"preferred_username": "otra-org", "roleInOrg": "admin"}], False),
+        ("not a list", False),
+        (None, False),
+    ],
+)
+def test_organizers_are_members_of_the_org_with_an_admitted_role(orgs, admitted):
+    claims = {"preferred_username": "ana"} | ({"orgs": orgs} if orgs is not None else {})
+    assert is_organizer(claims, OrganizersConfig(org=ORG, roles=("admin", "write"))) is admitted
+    assert not is_organizer(claims, OrganizersConfig(org=None))
+
+
+# --- in the browser -----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def provider():
+    with run_server_in_thread() as server:
+        url = f"http://127.0.0.1:{server.server_port}"
+        member, outsider = demo_ranking()["username"].iloc[3], demo_ranking()["username"].iloc[8]
+        people = {
+            member: [{"preferred_username": ORG, "roleInOrg": "admin", "name": "Tablero"}],
+            outsider: [{"preferred_username": "otra-org", "roleInOrg": "admin"}],
+        }
+        for name, orgs in people.items():
+            claims = {"preferred_username": name, "name": name.title(), "orgs": orgs}
+            httpx.put(f"{url}/users/{quote(name)}", json=claims).raise_for_status()
+        yield url, member, outsider
+
+
+def start_app(tmp_path, provider_url: str) -> StreamlitApp:
+    port = free_port()
+    config = tmp_path / "campaign.toml"
+    config.write_text(DEFAULT_CONFIG.read_text() + f'\n[organizers]\norg = "{ORG}"\n', encoding="utf-8")
+    env = {
+        "OAUTH_CLIENT_ID": "tablero-test",
+        "OAUTH_CLIENT_SECRET": CLIENT_SECRET,
+        "OAUTH_SCOPES": "openid profile",
+        "OPENID_PROVIDER_URL": provider_url,
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "AUTH_COOKIE_SECRET": COOKIE_SECRET,
+        "CAMPAIGN_CONFIG": str(config),
+        "DATA_DIR": str(tmp_path / "data"),
+        "ORGANIZER_TOKEN": "ignored-when-sign-in-decides",
+    }
+    return StreamlitApp(env, tmp_path / "streamlit.log", port=port).start()
+
+
+def sign_in(page, app, who: str) -> None:
+    page.goto(f"{app.url}/")
+    wait_for_app(page)
+    page.get_by_role("button", name="Iniciar sesión con Hugging Face").click()
+    page.get_by_placeholder("sub").fill(who)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{app.url}/**")
+    wait_for_app(page)
+    assert f"Sesión iniciada como {who}" in page.inner_text('[data-testid="stSidebar"]')
+
+
+def tokens(context) -> list[str]:
+    """The ID and access tokens the app keeps in its signed cookie (read back for the leak checks)."""
+    cookies = {c["name"]: c["value"] for c in context.cookies()}
+    raw = cookies["_streamlit_user_tokens"]
+    data = json.loads(URLSafeTimedSerializer(COOKIE_SECRET, salt="_streamlit_user_tokens").loads(raw))
+    found = [data[k] for k in ("id_token", "access_token") if k in data]
+    assert found
+    return found
+
+
+def test_the_whole_flow_own_rank_organizers_and_sign_out(browser, provider, tmp_path):
+    provider_url, member, _ = provider
+    app = start_app(tmp_path, provider_url)
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    try:
+        sign_in(page, app, member)
+        secrets = [CLIENT_SECRET, *tokens(context)]
+        page.goto(f"{app.url}/mi-posicion")
+        wait_for_app(page)
+        rank = int(demo_ranking().set_index("username").loc[member, "rank"])
+        assert f"#{rank}" in page.locator('[data-testid="stMetric"]').filter(has_text="Puesto").first.inner_text()
+        assert f"user={member}" in page.url
+        pages = [page.content()]
+        page.goto(f"{app.url}/organizacion")
+        wait_for_app(page)
+        assert "Señales de calidad" in page.inner_text("body")
+        assert page.locator('[data-testid="stTextInput"]').count() == 0  # no passphrase: sign-in decides
+        pages.append(page.content())
+        page.goto(f"{app.url}/exportar")
+        wait_for_app(page)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Descargar CSV").click()
+        csv_text = download.value.path().read_text()
+        pages.append(page.content())
+        page.get_by_role("button", name="Cerrar sesión").click()
+        page.wait_for_timeout(1500)
+        page.goto(f"{app.url}/organizacion")
+        wait_for_app(page)
+        assert "inicia sesión con Hugging Face" in page.inner_text("body")
+        assert "Señales de calidad" not in page.inner_text("body")
+        log = app.log.read_text(errors="replace")
+        for secret in secrets:
+            assert all(secret not in html for html in pages) and secret not in log and secret not in csv_text
+    finally:
+        context.close()
+        app.stop()
+
+
+def test_a_signed_in_non_member_sees_no_data(browser, provider, tmp_path):
+    provider_url, _, outsider = provider
+    app = start_app(tmp_path, provider_url)
+    page = browser.new_page()
+    try:
+        sign_in(page, app, outsider)
+        page.goto(f"{app.url}/organizacion")
+        wait_for_app(page)
+        text = page.inner_text("body")
+        assert "no tiene acceso" in text and "Señales de calidad" not in text
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    finally:
+        app.stop()
+
+
+def test_a_tampered_cookie_is_not_a_session(browser, provider, tmp_path):
+    provider_url, member, _ = provider
+    app = start_app(tmp_path, provider_url)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        sign_in(page, app, member)
+        cookie = next(c for c in context.cookies() if c["name"] == "_streamlit_user")
+        payload = json.loads(URLSafeTimedSerializer(COOKIE_SECRET, salt="_streamlit_user").loads(cookie["value"]))
+        forged = URLSafeTimedSerializer("not-the-secret", salt="_streamlit_user").dumps(json.dumps(payload))
+        context.add_cookies([{**cookie, "value": forged}])
+        page.goto(f"{app.url}/organizacion")
+        wait_for_app(page)
+        text = page.inner_text("body")
+        assert "inicia sesión con Hugging Face" in text and "Señales de calidad" not in text
+    finally:
+        context.close()
+        app.stop()
+
+
+def test_with_the_provider_down_public_pages_work_and_sign_in_says_so(browser, tmp_path):
+    app = start_app(tmp_path, f"http://127.0.0.1:{free_port()}")
+    page = browser.new_page()
+    try:
+        for path in ("", "clasificacion", "proyectos"):
+            page.goto(f"{app.url}/{path}")
+            wait_for_app(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+        assert "no está disponible ahora mismo" in page.inner_text('[data-testid="stSidebar"]')
+        assert page.get_by_role("button", name="Iniciar sesión con Hugging Face").count() == 0
+        assert CLIENT_SECRET not in page.content() and CLIENT_SECRET not in app.log.read_text(errors="replace")
+    finally:
+        app.stop()
+
+
+def test_without_sign_in_variables_there_is_no_button(browser, tmp_path):
+    app = StreamlitApp({"DATA_DIR": str(tmp_path / "data")}, tmp_path / "plain.log").start()
+    page = browser.new_page()
+    try:
+        page.goto(app.url)
+        wait_for_app(page)
+        sidebar = page.inner_text('[data-testid="stSidebar"]')
+        assert "Hugging Face" not in sidebar and page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        app.stop()
+
+
+def test_a_secrets_toml_configures_sign_in_elsewhere(browser, provider, tmp_path):
+    """Off a Space: the [auth] section in a secrets.toml (here named by Streamlit's secrets.files)."""
+    provider_url, member, _ = provider
+    port = free_port()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{COOKIE_SECRET}"\n'
+        'client_id = "tablero-local"\n'
+        f'client_secret = "{CLIENT_SECRET}"\n'
+        f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    env = {"DATA_DIR": str(tmp_path / "data"), "STREAMLIT_SECRETS_FILES": str(secrets)}
+    app = StreamlitApp(env, tmp_path / "local.log", port=port).start()
+    page = browser.new_page()
+    try:
+        sign_in(page, app, member)
+    finally:
+        app.stop()
