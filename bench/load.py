@@ -25,19 +25,18 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.common import machine
+from components.navigation import HOME
+from components.navigation import PAGES as NAVIGATION
 from tests.app_env import write_config
 from tests.campaign_builder import DatasetSpec, build_campaign
 from tests.servers.argilla_process import ArgillaTestServer
 from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import StreamlitApp
 
-PAGES = [
-    ("", ""),
-    ("clasificacion", ""),
-    ("mi-posicion", "user=ana"),
-    ("progreso", ""),
-    ("exportar", ""),
-    ("proyectos", ""),
+PAGES = [  # every public page, as (path, query)
+    ("" if spec is HOME else spec.url, "user=ana" if spec.url == "mi-posicion" else "")
+    for spec in NAVIGATION
+    if spec.url != "organizacion"
 ]
 
 

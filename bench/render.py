@@ -14,23 +14,19 @@ import tempfile
 import time
 
 from bench.common import ROOT, machine
-from data.campaign import save_campaign
+from components.navigation import PAGES as NAVIGATION
+from data.campaign import campaign_source, save_campaign
+from data.config import load_config
 from data.demo import generate
 from data.snapshots import SnapshotStore
 
-PAGES = [
-    "views/overview.py",
-    "views/ranking.py",
-    "views/my_rank.py",
-    "views/progress.py",
-    "views/export.py",
-    "views/projects.py",
-]
+PAGES = [spec.script for spec in NAVIGATION if spec.url != "organizacion"]  # the public pages
 
 
 def main(contributors: int) -> None:
     data_dir = tempfile.mkdtemp(prefix="render-bench-")
     campaign = generate(contributors=contributors, responses=contributors * 25, seed=2, scale=20)
+    campaign.source = campaign_source(load_config())  # the snapshot of the configured campaign
     save_campaign(SnapshotStore(data_dir), campaign)
     os.environ.update(DATA_DIR=data_dir, ARGILLA_API_URL="http://127.0.0.1:9", ARGILLA_API_KEY="bench")
     from streamlit.testing.v1 import AppTest

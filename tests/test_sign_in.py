@@ -2,6 +2,7 @@
 flow in headless Chromium against a real OIDC provider on 127.0.0.1 (oidc-provider-mock)."""
 
 import json
+import re
 from urllib.parse import quote
 
 import httpx
@@ -75,7 +76,9 @@ def provider():
 def start_app(tmp_path, provider_url: str) -> StreamlitApp:
     port = free_port()
     config = tmp_path / "campaign.toml"
-    config.write_text(DEFAULT_CONFIG.read_text() + f'\n[organizers]\norg = "{ORG}"\n', encoding="utf-8")
+    shipped = DEFAULT_CONFIG.read_text()
+    assert "[organizers]" in shipped
+    config.write_text(re.sub(r'(\[organizers\][^\[]*?org = )"[^"]*"', rf'\1"{ORG}"', shipped), encoding="utf-8")
     env = {
         "OAUTH_CLIENT_ID": "tablero-test",
         "OAUTH_CLIENT_SECRET": CLIENT_SECRET,

@@ -21,6 +21,7 @@ class CountingProxy:
         self.upstream = upstream.rstrip("/")
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[float, str, str]] = []
+        self.busy: list[tuple[float, float]] = []  # (start, seconds) of each forwarded request
         self.delay = 0.0
         self.status: int | None = None  # answer every request with this status instead
         self.lock = threading.Lock()
@@ -51,8 +52,11 @@ class CountingProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
+                started = time.monotonic()
                 try:
                     answer = client.request(self.command, proxy.upstream + self.path, content=body, headers=headers)
+                    with proxy.lock:
+                        proxy.busy.append((started, time.monotonic() - started))
                 except httpx.HTTPError:
                     self.send_response(502)
                     self.send_header("Content-Length", "0")
@@ -77,9 +81,18 @@ class CountingProxy:
         return f"http://{host}:{port}"
 
     def polls_since(self, since: float) -> int:
-        """Dashboard polls since `since`: each poll logs in once (GET /api/v1/me)."""
+        """Dashboard polls since `since`: each poll lists the users once (GET /api/v1/users)."""
         with self.lock:
-            return sum(1 for at, method, path in self.log if at >= since and path == "/api/v1/me")
+            return sum(1 for at, method, path in self.log if at >= since and (method, path) == ("GET", "/api/v1/users"))
+
+    def upstream_seconds(self, since: float, until: float | None = None) -> float:
+        """Seconds the upstream spent answering requests that started in [since, until)."""
+        with self.lock:
+            return sum(s for at, s in self.busy if at >= since and (until is None or at < until))
+
+    def requests_since(self, since: float, prefix: str = "") -> int:
+        with self.lock:
+            return sum(1 for at, method, path in self.log if at >= since and f"{method} {path}".startswith(prefix))
 
     def stop(self) -> None:
         self.httpd.shutdown()
