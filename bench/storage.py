@@ -58,8 +58,7 @@ def campaign_over(days: int, responses: int) -> tuple[Campaign, pd.Series]:
 def state_at(campaign: Campaign, completed_at: pd.Series, now: pd.Timestamp, source: str) -> Campaign:
     responses = campaign.responses[(campaign.responses["updated_at"] <= now).to_numpy()]
     keys = pd.MultiIndex.from_frame(campaign.records[["dataset", "record_id"]].astype("string"))
-    finished = completed_at.reindex(keys).to_numpy()
-    done = pd.notna(finished) & (finished <= now.to_datetime64())
+    done = (completed_at.reindex(keys) <= now).fillna(False).to_numpy(dtype=bool)
     records = campaign.records.assign(status=np.where(done, "completed", "pending"))
     return Campaign(records, responses, campaign.datasets, now.to_pydatetime(), source)
 

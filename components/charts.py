@@ -30,6 +30,12 @@ def _show(fig: go.Figure, key: str, alt: str) -> None:
     st.caption(alt)
 
 
+def _titled(frame: pd.DataFrame, titles: tuple) -> pd.DataFrame:
+    """`frame` with each dataset shown by its title (`titles`: (name, title) pairs, hashable for the cache)."""
+    names = dict(titles)
+    return frame.assign(dataset=frame["dataset"].map(names).fillna(frame["dataset"]))
+
+
 FIGURE_CACHE = dict(max_entries=256, ttl=3600, show_spinner=False)
 
 
@@ -40,8 +46,7 @@ def daily_bars(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: s
 
 @st.cache_data(**FIGURE_CACHE)
 def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
-    titles = dict(titles)
-    frame = activity.assign(dataset=activity["dataset"].map(titles).fillna(activity["dataset"]))
+    frame = _titled(activity, titles)
     fig = px.bar(
         frame,
         x="day",
@@ -75,9 +80,7 @@ def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, k
 
 @st.cache_data(**FIGURE_CACHE)
 def _cumulative_line(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
-    titles = dict(titles)
-    frame = activity.assign(dataset=activity["dataset"].map(titles).fillna(activity["dataset"]))
-    frame = frame.sort_values("day")
+    frame = _titled(activity, titles).sort_values("day")
     frame["cumulative"] = frame.groupby("dataset")["completed"].cumsum()
     fig = px.line(
         frame,
@@ -120,8 +123,7 @@ def user_daily(daily: pd.DataFrame, titles: dict[str, str], lang: str, key: str)
 
 @st.cache_data(**FIGURE_CACHE)
 def _user_daily(daily: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
-    titles = dict(titles)
-    frame = daily.assign(dataset=daily["dataset"].map(titles).fillna(daily["dataset"]))
+    frame = _titled(daily, titles)
     fig = px.bar(
         frame,
         x="day",

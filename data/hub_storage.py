@@ -122,8 +122,8 @@ class HubStorage:
                 log.warning("state repo %s holds a newer format (%s): ignored", self.repo, document.get("format"))
                 return Stored(head=info.sha, newer_format=True)
             hashes: dict[str, str] = {}
-            campaign = self._campaign(document.get("campaign"), campaign_source, info.sha, hashes)
-            projects = self._projects(document.get("projects"), projects_source, info.sha, hashes)
+            campaign = self._part("campaign", document.get("campaign"), campaign_source, info.sha, hashes, _campaign)
+            projects = self._part("projects", document.get("projects"), projects_source, info.sha, hashes, _projects)
             written = _when(document.get("written_at"))
             return Stored(info.sha, campaign, projects, hashes, written)
 
@@ -186,39 +186,31 @@ class HubStorage:
             hashes[path] = digest
         return found
 
-    def _campaign(self, part: dict | None, source: str, revision: str, hashes: dict) -> Campaign | None:
+    def _part(self, name: str, part: dict | None, source: str, revision: str, hashes: dict, build):
+        """One part of the state (`build(files, fetched_at, source)`), if it is ours and whole, else None."""
         if not _ours(part, source):
             return None
         files = self._checked(part["files"], revision, hashes)
+        if files is None:
+            return None
         try:
-            frames = {name: pd.read_parquet(io.BytesIO(files[f"campaign/{name}.parquet"])) for name in CAMPAIGN_FRAMES}
-            return Campaign(
-                typed_records(frames["records"]),
-                typed_responses(frames["responses"]),
-                frames["datasets"],
-                _when(part["fetched_at"]),
-                source,
-            )
-        except (TypeError, KeyError, ValueError, OSError) as error:  # None files, a missing frame, bad parquet
-            log.warning("state repo %s: the campaign could not be read (%s): ignored", self.repo, type(error).__name__)
+            return build(files, _when(part["fetched_at"]), source)
+        except (KeyError, ValueError, OSError) as error:  # a missing frame, bad parquet
+            log.warning("state repo %s: the %s could not be read (%s): ignored", self.repo, name, type(error).__name__)
             return None
 
-    def _projects(self, part: dict | None, source: str, revision: str, hashes: dict) -> Projects | None:
-        if not _ours(part, source):
-            return None
-        files = self._checked(part["files"], revision, hashes)
-        try:
-            raw = pd.read_parquet(io.BytesIO(files["projects/raw.parquet"]))[RAW_PROJECT_COLUMNS]
-            days = [
-                pd.read_parquet(io.BytesIO(data)) for path, data in sorted(files.items()) if path.startswith("likes/")
-            ]
-            history = (
-                pd.concat(days, ignore_index=True)[HISTORY_COLUMNS] if days else pd.DataFrame(columns=HISTORY_COLUMNS)
-            )
-            return Projects(raw, history, _when(part["fetched_at"]), source)
-        except (TypeError, KeyError, ValueError, OSError) as error:
-            log.warning("state repo %s: the projects could not be read (%s): ignored", self.repo, type(error).__name__)
-            return None
+
+def _campaign(files: dict[str, bytes], fetched_at: dt.datetime, source: str) -> Campaign:
+    frames = {name: pd.read_parquet(io.BytesIO(files[f"campaign/{name}.parquet"])) for name in CAMPAIGN_FRAMES}
+    records, responses = typed_records(frames["records"]), typed_responses(frames["responses"])
+    return Campaign(records, responses, frames["datasets"], fetched_at, source)
+
+
+def _projects(files: dict[str, bytes], fetched_at: dt.datetime, source: str) -> Projects:
+    raw = pd.read_parquet(io.BytesIO(files["projects/raw.parquet"]))[RAW_PROJECT_COLUMNS]
+    days = [pd.read_parquet(io.BytesIO(data)) for path, data in sorted(files.items()) if path.startswith("likes/")]
+    history = pd.concat(days, ignore_index=True)[HISTORY_COLUMNS] if days else pd.DataFrame(columns=HISTORY_COLUMNS)
+    return Projects(raw, history, fetched_at, source)
 
 
 def _ours(part: object, source: str) -> bool:
