@@ -82,11 +82,10 @@ class CampaignFeed(Feed[Campaign]):
         super().__init__(SnapshotStore(data_dir), ReadCache(maxsize=128, ttl=max(config.refresh_seconds, 30)))
         self.config = config
         self._last_raw: RawCampaign | None = None
-        self._polls = 0
-        self.updates: LiveUpdates | None = None  # webhooks, when enabled
+        self.updates: LiveUpdates | None = None  # how reads stay current (webhooks or polling)
         if secrets.argilla_configured:
             self.source = campaign_source(config)
-            self._argilla = ArgillaSource(
+            argilla = ArgillaSource(
                 secrets.argilla_api_url, secrets.argilla_api_key, config.datasets, timeout=config.timeout_seconds
             )
             self.poller = Poller(
@@ -96,9 +95,8 @@ class CampaignFeed(Feed[Campaign]):
                 on_success=lambda campaign: save_campaign(self.store, campaign),
                 name="argilla-poller",
             )
-            if config.webhooks.enabled:
-                public_url = config.webhooks.public_url or secrets.public_url
-                self.updates = LiveUpdates(self._argilla, config, public_url, wake=self.poller.wake)
+            public_url = config.webhooks.public_url or secrets.public_url
+            self.updates = LiveUpdates(argilla, config, public_url, wake=self.poller.wake)
         elif demo:
             self.source = DEMO_SOURCE
             self.demo = load_demo
@@ -110,9 +108,7 @@ class CampaignFeed(Feed[Campaign]):
 
     def live_mode(self) -> LiveMode | None:
         """Webhooks or polling (and why), for a live feed; None for the demo."""
-        if self.poller is None:
-            return None
-        return self.updates.mode if self.updates is not None else LiveMode("polling")
+        return self.updates.mode if self.updates is not None else None
 
     def stop(self) -> None:
         super().stop()
@@ -125,13 +121,8 @@ class CampaignFeed(Feed[Campaign]):
             self.updates.stop()
 
     def _read(self, report: Report) -> Campaign:
-        """One read: by webhooks (data/live.py), or incremental with a full one every `reconcile_every`."""
-        if self.updates is not None:
-            raw = self.updates.read(self._last_raw, report)
-        else:
-            previous = None if self._polls % self.config.reconcile_every == 0 else self._last_raw
-            raw = self._argilla.fetch(previous, report)
-        self._last_raw, self._polls = raw, self._polls + 1
+        """One read (data/live.py decides how: the records deliveries name, or a poll)."""
+        raw = self._last_raw = self.updates.read(self._last_raw, report)
         campaign = normalise(raw, utc_now(), self.source)
         self._warm(campaign)
         return campaign

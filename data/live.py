@@ -1,4 +1,5 @@
-"""How the campaign feed stays current: Argilla webhooks when they can be had, polling otherwise.
+"""How the campaign feed stays current: Argilla webhooks when enabled and they can be had, polling
+otherwise.
 
 With webhooks ([webhooks] enabled), the feed's poller thread wakes when a delivery is queued and
 re-reads only the records it names (one request each, with their responses and suggestions);
@@ -37,14 +38,17 @@ class LiveMode:
 
 
 class LiveUpdates:
-    """Reads the campaign for its feed in webhook mode, falling back to polling when it must."""
+    """Reads the campaign for its feed: by webhooks when enabled and possible, else by polling."""
 
     def __init__(self, argilla: ArgillaSource, config: CampaignConfig, public_url: str | None, wake):
         self.argilla = argilla
         self.config = config
         self.url = f"{public_url.rstrip('/')}{PATH}" if public_url else None
         self.inbox = Inbox(on_change=wake)
-        self.mode = LiveMode("polling", "no_url" if self.url is None else "starting")
+        if not config.webhooks.enabled:
+            self.mode = LiveMode("polling")
+        else:
+            self.mode = LiveMode("polling", "no_url" if self.url is None else "starting")
         self._webhook_id: str | None = None
         self._full_at: dt.datetime | None = None
         self._checked_at: dt.datetime | None = None
@@ -95,9 +99,11 @@ class LiveUpdates:
         self._full_at = None  # read everything once now: deliveries from here on are applied
 
     def _poll(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
-        """As without webhooks: incremental reads, a full one every `reconcile_every` polls."""
+        """Incremental reads (a dataset is re-read when its signature moved), a full one every
+        `reconcile_every` polls."""
+        full = previous is None or self._polls % self.config.reconcile_every == 0
         self._polls += 1
-        return self.argilla.fetch(None if self._polls % self.config.reconcile_every == 1 else previous, report)
+        return self.argilla.fetch(None if full else previous, report)
 
     def _full(self, report: Report, now: dt.datetime) -> RawCampaign:
         raw = self.argilla.fetch(None, report)
