@@ -144,8 +144,8 @@ def hooks(browser, server, client, keys, tmp: Path, timed: int) -> None:
         ids = [str(r["id"]) for r in _records(owner, str(dataset.id))]
         annotator = "bench_new"
         accounts = ensure_users(client, [annotator], client.workspaces("bench"))
-        key = owner.get(f"/api/v1/users/{accounts[annotator].id}").json()["api_key"]
-        http = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": key}, timeout=60)
+        keys[annotator] = owner.get(f"/api/v1/users/{accounts[annotator].id}").json()["api_key"]
+        http = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": keys[annotator]}, timeout=60)
         latencies, since = [], time.monotonic()
         for n, record_id in enumerate(random.Random(1).sample(ids, timed), start=1):
             http.post(
@@ -168,7 +168,7 @@ def hooks(browser, server, client, keys, tmp: Path, timed: int) -> None:
         )
         before = time.monotonic()
         changed = change(server, client, NAME, 0.01, keys)
-        time.sleep(40)  # deliveries, their batches, and a signature check
+        quiet(proxy)  # every delivery applied
         work, reads = proxy.upstream_seconds(before), proxy.requests_since(before)
         print(
             f"1% of the responses ({changed}) changed: the webhook path spent {work:.2f} s of Argilla time in "
@@ -179,6 +179,13 @@ def hooks(browser, server, client, keys, tmp: Path, timed: int) -> None:
         app.stop()
         proxy.stop()
         server.stop_worker()
+
+
+def quiet(proxy: CountingProxy, seconds: float = 15, limit: float = 600) -> None:
+    """Wait until the app has sent Argilla nothing for `seconds` (its batches are done)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proxy.requests_since(time.monotonic() - seconds) > 0:
+        time.sleep(1)
 
 
 def _records(owner: httpx.Client, dataset_id: str) -> list[dict]:

@@ -20,7 +20,6 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -36,6 +35,7 @@ from data.hub_feed import Projects, projects_source
 from data.hub_storage import HubStorage
 from data.sources.hub import RAW_PROJECT_COLUMNS
 from data.state_sync import StateSync
+from tests.hub_fixtures import HeldFeed
 from tests.servers.hub_server import HubServer
 from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS, StreamlitApp
 
@@ -82,17 +82,6 @@ def repos(count: int, rng: np.random.Generator) -> pd.DataFrame:
     )[RAW_PROJECT_COLUMNS]
 
 
-class Fed:
-    """A feed as StateSync sees one: its poller's value (set by the simulation), its source."""
-
-    def __init__(self, source: str):
-        self.source = source
-        self.poller = SimpleNamespace(state=SimpleNamespace(value=None))
-
-    def adopt(self, value) -> None:
-        pass
-
-
 def simulate(days: int, responses: int, repo_count: int, tmp: Path) -> tuple[Campaign, HubServer]:
     hub = HubServer().start()
     hub.state.store.tokens = {TOKEN: "write"}
@@ -105,7 +94,7 @@ def simulate(days: int, responses: int, repo_count: int, tmp: Path) -> tuple[Cam
     clock = {"now": campaign.responses["updated_at"].min().floor("D")}
     state_sync.utc_now = hub_storage.utc_now = lambda: clock["now"].to_pydatetime()  # the simulated clock
     holder = {"campaign": None, "projects": None}
-    campaign_feed, projects_feed = Fed(source), Fed(projects_source(hub_config))
+    campaign_feed, projects_feed = HeldFeed(source), HeldFeed(projects_source(hub_config))
     storage = HubStorage(REPO, hub.endpoint, TOKEN, tmp / "cache")
     sync = StateSync(storage, StorageConfig(REPO, 10), campaign_feed, projects_feed)
     assert sync.restore()

@@ -4,10 +4,12 @@ At start it restores: the newest campaign snapshot and the likes history in the 
 to the feeds before their first poll (which waits at most `RESTORE_WAIT` seconds for that; if the
 Hub is down, the feeds start from local state and the restore is retried every period). Then,
 when `writer` is true, at most one commit per `every_minutes`, only when something changed (or,
-with nothing new, every `HEARTBEAT` so the stored age stays true). It never writes before a
-successful read of the repo, so a wiped or new process cannot overwrite a history it has not
-seen; a commit raced by another writer (`parent_commit`) is re-read and merged. Renders never
-wait on it; failures cost no data: local snapshots keep working.
+with nothing new, every `HEARTBEAT` so the stored age stays true). The likes history goes into
+every commit (it cannot be read again later); the campaign snapshot, which the next full read
+replaces anyway, at most every `SNAPSHOT_EVERY`, which keeps the bytes a day small (BENCHMARKS.md).
+It never writes before a successful read of the repo, so a wiped or new process cannot overwrite a
+history it has not seen; a commit raced by another writer (`parent_commit`) is re-read and merged.
+Renders never wait on it; failures cost no data: local snapshots keep working.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from data.times import utc_now
 log = logging.getLogger(__name__)
 RESTORE_WAIT = 10.0  # seconds the pollers wait for the first restore before reading anyway
 HEARTBEAT = dt.timedelta(hours=1)
+SNAPSHOT_EVERY = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class StateSync:
         self._head: str | None = None
         self._hashes: dict[str, str] = {}
         self._written: dict[str, dt.datetime] = {}  # part -> fetch time of what the repo holds
+        self._stored: dict = {}  # part -> the value the repo holds (its manifest entry)
+        self._snapshot_at: dt.datetime | None = None  # when this process last committed the campaign
         self._squashed_on: dt.date | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -101,13 +106,17 @@ class StateSync:
         if stored.campaign is not None:
             self.campaign.adopt(stored.campaign)
             self._written["campaign"] = stored.campaign.fetched_at
+            self._stored["campaign"] = stored.campaign
         if stored.projects is not None:
             self.projects.adopt(stored.projects)
             self._written["projects"] = stored.projects.fetched_at
+            self._stored["projects"] = stored.projects
 
     def write(self) -> bool:
         """One commit of what changed since the last one; False if nothing was due or it failed."""
         campaign, projects = self._live(self.campaign), self._live(self.projects)
+        if self._snapshot_at is not None and utc_now() - self._snapshot_at < SNAPSHOT_EVERY:
+            campaign = None  # held back: the repo keeps the one it has
         files = {}
         if campaign is not None:
             files |= campaign_files(campaign)
@@ -120,7 +129,11 @@ class StateSync:
         if not newer or (not changed and last is not None and utc_now() - last < HEARTBEAT):
             return False
         hashes = {**self._hashes, **{path: sha256(data) for path, data in changed.items()}}
-        document = manifest(campaign, projects, hashes)
+        stored = {
+            **self._stored,
+            **{part: value for part, value in (("campaign", campaign), ("projects", projects)) if value},
+        }
+        document = manifest(stored.get("campaign"), stored.get("projects"), hashes)
         try:
             head = self.storage.write(changed, document, self._head)
         except SourceError as error:
@@ -128,6 +141,9 @@ class StateSync:
             return False
         self._head, self._hashes = head, hashes
         self._written |= newer
+        self._stored = stored
+        if "campaign" in newer:
+            self._snapshot_at = utc_now()
         self._update(written_at=utc_now(), commits=self._status.commits + 1, error=None)
         self._squash_daily()
         return True

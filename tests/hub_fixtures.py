@@ -1,6 +1,7 @@
 """Hub repos of all three kinds for an org the code has not seen, with the cases that matter."""
 
 import random
+from types import SimpleNamespace
 
 PLACEHOLDER = "2022-03-02T23:29:04.000Z"
 
@@ -68,3 +69,15 @@ def expected_board(repos, org, since=None, until=None, exclude=()):
                 continue
             rows.append((URLS[kind] + item["id"], item["likes"]))
     return sorted(rows, key=lambda r: -r[1])
+
+
+class HeldFeed:
+    """A feed as `StateSync` sees one: a source and its poller's value, set by the test itself."""
+
+    def __init__(self, source: str, value=None):
+        self.source = source
+        self.poller = SimpleNamespace(state=SimpleNamespace(value=value))
+        self.adopted = []
+
+    def adopt(self, value) -> None:
+        self.adopted.append(value)

@@ -44,6 +44,7 @@ def test_every_page_in_spanish_and_english_with_screenshots(browser, demo_app, a
             assert page.locator("[role=dialog]").count() == 0, path
             assert "demostración" in page.inner_text("body")
             name = path.split("?")[0] or HOME.url
+            page.wait_for_load_state("networkidle")  # lazily loaded widgets (inputs, tables) drawn
             page.screenshot(path=str(shots / f"{name}-{label}.png"), full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, path
         page.close()
@@ -89,6 +90,7 @@ def test_look_up_a_user_and_share_the_link(browser, demo_app):
     page.locator('[data-testid="stSelectbox"]').first.click()
     page.keyboard.type(DEMO_USER)
     page.keyboard.press("Enter")
+    page.get_by_text("Tus vecinos en el ranking").wait_for(timeout=30_000)  # the rerun has begun
     wait_for_app(page)
     assert "user=" in page.url
     body = page.inner_text("body")

@@ -2,6 +2,8 @@
 the real argilla-server. Restore after a wiped disk, the Hub down at start, a read-only token,
 garbage and newer-format files, and a writer killed in the middle of a commit."""
 
+import dataclasses
+import datetime as dt
 import json
 import logging
 import os
@@ -11,11 +13,16 @@ import time
 import pandas as pd
 import pytest
 
+from data import hub_storage, state_sync
+from data.config import HubConfig, StorageConfig
+from data.demo import generate, generate_projects
 from data.errors import ErrorKind
-from data.hub_storage import APP, MANIFEST
-from data.projects import HISTORY_COLUMNS
+from data.hub_feed import Projects
+from data.hub_storage import APP, MANIFEST, HubStorage, Stored
+from data.projects import HISTORY_COLUMNS, append_history, leaderboard
+from data.state_sync import StateSync
 from tests.app_env import environment, open_page, running, write_config
-from tests.hub_fixtures import make_repos
+from tests.hub_fixtures import HeldFeed, make_repos
 from tests.servers.hub_server import HubServer
 from tests.streamlit_process import StreamlitApp, wait_for_app
 
@@ -233,3 +240,36 @@ def test_a_writer_killed_in_the_middle_of_a_commit_leaves_the_previous_state(env
         assert "Ranking de contribuciones" in text and "demostración" not in text
     finally:
         restarted.stop()
+
+
+def test_the_likes_go_up_every_period_and_the_campaign_snapshot_at_most_hourly(hub, tmp_path, monkeypatch):
+    """Bytes a day stay small: a newer campaign read waits for the hour, the likes history does not."""
+    clock = {"now": dt.datetime(2024, 4, 15, 9, tzinfo=dt.UTC)}
+    monkeypatch.setattr(state_sync, "utc_now", lambda: clock["now"])
+    monkeypatch.setattr(hub_storage, "utc_now", lambda: clock["now"])
+    demo = generate(contributors=40, responses=600)
+    raw, history, _ = generate_projects(ORG, at=clock["now"])
+    campaign = HeldFeed("argilla:bench")
+    projects = HeldFeed("hub:bench")
+    storage = HubStorage(REPO, hub.endpoint, WRITE, tmp_path / "cache")
+    sync = StateSync(storage, StorageConfig(REPO, 10), campaign, projects)
+    assert sync.restore()
+
+    def tick(minutes: int, responses: int) -> Stored:
+        clock["now"] += dt.timedelta(minutes=minutes)
+        campaign.poller.state.value = dataclasses.replace(
+            demo, responses=demo.responses.head(responses), fetched_at=clock["now"], source=campaign.source
+        )
+        board = leaderboard(raw.assign(likes=raw["likes"] + minutes), HubConfig(org=ORG))
+        likes = append_history(history, board, clock["now"])
+        projects.poller.state.value = Projects(raw, likes, clock["now"], projects.source)
+        assert sync.write()
+        return storage.read(campaign.source, projects.source)
+
+    first = tick(0, 500)
+    assert first.campaign.fetched_at == clock["now"] and len(first.campaign.responses) == 500
+    later = tick(10, 550)  # a newer read of both, ten minutes on
+    assert later.projects.fetched_at == clock["now"]
+    assert later.campaign.fetched_at == first.campaign.fetched_at and len(later.campaign.responses) == 500
+    hour = tick(50, 600)
+    assert hour.campaign.fetched_at == clock["now"] and len(hour.campaign.responses) == 600
