@@ -103,8 +103,7 @@ def main(sessions: float, seconds: float, refresh: float, think_min: float, thin
             ["ana", "beto", "carla", "dani"],
             seed=3,
         )
-        config = write_config(workdir / "campaign.toml", plan)
-        config.write_text(config.read_text().replace("refresh_seconds = 3600", f"refresh_seconds = {int(refresh)}"))
+        config = write_config(workdir / "campaign.toml", plan, refresh=int(refresh))
         proxy = CountingProxy(server.api_url)
         app = StreamlitApp(
             {

@@ -39,15 +39,9 @@ def _titled(frame: pd.DataFrame, titles: tuple) -> pd.DataFrame:
 FIGURE_CACHE = dict(max_entries=256, ttl=3600, show_spinner=False)
 
 
-def daily_bars(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
-    fig, alt = _daily_bars(activity, tuple(titles.items()), lang)
-    _show(fig, key, alt)
-
-
-@st.cache_data(**FIGURE_CACHE)
-def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
-    frame = _titled(activity, titles)
-    fig = px.bar(
+def _validation_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Validations per day, stacked by dataset (the campaign's and one person's)."""
+    return px.bar(
         frame,
         x="day",
         y="validations",
@@ -59,6 +53,17 @@ def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Fi
             "dataset": t(lang, "col.dataset"),
         },
     )
+
+
+def daily_bars(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
+    fig, alt = _daily_bars(activity, tuple(titles.items()), lang)
+    _show(fig, key, alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
+    frame = _titled(activity, titles)
+    fig = _validation_bars(frame, lang)
     completed = frame.groupby("day")["completed"].sum().reset_index()
     fig.add_scatter(
         x=completed["day"],
@@ -124,18 +129,7 @@ def user_daily(daily: pd.DataFrame, titles: dict[str, str], lang: str, key: str)
 @st.cache_data(**FIGURE_CACHE)
 def _user_daily(daily: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
     frame = _titled(daily, titles)
-    fig = px.bar(
-        frame,
-        x="day",
-        y="validations",
-        color="dataset",
-        color_discrete_sequence=COLORS,
-        labels={
-            "day": t(lang, "col.day"),
-            "validations": t(lang, "progress.validations"),
-            "dataset": t(lang, "col.dataset"),
-        },
-    )
+    fig = _validation_bars(frame, lang)
     return fig, f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}"
 
 

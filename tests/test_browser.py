@@ -146,8 +146,7 @@ def test_ten_tabs_cause_one_upstream_poll_per_interval(browser, argilla_server, 
     from tests.servers.counting_proxy import CountingProxy
 
     plan, _ = live_campaign
-    config = write_config(tmp_path / "campaign.toml", plan)
-    config.write_text(config.read_text().replace("refresh_seconds = 3600", "refresh_seconds = 5"))
+    config = write_config(tmp_path / "campaign.toml", plan, refresh=5)
     proxy = CountingProxy(argilla_server.api_url)
     app = StreamlitApp(
         {

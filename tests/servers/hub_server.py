@@ -18,50 +18,11 @@ from urllib.parse import parse_qs, urlencode, urlparse
 from tests.servers.hub_repos import RepoStore
 
 KINDS = {"models": "model", "datasets": "dataset", "spaces": "space"}
-EXPANDABLE = {
-    "model": {
-        "author",
-        "createdAt",
-        "lastModified",
-        "likes",
-        "downloads",
-        "trendingScore",
-        "tags",
-        "private",
-        "gated",
-        "disabled",
-        "cardData",
-        "pipeline_tag",
-        "library_name",
-        "sha",
-    },
-    "dataset": {
-        "author",
-        "createdAt",
-        "lastModified",
-        "likes",
-        "downloads",
-        "trendingScore",
-        "tags",
-        "private",
-        "gated",
-        "disabled",
-        "cardData",
-        "sha",
-    },
-    "space": {
-        "author",
-        "createdAt",
-        "lastModified",
-        "likes",
-        "trendingScore",
-        "tags",
-        "private",
-        "sdk",
-        "runtime",
-        "disabled",
-        "sha",
-    },
+LISTED = {"author", "createdAt", "lastModified", "likes", "trendingScore", "tags", "private", "disabled", "sha"}
+EXPANDABLE = {  # what `expand` accepts per kind (anything else gets a 400, as on the Hub)
+    "model": LISTED | {"downloads", "gated", "cardData", "pipeline_tag", "library_name"},
+    "dataset": LISTED | {"downloads", "gated", "cardData"},
+    "space": LISTED | {"sdk", "runtime"},
 }
 
 
