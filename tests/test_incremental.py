@@ -1,6 +1,7 @@
 """Incremental polls equal full reads, on randomised change sets against the real server."""
 
 import random
+import uuid
 
 import argilla as rg
 import httpx
@@ -102,3 +103,23 @@ def test_incremental_equals_full_on_random_changes(setup, rg_client, argilla_ser
         moved += bool(incremental.reread)
         previous = incremental
     assert moved >= 3
+
+
+def test_re_reading_the_named_records_equals_a_full_read(setup, rg_client, argilla_server):
+    """What a webhook batch does: only the records it names are read again (in searches of at most
+    250 ids), and a named record that no longer exists leaves with its responses."""
+    owner, keys, source = setup
+    previous = source.fetch()
+    rng = random.Random(7)
+    for _ in range(3):
+        apply_random_changes(owner, keys, rg_client, "inc_a", rng, argilla_server.api_url)
+    full = source.fetch()
+    named = {
+        record_id
+        for raw in (previous, full)
+        for record_id in raw.records.loc[raw.records["dataset"] == "inc_a", "record_id"]
+    }
+    missing = {str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(300)}  # more than one search's worth
+    patched = source.fetch_records(previous, {"inc_a": named | missing})
+    for got, want in zip(canonical(patched), canonical(full)):
+        pd.testing.assert_frame_equal(got, want, check_dtype=False, check_categorical=False)

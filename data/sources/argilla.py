@@ -35,6 +35,7 @@ from data.sources.internals import ArgillaCredentialsError
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
+IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,9 @@ class ArgillaSource:
             http = client.api.http_client
             records, responses = [previous.records], [previous.responses]
             for name, ids in changed.items():
-                found = [record for record_id in sorted(ids) if (record := _record(http, record_id)) is not None]
-                records.append(_records_frame([found], configs[name], previous.settings[name]))
-                responses.append(_responses_frame([found], configs[name], previous.settings[name]))
+                found = list(_records_by_id(http, previous.settings[name].id, sorted(ids)))
+                records.append(_records_frame(found, configs[name], previous.settings[name]))
+                responses.append(_responses_frame(found, configs[name], previous.settings[name]))
             pairs = {(name, record_id) for name, ids in changed.items() for record_id in ids}
             records[0] = _without(previous.records, pairs)
             responses[0] = _without(previous.responses, pairs)
@@ -159,12 +160,19 @@ class ArgillaSource:
         return {settings.id: name for name, settings in previous.settings.items()}
 
 
-def _record(http: httpx.Client, record_id: str) -> dict | None:
-    answer = http.get(f"/api/v1/records/{record_id}")
-    if answer.status_code == 404:
-        return None
-    answer.raise_for_status()
-    return answer.json()
+def _records_by_id(http: httpx.Client, dataset_id: str, ids: list[str]) -> Iterator[list[dict[str, Any]]]:
+    """These records with their responses and suggestions, `IDS_PER_SEARCH` per request (a terms
+    filter on the record id); records that no longer exist are simply not returned."""
+    for start in range(0, len(ids), IDS_PER_SEARCH):
+        chunk = ids[start : start + IDS_PER_SEARCH]
+        terms = {"type": "terms", "scope": {"entity": "record", "property": "id"}, "values": chunk}
+        answer = http.post(
+            f"/api/v1/datasets/{dataset_id}/records/search",
+            params=[("include", "responses"), ("include", "suggestions"), ("offset", 0), ("limit", len(chunk))],
+            json={"filters": {"and": [terms]}},
+        )
+        answer.raise_for_status()
+        yield [item["record"] for item in answer.json().get("items", []) if item.get("record")]
 
 
 def _without(frame: pd.DataFrame, pairs: set[tuple[str, str]]) -> pd.DataFrame:

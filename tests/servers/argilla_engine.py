@@ -9,6 +9,7 @@ database is the truth; `search` translates the filters the SDK sends into SQL.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import UUID
 
 from argilla_server.database import AsyncSessionLocal
 from argilla_server.models import Record, Response
@@ -52,6 +53,8 @@ def _condition(flt):
     scope = flt.scope
     if isinstance(scope, RecordFilterScope):
         column = getattr(Record, scope.property)
+        if scope.property == "id" and isinstance(flt, TermsFilter):  # the ids come as text; the column is a UUID
+            return column.in_([UUID(value) for value in flt.values])
         return _column_condition(column, flt, scope.property in ("inserted_at", "updated_at"))
     if isinstance(scope, ResponseFilterScope) and scope.property in ("status", "inserted_at", "updated_at"):
         column = getattr(Response, scope.property)
