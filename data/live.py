@@ -28,7 +28,8 @@ from data.webhooks import PATH, Change, Inbox
 
 log = logging.getLogger(__name__)
 SILENCE = dt.timedelta(seconds=30)  # a moved signature with no delivery for this long: webhooks are silent
-BATCH_WAIT = 0.3  # seconds to let near-simultaneous deliveries join one batch
+BATCH_WAIT = 0.3  # seconds without a new delivery that close a batch
+BATCH_MAX = 3.0  # seconds a burst may keep a batch open (the latency bound under load)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class LiveUpdates:
         if previous is None or self._full_at is None or now - self._full_at >= reconcile:
             self.inbox.drain()  # the full read covers what they named
             return self._full(report, now)
-        time.sleep(BATCH_WAIT)
+        self._gather()
         raw = self._apply(previous, self.inbox.drain())
         if self._checked_at is None or now - self._checked_at >= dt.timedelta(seconds=self.config.refresh_seconds):
             raw = self._check(raw, now)
@@ -113,6 +114,17 @@ class LiveUpdates:
         return raw
 
     # --- webhook mode --------------------------------------------------------------------------
+    def _gather(self) -> None:
+        """Let a burst of deliveries join one batch: wait while they keep coming, at most BATCH_MAX,
+        so that 200 edits cost a few searches, not 200, and a lone response waits only BATCH_WAIT."""
+        deadline = time.monotonic() + BATCH_MAX
+        seen = self.inbox.pending
+        while time.monotonic() < deadline:
+            time.sleep(BATCH_WAIT)
+            if self.inbox.pending == seen:
+                return
+            seen = self.inbox.pending
+
     def _apply(self, previous: RawCampaign, changes: list[Change]) -> RawCampaign:
         """Re-read the records the deliveries name (a whole dataset for a dataset event)."""
         if not changes:

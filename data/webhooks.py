@@ -130,6 +130,10 @@ class Inbox:
         self._on_change()
         return 202, "queued"
 
+    @property
+    def pending(self) -> int:
+        return len(self._queue)
+
     def drain(self) -> list[Change]:
         with self._lock:
             changes, self._queue = self._queue, []
