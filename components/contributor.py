@@ -88,28 +88,30 @@ def certificates_button(campaign, feed, config: CampaignConfig, lang: str) -> No
     kept for the rest of this read."""
     table = feed.contributors(campaign)
     eligible = table[table["eligible"]]
-    titles = feed.datasets_by_user(campaign)
-    facts = [
-        certificate_facts(
-            row,
-            table,
-            titles.get(row["username"], ()),
-            config,
-            campaign.fetched_at,
-            page_link("mi-posicion", user=row["username"]),
-        )
-        for _, row in eligible.iterrows()
-    ]
-    st.caption(t(lang, "org.certificates_help", n=i18n.number(len(facts), lang)))
+
+    def build() -> bytes:
+        titles = feed.datasets_by_user(campaign)
+        facts = [
+            certificate_facts(
+                row,
+                table,
+                titles.get(row["username"], ()),
+                config,
+                campaign.fetched_at,
+                page_link("mi-posicion", user=row["username"]),
+            )
+            for _, row in eligible.iterrows()
+        ]
+        return certificates_zip(facts, lang)
+
+    st.caption(t(lang, "org.certificates_help", n=i18n.number(len(eligible), lang)))
     st.download_button(
         t(lang, "org.certificates_zip"),
-        data=lambda: feed.derived.get(
-            campaign, ("certificates_zip", lang, page_link("")), lambda: certificates_zip(facts, lang)
-        ),
+        data=lambda: feed.derived.get(campaign, ("certificates_zip", lang, page_link("")), build),
         file_name="certificados.zip",
         mime="application/zip",
         icon="🎓",
-        disabled=not facts,
+        disabled=eligible.empty,
         on_click="ignore",
         key="organizer.certificates",
     )
