@@ -499,5 +499,9 @@ def weekday_names(lang: str) -> list[str]:
 
 
 def age(delta: dt.timedelta, lang: str) -> str:
-    """'hace 3 minutos' / '3 minutes ago'."""
-    return format_timedelta(-delta, granularity="minute", add_direction=True, threshold=1.1, locale=LOCALES[lang])
+    """'hace 3 minutos' / '3 minutes ago'; in seconds under a minute (a read that just landed is not
+    'a minute ago'); a negative delta is in the future ('in 12 seconds')."""
+    if dt.timedelta(0) <= delta < dt.timedelta(seconds=1):
+        delta = dt.timedelta(seconds=1)
+    granularity = "second" if abs(delta) < dt.timedelta(minutes=1) else "minute"
+    return format_timedelta(-delta, granularity=granularity, add_direction=True, threshold=1.1, locale=LOCALES[lang])
