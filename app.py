@@ -41,15 +41,17 @@ def waiting_room(feed: Feed, kind: str, lang: str) -> None:
     first_read_state(view, kind, lang)
 
 
-def follow_updates(feed: Feed, kind: str) -> None:
-    """Look at the shared feed (no network); rerun the page when a newer read has arrived.
+def follow_updates(feed: Feed, kind: str, lang: str, every: int) -> None:
+    """Draw the freshness banner, and rerun the page when a newer read has arrived (no network).
 
-    Run as a fragment every 2 s while webhooks keep the data live (a new validation shows within
-    seconds), every 30 s while polling."""
-    fetched_at = feed.view().value.fetched_at
+    Run as a fragment, so the banner's age stays true between reads: every 2 s while webhooks keep
+    the data live or a restored snapshot awaits the first read of this process (the real data then
+    shows within seconds), every 30 s otherwise."""
+    view = feed.view()
+    freshness_banner(view, lang, feed.live_mode() if kind == "campaign" else None, every)
     seen = st.session_state.get(f"seen.{kind}")
-    st.session_state[f"seen.{kind}"] = fetched_at
-    if seen is not None and seen != fetched_at:
+    st.session_state[f"seen.{kind}"] = view.value.fetched_at
+    if seen is not None and seen != view.value.fetched_at:
         st.rerun(scope="app")
 
 
@@ -71,15 +73,15 @@ def frame() -> None:
     feed = ctx.feed_for(spec.feed)
     if feed.view().mode == "first_read" and not st.session_state.get("frame.waited"):
         st.session_state["frame.waited"] = True  # a bounded wait, once per session
-        feed.wait_for_first(ctx.config.first_wait_seconds)
+        with st.spinner(t(lang, "first.title") + "…"):
+            feed.wait_for_first(ctx.config.first_wait_seconds)
     view = feed.view()
     if view.mode in WAITING:
         waiting_room(feed, spec.feed, lang)
         return
     mode = ctx.feed.live_mode() if spec.feed == "campaign" else None
-    freshness_banner(view, lang, mode, ctx.config.refresh_seconds)
-    webhooks = mode is not None and mode.kind == "webhooks"
-    st.fragment(follow_updates, run_every=2 if webhooks else 30)(feed, spec.feed)
+    fast = (mode is not None and mode.kind == "webhooks") or (view.mode == "stale" and view.state.error is None)
+    st.fragment(follow_updates, run_every=2 if fast else 30)(feed, spec.feed, lang, ctx.config.refresh_seconds)
     page.run()
 
 
