@@ -55,8 +55,7 @@ class StateSync:
         self._status = SyncStatus(storage.repo, config.writer)
         self._head: str | None = None
         self._hashes: dict[str, str] = {}
-        self._written: dict[str, dt.datetime] = {}  # part -> fetch time of what the repo holds
-        self._stored: dict = {}  # part -> the value the repo holds (its manifest entry)
+        self._stored: dict = {}  # part -> the value the repo holds (its manifest entry, its fetch time)
         self._snapshot_at: dt.datetime | None = None  # when this process last committed the campaign
         self._squashed_on: dt.date | None = None
         self._stop = threading.Event()
@@ -105,11 +104,9 @@ class StateSync:
         self._head, self._hashes = stored.head, dict(stored.hashes)
         if stored.campaign is not None:
             self.campaign.adopt(stored.campaign)
-            self._written["campaign"] = stored.campaign.fetched_at
             self._stored["campaign"] = stored.campaign
         if stored.projects is not None:
             self.projects.adopt(stored.projects)
-            self._written["projects"] = stored.projects.fetched_at
             self._stored["projects"] = stored.projects
 
     def write(self) -> bool:
@@ -123,16 +120,16 @@ class StateSync:
         if projects is not None:
             files |= projects_files(projects)
         changed = {path: data for path, data in files.items() if self._hashes.get(path) != sha256(data)}
-        newer = {part: value.fetched_at for part, value in (("campaign", campaign), ("projects", projects)) if value}
-        newer = {part: at for part, at in newer.items() if self._written.get(part) is None or at > self._written[part]}
+        newer = {
+            part: value
+            for part, value in (("campaign", campaign), ("projects", projects))
+            if value is not None and (part not in self._stored or value.fetched_at > self._stored[part].fetched_at)
+        }
         last = self._status.written_at or self._status.restored_at
         if not newer or (not changed and last is not None and utc_now() - last < HEARTBEAT):
             return False
         hashes = {**self._hashes, **{path: sha256(data) for path, data in changed.items()}}
-        stored = {
-            **self._stored,
-            **{part: value for part, value in (("campaign", campaign), ("projects", projects)) if value},
-        }
+        stored = self._stored | newer
         document = manifest(stored.get("campaign"), stored.get("projects"), hashes)
         try:
             head = self.storage.write(changed, document, self._head)
@@ -140,7 +137,6 @@ class StateSync:
             self._failed(error)
             return False
         self._head, self._hashes = head, hashes
-        self._written |= newer
         self._stored = stored
         if "campaign" in newer:
             self._snapshot_at = utc_now()
