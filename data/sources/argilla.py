@@ -135,14 +135,12 @@ class ArgillaSource:
         configs = {config.name: config for config in self._datasets}
         with self.session() as client:
             http = client.api.http_client
-            records, responses = [previous.records], [previous.responses]
+            pairs = {(name, record_id) for name, ids in changed.items() for record_id in ids}
+            records, responses = [_without(previous.records, pairs)], [_without(previous.responses, pairs)]
             for name, ids in changed.items():
                 found = list(_records_by_id(http, previous.settings[name].id, sorted(ids)))
                 records.append(_records_frame(found, configs[name], previous.settings[name]))
                 responses.append(_responses_frame(found, configs[name], previous.settings[name]))
-            pairs = {(name, record_id) for name, ids in changed.items() for record_id in ids}
-            records[0] = _without(previous.records, pairs)
-            responses[0] = _without(previous.responses, pairs)
             responses_frame = pd.concat(responses, ignore_index=True)
             users = previous.users
             if not set(responses_frame["user_id"]) <= set(users):  # someone new: one request for the names
