@@ -80,7 +80,11 @@ class StreamlitApp:
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until the script has finished running and the page content is in place."""
+    """Wait until the script has finished running and the page content is in place.
+
+    Streamlit draws lazily loaded elements (metrics, tables, charts, downloads) as skeletons
+    until their code has arrived, so the page is in place only when no skeleton is left.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_function(
         "() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
@@ -88,3 +92,6 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         timeout=timeout,
     )
     page.wait_for_timeout(400)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=timeout
+    )
