@@ -2,12 +2,14 @@
 otherwise.
 
 With webhooks ([webhooks] enabled), the feed's poller thread wakes when a delivery is queued and
-re-reads only the records it names (one request each, with their responses and suggestions);
-every `refresh_seconds` it checks each dataset's change signature and that its webhook is still
-there; every `reconcile_minutes` it reads everything. Polling, as without webhooks, takes over
-while webhooks cannot be had (`LiveMode.reason`): no public URL, no permission, a server older
-than 2.5, the webhook deleted on the server, or silence while a signature moves.
-"""
+applies what the deliveries of a batch state — a response's new values and status, a record's
+status — without reading anything; only what a payload cannot state is read: a record new to the
+dashboard (its reference is a suggestion), a whole dataset for a dataset event. Every
+`refresh_seconds` it checks that its webhook is still there and that the patched frames count
+what Argilla counts (each dataset's change signature); every `reconcile_minutes` it reads
+everything. Polling, as without webhooks, takes over while webhooks cannot be had
+(`LiveMode.reason`): no public URL, no permission, a server older than 2.5, the webhook deleted on
+the server, or silence while a signature moves."""
 
 from __future__ import annotations
 
@@ -16,15 +18,18 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+
+import cachetools
 
 from data.config import CampaignConfig
 from data.errors import ErrorKind, SourceError
 from data.poller import Report
-from data.sources.argilla import ArgillaSource, RawCampaign
+from data.sources.argilla import ArgillaSource, Delivered, RawCampaign
 from data.sources.argilla_webhooks import subscribe, subscribed, unsubscribe
 from data.times import utc_now
-from data.webhooks import PATH, Change, Inbox
+from data.webhooks import PATH, TOLERANCE, Change, Inbox
 
 log = logging.getLogger(__name__)
 SILENCE = dt.timedelta(seconds=30)  # a moved signature with no delivery for this long: webhooks are silent
@@ -54,7 +59,9 @@ class LiveUpdates:
         self._full_at: dt.datetime | None = None
         self._checked_at: dt.datetime | None = None
         self._moved: dict[str, dt.datetime] = {}  # dataset -> when its signature was seen moving unannounced
-        self._touched: set[str] = set()  # datasets named by deliveries since the last check
+        self._touched: set[str] = set()  # datasets named by deliveries since their signature last settled
+        # deleted response ids, for as long as a redelivery of an older event could be accepted
+        self._deleted = cachetools.TTLCache(maxsize=100_000, ttl=2 * TOLERANCE.total_seconds())
         self._polls = 0
 
     def read(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
@@ -68,7 +75,7 @@ class LiveUpdates:
             self.inbox.drain()  # the full read covers what they named
             return self._full(report, now)
         self._gather()
-        raw = self._apply(previous, self.inbox.drain())
+        raw = self.apply(previous, self.inbox.drain())
         if self._checked_at is None or now - self._checked_at >= dt.timedelta(seconds=self.config.refresh_seconds):
             raw = self._check(raw, now)
         return raw
@@ -125,28 +132,17 @@ class LiveUpdates:
                 return
             seen = self.inbox.pending
 
-    def _apply(self, previous: RawCampaign, changes: list[Change]) -> RawCampaign:
-        """Re-read the records the deliveries name (a whole dataset for a dataset event)."""
+    def apply(self, previous: RawCampaign, changes: list[Change]) -> RawCampaign:
+        """Apply what the deliveries state; read only what they cannot state (see `_plan`)."""
         if not changes:
             return previous
-        names = self.argilla.dataset_names(previous)
-        by_response = _records_by_response(previous) if any(c.record_id is None for c in changes) else {}
-        records: dict[str, set[str]] = defaultdict(set)
-        datasets: set[str] = set()
-        for change in changes:
-            known = by_response.get(change.response_id or "", (None, None))
-            record = change.record_id or known[1]
-            name = names.get(change.dataset_id or "") or known[0]
-            if name is None:
-                continue  # another dataset on the same server
-            self._touched.add(name)
-            if record is None:
-                datasets.add(name)
-            else:
-                records[name].add(record)
-        raw = self.argilla.fetch_records(previous, {n: ids for n, ids in records.items() if n not in datasets})
-        if datasets:
-            raw = self.argilla.fetch(_forget(raw, datasets))  # re-reads just these datasets
+        plan = _plan(changes, self.argilla.dataset_names(previous), previous, self._deleted)
+        self._touched |= plan.touched
+        raw = self.argilla.patch(previous, plan.delivered, plan.users)
+        if plan.records:
+            raw = self.argilla.fetch_records(raw, plan.records)
+        if plan.datasets:
+            raw = self.argilla.fetch(_forget(raw, plan.datasets))  # re-reads just these datasets
         return raw
 
     def _check(self, raw: RawCampaign, now: dt.datetime) -> RawCampaign:
@@ -160,26 +156,89 @@ class LiveUpdates:
             self._webhook_id, self.mode = None, LiveMode("polling", "deleted")
             return raw
         current = self.argilla.signatures(raw)
-        silent = set()
+        stale = set()
         for name, signature in current.items():
-            if signature == raw.signatures.get(name) or name in self._touched:
+            if signature == raw.signatures.get(name) or self._explained(raw, name, signature):
                 self._moved.pop(name, None)
+                self._touched.discard(name)
                 continue
             first = self._moved.setdefault(name, now)
             if now - first >= SILENCE:
-                silent.add(name)
-        self._touched.clear()
-        if silent:
-            log.warning("webhooks silent while %s changed; re-reading it", ", ".join(sorted(silent)))
-            self.mode = LiveMode("webhooks", "silent")
-            raw = self.argilla.fetch(_forget(raw, silent))
-            for name in silent:
-                self._moved.pop(name, None)
-            return raw
+                stale.add(name)
+        if stale:
+            return self._reread(raw, stale)
         if self.inbox.last_delivery is not None and self.mode.reason == "silent":
             self.mode = LiveMode("webhooks")
         signatures = {name: sig for name, sig in current.items() if name not in self._moved}
         return _with_signatures(raw, {**raw.signatures, **signatures})
+
+    def _explained(self, raw: RawCampaign, name: str, signature: str) -> bool:
+        """A moved signature is explained when deliveries named the dataset since it last settled
+        and the patched frames count what Argilla counts."""
+        return name in self._touched and self.argilla.tallies_agree(raw, name, signature)
+
+    def _reread(self, raw: RawCampaign, stale: set[str]) -> RawCampaign:
+        """Re-read datasets whose signature moved for SILENCE unexplained: silent webhooks when no
+        delivery named them, else frames out of step (say, responses rewritten in bulk by an admin)."""
+        silent = stale - self._touched
+        if silent:
+            log.warning("webhooks silent while %s changed; re-reading it", ", ".join(sorted(silent)))
+            self.mode = LiveMode("webhooks", "silent")
+        if stale - silent:
+            log.warning("%s out of step with Argilla's counts; re-reading it", ", ".join(sorted(stale - silent)))
+        for name in stale:
+            self._moved.pop(name, None)
+            self._touched.discard(name)
+        return self.argilla.fetch(_forget(raw, stale))
+
+
+@dataclass
+class Plan:
+    """What a batch of deliveries does to the frames."""
+
+    delivered: dict[str, Delivered] = field(default_factory=lambda: defaultdict(Delivered))  # applied as stated
+    users: dict[str, str] = field(default_factory=dict)  # user id -> username, from response payloads
+    records: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # to re-read, by dataset
+    datasets: set[str] = field(default_factory=set)  # to re-read whole
+    touched: set[str] = field(default_factory=set)
+
+
+def _plan(changes: list[Change], names: dict[str, str], previous: RawCampaign, deleted: MutableMapping) -> Plan:
+    """Sort a batch: a response's or a record's new state is applied as the payload states it (no
+    request); a record we do not hold, or one created (its reference is a suggestion, which payloads
+    do not carry), is re-read; a dataset event re-reads the dataset. `deleted` remembers deleted
+    responses so that a late redelivery of their last edit cannot bring them back."""
+    plan = Plan()
+    held = previous.records.groupby("dataset")["record_id"].agg(set).to_dict()
+    by_response = _records_by_response(previous) if any(c.record_id is None for c in changes) else {}
+    for change in changes:
+        known = by_response.get(change.response_id or "", (None, None))
+        record, name = change.record_id or known[1], names.get(change.dataset_id or "") or known[0]
+        if name is None:
+            continue  # another dataset on the same server
+        plan.touched.add(name)
+        news, ours = plan.delivered[name], record in held.get(name, ())
+        if record is None:
+            plan.datasets.add(name)
+        elif change.event == "record.deleted":
+            news.gone_records.add(record)
+        elif change.event == "response.deleted" and change.response_id:
+            news.gone_responses.add(change.response_id)
+            deleted[change.response_id] = True
+        elif change.response_id in deleted:
+            continue
+        elif ours and change.response is not None:
+            news.responses.append((record, change.response))
+            news.records.extend([change.record] if change.record else [])
+            plan.users.update({change.response["user_id"]: change.username} if change.username else {})
+        elif ours and change.record is not None and change.event != "record.created":
+            news.records.append(change.record)
+        else:
+            plan.records[name].add(record)
+    for name, news in plan.delivered.items():
+        plan.records[name] -= news.gone_records
+    plan.records = {name: ids for name, ids in plan.records.items() if ids and name not in plan.datasets}
+    return plan
 
 
 def _records_by_response(raw: RawCampaign) -> dict[str, tuple[str, str]]:

@@ -40,12 +40,20 @@ TOLERANCE = dt.timedelta(minutes=5)  # the Standard Webhooks tolerance
 
 @dataclass(frozen=True)
 class Change:
-    """What one delivery says changed: a record of a dataset (or a whole dataset)."""
+    """What one delivery says changed: a record of a dataset (or a whole dataset), and, when the
+    payload states them, the record's and the response's new state in the API's own shapes."""
 
     event: str
     dataset_id: str | None
     record_id: str | None
     response_id: str | None
+    record: dict | None = None  # id, status, inserted_at, updated_at
+    response: dict | None = None  # id, user_id, status, values, inserted_at, updated_at (created/updated)
+    username: str | None = None  # the response's author
+
+
+RECORD_KEYS = ("id", "status", "inserted_at", "updated_at")
+RESPONSE_KEYS = ("id", "status", "values", "inserted_at", "updated_at")
 
 
 def change_of(payload: dict) -> Change:
@@ -55,19 +63,39 @@ def change_of(payload: dict) -> Change:
         raise ValueError("no type or data")
     kind = event.split(".")[0]
     if kind == "response":
-        record = data.get("record") if isinstance(data.get("record"), dict) else {}
-        dataset = record.get("dataset") if isinstance(record.get("dataset"), dict) else {}
-        return Change(event, _id(dataset.get("id")), _id(record.get("id")), _id(data.get("id")))
+        record, user = _dict(data.get("record")), _dict(data.get("user"))
+        ids = _id(_dict(record.get("dataset")).get("id")), _id(record.get("id")), _id(data.get("id"))
+        if event == "response.deleted":
+            return Change(event, *ids)
+        return Change(event, *ids, _state(record, RECORD_KEYS), _response_state(data, user), _id(user.get("username")))
     if kind == "record":
-        dataset = data.get("dataset") if isinstance(data.get("dataset"), dict) else {}
-        return Change(event, _id(dataset.get("id")), _id(data.get("id")), None)
+        state = None if event == "record.deleted" else _state(data, RECORD_KEYS)
+        return Change(event, _id(_dict(data.get("dataset")).get("id")), _id(data.get("id")), None, state)
     if kind == "dataset":
         return Change(event, _id(data.get("id")), None, None)
     raise ValueError(f"unknown event {event[:40]}")
 
 
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _id(value: object) -> str | None:
     return str(value) if isinstance(value, str) and value else None
+
+
+def _state(data: dict, keys: tuple[str, ...]) -> dict | None:
+    """These keys of `data` if all are there (a payload missing one is re-read instead)."""
+    state = {key: data.get(key) for key in keys}
+    return state if all(isinstance(v, str) for k, v in state.items() if k != "values") else None
+
+
+def _response_state(data: dict, user: dict) -> dict | None:
+    state = _state(data, RESPONSE_KEYS)
+    user_id = _id(user.get("id"))
+    if state is None or user_id is None or not isinstance(state["values"], dict | None):
+        return None
+    return {**state, "user_id": user_id}
 
 
 class Inbox:

@@ -1,5 +1,8 @@
-"""Incremental polls equal full reads, on randomised change sets against the real server."""
+"""Incremental reads equal full reads, on randomised change sets against the real server: polls
+(a dataset re-read when its signature moved), named records re-read, and real webhook deliveries
+applied as their payloads state them."""
 
+import json
 import random
 import uuid
 
@@ -8,9 +11,14 @@ import httpx
 import pandas as pd
 import pytest
 
-from data.config import DatasetConfig
+from data.config import CampaignConfig, DatasetConfig
+from data.live import LiveUpdates
 from data.sources.argilla import ArgillaSource
+from data.sources.argilla_webhooks import subscribe
+from data.webhooks import Inbox
 from tests.campaign_builder import DatasetSpec, build_campaign
+from tests.servers.counting_proxy import CountingProxy
+from tests.servers.webhook_receiver import Receiver
 
 SPECS = [
     DatasetSpec("inc_a", "texto", "ref", min_submitted=2, records=25),
@@ -79,9 +87,10 @@ def apply_random_changes(owner, keys, rg_client, name, rng, server_url):
 
 
 def canonical(raw):
+    """The frames in one row order, a missing text as NA whether it came as None or NaN."""
     records = raw.records.sort_values(["dataset", "record_id"]).reset_index(drop=True)
     responses = raw.responses.sort_values(["dataset", "record_id", "user_id"]).reset_index(drop=True)
-    return records, responses
+    return records.astype({"reference": "string"}), responses.astype({"answer": "string", "label": "string"})
 
 
 def test_incremental_equals_full_on_random_changes(setup, rg_client, argilla_server):
@@ -123,3 +132,56 @@ def test_re_reading_the_named_records_equals_a_full_read(setup, rg_client, argil
     patched = source.fetch_records(previous, {"inc_a": named | missing})
     for got, want in zip(canonical(patched), canonical(full)):
         pd.testing.assert_frame_equal(got, want, check_dtype=False, check_categorical=False)
+
+
+@pytest.fixture
+def deliveries(argilla_server, rg_client):
+    """argilla-server's worker delivering every event to a local receiver; (receiver, secret)."""
+    argilla_server.start_worker()
+    receiver = Receiver()
+    webhook_id, secret = subscribe(rg_client, receiver.url)
+    yield receiver, secret
+    for webhook in rg_client.webhooks.list():
+        if str(webhook.id) == webhook_id:
+            webhook.delete()
+    receiver.stop()
+
+
+def test_deliveries_applied_as_stated_equal_a_full_read(setup, deliveries, rg_client, argilla_server):
+    """Real deliveries for random creates, edits, status changes and deletions of responses and
+    records, applied to the earlier read: the frames equal a full read, and only records new to the
+    dashboard were read (a search per dataset); responses and record states cost no request."""
+    owner, keys, source = setup
+    receiver, secret = deliveries
+    proxy = CountingProxy(argilla_server.api_url)
+    watched = ArgillaSource(proxy.url, argilla_server.api_key, source.configs)
+    previous = watched.fetch()
+    rng = random.Random(11)
+    for name in ["inc_a", "inc_b", "inc_a", "inc_b", "inc_a"]:
+        apply_random_changes(owner, keys, rg_client, name, rng, argilla_server.api_url)
+    full = source.fetch()
+    inbox = Inbox(on_change=lambda: None)
+    inbox.accept(secret)
+    delivered = receiver.quiet()
+    assert {inbox.deliver(body, headers)[0] for body, headers in delivered} <= {200, 202}
+    events = {json.loads(body)["type"] for body, _ in delivered}
+    assert events >= {"response.created", "response.updated", "response.deleted", "record.created", "record.deleted"}
+    live = LiveUpdates(watched, CampaignConfig("t", source.configs), None, wake=lambda: None)
+    proxy.counts.clear()
+    patched = live.apply(previous, inbox.drain())
+    for got, want in zip(canonical(patched), canonical(full)):
+        pd.testing.assert_frame_equal(got, want, check_dtype=False, check_categorical=False)
+    assert patched.users.items() >= {u: n for u, n in full.users.items() if u in set(full.responses["user_id"])}.items()
+    added = {
+        name
+        for name in ("inc_a", "inc_b")
+        if set(full.records.loc[full.records["dataset"] == name, "record_id"])
+        - set(previous.records.loc[previous.records["dataset"] == name, "record_id"])
+    }
+    reads = {key: n for key, n in proxy.counts.items() if "/records" in key}
+    assert sum(n for key, n in reads.items() if key.endswith("/records/search")) == len(added), reads
+    assert all(key.endswith("/records/search") for key in reads), reads
+    now = watched.signatures(patched)  # the check that patched frames still count what Argilla counts
+    assert all(watched.tallies_agree(patched, name, signature) for name, signature in now.items())
+    assert not all(watched.tallies_agree(previous, name, signature) for name, signature in now.items())
+    proxy.stop()

@@ -58,6 +58,7 @@ def test_a_signed_delivery_is_queued_and_wakes_the_reader(inbox):
         "rec-1",
         "resp-1",
     )
+    assert change.response is None  # no author or times stated: the record is read again instead
     assert woken == [1]
 
 
@@ -213,8 +214,9 @@ class HookedApp:
         return now is not None and all(now.get(name, 0) == n for name, n in counts.items())
 
     def record_reads(self) -> int:
+        """Requests that read records: listings of a dataset's records and searches of them."""
         with self.proxy.lock:
-            return sum(n for key, n in self.proxy.counts.items() if key.startswith("GET /api/v1/records/"))
+            return sum(n for key, n in self.proxy.counts.items() if key.endswith(("/records", "/records/search")))
 
 
 @pytest.fixture
@@ -263,6 +265,8 @@ def test_edits_and_deletions_of_responses_and_records(hooked_app, hooked, rg_cli
     def beto_has(n):
         return lambda: hooked_app.has({"hook_beto": n})
 
+    reads = hooked_app.record_reads()
+
     first, second = beto.submit(ids[10]), beto.submit(ids[11])
     eventually(beto_has(start + 2), timeout=30)
     beto.edit(first, "draft")  # an edit that takes a validation back
@@ -274,6 +278,7 @@ def test_edits_and_deletions_of_responses_and_records(hooked_app, hooked, rg_cli
     owner = rg_client.api.http_client
     owner.delete(f"/api/v1/datasets/{dataset.id}/records", params={"ids": ids[12]}).raise_for_status()
     eventually(beto_has(start), timeout=30)  # a deleted record takes its responses with it
+    assert hooked_app.record_reads() == reads  # each change was applied as its delivery stated it
 
 
 def test_forged_unsigned_and_replayed_deliveries_change_nothing(hooked_app, hooked, rg_client):

@@ -19,7 +19,7 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ from data.sources.internals import ArgillaCredentialsError
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
 IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
+RECORD_STATE = ["status", "inserted_at", "updated_at"]  # what a delivery states of a record
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,17 @@ class DatasetSettings:
     min_submitted: int
     correction_question_id: str
     label_question: str | None
+
+
+@dataclass
+class Delivered:
+    """What webhook deliveries stated about one dataset, in the API's own shapes: applied to the
+    frames without reading anything (`ArgillaSource.patch`)."""
+
+    records: list[dict] = field(default_factory=list)  # record states: id, status, inserted_at, updated_at
+    responses: list[tuple[str, dict]] = field(default_factory=list)  # (record id, response as the API lists it)
+    gone_records: set[str] = field(default_factory=set)
+    gone_responses: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -111,7 +123,7 @@ class ArgillaSource:
                         read_so_far += len(page)
                         report(ReadProgress(step, len(self._datasets), config.title, read_so_far))
                     records.append(_records_frame(pages, config, settings))
-                    responses.append(_responses_frame(pages, config, settings))
+                    responses.append(_responses_frame(_responses_of(pages), config, settings))
                     reread.add(config.name)
                 meta.append({"dataset": config.name, "title": config.title, "min_submitted": settings.min_submitted})
         return RawCampaign(
@@ -140,7 +152,7 @@ class ArgillaSource:
             for name, ids in changed.items():
                 found = list(_records_by_id(http, previous.settings[name].id, sorted(ids)))
                 records.append(_records_frame(found, configs[name], previous.settings[name]))
-                responses.append(_responses_frame(found, configs[name], previous.settings[name]))
+                responses.append(_responses_frame(_responses_of(found), configs[name], previous.settings[name]))
             responses_frame = pd.concat(responses, ignore_index=True)
             users = previous.users
             if not set(responses_frame["user_id"]) <= set(users):  # someone new: one request for the names
@@ -152,6 +164,49 @@ class ArgillaSource:
             users=users,
             reread=frozenset(),
         )
+
+    def patch(self, previous: RawCampaign, delivered: dict[str, Delivered], users: dict[str, str]) -> RawCampaign:
+        """`previous` with what deliveries stated applied (no request): a record's status and times
+        (its reference is kept), responses added or replaced (the later `updated_at` wins, so a
+        late redelivery cannot undo an edit), then deleted records and responses taken out."""
+        configs = {config.name: config for config in self._datasets}
+        records, responses = previous.records, previous.responses
+        for name, news in delivered.items():
+            states = pd.DataFrame(news.records, columns=["id", *RECORD_STATE]).rename(columns={"id": "record_id"})
+            records = _updated(records, states.assign(dataset=name))
+            responses = _upserted(responses, _responses_frame(news.responses, configs[name], previous.settings[name]))
+            records = records[~((records["dataset"] == name) & records["record_id"].isin(news.gone_records))]
+            gone = responses["record_id"].isin(news.gone_records) | responses["response_id"].isin(news.gone_responses)
+            responses = responses[~((responses["dataset"] == name) & gone)]
+        return dataclasses.replace(
+            previous,
+            records=records.reset_index(drop=True),
+            responses=responses.reset_index(drop=True),
+            users={**previous.users, **users},
+            reread=frozenset(),
+        )
+
+    @staticmethod
+    def tallies_agree(raw: RawCampaign, name: str, signature: str) -> bool:
+        """Do the frames count what Argilla counts in `signature` for this dataset: records by
+        status, and responses by person, record status and response status? (The check that
+        patched frames have not drifted from the server.)"""
+        _, _, progress, users = json.loads(signature)
+        records = raw.records[raw.records["dataset"] == name]
+        status = records["status"].value_counts()
+        if [len(records), int(status.get("completed", 0))] != [progress.get("total"), progress.get("completed")]:
+            return False
+        responses = raw.responses[raw.responses["dataset"] == name]
+        joined = responses.merge(records[["record_id", "status"]], on="record_id", suffixes=("", "_record"))
+        ours = joined.groupby([joined["user_id"].map(raw.users), "status_record", "status"], dropna=False).size()
+        theirs = {
+            (person["username"], record_status, response_status): count
+            for person in users.get("users", [])
+            for record_status in ("completed", "pending")
+            for response_status, count in (person.get(record_status) or {}).items()
+            if count
+        }
+        return {key: int(count) for key, count in ours.items()} == theirs
 
     def dataset_names(self, previous: RawCampaign) -> dict[str, str]:
         """Argilla dataset id -> configured name."""
@@ -177,6 +232,37 @@ def _without(frame: pd.DataFrame, pairs: set[tuple[str, str]]) -> pd.DataFrame:
     """The rows of `frame` whose (dataset, record_id) is not in `pairs`."""
     keys = pd.MultiIndex.from_arrays([frame["dataset"].astype("string"), frame["record_id"].astype("string")])
     return frame[~keys.isin(list(pairs))]
+
+
+def _newer(frame: pd.DataFrame, fresh: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """The rows of `fresh` (the latest per key), indexed by key, that are at least as new
+    (`updated_at`) as the row of `frame` with the same key, if there is one."""
+    fresh = fresh.assign(_when=_parsed(fresh["updated_at"]))
+    fresh = fresh.sort_values("_when", kind="stable").drop_duplicates(key, keep="last").set_index(key)
+    held_when = _parsed(frame.set_index(key)["updated_at"].reindex(fresh.index))
+    return fresh[~(fresh["_when"] < held_when)]
+
+
+def _parsed(times: pd.Series) -> pd.Series:
+    return pd.to_datetime(times, errors="coerce", utc=True, format="ISO8601")
+
+
+def _updated(records: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
+    """The records we hold with their newer states (status and times; the reference is kept)."""
+    key = ["dataset", "record_id"]
+    held = records.set_index(key)
+    newer = _newer(records, states, key)
+    newer = newer[newer.index.isin(held.index)]
+    held.loc[newer.index, RECORD_STATE] = newer[RECORD_STATE]
+    return held.reset_index()[records.columns]
+
+
+def _upserted(responses: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """The responses with fresh ones added, or replacing older versions of themselves."""
+    key = ["dataset", "response_id"]
+    held = responses.set_index(key)
+    newer = _newer(responses, fresh, key)
+    return pd.concat([held[~held.index.isin(newer.index)], newer[held.columns]]).reset_index()[responses.columns]
 
 
 def _signature(http: httpx.Client, dataset_id: str) -> str:
@@ -258,10 +344,13 @@ def _reference(record: dict, config: DatasetConfig, question_id: str) -> str | N
     return value if isinstance(value, str) else None
 
 
-def _responses_frame(pages: list[list[dict]], config: DatasetConfig, settings: DatasetSettings) -> pd.DataFrame:
+def _responses_frame(
+    pairs: Iterable[tuple[str, dict]], config: DatasetConfig, settings: DatasetSettings
+) -> pd.DataFrame:
+    """Responses as (record id, response as the API lists it) pairs, one row each."""
     rows = [
         (
-            str(r.get("id")),
+            record_id,
             str(resp.get("user_id")),
             resp.get("status"),
             resp.get("inserted_at"),
@@ -270,13 +359,15 @@ def _responses_frame(pages: list[list[dict]], config: DatasetConfig, settings: D
             _value(resp, settings.label_question),
             str(resp.get("id")),
         )
-        for page in pages
-        for r in page
-        for resp in (r.get("responses") or [])
+        for record_id, resp in pairs
     ]
     frame = pd.DataFrame(rows, columns=[c for c in RAW_RESPONSE_COLUMNS if c != "dataset"])
     frame.insert(0, "dataset", config.name)
     return frame
+
+
+def _responses_of(pages: list[list[dict]]) -> Iterator[tuple[str, dict]]:
+    return ((str(r.get("id")), resp) for page in pages for r in page for resp in (r.get("responses") or []))
 
 
 def _value(response: dict, question: str | None) -> Any:
