@@ -24,14 +24,13 @@ from data.times import utc_now
 
 log = logging.getLogger(__name__)
 PATH = "/webhooks/argilla"  # where deliveries arrive, beside the dashboard, on the same port
-EVENTS = (
+EVENTS = (  # not record.completed: argilla-server sends record.updated with the same record first
     "response.created",
     "response.updated",
     "response.deleted",
     "record.created",
     "record.updated",
     "record.deleted",
-    "record.completed",
     "dataset.updated",
 )
 MAX_BODY = 512 * 1024  # a response event with its record and dataset is a few kB
