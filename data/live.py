@@ -58,7 +58,7 @@ class LiveUpdates:
         self._webhook_id: str | None = None
         self._full_at: dt.datetime | None = None
         self._checked_at: dt.datetime | None = None
-        self._moved: dict[str, dt.datetime] = {}  # dataset -> when its signature was seen moving unannounced
+        self._moved: dict[str, dt.datetime] = {}  # dataset -> since when its signature has moved unexplained
         self._touched: set[str] = set()  # datasets named by deliveries since their signature last settled
         # deleted response ids, for as long as a redelivery of an older event could be accepted
         self._deleted = cachetools.TTLCache(maxsize=100_000, ttl=2 * TOLERANCE.total_seconds())
