@@ -39,9 +39,17 @@ def _titled(frame: pd.DataFrame, titles: tuple) -> pd.DataFrame:
 FIGURE_CACHE = dict(max_entries=256, ttl=3600, show_spinner=False)
 
 
-def _validation_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
-    """Validations per day, stacked by dataset (the campaign's and one person's)."""
-    return px.bar(
+def daily_bars(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
+    """Validations per day stacked by dataset (the campaign's, or one person's), with the records
+    completed each day as a line when `activity` has them."""
+    fig, alt = _daily_bars(activity, tuple(titles.items()), lang)
+    _show(fig, key, alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
+    frame = _titled(activity, titles)
+    fig = px.bar(
         frame,
         x="day",
         y="validations",
@@ -53,17 +61,9 @@ def _validation_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
             "dataset": t(lang, "col.dataset"),
         },
     )
-
-
-def daily_bars(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
-    fig, alt = _daily_bars(activity, tuple(titles.items()), lang)
-    _show(fig, key, alt)
-
-
-@st.cache_data(**FIGURE_CACHE)
-def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
-    frame = _titled(activity, titles)
-    fig = _validation_bars(frame, lang)
+    alt = f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}"
+    if "completed" not in frame:
+        return fig, alt
     completed = frame.groupby("day")["completed"].sum().reset_index()
     fig.add_scatter(
         x=completed["day"],
@@ -72,10 +72,7 @@ def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Fi
         name=t(lang, "progress.records_completed"),
         line=dict(color="#2e282a"),
     )
-    return fig, (
-        f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}; "
-        f"{t(lang, 'progress.records_completed')}: {int(frame['completed'].sum())}."
-    )
+    return fig, f"{alt}; {t(lang, 'progress.records_completed')}: {int(frame['completed'].sum())}."
 
 
 def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
@@ -119,18 +116,6 @@ def _people_per_day(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     )
     peak = int(daily["contributors"].max()) if len(daily) else 0
     return fig, f"{t(lang, 'col.contributors')} (max): {peak}"
-
-
-def user_daily(daily: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
-    fig, alt = _user_daily(daily, tuple(titles.items()), lang)
-    _show(fig, key, alt)
-
-
-@st.cache_data(**FIGURE_CACHE)
-def _user_daily(daily: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
-    frame = _titled(daily, titles)
-    fig = _validation_bars(frame, lang)
-    return fig, f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}"
 
 
 def likes_bars(top: pd.DataFrame, lang: str, key: str) -> None:

@@ -65,7 +65,7 @@ st.subheader(t(lang, "me.daily"), anchor=False)
 streak_and_calendar(ctx.feed.calendar(campaign, user), campaign.fetched_at.date(), lang)
 titles = dict(zip(campaign.datasets["dataset"], campaign.datasets["title"]))
 daily = ctx.feed.user_activity(campaign, user)
-charts.user_daily(daily, titles, lang, key="me.daily")
+charts.daily_bars(daily, titles, lang, key="me.daily")
 if me["validations"] > 0:
     st.subheader(t(lang, "me.certificate_title"), anchor=False)
     mine = ctx.feed.datasets_by_user(campaign).get(user, ())
