@@ -23,11 +23,11 @@ from components.i18n import LANGUAGES, t
 from components.navigation import navigation
 from components.sign_in import sign_in_sidebar
 from components.status import config_error_banner, first_read_state, freshness_banner
-from data import registry
 from data.config import SECRET_VARIABLES, ConfigError, load_secrets
-from data.feed import Feed
-from data.sign_in import auth_settings
-from data.webhooks import MAX_BODY, PATH
+from data.feeds import registry
+from data.feeds.feed import Feed
+from data.feeds.sign_in import auth_settings
+from data.live.inbox import MAX_BODY, PATH
 
 WAITING = ("first_read", "off")
 

@@ -12,8 +12,8 @@ import sys
 from collections import defaultdict
 
 from bench.common import machine, median_seconds, rss_mib
-from data import aggregate
-from data.demo import generate
+from data.model import aggregate
+from data.state.demo import generate
 
 
 def naive(records: list[dict]) -> dict:

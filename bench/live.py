@@ -29,11 +29,11 @@ from playwright.sync_api import sync_playwright
 
 from bench.common import machine
 from bench.incremental import USERS, build, change
-from data import aggregate
-from data.campaign import campaign_source, load_campaign, normalise
 from data.config import DatasetConfig, load_config
-from data.snapshots import SnapshotStore
+from data.feeds.campaign import campaign_source, normalise
+from data.model import aggregate
 from data.sources.argilla import ArgillaSource
+from data.state.snapshots import SnapshotStore, load_campaign
 from data.times import utc_now
 from tests.app_env import environment, write_config
 from tests.campaign_builder import DatasetSpec, Plan, ensure_users

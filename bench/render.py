@@ -15,10 +15,10 @@ import time
 
 from bench.common import ROOT, machine
 from components.navigation import PAGES as NAVIGATION
-from data.campaign import campaign_source, save_campaign
 from data.config import load_config
-from data.demo import generate
-from data.snapshots import SnapshotStore
+from data.feeds.campaign import campaign_source
+from data.state.demo import generate
+from data.state.snapshots import SnapshotStore, save_campaign
 
 PAGES = [spec.script for spec in NAVIGATION if spec.url != "organizacion"]  # the public pages
 

@@ -26,15 +26,18 @@ import pandas as pd
 from playwright.sync_api import sync_playwright
 
 from bench.common import machine
-from data import aggregate, hub_storage, projects, state_sync
-from data.campaign import campaign_source
 from data.config import HubConfig, StorageConfig, load_config
-from data.demo import generate
-from data.frames import Campaign
-from data.hub_feed import Projects, projects_source
-from data.hub_storage import HubStorage
+from data.feeds import sync as state_sync
+from data.feeds.campaign import campaign_source
+from data.feeds.projects import projects_source
+from data.feeds.sync import StateSync
+from data.model import aggregate, projects
+from data.model.frames import Campaign
+from data.model.projects import Projects
 from data.sources.hub import RAW_PROJECT_COLUMNS
-from data.state_sync import StateSync
+from data.state import hub_storage
+from data.state.demo import generate
+from data.state.hub_storage import HubStorage
 from tests.hub_fixtures import HeldFeed
 from tests.servers.hub_server import HubServer
 from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS, StreamlitApp

@@ -16,7 +16,6 @@ from pathlib import Path
 import streamlit as st
 
 from components.i18n import LANGUAGES
-from data.campaign import CampaignFeed
 from data.config import (
     SECRET_VARIABLES,
     CampaignConfig,
@@ -25,10 +24,11 @@ from data.config import (
     load_config_or_last_good,
     load_secrets,
 )
-from data.feed import Feed
-from data.hub_feed import ProjectsFeed
-from data.poller import FeedView
-from data.services import Services, running_services
+from data.feeds.campaign import CampaignFeed
+from data.feeds.feed import Feed
+from data.feeds.poller import FeedView
+from data.feeds.projects import ProjectsFeed
+from data.feeds.services import Services, running_services
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "cache"
 DEMO_CONFIG = CampaignConfig(title="#Somos600M", datasets=())

@@ -12,11 +12,11 @@ from components import charts, i18n
 from components.certificate import CertificateFacts, certificate_pdf, certificates_zip, file_name
 from components.i18n import t
 from components.safe import md_text
-from data import aggregate
-from data.aggregate import Absence
 from data.config import CampaignConfig
-from data.people import close_names
-from data.poller import FeedView
+from data.feeds.poller import FeedView
+from data.model import aggregate
+from data.model.aggregate import Absence
+from data.model.people import close_names
 from data.times import utc_now
 
 

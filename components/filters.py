@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import i18n
 from components.i18n import t
-from data.aggregate import Filters
+from data.model.aggregate import Filters
 
 
 def campaign_filters(datasets: pd.DataFrame, as_of: dt.datetime, lang: str, key: str) -> Filters:

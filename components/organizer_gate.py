@@ -16,7 +16,7 @@ from components.i18n import t
 from components.safe import md_text
 from components.sign_in import auth_section, signed_in, username
 from data.config import OrganizersConfig
-from data.sign_in import is_organizer
+from data.feeds.sign_in import is_organizer
 
 
 def organizer_unlocked(passphrase: str | None, organizers: OrganizersConfig, lang: str) -> bool:

@@ -13,8 +13,8 @@ import streamlit as st
 
 from components.i18n import t
 from components.safe import md_text
-from data import registry
-from data.sign_in import ProviderCheck
+from data.feeds import registry
+from data.feeds.sign_in import ProviderCheck
 
 REQUIRED = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 

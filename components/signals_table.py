@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.i18n import t
-from data.quality import FLAGS
+from data.model.quality import FLAGS
 
 
 def flag_reasons(flags: pd.Series, lang: str) -> pd.Series:

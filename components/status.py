@@ -7,16 +7,20 @@ read and since when, or why the first read failed. It never shows a figure.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from components import i18n
 from components.i18n import t
 from components.safe import md_text
 from data.errors import SourceError
-from data.live import LiveMode
-from data.poller import FeedView
-from data.state_sync import SyncStatus
+from data.feeds.poller import FeedView
+from data.feeds.sync import SyncStatus
 from data.times import utc_now
+
+if TYPE_CHECKING:
+    from data.live.updates import LiveMode
 
 
 def problem_text(error: SourceError, lang: str) -> str:

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from components.i18n import t
-from data.columns import BY_NAME, TABLE_NAMES, Column
-from data.people import profile_urls
+from data.model.columns import BY_NAME, TABLE_NAMES, Column
+from data.model.people import profile_urls
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
@@ -32,7 +32,7 @@ def _column_config(column: Column, lang: str, table: pd.DataFrame):
 
 
 def ranking_table(table: pd.DataFrame, lang: str, height: int | str = "auto", key: str | None = None) -> None:
-    """The ranking's registry columns (data/columns.py), with a medal after the rank and a Hub
+    """The ranking's registry columns (data/model/columns.py), with a medal after the rank and a Hub
     profile link at the end."""
     shown = table[TABLE_NAMES].assign(profile=profile_urls(table["username"]))
     shown.insert(1, "medal", table["rank"].map(MEDALS).fillna(""))

@@ -2,10 +2,9 @@
 
 import shutil
 
-from data.campaign import save_campaign
-from data.demo import DEMO_DIR, DEMO_SOURCE, generate, generate_projects
-from data.hub_feed import Projects, save_projects
-from data.snapshots import SnapshotStore
+from data.model.projects import Projects
+from data.state.demo import DEMO_DIR, DEMO_SOURCE, generate, generate_projects
+from data.state.snapshots import SnapshotStore, save_campaign, save_projects
 
 if __name__ == "__main__":
     shutil.rmtree(DEMO_DIR, ignore_errors=True)

@@ -3,7 +3,7 @@
 #   - Debian packages: redis-server (for argilla-server), chromium (browser tests), poppler-utils
 #     (pdftotext/pdftoppm read the certificates back) and the emoji font the certificates use;
 #   - .venv with requirements-test.txt;
-#   - the lint gate (ruff check, ruff format --check);
+#   - the lint gate (ruff check, ruff format --check, lint-imports);
 #   - argilla-server 2.8.0 in its own cached virtualenv (done by the pytest fixture on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,8 +23,10 @@ fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 .venv/bin/python -c "from tests.servers.argilla_process import ensure_server_installed; ensure_server_installed()"
 
-# The lint gate (configured in pyproject.toml): import order, one line length, formatting.
+# The lint gate (configured in pyproject.toml): import order, one line length, formatting, and the
+# layering contracts (import-linter: arrows only point down).
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-cache
 
 exec .venv/bin/python -m pytest "$@"

@@ -97,7 +97,7 @@ def open_page(page: str = HOME.script, **params: str):
 def running():
     """The process-wide services the app will use under the current environment."""
     from data.config import SECRET_VARIABLES, load_config, load_secrets
-    from data.services import running_services
+    from data.feeds.services import running_services
 
     secrets = load_secrets({k: v for k, v in os.environ.items() if k in SECRET_VARIABLES})
     return running_services(load_config(), secrets, Path(os.environ["DATA_DIR"]))
@@ -113,9 +113,9 @@ def refreshed_feed():
 
 def demo_ranking():
     """The demo's ranking, computed straight from the aggregate (what every demo page shows)."""
-    from data import aggregate
-    from data.campaign import load_demo
     from data.config import load_config
+    from data.model import aggregate
+    from data.state.demo import load_demo
 
     config = load_config()
     return aggregate.contributors(

@@ -6,9 +6,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data import aggregate, columns
-from data.aggregate import Filters
-from data.frames import typed_responses
+from data.model import aggregate, columns
+from data.model.aggregate import Filters
+from data.model.frames import typed_responses
 
 
 def responses(rows):

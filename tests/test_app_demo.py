@@ -3,9 +3,9 @@
 import pytest
 
 from components.navigation import PAGES
-from data import aggregate
-from data.campaign import load_demo
 from data.config import load_config
+from data.model import aggregate
+from data.state.demo import load_demo
 from tests.app_env import demo_ranking, environment, open_page
 
 

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from data.export import ranking_csv
+from data.model.export import ranking_csv
 from tests import expected
 from tests.app_env import environment, refreshed_feed
 from tests.app_env import open_page as run

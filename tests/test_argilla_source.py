@@ -5,10 +5,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from data import aggregate
-from data.campaign import normalise
 from data.config import DatasetConfig
 from data.errors import ErrorKind, SourceError
+from data.feeds.campaign import normalise
+from data.model import aggregate
 from data.sources.argilla import ArgillaSource
 from tests import expected
 from tests.campaign_builder import DatasetSpec, build_campaign

@@ -9,10 +9,10 @@ import zipfile
 import pytest
 
 from components.navigation import HOME, PAGES
-from data import aggregate
-from data.campaign import load_demo
 from data.config import load_config
-from data.export import ranking_csv
+from data.model import aggregate
+from data.model.export import ranking_csv
+from data.state.demo import load_demo
 from tests.app_env import campaign_with, demo_ranking
 from tests.streamlit_process import ROOT, StreamlitApp, wait_for_app
 

@@ -6,9 +6,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from data import aggregate
-from data.aggregate import Filters
-from data.people import close_names
+from data.model import aggregate
+from data.model.aggregate import Filters
+from data.model.people import close_names
 from tests.app_env import campaign_with, demo_ranking, environment, open_page
 from tests.test_aggregate import day, responses
 
@@ -105,7 +105,7 @@ def test_my_rank_shows_the_streak_the_calendar_and_the_certificate(demo):
     table = demo_ranking()
     user = table["username"].iloc[0]
     at = open_page("views/my_rank.py", user=user)
-    from data.campaign import load_demo
+    from data.state.demo import load_demo
 
     demo_campaign = load_demo()
     daily = aggregate.user_activity(demo_campaign.responses, user)

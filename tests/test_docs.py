@@ -8,10 +8,10 @@ import pytest
 
 from components.i18n import TEXTS
 from components.navigation import PAGES
-from data.columns import CONTRIBUTORS
 from data.config import ENVIRONMENT, TOML_KEYS
 from data.errors import ErrorKind
-from data.quality import FLAGS
+from data.model.columns import CONTRIBUTORS
+from data.model.quality import FLAGS
 from tests.app_env import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

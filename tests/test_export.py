@@ -4,7 +4,7 @@ import io
 import pandas as pd
 import pytest
 
-from data.export import acknowledgements, neutralise, ranking_csv, to_markdown_table
+from data.model.export import acknowledgements, neutralise, ranking_csv, to_markdown_table
 
 HEADER = "rank,username,validations,corrections,discarded,datasets,first_validation,last_validation,eligible"
 

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from data.frames import build_responses, normalise_text
+from data.model.frames import build_responses, normalise_text
 
 
 def raw(rows):

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from data import projects
 from data.config import HubConfig
 from data.errors import ErrorKind, SourceError
+from data.model import projects
 from data.sources.hub import HubSource
 from tests.hub_fixtures import expected_board, make_repos
 from tests.servers.hub_server import HubServer

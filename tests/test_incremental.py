@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from data.config import CampaignConfig, DatasetConfig
-from data.live import LiveUpdates
+from data.live.inbox import Inbox
+from data.live.subscription import subscribe
+from data.live.updates import LiveUpdates
 from data.sources.argilla import ArgillaSource
-from data.sources.argilla_webhooks import subscribe
-from data.webhooks import Inbox
 from tests.campaign_builder import DatasetSpec, build_campaign
 from tests.servers.counting_proxy import CountingProxy
 from tests.servers.webhook_receiver import Receiver

@@ -5,7 +5,8 @@ import threading
 import time
 
 from data.errors import ErrorKind, SourceError
-from data.poller import FeedView, Poller, ReadProgress
+from data.feeds.poller import FeedView, Poller
+from data.sources.progress import ReadProgress
 from data.times import utc_now
 
 

@@ -7,9 +7,9 @@ import httpx
 import pandas as pd
 import pytest
 
-from data import aggregate, quality
-from data.campaign import normalise
 from data.config import DatasetConfig
+from data.feeds.campaign import normalise
+from data.model import aggregate, quality
 from data.sources.argilla import ArgillaSource
 from tests.campaign_builder import ensure_users
 
@@ -138,7 +138,7 @@ def synthetic(user_rows):
         ],
     )
     frame["inserted_at"] = frame["updated_at"]
-    from data.frames import fingerprint, typed_responses
+    from data.model.frames import fingerprint, typed_responses
 
     return typed_responses(
         frame.assign(answer_hash=fingerprint(frame["answer"]), label_hash=fingerprint(frame["label"]))

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.navigation import HOME, PAGES
-from data.export import ranking_csv
+from data.model.export import ranking_csv
 from tests.app_env import APP, environment, refreshed_feed, write_config
 from tests.campaign_builder import DatasetSpec, Plan
 

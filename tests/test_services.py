@@ -4,10 +4,10 @@ import datetime as dt
 import threading
 import time
 
-from data.aggregate import Filters
-from data.campaign import CampaignFeed
 from data.config import Secrets, load_config
-from data.services import Services
+from data.feeds.campaign import CampaignFeed
+from data.feeds.services import Services
+from data.model.aggregate import Filters
 from tests.app_env import environment, running, write_config
 from tests.servers.counting_proxy import CountingProxy
 

@@ -11,7 +11,7 @@ from itsdangerous import URLSafeTimedSerializer
 from oidc_provider_mock import run_server_in_thread
 
 from data.config import DEFAULT_CONFIG, OrganizersConfig, load_secrets
-from data.sign_in import auth_settings, is_organizer
+from data.feeds.sign_in import auth_settings, is_organizer
 from tests.app_env import demo_ranking
 from tests.servers.argilla_process import free_port
 from tests.streamlit_process import StreamlitApp, wait_for_app

@@ -8,7 +8,7 @@ import time
 
 import pandas as pd
 
-from data.snapshots import Snapshot, SnapshotStore
+from data.state.snapshots import Snapshot, SnapshotStore
 
 T1, T2 = dt.datetime(2024, 3, 4, tzinfo=dt.UTC), dt.datetime(2024, 3, 5, tzinfo=dt.UTC)
 
@@ -36,7 +36,7 @@ def test_killed_during_write_leaves_the_previous_snapshot(tmp_path):
     writer = textwrap.dedent(f"""
         import numpy as np, pandas as pd
         import datetime as dt
-        from data.snapshots import Snapshot, SnapshotStore
+        from data.state.snapshots import Snapshot, SnapshotStore
         store = SnapshotStore({str(tmp_path)!r})
         big = pd.DataFrame({{"x": np.arange(3_000_000), "y": np.random.rand(3_000_000)}})
         print("ready", flush=True)

@@ -13,14 +13,14 @@ import time
 import pandas as pd
 import pytest
 
-from data import hub_storage, state_sync
 from data.config import HubConfig, StorageConfig
-from data.demo import generate, generate_projects
 from data.errors import ErrorKind
-from data.hub_feed import Projects
-from data.hub_storage import APP, MANIFEST, HubStorage, Stored
-from data.projects import HISTORY_COLUMNS, append_history, leaderboard
-from data.state_sync import StateSync
+from data.feeds import sync as state_sync
+from data.feeds.sync import StateSync
+from data.model.projects import HISTORY_COLUMNS, Projects, append_history, leaderboard
+from data.state import hub_storage
+from data.state.demo import generate, generate_projects
+from data.state.hub_storage import APP, MANIFEST, HubStorage, Stored
 from tests.app_env import environment, open_page, running, write_config
 from tests.hub_fixtures import HeldFeed, make_repos
 from tests.servers.hub_server import HubServer
@@ -147,7 +147,7 @@ def test_the_hub_down_at_start_costs_nothing_and_the_restore_comes_later(env_for
 
 def test_a_read_only_token_reads_says_so_once_and_the_dashboard_works(env_for, hub, caplog):
     written_state(env_for("first"), hub, likes_change=False)
-    caplog.set_level(logging.WARNING, logger="data.state_sync")
+    caplog.set_level(logging.WARNING, logger="data.feeds.sync")
     with environment(**env_for("reader", token=READ)):
         services = running()
         assert services.state.restored.wait(30)
@@ -169,7 +169,7 @@ def test_a_read_only_token_reads_says_so_once_and_the_dashboard_works(env_for, h
 
 def test_garbage_in_the_repo_is_ignored_and_replaced_by_a_valid_state(env_for, hub, caplog):
     hub.state.store.put(REPO, {MANIFEST: b"\x00\x01 not json", "notas.txt": b"de otra persona"})
-    caplog.set_level(logging.WARNING, logger="data.hub_storage")
+    caplog.set_level(logging.WARNING, logger="data.state.hub_storage")
     with environment(**env_for("first")):
         services = running()
         assert services.state.restored.wait(30)
@@ -185,7 +185,7 @@ def test_a_truncated_file_loses_only_its_part(env_for, hub, caplog):
     _, projects, _ = written_state(env_for("first"), hub, likes_change=False)
     repo = hub.state.store.repo(REPO)
     hub.state.store.put(REPO, {"campaign/responses.parquet": repo.files["campaign/responses.parquet"][:100]})
-    caplog.set_level(logging.WARNING, logger="data.hub_storage")
+    caplog.set_level(logging.WARNING, logger="data.state.hub_storage")
     with environment(**env_for("second", argilla_up=False)):
         services = running()
         assert services.state.restored.wait(30)

@@ -11,12 +11,12 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from data import aggregate
-from data.campaign import campaign_source, load_campaign
 from data.config import load_config
-from data.snapshots import SnapshotStore
-from data.sources.argilla_webhooks import DESCRIPTION
-from data.webhooks import MAX_BODY, PATH, Inbox
+from data.feeds.campaign import campaign_source
+from data.live.inbox import MAX_BODY, PATH, Inbox
+from data.live.subscription import DESCRIPTION
+from data.model import aggregate
+from data.state.snapshots import SnapshotStore, load_campaign
 from tests.app_env import environment, write_config
 from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users
 from tests.servers.argilla_process import free_port

@@ -18,7 +18,7 @@ from components.i18n import t
 from components.safe import md_text
 from components.sign_in import signed_in, username
 from components.tables import ranking_table
-from data import aggregate
+from data.model import aggregate
 
 ctx = context()
 lang, view, config = ctx.lang, ctx.view(), ctx.config

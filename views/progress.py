@@ -6,7 +6,7 @@ from components import charts, i18n
 from components.context import context
 from components.i18n import t
 from components.tables import progress_table
-from data import aggregate
+from data.model import aggregate
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()

@@ -6,8 +6,8 @@ from components import projects_view
 from components.context import context
 from components.i18n import t
 from components.safe import md_text
-from data.export import to_csv
-from data.hub_feed import CLIMBER_WINDOWS
+from data.model.export import to_csv
+from data.model.projects import CLIMBER_WINDOWS
 from data.text import matching
 
 ctx = context()

@@ -8,7 +8,7 @@ from components.filters import campaign_filters, describe_filters
 from components.i18n import t
 from components.ranking_view import search_and_sort
 from components.tables import ranking_table
-from data.columns import BY_NAME, SORTS
+from data.model.columns import BY_NAME, SORTS
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()

@@ -1,0 +1,1 @@
+"""Adapters to the upstreams (Argilla, the Hub): each reads raw frames and raises `SourceError`."""

@@ -29,9 +29,9 @@ import pandas as pd
 
 from data.config import DatasetConfig
 from data.errors import ErrorKind, SourceError
-from data.frames import RAW_RESPONSE_COLUMNS, RECORD_COLUMNS
-from data.poller import ReadProgress, Report
+from data.model.frames import RAW_RESPONSE_COLUMNS, RECORD_COLUMNS
 from data.sources.internals import ArgillaCredentialsError
+from data.sources.progress import ReadProgress, Report
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000

@@ -25,11 +25,11 @@ import cachetools
 
 from data.config import CampaignConfig
 from data.errors import ErrorKind, SourceError
-from data.poller import Report
+from data.live.inbox import PATH, TOLERANCE, Change, Inbox
+from data.live.subscription import subscribe, subscribed, unsubscribe
 from data.sources.argilla import ArgillaSource, Delivered, RawCampaign
-from data.sources.argilla_webhooks import subscribe, subscribed, unsubscribe
+from data.sources.progress import Report
 from data.times import utc_now
-from data.webhooks import PATH, TOLERANCE, Change, Inbox
 
 log = logging.getLogger(__name__)
 SILENCE = dt.timedelta(seconds=30)  # a moved signature with no delivery for this long: webhooks are silent

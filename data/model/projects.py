@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -13,11 +14,22 @@ from data.times import in_days, utc_timestamp
 HUB_PLACEHOLDER_CREATED = pd.Timestamp("2022-03-02T23:29:04Z")
 PROJECT_COLUMNS = ["rank", "kind", "repo_id", "url", "likes", "author", "created_at", "sdk", "state"]
 HISTORY_COLUMNS = ["time", "repo_id", "kind", "likes"]
+CLIMBER_WINDOWS = {"24h": dt.timedelta(days=1), "7d": dt.timedelta(days=7)}
 URL_PREFIX = {
     "model": "https://huggingface.co/",
     "dataset": "https://huggingface.co/datasets/",
     "space": "https://huggingface.co/spaces/",
 }
+
+
+@dataclass
+class Projects:
+    """The org's repos as one read listed them, and the likes history recorded so far."""
+
+    raw: pd.DataFrame  # RAW_PROJECT_COLUMNS, as listed
+    history: pd.DataFrame  # HISTORY_COLUMNS
+    fetched_at: dt.datetime
+    source: str = ""
 
 
 def leaderboard(raw: pd.DataFrame, config: HubConfig) -> pd.DataFrame:

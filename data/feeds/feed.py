@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic
 
-from data.poller import FeedView, Poller, T
-from data.read_cache import ReadCache
-from data.snapshots import SnapshotStore
+from data.feeds.poller import FeedView, Poller, T
+from data.feeds.read_cache import ReadCache
+from data.state.snapshots import SnapshotStore
 
 
 class Feed(Generic[T]):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from data.errors import ErrorKind, SourceError
+from data.sources.progress import ReadProgress, Report
 from data.times import utc_now
 
 log = logging.getLogger(__name__)
@@ -27,19 +28,6 @@ class Timestamped(Protocol):
 
 
 T = TypeVar("T", bound=Timestamped)
-
-
-@dataclass(frozen=True)
-class ReadProgress:
-    """Where a read in flight is: part `step` of `steps` (a dataset, a kind of repo), records so far."""
-
-    step: int
-    steps: int
-    label: str
-    records: int
-
-
-Report = Callable[[ReadProgress], None]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data import columns
+from data.model import columns
 from data.times import in_days, naive_utc, utc_timestamp
 
 PROGRESS_COLUMNS = ["dataset", "title", "total", "completed", "pending", "pct_done", "submitted", "min_submitted"]

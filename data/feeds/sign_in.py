@@ -18,7 +18,8 @@ import httpx
 
 from data.config import OrganizersConfig, Secrets
 from data.errors import ErrorKind, SourceError
-from data.poller import Poller, Report
+from data.feeds.poller import Poller
+from data.sources.progress import Report
 from data.times import utc_now
 
 DISCOVERY = "/.well-known/openid-configuration"

@@ -20,11 +20,11 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from data.campaign import CampaignFeed
 from data.config import StorageConfig
 from data.errors import ErrorKind, SourceError
-from data.hub_feed import ProjectsFeed
-from data.hub_storage import HubStorage, Stored, campaign_files, manifest, projects_files, sha256
+from data.feeds.campaign import CampaignFeed
+from data.feeds.projects import ProjectsFeed
+from data.state.hub_storage import HubStorage, Stored, campaign_files, manifest, projects_files, sha256
 from data.times import utc_now
 
 log = logging.getLogger(__name__)

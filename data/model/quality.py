@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data import columns
+from data.model import columns
 
 BURST_SECONDS = 10.0
 LOW_AGREEMENT = 0.5
@@ -74,7 +74,7 @@ def signals(responses: pd.DataFrame, contributors: pd.DataFrame) -> pd.DataFrame
 
 
 def prize_list(signals_table: pd.DataFrame) -> pd.DataFrame:
-    """The eligible rows of a signals table: the prize columns of data/columns.py, then the signals."""
+    """The eligible rows of a signals table: the prize columns of data/model/columns.py, then the signals."""
     return signals_table[signals_table["eligible"]][[*columns.PRIZE_NAMES, *SIGNAL_COLUMNS]].reset_index(drop=True)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argilla as rg
 
-from data.webhooks import EVENTS
+from data.live.inbox import EVENTS
 
 DESCRIPTION = "Tablero #Somos600M: keeps its ranking live (created and managed by the dashboard)"
 

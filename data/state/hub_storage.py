@@ -29,9 +29,8 @@ from huggingface_hub import CommitOperationAdd, HfApi
 from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError
 from huggingface_hub.utils import disable_progress_bars
 
-from data.frames import Campaign, typed_records, typed_responses
-from data.hub_feed import Projects
-from data.projects import HISTORY_COLUMNS
+from data.model.frames import Campaign, typed_records, typed_responses
+from data.model.projects import HISTORY_COLUMNS, Projects
 from data.sources.hub import RAW_PROJECT_COLUMNS, hub_errors
 from data.times import utc_now
 

@@ -14,13 +14,13 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from data import registry
-from data.campaign import CampaignFeed
 from data.config import CampaignConfig, Secrets
-from data.hub_feed import ProjectsFeed
-from data.hub_storage import HubStorage
+from data.feeds import registry
+from data.feeds.campaign import CampaignFeed
+from data.feeds.projects import ProjectsFeed
+from data.feeds.sync import RESTORE_WAIT, StateSync
 from data.sources.hub import install_timeout
-from data.state_sync import RESTORE_WAIT, StateSync
+from data.state.hub_storage import HubStorage
 
 
 @dataclass

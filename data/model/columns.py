@@ -3,7 +3,7 @@
 Each column says what it holds and where it goes: the ranking table (its kind decides how it is
 drawn), the sort picker, the prize CSV (in this order: the CSV contract), the organizers' prize
 list. Its label is the text `col.<name>` in components/i18n.py. A new ranking metric is one entry
-here, its computation in data/aggregate.py, its pair of texts and a test.
+here, its computation in data/model/aggregate.py, its pair of texts and a test.
 """
 
 from __future__ import annotations

@@ -20,6 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from data.model.frames import Campaign, typed_records, typed_responses
+from data.model.projects import Projects
+from data.sources.hub import RAW_PROJECT_COLUMNS
+
 log = logging.getLogger(__name__)
 
 
@@ -83,3 +87,45 @@ def _fsync_dir(folder: Path) -> None:
     for path in folder.iterdir():
         with open(path, "rb") as file:
             os.fsync(file.fileno())
+
+
+CAMPAIGN, PROJECTS = "campaign", "projects"
+
+
+def save_campaign(store: SnapshotStore, campaign: Campaign) -> None:
+    frames = {"records": campaign.records, "responses": campaign.responses, "datasets": campaign.datasets}
+    store.save(CAMPAIGN, Snapshot(frames, campaign.fetched_at, campaign.source))
+
+
+def load_campaign(store: SnapshotStore, source: str) -> Campaign | None:
+    """The stored campaign if it was read from `source` (another server's data is never shown)."""
+    snapshot = store.load(CAMPAIGN)
+    if snapshot is None or snapshot.source != source:
+        return None
+    try:
+        frames = snapshot.frames
+        return Campaign(
+            typed_records(frames["records"]),
+            typed_responses(frames["responses"]),
+            frames["datasets"],
+            snapshot.fetched_at,
+            snapshot.source,
+        )
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def save_projects(store: SnapshotStore, value: Projects) -> None:
+    store.save(PROJECTS, Snapshot({"raw": value.raw, "history": value.history}, value.fetched_at, value.source))
+
+
+def load_projects(store: SnapshotStore, source: str) -> Projects | None:
+    snapshot = store.load(PROJECTS)
+    if snapshot is None or snapshot.source != source:
+        return None
+    try:
+        return Projects(
+            snapshot.frames["raw"][RAW_PROJECT_COLUMNS], snapshot.frames["history"], snapshot.fetched_at, source
+        )
+    except KeyError:
+        return None

@@ -8,25 +8,23 @@ in a bounded, expiring cache keyed by the read they came from.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from pathlib import Path
 
 import pandas as pd
 
-from data import aggregate, export, quality
-from data.aggregate import Filters
 from data.config import CampaignConfig, Secrets
-from data.demo import DEMO_DIR, DEMO_SOURCE
-from data.feed import Feed
-from data.frames import Campaign, build_responses, typed_records, typed_responses
-from data.live import LiveMode, LiveUpdates
-from data.poller import Poller, Report
-from data.read_cache import ReadCache
-from data.snapshots import Snapshot, SnapshotStore, source_id
+from data.feeds.feed import Feed
+from data.feeds.poller import Poller
+from data.feeds.read_cache import ReadCache
+from data.live.updates import LiveMode, LiveUpdates
+from data.model import aggregate, export, quality
+from data.model.aggregate import Filters
+from data.model.frames import Campaign, build_responses, typed_records
 from data.sources.argilla import ArgillaSource, RawCampaign
+from data.sources.progress import Report
+from data.state.demo import DEMO_SOURCE, load_demo
+from data.state.snapshots import SnapshotStore, load_campaign, save_campaign, source_id
 from data.times import utc_now
-
-SNAPSHOT = "campaign"
 
 
 def normalise(raw: RawCampaign, fetched_at: dt.datetime, source: str) -> Campaign:
@@ -38,38 +36,6 @@ def normalise(raw: RawCampaign, fetched_at: dt.datetime, source: str) -> Campaig
         fetched_at=fetched_at,
         source=source,
     )
-
-
-def save_campaign(store: SnapshotStore, campaign: Campaign) -> None:
-    frames = {"records": campaign.records, "responses": campaign.responses, "datasets": campaign.datasets}
-    store.save(SNAPSHOT, Snapshot(frames, campaign.fetched_at, campaign.source))
-
-
-def load_campaign(store: SnapshotStore, source: str) -> Campaign | None:
-    """The stored campaign if it was read from `source` (another server's data is never shown)."""
-    snapshot = store.load(SNAPSHOT)
-    if snapshot is None or snapshot.source != source:
-        return None
-    try:
-        frames = snapshot.frames
-        return Campaign(
-            typed_records(frames["records"]),
-            typed_responses(frames["responses"]),
-            frames["datasets"],
-            snapshot.fetched_at,
-            snapshot.source,
-        )
-    except (KeyError, ValueError, TypeError):
-        return None
-
-
-@functools.cache
-def load_demo() -> Campaign:
-    """The embedded demo campaign (read once per process)."""
-    campaign = load_campaign(SnapshotStore(DEMO_DIR), DEMO_SOURCE)
-    if campaign is None:
-        raise RuntimeError(f"the embedded demo snapshot is missing from {DEMO_DIR}")
-    return campaign
 
 
 def campaign_source(config: CampaignConfig) -> str:
@@ -121,7 +87,7 @@ class CampaignFeed(Feed[Campaign]):
             self.updates.stop()
 
     def _read(self, report: Report) -> Campaign:
-        """One read (data/live.py decides how: the records deliveries name, or a poll)."""
+        """One read (data/live/updates.py decides how: the records deliveries name, or a poll)."""
         raw = self._last_raw = self.updates.read(self._last_raw, report)
         campaign = normalise(raw, utc_now(), self.source)
         self._warm(campaign)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data import columns
-from data.people import profile_urls
+from data.model import columns
+from data.model.people import profile_urls
 from data.text import escape_markdown
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -7,58 +7,22 @@ in the snapshot store, the embedded demo only when nothing at all is configured.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from data import projects
 from data.config import HubConfig, Secrets
-from data.demo import DEMO_DIR, DEMO_SOURCE
-from data.feed import Feed
-from data.poller import Poller, ReadProgress, Report
-from data.read_cache import ReadCache
-from data.snapshots import Snapshot, SnapshotStore, source_id
-from data.sources.hub import RAW_PROJECT_COLUMNS, HubSource
+from data.feeds.feed import Feed
+from data.feeds.poller import Poller
+from data.feeds.read_cache import ReadCache
+from data.model import projects
+from data.model.projects import CLIMBER_WINDOWS, Projects
+from data.sources.hub import HubSource
+from data.sources.progress import ReadProgress, Report
+from data.state.demo import DEMO_SOURCE, load_demo_projects
+from data.state.snapshots import SnapshotStore, load_projects, save_projects, source_id
 from data.times import utc_now
-
-SNAPSHOT = "projects"
-CLIMBER_WINDOWS = {"24h": dt.timedelta(days=1), "7d": dt.timedelta(days=7)}
-
-
-@dataclass
-class Projects:
-    raw: pd.DataFrame  # RAW_PROJECT_COLUMNS, as listed
-    history: pd.DataFrame  # HISTORY_COLUMNS
-    fetched_at: dt.datetime
-    source: str = ""
-
-
-def save_projects(store: SnapshotStore, value: Projects) -> None:
-    store.save(SNAPSHOT, Snapshot({"raw": value.raw, "history": value.history}, value.fetched_at, value.source))
-
-
-def load_projects(store: SnapshotStore, source: str) -> Projects | None:
-    snapshot = store.load(SNAPSHOT)
-    if snapshot is None or snapshot.source != source:
-        return None
-    try:
-        return Projects(
-            snapshot.frames["raw"][RAW_PROJECT_COLUMNS], snapshot.frames["history"], snapshot.fetched_at, source
-        )
-    except KeyError:
-        return None
-
-
-@functools.cache
-def load_demo_projects() -> Projects:
-    """The embedded demo projects (read once per process)."""
-    demo = load_projects(SnapshotStore(DEMO_DIR), DEMO_SOURCE)
-    if demo is None:
-        raise RuntimeError(f"the embedded demo projects are missing from {DEMO_DIR}")
-    return demo
 
 
 def projects_source(config: HubConfig) -> str:

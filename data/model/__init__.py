@@ -1,0 +1,1 @@
+"""Tidy frames and what is computed from them: pure pandas, no I/O."""

@@ -1,0 +1,1 @@
+"""What was read, kept: snapshots on disk, the durable copy on the Hub, the embedded demo."""

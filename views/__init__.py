@@ -1,0 +1,1 @@
+"""The page scripts: each composes components for one page (declared in components/navigation.py)."""
