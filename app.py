@@ -23,7 +23,7 @@ from components.i18n import LANGUAGES, t
 from components.navigation import navigation
 from components.sign_in import sign_in_sidebar
 from components.status import config_error_banner, first_read_state, freshness_banner
-from data.config import SECRET_VARIABLES, ConfigError, load_secrets
+from data.config import APP_VARIABLES, ConfigError, load_secrets
 from data.feeds import registry
 from data.feeds.feed import Feed
 from data.feeds.sign_in import auth_settings
@@ -117,7 +117,7 @@ async def argilla_webhook(request: Request) -> PlainTextResponse:
 def launch_secrets() -> dict | None:
     """Sign in with Hugging Face from a Space's environment (hf_oauth: true), as `[auth]` secrets."""
     try:
-        settings = auth_settings(load_secrets({k: v for k, v in os.environ.items() if k in SECRET_VARIABLES}))
+        settings = auth_settings(load_secrets({k: v for k, v in os.environ.items() if k in APP_VARIABLES}))
     except ConfigError:
         return None  # the frame shows the configuration error
     return {"auth": settings} if settings else None

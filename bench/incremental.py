@@ -100,7 +100,7 @@ def main(size: int) -> None:
         print(f"built {size:,} + 3 x {size // 3:,} records in {time.perf_counter() - started:.0f} s")
 
         big = ArgillaSource(
-            server.api_url, server.api_key, (DatasetConfig("big", "bench", "big", "texto"),), timeout=120
+            server.api_url, server.api_key, (DatasetConfig("big", "texto", workspace="bench"),), timeout=120
         )
         full = median_seconds(big.fetch, repeat=3)
         previous = big.fetch()
@@ -121,7 +121,10 @@ def main(size: int) -> None:
         )
 
         campaign = ArgillaSource(
-            server.api_url, server.api_key, tuple(DatasetConfig(n, "bench", n, "texto") for n in thirds), timeout=120
+            server.api_url,
+            server.api_key,
+            tuple(DatasetConfig(n, "texto", workspace="bench") for n in thirds),
+            timeout=120,
         )
         full3 = median_seconds(campaign.fetch, repeat=3)
         previous = campaign.fetch()

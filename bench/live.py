@@ -42,7 +42,7 @@ from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS, StreamlitApp
 
 NAME = "live_a"
-CONFIGS = (DatasetConfig(NAME, "bench", NAME, "texto"),)
+CONFIGS = (DatasetConfig(NAME, "texto", workspace="bench"),)
 
 
 def spec_plan() -> Plan:

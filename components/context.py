@@ -17,7 +17,7 @@ import streamlit as st
 
 from components.i18n import LANGUAGES
 from data.config import (
-    SECRET_VARIABLES,
+    APP_VARIABLES,
     CampaignConfig,
     ConfigError,
     Secrets,
@@ -61,10 +61,10 @@ def environment() -> dict[str, str]:
     """os.environ first (how HF Spaces passes secrets), then .streamlit/secrets.toml."""
     values: dict[str, str] = {}
     try:
-        values.update({k: str(st.secrets[k]) for k in SECRET_VARIABLES if k in st.secrets})
+        values.update({k: str(st.secrets[k]) for k in APP_VARIABLES if k in st.secrets})
     except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
         pass
-    values.update({k: v for k, v in os.environ.items() if k in SECRET_VARIABLES})
+    values.update({k: v for k, v in os.environ.items() if k in APP_VARIABLES})
     return values
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +10,7 @@ import streamlit as st
 from components import charts, i18n
 from components.certificate import CertificateFacts, certificate_pdf, certificates_zip, file_name
 from components.i18n import t
+from components.navigation import HOME, MY_RANK, page_url
 from components.safe import md_text
 from data.config import CampaignConfig
 from data.feeds.poller import FeedView
@@ -18,13 +18,6 @@ from data.model import aggregate
 from data.model.aggregate import Absence
 from data.model.people import close_names
 from data.times import utc_now
-
-
-def page_link(path: str, **params: str) -> str:
-    """This app's URL for `path` with `params`, as the visitor reached it (or relative)."""
-    here = st.context.url or ""
-    base = here.split("?")[0].rsplit("/", 1)[0] if "://" in here else ""
-    return f"{base}/{path}?{urlencode(params)}"
 
 
 def contributor_card(me: pd.Series, table: pd.DataFrame, minimum: int, lang: str) -> None:
@@ -98,7 +91,7 @@ def certificates_button(campaign, feed, config: CampaignConfig, lang: str) -> No
                 titles.get(row["username"], ()),
                 config,
                 campaign.fetched_at,
-                page_link("mi-posicion", user=row["username"]),
+                page_url(MY_RANK, user=row["username"]),
             )
             for _, row in eligible.iterrows()
         ]
@@ -107,7 +100,7 @@ def certificates_button(campaign, feed, config: CampaignConfig, lang: str) -> No
     st.caption(t(lang, "org.certificates_help", n=i18n.number(len(eligible), lang)))
     st.download_button(
         t(lang, "org.certificates_zip"),
-        data=lambda: feed.derived.get(campaign, ("certificates_zip", lang, page_link("")), build),
+        data=lambda: feed.derived.get(campaign, ("certificates_zip", lang, page_url(HOME)), build),
         file_name="certificados.zip",
         mime="application/zip",
         icon="🎓",

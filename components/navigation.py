@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -20,17 +21,24 @@ class PageSpec:
     hidden: bool = False  # reachable by URL, not listed in the menu
 
 
-PAGES = (
-    PageSpec("views/overview.py", "nav.overview", "🏠", "inicio"),
-    PageSpec("views/ranking.py", "nav.ranking", "🏆", "clasificacion"),
-    PageSpec("views/my_rank.py", "nav.my_rank", "🙋", "mi-posicion"),
-    PageSpec("views/progress.py", "nav.progress", "📈", "progreso"),
-    PageSpec("views/export.py", "nav.export", "⬇️", "exportar"),
-    PageSpec("views/projects.py", "nav.projects", "❤️", "proyectos", feed="projects"),
-    PageSpec("views/organizer.py", "nav.organizer", "🔒", "organizacion"),
-    PageSpec("views/top.py", "nav.top", "🏅", "top10", hidden=True),  # for an iframe: /top10?embed=true
-)
-HOME = PAGES[0]
+OVERVIEW = PageSpec("views/overview.py", "nav.overview", "🏠", "inicio")
+RANKING = PageSpec("views/ranking.py", "nav.ranking", "🏆", "clasificacion")
+MY_RANK = PageSpec("views/my_rank.py", "nav.my_rank", "🙋", "mi-posicion")
+PROGRESS = PageSpec("views/progress.py", "nav.progress", "📈", "progreso")
+EXPORT = PageSpec("views/export.py", "nav.export", "⬇️", "exportar")
+PROJECTS = PageSpec("views/projects.py", "nav.projects", "❤️", "proyectos", feed="projects")
+ORGANIZER = PageSpec("views/organizer.py", "nav.organizer", "🔒", "organizacion")
+TOP = PageSpec("views/top.py", "nav.top", "🏅", "top10", hidden=True)  # for an iframe: /top10?embed=true
+PAGES = (OVERVIEW, RANKING, MY_RANK, PROGRESS, EXPORT, PROJECTS, ORGANIZER, TOP)
+HOME = OVERVIEW
+
+
+def page_url(spec: PageSpec, **params: str) -> str:
+    """This app's URL for a page with `params`, as the visitor reached the app (else relative)."""
+    here = st.context.url or ""
+    base = here.split("?")[0].rsplit("/", 1)[0] if "://" in here else ""
+    path = "" if spec is HOME else spec.url
+    return f"{base}/{path}" + (f"?{urlencode(params)}" if params else "")
 
 
 def navigation(lang: str) -> tuple[PageSpec, StreamlitPage]:

@@ -1,365 +1,267 @@
-"""Campaign configuration (a TOML file) and secrets (environment), validated at load.
+"""The campaign's configuration (a TOML file) and the environment, each declared once.
 
-Every error is a `ConfigError` whose message is one line naming the bad key, so the UI can
-show it as it is. `TOML_KEYS` and `ENVIRONMENT` list every key and variable the app reads
-(tests/test_docs.py checks that the README documents each).
+Every `campaign.toml` key is a field of one of the dataclasses below, declared with `setting()`:
+its name (the field's), its type (the annotation), its default, its help and its checks. The
+parser, the allowed keys, the one-line error messages and the README's reference table
+(`settings_table`, kept in step by tests/test_docs.py) all derive from those declarations, as
+datasette derives its settings and their documentation from one `Setting` list. Environment
+variables are declared once in `VARIABLES` (which are Space secrets, which plain variables).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import hmac
 import os
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "campaign.toml"
-
-# Read from the environment (a Space's variables and secrets), or from .streamlit/secrets.toml.
-SECRET_VARIABLES = (
-    "ARGILLA_API_URL",
-    "ARGILLA_API_KEY",
-    "HF_TOKEN",
-    "HF_ENDPOINT",
-    "ORGANIZER_TOKEN",
-    "OAUTH_CLIENT_ID",
-    "OAUTH_CLIENT_SECRET",
-    "OAUTH_SCOPES",
-    "OPENID_PROVIDER_URL",
-    "AUTH_COOKIE_SECRET",
-    "SPACE_HOST",
-    "PUBLIC_URL",
-)
-# Read from the environment only: where things are.
-SETTING_VARIABLES = ("CAMPAIGN_CONFIG", "DATA_DIR")
-ENVIRONMENT = SECRET_VARIABLES + SETTING_VARIABLES
+HUB_ROLES = ("admin", "write", "contributor", "read")
 
 
 class ConfigError(ValueError):
     """A configuration problem, with a one-line message that names the key."""
 
 
+# --- checks: each returns what is wrong with a value, or None ------------------------------------
+def positive(value: float) -> str | None:
+    return None if value > 0 else f"must be greater than 0, got {value}"
+
+
+def not_negative(value: float) -> str | None:
+    return None if value >= 0 else f"must be 0 or more, got {value}"
+
+
+def repo_id(value: str) -> str | None:
+    parts = value.split("/")
+    return None if len(parts) == 2 and all(parts) else f"expected a repo id like org/name, got {value!r:.60}"
+
+
+def hub_roles(values: tuple[str, ...]) -> str | None:
+    unknown = [role for role in values if role not in HUB_ROLES]
+    return f"unknown role {unknown[0]!r:.30} (Hub roles: {', '.join(HUB_ROLES)})" if unknown else None
+
+
+def setting(
+    default: Any = MISSING,
+    help: str = "",
+    *,
+    check: Callable[[Any], str | None] | None = None,
+    url: bool = False,
+    required: bool = False,
+) -> Any:
+    """Declare a `campaign.toml` key: a dataclass field with its help and checks.
+
+    `url`: a full http(s) URL (a trailing slash dropped). A key without a default must always be
+    given; `required`: must be given whenever its table is (the table itself being optional)."""
+    return field(default=default, metadata={"help": help, "check": check, "url": url, "required": required})
+
+
+def table(cls: type, help: str, *, many: bool = False) -> Any:
+    """Declare a TOML table (`[name]`) or, with `many`, an array of tables (`[[name]]`)."""
+    metadata = {"help": help, "table": cls, "many": many}
+    return field(default=(), metadata=metadata) if many else field(default_factory=cls, metadata=metadata)
+
+
+# --- the declarations --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DatasetConfig:
-    name: str
-    workspace: str | None
-    title: str
-    correction_question: str
-    reference_field: str | None = None
-    label_question: str | None = None
+    name: str = setting(help="the Argilla dataset's name")
+    correction_question: str = setting(help="the TextQuestion that holds the validated translation")
+    workspace: str | None = setting(None, "its Argilla workspace (needed when two datasets share a name)")
+    title: str | None = setting(None, "how pages name it (default: its name)")
+    reference_field: str | None = setting(None, "the field compared when that question has no suggestion")
+    label_question: str | None = setting(None, "a LabelQuestion for the agreement signals (default: the first)")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", self.title or self.name)
 
 
 @dataclass(frozen=True)
 class HubConfig:
-    org: str | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
-    tags: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    include_private: bool = False
-    include_disabled: bool = False
-    ttl_seconds: int = 600
-    timeout_seconds: float = 15.0
+    org: str | None = setting(None, "the Hub organisation whose models, datasets and Spaces are ranked")
+    since: dt.date | None = setting(None, "only repos created on or after this day")
+    until: dt.date | None = setting(None, "only repos created on or before this day")
+    tags: tuple[str, ...] = setting((), "only repos with all these tags")
+    exclude: tuple[str, ...] = setting((), "repo ids never listed")
+    include_private: bool = setting(False, "list private repos too (the token must see them)")
+    include_disabled: bool = setting(False, "list disabled repos too")
+    ttl_seconds: int = setting(600, "how often the Hub is read", check=positive)
+    timeout_seconds: float = setting(15.0, "per request to the Hub", check=positive)
 
 
 @dataclass(frozen=True)
 class StorageConfig:
     """Where the durable state (snapshots, likes history) is kept on the Hub: a dataset repo."""
 
-    repo: str | None = None
-    every_minutes: float = 10
-    writer: bool = True
+    repo: str | None = setting(
+        None, "the dataset repo that keeps the state (HF_TOKEN must write)", required=True, check=repo_id
+    )
+    every_minutes: float = setting(10.0, "at most one commit per period", check=positive)
+    writer: bool = setting(True, "false: read the state at start, never write")
 
 
 @dataclass(frozen=True)
 class WebhooksConfig:
-    enabled: bool = False
-    public_url: str | None = None  # default: PUBLIC_URL, else https://$SPACE_HOST
-    reconcile_minutes: int = 30
+    enabled: bool = setting(False, "keep the ranking live by Argilla webhooks (owner/admin key, Argilla >= 2.5)")
+    public_url: str | None = setting(
+        None, "the dashboard's public address (default: PUBLIC_URL, else the Space's)", url=True
+    )
+    reconcile_minutes: int = setting(30, "the full read while webhooks are live", check=positive)
 
 
 @dataclass(frozen=True)
 class OrganizersConfig:
     """Who may open the organizer page when people sign in with Hugging Face."""
 
-    org: str | None = None
-    roles: tuple[str, ...] = ("admin", "write")
+    org: str | None = setting(None, "members of this Hub org open Organización (with sign-in)")
+    roles: tuple[str, ...] = setting(("admin", "write"), "... with one of these roles", check=hub_roles)
 
 
 @dataclass(frozen=True)
 class CampaignConfig:
-    title: str
-    datasets: tuple[DatasetConfig, ...]
-    start: dt.date | None = None
-    end: dt.date | None = None
-    min_validations_for_prize: int = 50
-    exclude_users: tuple[str, ...] = ()
-    refresh_seconds: int = 120
-    reconcile_every: int = 10
-    timeout_seconds: float = 20.0
-    first_wait_seconds: float = 10.0
-    annotation_url: str | None = None
-    guide_url: str | None = None
-    hub: HubConfig = field(default_factory=HubConfig)
-    storage: StorageConfig = field(default_factory=StorageConfig)
-    webhooks: WebhooksConfig = field(default_factory=WebhooksConfig)
-    organizers: OrganizersConfig = field(default_factory=OrganizersConfig)
+    """The [campaign] keys, and the other tables."""
+
+    title: str = setting("#Somos600M", "the campaign's name on every page and certificate")
+    start: dt.date | None = setting(None, "validations before this UTC day are not counted")
+    end: dt.date | None = setting(None, "validations after this UTC day (inclusive) are not counted")
+    min_validations_for_prize: int = setting(
+        50, "validations that make a contributor prize-eligible", check=not_negative
+    )
+    exclude_users: tuple[str, ...] = setting((), "organizers, bots: never ranked")
+    refresh_seconds: int = setting(120, "how often the one shared poller reads Argilla", check=positive)
+    reconcile_every: int = setting(10, "while polling: every Nth poll is a full read", check=positive)
+    timeout_seconds: float = setting(20.0, "per request to Argilla", check=positive)
+    first_wait_seconds: float = setting(
+        10.0, "a first visitor waits this long for the very first read", check=not_negative
+    )
+    annotation_url: str | None = setting(None, "the annotation Space: the «Comienza a validar» button", url=True)
+    guide_url: str | None = setting(None, "the annotation guide", url=True)
+    datasets: tuple[DatasetConfig, ...] = table(DatasetConfig, "one per Argilla dataset of the campaign", many=True)
+    hub: HubConfig = table(HubConfig, "the hackathon projects on the Hub")
+    organizers: OrganizersConfig = table(OrganizersConfig, "who opens Organización when people sign in")
+    storage: StorageConfig = table(StorageConfig, "optional: the durable state in a dataset repo")
+    webhooks: WebhooksConfig = table(WebhooksConfig, "optional: the live ranking by Argilla webhooks")
 
 
-@dataclass(frozen=True)
-class Secrets:
-    """Credentials and deployment facts; the credentials are never rendered, logged or put in a message."""
-
-    argilla_api_url: str | None = None
-    argilla_api_key: str | None = field(default=None, repr=False)
-    hf_token: str | None = field(default=None, repr=False)
-    hf_endpoint: str = "https://huggingface.co"
-    hub_endpoint_set: bool = False
-    organizer_token: str | None = field(default=None, repr=False)
-    oauth_client_id: str | None = None
-    oauth_client_secret: str | None = field(default=None, repr=False)
-    oauth_scopes: str = "openid profile"
-    openid_provider_url: str | None = None
-    auth_cookie_secret: str | None = field(default=None, repr=False)
-    public_url: str | None = None  # PUBLIC_URL, else https://$SPACE_HOST
-
-    @property
-    def argilla_configured(self) -> bool:
-        return bool(self.argilla_api_url and self.argilla_api_key)
-
-    @property
-    def any_source(self) -> bool:
-        """Is any upstream configured? If none is, the whole app runs on the embedded demo."""
-        return self.argilla_configured or self.hub_endpoint_set or bool(self.hf_token)
-
-    @property
-    def sign_in_configured(self) -> bool:
-        return bool(self.oauth_client_id and self.oauth_client_secret and self.openid_provider_url)
-
-    @property
-    def cookie_secret(self) -> str | None:
-        """AUTH_COOKIE_SECRET, else a key derived from the OAuth client secret (stable across restarts)."""
-        if self.auth_cookie_secret:
-            return self.auth_cookie_secret
-        if self.oauth_client_secret:
-            digest = hmac.new(self.oauth_client_secret.encode(), b"tablero-somos600m cookies", hashlib.sha256)
-            return digest.hexdigest()
-        return None
+# --- the parser, derived from the declarations --------------------------------------------------
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f, hints[f.name]) for f in dataclasses.fields(cls))
 
 
-TOML_KEYS: dict[str, set[str]] = {
-    "config": {"campaign", "datasets", "hub", "storage", "webhooks", "organizers"},
-    "campaign": {
-        "title",
-        "start",
-        "end",
-        "min_validations_for_prize",
-        "exclude_users",
-        "refresh_seconds",
-        "reconcile_every",
-        "timeout_seconds",
-        "first_wait_seconds",
-        "annotation_url",
-        "guide_url",
-    },
-    "datasets": {"name", "workspace", "title", "correction_question", "reference_field", "label_question"},
-    "hub": {
-        "org",
-        "since",
-        "until",
-        "tags",
-        "exclude",
-        "include_private",
-        "include_disabled",
-        "ttl_seconds",
-        "timeout_seconds",
-    },
-    "storage": {"repo", "every_minutes", "writer"},
-    "webhooks": {"enabled", "public_url", "reconcile_minutes"},
-    "organizers": {"org", "roles"},
-}
-HUB_ROLES = ("admin", "write", "contributor", "read")
+def _keys(cls: type) -> list[str]:
+    return [f.name for f, _ in _fields(cls)]
 
 
-def _check_keys(table: Mapping[str, Any], section: str, where: str | None = None) -> None:
-    allowed = TOML_KEYS[section]
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise ConfigError(f"{where or section}.{unknown[0]}: unknown key (allowed: {', '.join(sorted(allowed))})")
+def _required(f: dataclasses.Field, given: Mapping) -> bool:
+    """Must this key be in this table? Always without a default; if `required`, once the table is given."""
+    return f.default is MISSING and f.default_factory is MISSING or bool(given) and f.metadata.get("required")
 
 
-def _get(
-    table: Mapping[str, Any], key: str, kind: type | tuple, where: str, default: Any = None, required: bool = False
-) -> Any:
-    if key not in table:
-        if required:
-            raise ConfigError(f"{where}.{key}: missing required key")
-        return default
-    value = table[key]
-    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ConfigError(f"{where}.{key}: expected {names}, got {type(value).__name__} {value!r:.60}")
-    if isinstance(value, str) and required and not value.strip():
-        raise ConfigError(f"{where}.{key}: must not be empty")
-    return value
-
-
-def _date(table: Mapping[str, Any], key: str, where: str) -> dt.date | None:
-    value = _get(table, key, (dt.date, str), where)
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            raise ConfigError(f"{where}.{key}: expected a date like 2024-03-04, got {value!r:.60}") from None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return value
-
-
-def _url(table: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = _get(table, key, str, where)
-    if value is None:
-        return None
-    parsed = urlparse(value.strip())
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"{where}.{key}: expected a full URL starting with https://, got {value!r:.60}")
-    return value.strip().rstrip("/")
-
-
-def _str_list(table: Mapping[str, Any], key: str, where: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
-    values = _get(table, key, list, where, default=list(default))
-    if not all(isinstance(v, str) for v in values):
-        raise ConfigError(f"{where}.{key}: expected a list of strings")
-    return tuple(values)
-
-
-def _positive(value: int | float, key: str) -> int | float:
-    if value <= 0:
-        raise ConfigError(f"{key}: must be greater than 0, got {value}")
-    return value
-
-
-def _table(document: Mapping[str, Any], section: str) -> Mapping[str, Any]:
-    table = document.get(section, {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{section}: expected a table")
-    _check_keys(table, section)
-    return table
-
-
-def _parse_dataset(table: Any, index: int) -> DatasetConfig:
-    where = f"datasets[{index}]"
-    if not isinstance(table, dict):
+def _parse(cls: type, data: Any, where: str) -> Any:
+    """A dataclass from a TOML table, every key checked against its declaration."""
+    if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a table")
-    _check_keys(table, "datasets", where)
-    name = _get(table, "name", str, where, required=True)
-    return DatasetConfig(
-        name=name,
-        workspace=_get(table, "workspace", str, where),
-        title=_get(table, "title", str, where, default=name),
-        correction_question=_get(table, "correction_question", str, where, required=True),
-        reference_field=_get(table, "reference_field", str, where),
-        label_question=_get(table, "label_question", str, where),
-    )
-
-
-def _parse_hub(table: Mapping[str, Any]) -> HubConfig:
-    return HubConfig(
-        org=_get(table, "org", str, "hub"),
-        since=_date(table, "since", "hub"),
-        until=_date(table, "until", "hub"),
-        tags=_str_list(table, "tags", "hub"),
-        exclude=_str_list(table, "exclude", "hub"),
-        include_private=_get(table, "include_private", bool, "hub", default=False),
-        include_disabled=_get(table, "include_disabled", bool, "hub", default=False),
-        ttl_seconds=_positive(_get(table, "ttl_seconds", int, "hub", default=600), "hub.ttl_seconds"),
-        timeout_seconds=_positive(
-            _get(table, "timeout_seconds", (int, float), "hub", default=15.0), "hub.timeout_seconds"
-        ),
-    )
-
-
-def _parse_storage(table: Mapping[str, Any]) -> StorageConfig:
-    if not table:
-        return StorageConfig()
-    repo = _get(table, "repo", str, "storage", required=True).strip()
-    if repo.count("/") != 1 or not all(repo.split("/")):
-        raise ConfigError(f"storage.repo: expected a dataset repo id like org/name, got {repo!r:.60}")
-    return StorageConfig(
-        repo=repo,
-        every_minutes=_positive(
-            _get(table, "every_minutes", (int, float), "storage", default=10), "storage.every_minutes"
-        ),
-        writer=_get(table, "writer", bool, "storage", default=True),
-    )
-
-
-def _parse_webhooks(table: Mapping[str, Any]) -> WebhooksConfig:
-    return WebhooksConfig(
-        enabled=_get(table, "enabled", bool, "webhooks", default=False),
-        public_url=_url(table, "public_url", "webhooks"),
-        reconcile_minutes=_positive(
-            _get(table, "reconcile_minutes", int, "webhooks", default=30), "webhooks.reconcile_minutes"
-        ),
-    )
-
-
-def _parse_organizers(table: Mapping[str, Any]) -> OrganizersConfig:
-    roles = _str_list(table, "roles", "organizers", default=OrganizersConfig.roles)
-    unknown = [role for role in roles if role not in HUB_ROLES]
+    unknown = sorted(set(data) - set(_keys(cls)))
     if unknown:
-        raise ConfigError(f"organizers.roles: unknown role {unknown[0]!r:.30} (Hub roles: {', '.join(HUB_ROLES)})")
-    return OrganizersConfig(org=_get(table, "org", str, "organizers"), roles=roles)
+        keys = sorted(f.name for f, _ in _fields(cls) if "table" not in f.metadata)
+        raise ConfigError(f"{where}.{unknown[0]}: unknown key (allowed: {', '.join(keys)})")
+    values = {}
+    for f, kind in _fields(cls):
+        nested = f.metadata.get("table")
+        if nested is not None:
+            values[f.name] = _parse_table(f, nested, data.get(f.name), f.name)
+        elif f.name in data:
+            values[f.name] = _value(f, kind, data[f.name], f"{where}.{f.name}")
+        elif _required(f, data):
+            raise ConfigError(f"{where}.{f.name}: missing required key")
+    return cls(**values)
+
+
+def _parse_table(f: dataclasses.Field, cls: type, data: Any, where: str) -> Any:
+    if f.metadata["many"]:
+        if not isinstance(data, list) or not data:
+            raise ConfigError(f"{where}: expected at least one [[{where}]] table")
+        return tuple(_parse(cls, item, f"{where}[{index}]") for index, item in enumerate(data))
+    return cls() if not data else _parse(cls, data, where)
+
+
+def _value(f: dataclasses.Field, kind: Any, value: Any, where: str) -> Any:
+    """One value, typed as its annotation says (`X | None` means X) and checked."""
+    base = _base(kind)
+    if base is dt.date:
+        value = _date(value, where)
+    elif typing.get_origin(base) is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: expected a list of strings")
+        value = tuple(value)
+    else:
+        accepted = (int, float) if base is float else base
+        if isinstance(value, bool) and base is not bool or not isinstance(value, accepted):
+            raise ConfigError(f"{where}: expected {base.__name__}, got {type(value).__name__} {value!r:.60}")
+        value = float(value) if base is float else value
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            raise ConfigError(f"{where}: must not be empty")
+        if f.metadata.get("url"):
+            value = _url(value, where)
+    problem = f.metadata.get("check") and f.metadata["check"](value)
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
+    return value
+
+
+def _date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: expected a date like 2024-03-04, got {value!r:.60}") from None
+
+
+def _url(value: str, where: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"{where}: expected a full URL starting with https://, got {value!r:.60}")
+    return value.rstrip("/")
 
 
 def parse_config(document: Mapping[str, Any]) -> CampaignConfig:
-    """Validate a parsed TOML document into a `CampaignConfig`."""
-    _check_keys(document, "config", "config")
-    campaign = _table(document, "campaign")
-    datasets = document.get("datasets")
-    if not isinstance(datasets, list) or not datasets:
-        raise ConfigError("datasets: expected at least one [[datasets]] table")
-    parsed = tuple(_parse_dataset(table, i) for i, table in enumerate(datasets))
-    seen = [(d.workspace, d.name) for d in parsed]
-    if len(set(seen)) != len(seen):
+    """Validate a parsed TOML document into a `CampaignConfig` (the [campaign] keys sit in their table)."""
+    document = dict(document)
+    tables = {f.name for f, _ in _fields(CampaignConfig) if "table" in f.metadata}
+    unknown = sorted(set(document) - tables - {"campaign"})
+    if unknown:
+        raise ConfigError(f"config.{unknown[0]}: unknown key (allowed: {', '.join(sorted(tables | {'campaign'}))})")
+    campaign = document.pop("campaign", {})
+    if not isinstance(campaign, dict):
+        raise ConfigError("campaign: expected a table")
+    clash = sorted(set(campaign) & tables)
+    if clash:
+        raise ConfigError(f"campaign.{clash[0]}: unknown key (it is a table of its own: [{clash[0]}])")
+    config = _parse(CampaignConfig, {**campaign, **document}, "campaign")
+    pairs = [(d.workspace, d.name) for d in config.datasets]
+    if len(set(pairs)) != len(pairs):
         raise ConfigError("datasets: the same name and workspace appear twice")
-    start, end = _date(campaign, "start", "campaign"), _date(campaign, "end", "campaign")
-    if start and end and end < start:
+    if config.start and config.end and config.end < config.start:
         raise ConfigError("campaign.end: is before campaign.start")
-    minimum = _get(campaign, "min_validations_for_prize", int, "campaign", default=50)
-    if minimum < 0:
-        raise ConfigError("campaign.min_validations_for_prize: must be 0 or more")
-    first_wait = _get(campaign, "first_wait_seconds", (int, float), "campaign", default=10.0)
-    if first_wait < 0:
-        raise ConfigError("campaign.first_wait_seconds: must be 0 or more")
-
-    def positive(key: str, kind: type | tuple, default: int | float) -> int | float:
-        return _positive(_get(campaign, key, kind, "campaign", default=default), f"campaign.{key}")
-
-    return CampaignConfig(
-        title=_get(campaign, "title", str, "campaign", default="#Somos600M"),
-        datasets=parsed,
-        start=start,
-        end=end,
-        min_validations_for_prize=minimum,
-        exclude_users=_str_list(campaign, "exclude_users", "campaign"),
-        refresh_seconds=positive("refresh_seconds", int, 120),
-        reconcile_every=positive("reconcile_every", int, 10),
-        timeout_seconds=positive("timeout_seconds", (int, float), 20.0),
-        first_wait_seconds=float(first_wait),
-        annotation_url=_url(campaign, "annotation_url", "campaign"),
-        guide_url=_url(campaign, "guide_url", "campaign"),
-        hub=_parse_hub(_table(document, "hub")),
-        storage=_parse_storage(_table(document, "storage")),
-        webhooks=_parse_webhooks(_table(document, "webhooks")),
-        organizers=_parse_organizers(_table(document, "organizers")),
-    )
+    return config
 
 
 def config_path() -> Path:
@@ -407,39 +309,184 @@ def load_config_or_last_good() -> tuple[CampaignConfig | None, str | None]:
     return config, None
 
 
-def _url_variable(env: Mapping[str, str], name: str) -> str | None:
-    value = (env.get(name) or "").strip()
-    if not value:
+def settings_table() -> str:
+    """Every campaign.toml key as a Markdown table: the README's reference, derived from here."""
+    rows = ["| key | type | default | what |", "|---|---|---|---|"]
+
+    def walk(cls: type, prefix: str) -> None:
+        for f, kind in _fields(cls):
+            nested = f.metadata.get("table")
+            if nested is not None:
+                walk(nested, f"[[{f.name}]]" if f.metadata["many"] else f"[{f.name}]")
+                continue
+            default = "required" if _required(f, {"any": 1}) else _toml(f.default)
+            rows.append(f"| `{prefix} {f.name}` | {_kind_name(f, kind)} | {default} | {f.metadata['help']} |")
+
+    walk(CampaignConfig, "[campaign]")
+    return "\n".join(rows) + "\n"
+
+
+def _base(kind: Any) -> Any:
+    """`X | None` -> X; any other annotation as it is."""
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        return next(k for k in typing.get_args(kind) if k is not type(None))
+    return kind
+
+
+def _kind_name(f: dataclasses.Field, kind: Any) -> str:
+    base = _base(kind)
+    if typing.get_origin(base) is tuple:
+        return "list of text"
+    if f.metadata.get("url"):
+        return "URL"
+    return {str: "text", int: "integer", float: "number", bool: "true/false", dt.date: "date"}[base]
+
+
+def _toml(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, tuple):
+        return "`[" + ", ".join(f'"{v}"' for v in value) + "]`"
+    if isinstance(value, str):
+        return f'`"{value}"`'
+    return f"`{value:g}`" if isinstance(value, float) else f"`{value}`"
+
+
+# --- the environment -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Variable:
+    """An environment variable the dashboard reads.
+
+    `secret`: a credential (a Space *secret*: never shown, logged, uploaded or put in a message);
+    otherwise a Space *variable*. `app`: read by the app from the environment or, locally, from
+    .streamlit/secrets.toml; otherwise read from the environment only (where things are)."""
+
+    name: str
+    help: str
+    secret: bool = False
+    app: bool = True
+    url: bool = False
+
+
+VARIABLES = (
+    Variable("ARGILLA_API_URL", "the Argilla server", url=True),
+    Variable(
+        "ARGILLA_API_KEY",
+        "an **owner or admin** key of that server (an annotator key cannot list other users' responses, "
+        "nor register webhooks: the banner says so)",
+        secret=True,
+    ),
+    Variable(
+        "HF_TOKEN",
+        "the Hub token: raises its rate limit; a **write** token when `[storage]` is used (never the Argilla key)",
+        secret=True,
+    ),
+    Variable("HF_ENDPOINT", "optional; another Hub endpoint", url=True),
+    Variable(
+        "ORGANIZER_TOKEN", "the passphrase of *Organización* when sign-in does not decide (see below)", secret=True
+    ),
+    Variable(
+        "OAUTH_CLIENT_ID",
+        "Sign in with Hugging Face; a Space with `hf_oauth: true` (front matter above) sets it itself",
+    ),
+    Variable("OAUTH_CLIENT_SECRET", "Sign in with Hugging Face (set by the Space with `hf_oauth: true`)", secret=True),
+    Variable("OAUTH_SCOPES", "Sign in with Hugging Face (set by the Space with `hf_oauth: true`)"),
+    Variable("OPENID_PROVIDER_URL", "Sign in with Hugging Face (set by the Space with `hf_oauth: true`)", url=True),
+    Variable(
+        "AUTH_COOKIE_SECRET",
+        "signs the sign-in cookies; without it a key is derived from `OAUTH_CLIENT_SECRET`",
+        secret=True,
+    ),
+    Variable("SPACE_HOST", "set by Spaces: the public address, for the sign-in callback and the webhook URL"),
+    Variable(
+        "PUBLIC_URL", "the dashboard's public base URL when it is not a Space (e.g. `http://localhost:8501`)", url=True
+    ),
+    Variable("CAMPAIGN_CONFIG", "another campaign file", app=False),
+    Variable("DATA_DIR", "where snapshots live (default `data/cache/`)", app=False),
+)
+BY_VARIABLE = {variable.name: variable for variable in VARIABLES}
+APP_VARIABLES = tuple(v.name for v in VARIABLES if v.app)  # from the environment, else secrets.toml
+ENVIRONMENT = tuple(v.name for v in VARIABLES)
+
+
+def variables_table() -> str:
+    """The README's table of environment variables, derived from `VARIABLES`."""
+    rows = ["| variable | on a Space | what |", "|---|---|---|"]
+    rows += [f"| `{v.name}` | {'secret' if v.secret else 'variable'} | {v.help} |" for v in VARIABLES]
+    return "\n".join(rows) + "\n"
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Credentials and deployment facts; the credentials are never rendered, logged or put in a message."""
+
+    argilla_api_url: str | None = None
+    argilla_api_key: str | None = field(default=None, repr=False)
+    hf_token: str | None = field(default=None, repr=False)
+    hf_endpoint: str = "https://huggingface.co"
+    hub_endpoint_set: bool = False
+    organizer_token: str | None = field(default=None, repr=False)
+    oauth_client_id: str | None = None
+    oauth_client_secret: str | None = field(default=None, repr=False)
+    oauth_scopes: str = "openid profile"
+    openid_provider_url: str | None = None
+    auth_cookie_secret: str | None = field(default=None, repr=False)
+    public_url: str | None = None  # PUBLIC_URL, else https://$SPACE_HOST
+
+    @property
+    def argilla_configured(self) -> bool:
+        return bool(self.argilla_api_url and self.argilla_api_key)
+
+    @property
+    def any_source(self) -> bool:
+        """Is any upstream configured? If none is, the whole app runs on the embedded demo."""
+        return self.argilla_configured or self.hub_endpoint_set or bool(self.hf_token)
+
+    @property
+    def sign_in_configured(self) -> bool:
+        return bool(self.oauth_client_id and self.oauth_client_secret and self.openid_provider_url)
+
+    @property
+    def cookie_secret(self) -> str | None:
+        """AUTH_COOKIE_SECRET, else a key derived from the OAuth client secret (stable across restarts)."""
+        if self.auth_cookie_secret:
+            return self.auth_cookie_secret
+        if self.oauth_client_secret:
+            digest = hmac.new(self.oauth_client_secret.encode(), b"tablero-somos600m cookies", hashlib.sha256)
+            return digest.hexdigest()
         return None
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"{name}: must be a full URL starting with http:// or https://")
-    return value.rstrip("/")
 
 
 def load_secrets(env: Mapping[str, str]) -> Secrets:
     """Read credentials from a mapping (os.environ merged with Streamlit secrets by the app)."""
 
-    def text(name: str) -> str | None:
-        return (env.get(name) or "").strip() or None
+    def value(name: str) -> str | None:
+        text = (env.get(name) or "").strip() or None
+        if text is not None and BY_VARIABLE[name].url:
+            parsed = urlparse(text)
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                raise ConfigError(f"{name}: must be a full URL starting with http:// or https://")
+            text = text.rstrip("/")
+        return text
 
-    url = _url_variable(env, "ARGILLA_API_URL")
-    key = text("ARGILLA_API_KEY")
+    url, key = value("ARGILLA_API_URL"), value("ARGILLA_API_KEY")
     if bool(url) != bool(key):
         missing = "ARGILLA_API_KEY" if url else "ARGILLA_API_URL"
         raise ConfigError(f"{missing}: missing (set both ARGILLA_API_URL and ARGILLA_API_KEY, or neither for the demo)")
-    space_host = text("SPACE_HOST")
+    space_host = value("SPACE_HOST")
     return Secrets(
         argilla_api_url=url,
         argilla_api_key=key,
-        hf_token=text("HF_TOKEN"),
-        hf_endpoint=_url_variable(env, "HF_ENDPOINT") or "https://huggingface.co",
-        hub_endpoint_set=bool(text("HF_ENDPOINT")),
-        organizer_token=text("ORGANIZER_TOKEN"),
-        oauth_client_id=text("OAUTH_CLIENT_ID"),
-        oauth_client_secret=text("OAUTH_CLIENT_SECRET"),
-        oauth_scopes=text("OAUTH_SCOPES") or "openid profile",
-        openid_provider_url=_url_variable(env, "OPENID_PROVIDER_URL"),
-        auth_cookie_secret=text("AUTH_COOKIE_SECRET"),
-        public_url=_url_variable(env, "PUBLIC_URL") or (f"https://{space_host}" if space_host else None),
+        hf_token=value("HF_TOKEN"),
+        hf_endpoint=value("HF_ENDPOINT") or "https://huggingface.co",
+        hub_endpoint_set=bool(value("HF_ENDPOINT")),
+        organizer_token=value("ORGANIZER_TOKEN"),
+        oauth_client_id=value("OAUTH_CLIENT_ID"),
+        oauth_client_secret=value("OAUTH_CLIENT_SECRET"),
+        oauth_scopes=value("OAUTH_SCOPES") or "openid profile",
+        openid_provider_url=value("OPENID_PROVIDER_URL"),
+        auth_cookie_secret=value("AUTH_COOKIE_SECRET"),
+        public_url=value("PUBLIC_URL") or (f"https://{space_host}" if space_host else None),
     )

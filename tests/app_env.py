@@ -96,10 +96,10 @@ def open_page(page: str = HOME.script, **params: str):
 
 def running():
     """The process-wide services the app will use under the current environment."""
-    from data.config import SECRET_VARIABLES, load_config, load_secrets
+    from data.config import APP_VARIABLES, load_config, load_secrets
     from data.feeds.services import running_services
 
-    secrets = load_secrets({k: v for k, v in os.environ.items() if k in SECRET_VARIABLES})
+    secrets = load_secrets({k: v for k, v in os.environ.items() if k in APP_VARIABLES})
     return running_services(load_config(), secrets, Path(os.environ["DATA_DIR"]))
 
 

@@ -118,14 +118,14 @@ def test_edit_size_is_zero_for_unchanged_and_positive_for_corrections(campaign):
 
 
 def test_missing_dataset_is_named(argilla_server, plan):
-    wrong = configs() + (DatasetConfig("no_existe", "fuente", "X", "q"),)
+    wrong = configs() + (DatasetConfig("no_existe", "q", workspace="fuente", title="X"),)
     with pytest.raises(SourceError) as error:
         ArgillaSource(argilla_server.api_url, argilla_server.api_key, wrong).fetch()
     assert error.value.kind is ErrorKind.MISSING_DATASET and error.value.detail == "no_existe"
 
 
 def test_missing_question_is_named(argilla_server, plan):
-    wrong = (DatasetConfig("mmlu_validar", "fuente", "X", "pregunta_mal"),)
+    wrong = (DatasetConfig("mmlu_validar", "pregunta_mal", workspace="fuente", title="X"),)
     with pytest.raises(SourceError) as error:
         ArgillaSource(argilla_server.api_url, argilla_server.api_key, wrong).fetch()
     assert error.value.kind is ErrorKind.MISSING_QUESTION and "pregunta_mal" in error.value.detail

@@ -109,3 +109,67 @@ def test_secrets_do_not_show_in_repr():
     )
     assert secrets.argilla_api_url == "https://x.hf.space" and secrets.argilla_configured
     assert "sentinel" not in repr(secrets)
+
+
+def declared() -> list[tuple[str, str, object]]:
+    """(table, key, annotation) of every declared campaign.toml key."""
+    from data.config import CampaignConfig, _fields
+
+    found = []
+
+    def walk(cls, where):
+        for f, kind in _fields(cls):
+            nested = f.metadata.get("table")
+            if nested is not None:
+                walk(nested, f.name)
+            else:
+                found.append((where, f.name, kind))
+
+    walk(CampaignConfig, "campaign")
+    return found
+
+
+def document_with(where: str, key: str, value) -> dict:
+    doc = {"campaign": {}, "datasets": [{"name": "d", "correction_question": "q"}]}
+    if where == "datasets":
+        doc["datasets"][0][key] = value
+    elif where == "storage":
+        doc["storage"] = {"repo": "org/estado", key: value}
+    else:
+        doc.setdefault(where, {})[key] = value
+    return doc
+
+
+@pytest.mark.parametrize("where, key, kind", declared(), ids=lambda v: str(v))
+def test_every_declared_key_refuses_a_value_of_another_type_naming_itself(where, key, kind):
+    """The parser is derived from the declarations: each key's type check comes from its annotation."""
+    wrong = {"str": 7, "bool": "sí", "int": "siete", "float": "siete"}.get(
+        getattr(kind, "__name__", ""), {"nested": True}
+    )
+    with pytest.raises(ConfigError) as error:
+        parse_config(document_with(where, key, wrong))
+    named = f"{where}[0].{key}" if where == "datasets" else f"{where}.{key}"
+    assert str(error.value).startswith(named + ":"), str(error.value)
+
+
+@pytest.mark.parametrize("where", sorted({where for where, _, _ in declared()}))
+def test_an_unknown_key_in_any_table_lists_the_declared_ones(where):
+    with pytest.raises(ConfigError) as error:
+        parse_config(document_with(where, "colour", "rojo"))
+    keys = sorted(key for table, key, _ in declared() if table == where)
+    assert f"colour: unknown key (allowed: {', '.join(keys)})" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "doc, message",
+    [
+        (document_with("storage", "repo", "sin-barra"), "storage.repo: expected a repo id"),
+        (document_with("organizers", "roles", ["jefa"]), "organizers.roles: unknown role 'jefa'"),
+        (document_with("webhooks", "public_url", "tablero.example.org"), "webhooks.public_url: expected a full URL"),
+        (document_with("campaign", "first_wait_seconds", -1), "campaign.first_wait_seconds: must be 0 or more"),
+        (document_with("campaign", "title", "   "), "campaign.title: must not be empty"),
+    ],
+)
+def test_declared_checks_are_applied(doc, message):
+    with pytest.raises(ConfigError, match=message):
+        parse_config(doc)

@@ -4,27 +4,21 @@ import io
 import pandas as pd
 import pytest
 
+from data.model import aggregate, columns
 from data.model.export import acknowledgements, neutralise, ranking_csv, to_markdown_table
+from tests.test_aggregate import responses
 
-HEADER = "rank,username,validations,corrections,discarded,datasets,first_validation,last_validation,eligible"
 
-
-def table(names):
-    n = len(names)
-    return pd.DataFrame(
-        {
-            "rank": range(1, n + 1),
-            "username": names,
-            "validations": [5] * n,
-            "corrections": [1] * n,
-            "discarded": [0] * n,
-            "datasets": [1] * n,
-            "first_validation": pd.to_datetime(["2024-03-04T10:00:00+01:00"] * n, utc=True),
-            "last_validation": pd.Series([pd.NaT] * n, dtype="datetime64[us, UTC]"),
-            "eligible": [True, False] * (n // 2) + [True] * (n % 2),
-            "correction_rate": [0.2] * n,
-        }
-    )
+def ranking(names: list[str]):
+    """A ranking computed the way the app computes it: `names[i]` has i + 1 validations from 09:00
+    UTC on (its first a correction), and "solo_descartes" has only a discard."""
+    rows = [
+        ("d", f"r{n}", name, "submitted", f"2024-03-04T{9 + n:02d}:00:00", n == 0)
+        for i, name in enumerate(names)
+        for n in range(i + 1)
+    ]
+    rows.append(("d", "r0", "solo_descartes", "discarded", "2024-03-04T09:30:00", False))
+    return aggregate.contributors(responses(rows), min_validations=2)
 
 
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -33,13 +27,16 @@ def test_formula_cells_are_neutralised(cell):
 
 
 def test_csv_header_timestamps_booleans_and_injection():
-    data = ranking_csv(table(["=cmd|' /C calc'!A0", "ana", "-2+3"]))
-    text = data.decode("utf-8")
-    assert text.splitlines()[0].startswith(HEADER)
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert rows[0]["username"] == "'=cmd|' /C calc'!A0" and rows[2]["username"] == "'-2+3"
-    assert rows[0]["first_validation"] == "2024-03-04T09:00:00Z" and rows[0]["last_validation"] == ""
-    assert [r["eligible"] for r in rows] == ["true", "false", "true"]
+    table = ranking(["=cmd|' /C calc'!A0", "ana", "-2+3"])
+    text = ranking_csv(table).decode("utf-8")
+    assert text.splitlines()[0] == ",".join(columns.CSV_NAMES)
+    assert text.splitlines()[0].startswith(columns.csv_header() + ",")  # the contract first, extras after
+    rows = {row["username"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert set(rows) == {"'=cmd|' /C calc'!A0", "ana", "'-2+3", "solo_descartes"}
+    assert rows["'=cmd|' /C calc'!A0"]["first_validation"] == "2024-03-04T09:00:00Z"
+    assert rows["solo_descartes"]["first_validation"] == rows["solo_descartes"]["last_validation"] == ""
+    assert [rows[name]["eligible"] for name in ("'=cmd|' /C calc'!A0", "ana", "'-2+3")] == ["false", "true", "true"]
+    assert [rows[name]["rank"] for name in ("'-2+3", "ana", "'=cmd|' /C calc'!A0")] == ["1", "2", "3"]
 
 
 def test_markdown_escapes_markup():

@@ -35,7 +35,9 @@ def setup(argilla_server, rg_client):
     for user in rg_client.users:
         if user.username in USERS:
             keys[user.username] = owner.get(f"/api/v1/users/{user.id}").json()["api_key"]
-    configs = tuple(DatasetConfig(s.name, "incremental", s.name, s.question, s.reference_field) for s in SPECS)
+    configs = tuple(
+        DatasetConfig(s.name, s.question, workspace="incremental", reference_field=s.reference_field) for s in SPECS
+    )
     return owner, keys, ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs)
 
 
@@ -166,7 +168,7 @@ def test_deliveries_applied_as_stated_equal_a_full_read(setup, deliveries, rg_cl
     assert {inbox.deliver(body, headers)[0] for body, headers in delivered} <= {200, 202}
     events = {json.loads(body)["type"] for body, _ in delivered}
     assert events >= {"response.created", "response.updated", "response.deleted", "record.created", "record.deleted"}
-    live = LiveUpdates(watched, CampaignConfig("t", source.configs), None, wake=lambda: None)
+    live = LiveUpdates(watched, CampaignConfig(title="t", datasets=source.configs), None, wake=lambda: None)
     proxy.counts.clear()
     patched = live.apply(previous, inbox.drain())
     for got, want in zip(canonical(patched), canonical(full)):

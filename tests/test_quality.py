@@ -70,7 +70,9 @@ def campaign(argilla_server, rg_client):
         )
     dataset.records.log(records)
     source = ArgillaSource(
-        argilla_server.api_url, argilla_server.api_key, (DatasetConfig("calidad_a", "calidad", "Calidad", "texto"),)
+        argilla_server.api_url,
+        argilla_server.api_key,
+        (DatasetConfig("calidad_a", "texto", workspace="calidad", title="Calidad"),),
     )
     return normalise(source.fetch(), dt.datetime.now(dt.UTC), "test"), dataset
 

@@ -11,10 +11,10 @@ from components.contributor import (
     certificate_button,
     certificate_facts,
     contributor_card,
-    page_link,
     streak_and_calendar,
 )
 from components.i18n import t
+from components.navigation import MY_RANK, page_url
 from components.safe import md_text
 from components.sign_in import signed_in, username
 from components.tables import ranking_table
@@ -69,8 +69,8 @@ charts.daily_bars(daily, titles, lang, key="me.daily")
 if me["validations"] > 0:
     st.subheader(t(lang, "me.certificate_title"), anchor=False)
     mine = ctx.feed.datasets_by_user(campaign).get(user, ())
-    link = page_link("mi-posicion", user=user)
+    link = page_url(MY_RANK, user=user)
     certificate_button(certificate_facts(me, table, mine, config, campaign.fetched_at, link), lang)
 st.caption(t(lang, "me.share"))
-st.code(page_link("mi-posicion", user=user, **({"lang": lang} if lang != "es" else {})), language=None, wrap_lines=True)
+st.code(page_url(MY_RANK, user=user, **({"lang": lang} if lang != "es" else {})), language=None, wrap_lines=True)
 start_validating(config.annotation_url, config.guide_url, lang)

@@ -6,6 +6,7 @@ from components.call_to_action import start_validating
 from components.context import context
 from components.headline import headline
 from components.i18n import t
+from components.navigation import RANKING
 from components.tables import progress_table, ranking_table
 
 ctx = context()
@@ -26,4 +27,4 @@ if contributors.empty:
     st.info(t(lang, "ranking.empty"))
 else:
     ranking_table(contributors.head(10), lang)
-st.page_link("views/ranking.py", label=t(lang, "overview.see_all"), icon="🏆")
+st.page_link(RANKING.script, label=t(lang, "overview.see_all"), icon="🏆")

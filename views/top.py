@@ -3,8 +3,8 @@
 import streamlit as st
 
 from components.context import context
-from components.contributor import page_link
 from components.i18n import t
+from components.navigation import MY_RANK, RANKING, page_url
 from components.safe import md_text
 from components.tables import compact_ranking
 
@@ -17,4 +17,4 @@ if top.empty:
     st.info(t(lang, "ranking.empty"))
 else:
     compact_ranking(top, lang)
-st.markdown(f"[{t(lang, 'top.all')}]({page_link('clasificacion')}) · [{t(lang, 'top.me')}]({page_link('mi-posicion')})")
+st.markdown(f"[{t(lang, 'top.all')}]({page_url(RANKING)}) · [{t(lang, 'top.me')}]({page_url(MY_RANK)})")

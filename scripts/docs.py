@@ -1,0 +1,46 @@
+"""Write the README's generated parts from their one declaration in the code.
+
+    .venv/bin/python -m scripts.docs
+
+Each part sits between `<!-- generated: NAME -->` and `<!-- /generated -->` in README.md;
+tests/test_docs.py fails when the README and the code disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from data.config import settings_table, variables_table
+from data.model.columns import csv_header
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+PARTS: dict[str, Callable[[], str]] = {
+    "settings": settings_table,
+    "variables": variables_table,
+    "csv-header": lambda: f"```\n{csv_header()}\n```\n",
+}
+
+
+def section(name: str) -> re.Pattern:
+    return re.compile(rf"(<!-- generated: {name} -->\n)(.*?)(<!-- /generated -->)", re.S)
+
+
+def generated(text: str, name: str) -> str | None:
+    """The README's current text of part `name` (None if its markers are missing)."""
+    found = section(name).search(text)
+    return found.group(2) if found else None
+
+
+def main() -> None:
+    text = README.read_text(encoding="utf-8")
+    for name, build in PARTS.items():
+        if generated(text, name) is None:
+            raise SystemExit(f"README.md has no <!-- generated: {name} --> part")
+        text = section(name).sub(lambda m, b=build: m.group(1) + b() + m.group(3), text)
+    README.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
