@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -21,9 +22,20 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def folded(text: str) -> str:
+    """Text without case or accents ("José" -> "jose", "ÑANDÚ" -> "nandu"): how every search
+    compares what people type with what things are called."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def matching(values: pd.Series, query: str) -> np.ndarray:
-    """Which values contain `query`: case-insensitive, literal (no regex), missing values never."""
-    query = (query or "").strip()
+    """Which values contain `query`, ignoring case and accents both ways; literal (no regex);
+    missing values never. Each distinct value is folded once."""
+    query = folded((query or "").strip())
     if not query:
         return np.ones(len(values), dtype=bool)
-    return values.astype("string").str.contains(query, case=False, regex=False, na=False).to_numpy(dtype=bool)
+    distinct = values.astype("string").astype("category")
+    folded_names = pd.Series([folded(name) for name in distinct.cat.categories], dtype="string")
+    hits = np.append(folded_names.str.contains(query, regex=False).to_numpy(dtype=bool), False)
+    return hits[distinct.cat.codes.to_numpy()]

@@ -21,9 +21,30 @@ def ranking(names: list[str]):
     return aggregate.contributors(responses(rows), min_validations=2)
 
 
-@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '=HYPERLINK("http://x")',
+        "+1",
+        "-1",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        " =1+1",
+        "\n=cmd|' /C calc'!A0",
+        "\t @x",
+        "  -2",
+        "\u00a0+1",
+        "\r\n\t=A1",
+    ],
+)
 def test_formula_cells_are_neutralised(cell):
     assert neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["ana", " ana", "a=b", "1-2", "", "José"])
+def test_plain_cells_are_left_alone(cell):
+    assert neutralise(cell) == cell
 
 
 def test_csv_header_timestamps_booleans_and_injection():

@@ -1,7 +1,9 @@
 """CSV and Markdown renderings of frames, safe to open in a spreadsheet.
 
-Cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return are prefixed with a single
-quote (OWASP CSV injection), so a spreadsheet shows them as text instead of running a formula.
+Cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return, or whose first character
+after leading spaces, tabs and line breaks is one of `=`, `+`, `-`, `@` (spreadsheets skip those
+blanks), are prefixed with a single quote (OWASP CSV injection), so a spreadsheet shows them as
+text instead of running a formula.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from data.model.people import profile_urls
 from data.text import escape_markdown
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_BLANKS = " \t\r\n\f\v\u00a0"
 
 
 def neutralise(value: object) -> object:
     """Prefix a quote to a text cell a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and (
+        value.startswith(_FORMULA_STARTS) or value.lstrip(_BLANKS).startswith(_FORMULA_STARTS[:4])
+    ):
         return "'" + value
     return value
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import pandas as pd
 from rapidfuzz import fuzz, process
+
+from data.text import folded
 
 HUB_USERNAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?"
 PROFILE_PREFIX = "https://huggingface.co/"
@@ -18,16 +18,10 @@ def profile_urls(usernames: pd.Series) -> pd.Series:
     return (PROFILE_PREFIX + names).where(valid, pd.NA)
 
 
-def _folded(name: str) -> str:
-    """A name without case or accents, for matching what people type against what they are called."""
-    decomposed = unicodedata.normalize("NFKD", str(name).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def close_names(names: pd.Series, typed: str, limit: int = 5) -> list[str]:
     """The names most like `typed`, ignoring case and accents (typos too), best first."""
-    typed = _folded(typed.strip())
+    typed = folded(typed.strip())
     if not typed or names.empty:
         return []
-    found = process.extract(typed, names.tolist(), scorer=fuzz.WRatio, processor=_folded, limit=limit, score_cutoff=70)
+    found = process.extract(typed, names.tolist(), scorer=fuzz.WRatio, processor=folded, limit=limit, score_cutoff=70)
     return [name for name, _score, _index in found]
