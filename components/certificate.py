@@ -3,8 +3,9 @@
 Drawn with fpdf2 in an embedded Unicode font (DejaVu Sans, shipped in assets/fonts/) with text
 shaping (HarfBuzz) so accents, ñ and right-to-left names print as written; emoji come from Noto
 Color Emoji when the system has it (the Dockerfile installs it). A name is only ever drawn as
-plain text (no markup is interpreted); a very long one is set smaller, wrapped to three lines,
-then shortened.
+plain text (no markup is interpreted), without control and format characters (which could hide or
+reorder it: `data.text.visible`); a very long one is set smaller, wrapped to three lines, then
+shortened.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from fpdf.enums import MethodReturnValue
 
 from components import i18n
 from components.i18n import t
-from data.text import shorten
+from data.text import shorten, shown_name, visible
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 EMOJI_FONTS = (Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),)
@@ -127,8 +128,8 @@ def _fit_name(pdf: FPDF, name: str, width: float) -> tuple[int, list[str]]:
 
 def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     """A one-page A4 certificate stating `facts`, in `lang`."""
-    name, campaign = printable(facts.name), printable(facts.campaign)
-    datasets = printable(", ".join(facts.datasets) or "—")
+    name, campaign = printable(shown_name(facts.name)), printable(visible(facts.campaign))
+    datasets = printable(visible(", ".join(facts.datasets)) or "—")
     pdf = _Certificate(fallback=_needs_fallback(name + datasets + campaign))
     pdf.set_title(t(lang, "cert.title"))
     pdf.set_author("SomosNLP")

@@ -39,3 +39,35 @@ def matching(values: pd.Series, query: str) -> np.ndarray:
     folded_names = pd.Series([folded(name) for name in distinct.cat.categories], dtype="string")
     hits = np.append(folded_names.str.contains(query, regex=False).to_numpy(dtype=bool), False)
     return hits[distinct.cat.codes.to_numpy()]
+
+
+_JOINERS = {"\u200c", "\u200d"}  # zero-width (non-)joiners: needed inside emoji sequences and some scripts
+
+
+def visible(text: str) -> str:
+    """`text` without control and format characters — NUL, ESC, bidi embeddings, overrides and
+    isolates (U+202A–U+202E, U+2066–U+2069), zero-width spaces, BOM — which can hide or reorder what
+    is printed. Line breaks and tabs become spaces; a joiner stays only between two characters that
+    are kept (an emoji sequence, Persian)."""
+    kept: list[str] = []
+    for index, ch in enumerate(text):
+        kind = unicodedata.category(ch)
+        if ch.isspace():
+            kept.append(" ")
+        elif ch in _JOINERS:
+            after = text[index + 1 : index + 2]
+            if kept and kept[-1].strip() and after and unicodedata.category(after)[0] not in "CZ":
+                kept.append(ch)
+        elif kind not in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            kept.append(ch)
+    return "".join(kept)
+
+
+def shown_name(name: str) -> str:
+    """A name to print: its visible characters; if none are left, its code points (U+202E …), so a
+    name made only of invisible characters still prints as something that identifies it."""
+    shown = " ".join(visible(name).split())
+    if shown:
+        return shown
+    points = " ".join(f"U+{ord(ch):04X}" for ch in name[:8])
+    return (points + (" …" if len(name) > 8 else "")) or "—"

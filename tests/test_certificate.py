@@ -142,3 +142,38 @@ def test_the_zip_holds_one_safe_unique_file_per_person(tmp_path):
             text = pdf_text(archive.read(entry), tmp_path, "z.pdf")
             assert person.name[:20] in text or person.name == HOSTILE["rtl"] or person.name == HOSTILE["emoji"]
     assert file_name(facts("../../etc/passwd")) == "certificado-0007-etc-passwd.pdf"
+
+
+INVISIBLE = {
+    "nul and escape": ("\x00ana\x1b[31m", "ana[31m"),
+    "bidi override": ("\u202enaná\u202c", "naná"),
+    "isolates": ("\u2066ana\u2069 \u2067beto\u2069", "ana beto"),
+    "zero width": ("a\u200bn\u200ba\ufeff", "ana"),
+}
+
+
+@pytest.mark.parametrize("kind", list(INVISIBLE))
+def test_control_and_format_characters_are_not_printed(kind, tmp_path):
+    name, printed = INVISIBLE[kind]
+    data = certificate_pdf(facts(name), "es")
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True).stdout.decode()
+    assert printed in " ".join(raw.split())
+    for ch in "\x00\x1b\u202e\u202c\u2066\u2067\u2069\u200b\ufeff":
+        assert ch not in raw, repr(ch)
+
+
+@pytest.mark.parametrize("name", ["\u202e\u200b", "\u2066\u2069\u200d", "\x00\x00"])
+def test_a_name_made_only_of_invisible_characters_prints_its_code_points(name, tmp_path, artifacts):
+    data = certificate_pdf(facts(name), "es")
+    text = pdf_text(data, tmp_path)
+    assert " ".join(f"U+{ord(ch):04X}" for ch in name) in text
+    image = page_one_png(data, artifacts / "certificado-invisible")
+    name_band = image.crop((0, int(image.height * 0.30), image.width, int(image.height * 0.45)))
+    assert sum(1 for pixel in name_band.getdata() if pixel < 128) > 200  # never a blank where the name goes
+
+
+def test_joiners_inside_an_emoji_sequence_are_kept():
+    from data.text import visible
+
+    assert visible("dev 👩🏽\u200d💻") == "dev 👩🏽\u200d💻"
+    assert visible("\u200dana\u200d") == "ana"
