@@ -2,13 +2,19 @@
 
 With sign-in configured and `[organizers] org` set, sign-in decides: members of that org on the
 Hub with one of the admitted roles (`[organizers] roles`) are let in, everyone else is told they
-have no access and sees no data. Otherwise the passphrase ORGANIZER_TOKEN does (a constant-time
-comparison, remembered for the session only).
+have no access and sees no data. Otherwise the passphrase ORGANIZER_TOKEN does: compared in
+constant time; a session gets `SESSION_ATTEMPTS` wrong tries before it waits `LOCK`, and the
+process as a whole `PROCESS_ATTEMPTS` per `LOCK` (a guesser opening new sessions gains nothing);
+an opened session stays open only while the passphrase it was opened with is the current one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import threading
+import time
+from collections import deque
 
 import streamlit as st
 
@@ -17,6 +23,35 @@ from components.safe import md_text
 from components.sign_in import auth_section, signed_in, username
 from data.config import OrganizersConfig
 from data.feeds.sign_in import is_organizer
+
+SESSION_ATTEMPTS = 5
+PROCESS_ATTEMPTS = 30
+LOCK = 15 * 60.0  # seconds
+
+
+class Attempts:
+    """Wrong passphrases in a sliding window; full means no more tries until the oldest expires."""
+
+    def __init__(self, limit: int, window: float):
+        self.limit, self.window = limit, window
+        self._times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def _expire(self, now: float) -> None:
+        while self._times and now - self._times[0] >= self.window:
+            self._times.popleft()
+
+    def blocked(self) -> bool:
+        with self._lock:
+            self._expire(time.monotonic())
+            return len(self._times) >= self.limit
+
+    def failed(self) -> None:
+        with self._lock:
+            self._times.append(time.monotonic())
+
+
+PROCESS = Attempts(PROCESS_ATTEMPTS, LOCK)  # every session of this process
 
 
 def organizer_unlocked(passphrase: str | None, organizers: OrganizersConfig, lang: str) -> bool:
@@ -38,19 +73,37 @@ def _by_sign_in(organizers: OrganizersConfig, lang: str) -> bool:
     return False
 
 
+def _opened_with(expected: str) -> str:
+    """What a session keeps of the passphrase it was opened with: a keyed digest, not the phrase."""
+    return hmac.new(expected.encode("utf-8"), b"tablero organizer session", hashlib.sha256).hexdigest()
+
+
+def _take_typed() -> None:
+    """Move what was typed out of the box: it is checked once, and never kept, right or wrong."""
+    st.session_state["organizer.typed"] = st.session_state["organizer.passphrase"]
+    st.session_state["organizer.passphrase"] = ""
+
+
 def _by_passphrase(expected: str | None, lang: str) -> bool:
     if not expected:
         st.info(t(lang, "org.disabled"), icon="🔒")
         return False
-    if st.session_state.get("organizer.ok"):
+    if hmac.compare_digest(st.session_state.get("organizer.opened", ""), _opened_with(expected)):
         return True
+    st.session_state.pop("organizer.opened", None)  # opened with a passphrase that has since changed
     st.info(t(lang, "org.restricted"), icon="🔒")
-    typed = st.text_input(t(lang, "org.passphrase"), type="password", key="organizer.passphrase")
+    mine = st.session_state.setdefault("organizer.attempts", Attempts(SESSION_ATTEMPTS, LOCK))
+    if mine.blocked() or PROCESS.blocked():
+        st.error(t(lang, "org.locked", minutes=int(LOCK // 60)), icon="⏳")
+        return False
+    st.text_input(t(lang, "org.passphrase"), type="password", key="organizer.passphrase", on_change=_take_typed)
+    typed = st.session_state.pop("organizer.typed", None)
     if not typed:
         return False
     if hmac.compare_digest(typed.encode("utf-8"), expected.encode("utf-8")):
-        st.session_state["organizer.ok"] = True
-        del st.session_state["organizer.passphrase"]
+        st.session_state["organizer.opened"] = _opened_with(expected)
         st.rerun()
+    mine.failed()
+    PROCESS.failed()
     st.error(t(lang, "org.wrong"))
     return False

@@ -124,3 +124,41 @@ def test_organizer_page_is_closed_without_passphrase():
             "Descargar certificados (ZIP)",
             "Descargar Markdown",
         ]
+
+
+def test_the_passphrase_allows_five_tries_per_session_and_thirty_per_process(monkeypatch):
+    from components import organizer_gate
+
+    monkeypatch.setattr(organizer_gate, "PROCESS", organizer_gate.Attempts(organizer_gate.PROCESS_ATTEMPTS, 900))
+    with environment(ORGANIZER_TOKEN="s3cret-phrase"):
+        at = open_page("views/organizer.py")
+        for _ in range(organizer_gate.SESSION_ATTEMPTS):
+            at.text_input(key="organizer.passphrase").input("wrong").run()
+            assert any("incorrecta" in e.value for e in at.error)
+        at.run()
+        assert any("Demasiados intentos" in e.value for e in at.error)
+        assert not at.text_input and not at.dataframe  # not even the right phrase is asked for now
+        for _ in range(organizer_gate.PROCESS_ATTEMPTS // organizer_gate.SESSION_ATTEMPTS - 1):  # new sessions
+            other = open_page("views/organizer.py")
+            for _ in range(organizer_gate.SESSION_ATTEMPTS):
+                other.text_input(key="organizer.passphrase").input("wrong").run()
+        fresh = open_page("views/organizer.py")
+        assert any("Demasiados intentos" in e.value for e in fresh.error) and not fresh.text_input
+
+
+def test_a_rotated_passphrase_closes_sessions_opened_with_the_old_one(monkeypatch):
+    from components import organizer_gate
+
+    monkeypatch.setattr(organizer_gate, "PROCESS", organizer_gate.Attempts(organizer_gate.PROCESS_ATTEMPTS, 900))
+    with environment(ORGANIZER_TOKEN="frase-vieja"):
+        at = open_page("views/organizer.py")
+        at.text_input(key="organizer.passphrase").input("frase-vieja").run()
+        assert at.dataframe
+        at.run()
+        assert at.dataframe  # stays open across reruns
+        assert all("frase-vieja" not in str(at.session_state[key]) for key in at.session_state)  # not kept
+    with environment(ORGANIZER_TOKEN="frase-nueva"):
+        at.run()
+        assert not at.dataframe and at.text_input(key="organizer.passphrase")
+        at.text_input(key="organizer.passphrase").input("frase-nueva").run()
+        assert at.dataframe
