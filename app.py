@@ -14,8 +14,6 @@ import contextlib
 import os
 
 import streamlit as st
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from components.context import configured, context, language
@@ -27,7 +25,8 @@ from data.config import APP_VARIABLES, ConfigError, load_secrets
 from data.feeds import registry
 from data.feeds.feed import Feed
 from data.feeds.sign_in import auth_settings
-from data.live.inbox import MAX_BODY, PATH
+from data.live.inbox import PATH
+from server.webhooks import argilla_webhook
 
 WAITING = ("first_read", "off")
 
@@ -95,23 +94,6 @@ async def lifespan(_app):
     if services is not None:
         await asyncio.to_thread(services.campaign.unsubscribe)
     registry.drop("services")
-
-
-async def argilla_webhook(request: Request) -> PlainTextResponse:
-    """A delivery from Argilla: verified and queued at once (the poller applies it), or refused."""
-    services = registry.peek("services")
-    updates = services.campaign.updates if services is not None else None
-    if updates is None:
-        return PlainTextResponse("not subscribed", status_code=404)
-    if int(request.headers.get("content-length") or 0) > MAX_BODY:
-        return PlainTextResponse("too large", status_code=413)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            return PlainTextResponse("too large", status_code=413)
-    status, reason = updates.inbox.deliver(body, request.headers)
-    return PlainTextResponse(reason, status_code=status)
 
 
 def launch_secrets() -> dict | None:

@@ -400,6 +400,7 @@ VARIABLES = (
         secret=True,
     ),
     Variable("SPACE_HOST", "set by Spaces: the public address, for the sign-in callback and the webhook URL"),
+    Variable("SPACE_ID", "set by Spaces: the Space's id (`owner/name`); names this dashboard's own webhook"),
     Variable(
         "PUBLIC_URL", "the dashboard's public base URL when it is not a Space (e.g. `http://localhost:8501`)", url=True
     ),
@@ -434,6 +435,7 @@ class Secrets:
     openid_provider_url: str | None = None
     auth_cookie_secret: str | None = field(default=None, repr=False)
     public_url: str | None = None  # PUBLIC_URL, else https://$SPACE_HOST
+    space_id: str | None = None  # SPACE_ID: owner/name of the Space
 
     @property
     def argilla_configured(self) -> bool:
@@ -489,4 +491,5 @@ def load_secrets(env: Mapping[str, str]) -> Secrets:
         openid_provider_url=value("OPENID_PROVIDER_URL"),
         auth_cookie_secret=value("AUTH_COOKIE_SECRET"),
         public_url=value("PUBLIC_URL") or (f"https://{space_host}" if space_host else None),
+        space_id=value("SPACE_ID"),
     )

@@ -141,7 +141,7 @@ def deliveries(argilla_server, rg_client):
     """argilla-server's worker delivering every event to a local receiver; (receiver, secret)."""
     argilla_server.start_worker()
     receiver = Receiver()
-    webhook_id, secret = subscribe(rg_client, receiver.url)
+    webhook_id, secret = subscribe(rg_client, receiver.url, "test incremental")
     yield receiver, secret
     for webhook in rg_client.webhooks.list():
         if str(webhook.id) == webhook_id:
@@ -168,7 +168,7 @@ def test_deliveries_applied_as_stated_equal_a_full_read(setup, deliveries, rg_cl
     assert {inbox.deliver(body, headers)[0] for body, headers in delivered} <= {200, 202}
     events = {json.loads(body)["type"] for body, _ in delivered}
     assert events >= {"response.created", "response.updated", "response.deleted", "record.created", "record.deleted"}
-    live = LiveUpdates(watched, CampaignConfig(title="t", datasets=source.configs), None, wake=lambda: None)
+    live = LiveUpdates(watched, CampaignConfig(title="t", datasets=source.configs), None, lambda: None, "t")
     proxy.counts.clear()
     patched = live.apply(previous, inbox.drain())
     for got, want in zip(canonical(patched), canonical(full)):

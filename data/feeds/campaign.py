@@ -38,6 +38,11 @@ def normalise(raw: RawCampaign, fetched_at: dt.datetime, source: str) -> Campaig
     )
 
 
+def _same_frames(raw: RawCampaign, previous: RawCampaign) -> bool:
+    """Is this read the previous one's frames themselves (webhooks: a batch that changed nothing)?"""
+    return all(getattr(raw, part) is getattr(previous, part) for part in ("records", "responses", "datasets", "users"))
+
+
 def campaign_source(config: CampaignConfig) -> str:
     """Which campaign a snapshot belongs to: its datasets (the server's address may change)."""
     return source_id("argilla", *(f"{d.workspace}/{d.name}" for d in config.datasets))
@@ -62,7 +67,8 @@ class CampaignFeed(Feed[Campaign]):
                 name="argilla-poller",
             )
             public_url = config.webhooks.public_url or secrets.public_url
-            self.updates = LiveUpdates(argilla, config, public_url, wake=self.poller.wake)
+            tag = secrets.space_id or f"campaign {self.source}"  # this deployment: its Space, else its campaign
+            self.updates = LiveUpdates(argilla, config, public_url, wake=self.poller.wake, tag=tag)
         elif demo:
             self.source = DEMO_SOURCE
             self.demo = load_demo
@@ -79,7 +85,7 @@ class CampaignFeed(Feed[Campaign]):
     def stop(self) -> None:
         super().stop()
         if self.updates is not None:
-            self.updates.inbox.accept(None)
+            self.updates.close()
 
     def unsubscribe(self) -> None:
         """At a graceful shutdown: disable the webhook (the next start re-enables it)."""
@@ -88,7 +94,11 @@ class CampaignFeed(Feed[Campaign]):
 
     def _read(self, report: Report) -> Campaign:
         """One read (data/live/updates.py decides how: the records deliveries name, or a poll)."""
-        raw = self._last_raw = self.updates.read(self._last_raw, report)
+        previous, raw = self._last_raw, self.updates.read(self._last_raw, report)
+        self._last_raw = raw
+        held = self.poller.state.value
+        if held is not None and previous is not None and _same_frames(raw, previous):
+            return held  # nothing changed: the same value, so nothing downstream moves
         campaign = normalise(raw, utc_now(), self.source)
         self._warm(campaign)
         return campaign

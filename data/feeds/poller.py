@@ -132,7 +132,7 @@ class Poller(Generic[T]):
             log.exception("%s: unexpected failure", self.name)
             self._record(error=SourceError(ErrorKind.BAD_DATA, type(error).__name__), started=started)
             return
-        if self._on_success is not None:
+        if self._on_success is not None and value is not self._state.value:  # the same value: nothing to store
             try:
                 self._on_success(value)
             except OSError:
@@ -182,8 +182,15 @@ class FeedView(Generic[T]):
     since: dt.datetime | None = None  # when the feed started waiting for its first read
 
     @property
+    def checked_at(self) -> dt.datetime:
+        """Since when the data is known to be current: the last successful read or check (the value
+        itself may be older when nothing changed since), else when it was read."""
+        last = self.state.last_success if self.state is not None and self.mode == "live" else None
+        return max(self.value.fetched_at, last) if last else self.value.fetched_at
+
+    @property
     def age(self) -> dt.timedelta:
-        return utc_now() - self.value.fetched_at
+        return utc_now() - self.checked_at
 
     @classmethod
     def of(cls, poller: Poller[T]) -> FeedView[T]:

@@ -5,7 +5,9 @@ Argilla (>= 2.5) signs each delivery following the Standard Webhooks spec (heade
 argilla-server itself signs with). `Inbox.deliver` answers at once: it verifies and queues, and
 the campaign feed's poller thread (the only writer of the frames) applies a batch later.
 A delivery that is unsigned, forged, replayed (outside the 5-minute tolerance), oversized or
-malformed is refused with a 4xx and changes nothing; one log line says why, never the body.
+malformed is refused with a 4xx and changes nothing; one log line says why, never the body. A good
+delivery about a dataset the campaign does not follow (a shared server has many) is acknowledged
+and dropped on arrival: it wakes nothing.
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ class Inbox:
         self._queue: list[Change] = []
         self._seen = cachetools.TTLCache(maxsize=100_000, ttl=TOLERANCE.total_seconds() * 2)  # message ids
         self._lock = threading.Lock()
+        self._followed: frozenset[str] | None = None  # the campaign's dataset ids, once known
         self.last_delivery: dt.datetime | None = None
 
     def accept(self, secret: str | None) -> None:
@@ -116,6 +119,10 @@ class Inbox:
     @property
     def accepting(self) -> bool:
         return self._secret is not None
+
+    def follow(self, dataset_ids: set[str]) -> None:
+        """The datasets whose deliveries are queued; any other's are dropped on arrival."""
+        self._followed = frozenset(dataset_ids)
 
     def deliver(self, body: bytes, headers: Mapping[str, str]) -> tuple[int, str]:
         """Verify and queue one delivery: (HTTP status, a short reason). Never raises."""
@@ -134,20 +141,23 @@ class Inbox:
             return 400, "unsigned"
         try:
             sent = dt.datetime.fromtimestamp(float(headers["webhook-timestamp"]), dt.UTC)
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, OSError):
             return 400, "bad timestamp"
         if abs(utc_now() - sent) > TOLERANCE:
             return 401, "replayed or stale"
         try:
             payload = secret.verify(body, headers)
-        except WebhookVerificationError:
-            return 401, "bad signature"
         except (UnicodeDecodeError, json.JSONDecodeError):
             return 400, "not JSON"
+        except (WebhookVerificationError, ValueError, TypeError, LookupError):  # and garbled signature headers
+            return 401, "bad signature"
         try:
             change = change_of(payload)
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, TypeError):
             return 400, "malformed"
+        followed = self._followed
+        if followed is not None and change.dataset_id is not None and change.dataset_id not in followed:
+            return 200, "not followed"  # acknowledged (no retries), and nothing moves
         with self._lock:
             if headers["webhook-id"] in self._seen:
                 return 200, "already received"
@@ -165,3 +175,8 @@ class Inbox:
         with self._lock:
             changes, self._queue = self._queue, []
         return changes
+
+    def requeue(self, changes: list[Change]) -> None:
+        """Put back a drained batch that could not be applied, ahead of what arrived since."""
+        with self._lock:
+            self._queue = changes + self._queue

@@ -26,7 +26,7 @@ import cachetools
 from data.config import CampaignConfig
 from data.errors import ErrorKind, SourceError
 from data.live.inbox import PATH, TOLERANCE, Change, Inbox
-from data.live.subscription import subscribe, subscribed, unsubscribe
+from data.live.subscription import LOCK, retire, subscribe, subscribed, unsubscribe
 from data.sources.argilla import ArgillaSource, Delivered, RawCampaign
 from data.sources.progress import Report
 from data.times import utc_now
@@ -46,15 +46,18 @@ class LiveMode:
 class LiveUpdates:
     """Reads the campaign for its feed: by webhooks when enabled and possible, else by polling."""
 
-    def __init__(self, argilla: ArgillaSource, config: CampaignConfig, public_url: str | None, wake):
+    def __init__(self, argilla: ArgillaSource, config: CampaignConfig, public_url: str | None, wake, tag: str):
         self.argilla = argilla
         self.config = config
+        self.tag = tag  # names this deployment's webhook (data.live.subscription)
         self.url = f"{public_url.rstrip('/')}{PATH}" if public_url else None
         self.inbox = Inbox(on_change=wake)
         if not config.webhooks.enabled:
             self.mode = LiveMode("polling")
         else:
             self.mode = LiveMode("polling", "no_url" if self.url is None else "starting")
+        self._closed = False
+        self._settled = False  # the server's webhooks were made to match the configuration once
         self._webhook_id: str | None = None
         self._full_at: dt.datetime | None = None
         self._checked_at: dt.datetime | None = None
@@ -65,7 +68,10 @@ class LiveUpdates:
         self._polls = 0
 
     def read(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
+        """The next read; `previous` itself when nothing changed (a batch of nothing, say)."""
         now = utc_now()
+        if not self.config.webhooks.enabled and not self._settled:
+            self._retire()
         if self._webhook_id is None and self.mode.reason in ("starting", "forbidden", "failed"):
             self._subscribe()
         if self.mode.kind != "webhooks":
@@ -73,28 +79,64 @@ class LiveUpdates:
         reconcile = dt.timedelta(minutes=self.config.webhooks.reconcile_minutes)
         if previous is None or self._full_at is None or now - self._full_at >= reconcile:
             self.inbox.drain()  # the full read covers what they named
-            return self._full(report, now)
+            raw = self._full(report, now)
+            self.inbox.follow(set(self.argilla.dataset_names(raw)))
+            return raw
         self._gather()
-        raw = self.apply(previous, self.inbox.drain())
+        changes = self.inbox.drain()
+        try:
+            raw = self.apply(previous, changes)
+        except Exception:
+            self.inbox.requeue(changes)  # kept until applied: the next read tries them again
+            raise
         if self._checked_at is None or now - self._checked_at >= dt.timedelta(seconds=self.config.refresh_seconds):
             raw = self._check(raw, now)
         return raw
 
+    def close(self) -> None:
+        """This feed is stopped (a new configuration, or shutdown): take no more deliveries, and never
+        subscribe again from here."""
+        with LOCK:
+            self._closed = True
+        self.inbox.accept(None)
+
     def stop(self) -> None:
         """Disable our webhook (best effort: at a graceful shutdown)."""
+        self.close()
         if self._webhook_id is None:
             return
         try:
-            with self.argilla.session() as client:
+            with LOCK, self.argilla.session() as client:
                 unsubscribe(client, self._webhook_id)
         except SourceError as error:
             log.warning("could not disable the webhook (%s)", error.kind.value)
 
     # --- modes --------------------------------------------------------------------------------
+    def _retire(self) -> None:
+        """Webhooks are off: disable ours if an earlier configuration left one enabled (it would
+        keep sending every event to an address that no longer takes them). Best effort, once."""
+        try:
+            with LOCK:
+                if self._closed:
+                    return
+                with self.argilla.session() as client:
+                    disabled = retire(client, self.tag)
+        except SourceError as error:
+            if error.kind is ErrorKind.SERVER_ERROR and error.detail in ("HTTP 404", "HTTP 405"):
+                self._settled = True  # a server without webhooks: nothing to retire
+            log.info("webhooks of an earlier configuration not checked (%s)", error.kind.value)
+            return
+        self._settled = True
+        if disabled:
+            log.warning("webhooks are off: disabled %d webhook(s) an earlier configuration left enabled", disabled)
+
     def _subscribe(self) -> None:
         try:
-            with self.argilla.session() as client:
-                self._webhook_id, secret = subscribe(client, self.url)
+            with LOCK:
+                if self._closed:
+                    return
+                with self.argilla.session() as client:
+                    self._webhook_id, secret = subscribe(client, self.url, self.tag)
         except SourceError as error:
             reason = {ErrorKind.AUTH: "forbidden", ErrorKind.FORBIDDEN: "forbidden"}.get(error.kind, "failed")
             if error.kind is ErrorKind.SERVER_ERROR and error.detail in ("HTTP 404", "HTTP 405"):
@@ -138,6 +180,8 @@ class LiveUpdates:
             return previous
         plan = _plan(changes, self.argilla.dataset_names(previous), previous, self._deleted)
         self._touched |= plan.touched
+        if not (plan.delivered or plan.records or plan.datasets):
+            return previous  # nothing of ours (other datasets, deleted responses' late edits)
         raw = self.argilla.patch(previous, plan.delivered, plan.users)
         if plan.records:
             raw = self.argilla.fetch_records(raw, plan.records)
@@ -169,8 +213,8 @@ class LiveUpdates:
             return self._reread(raw, stale)
         if self.inbox.last_delivery is not None and self.mode.reason == "silent":
             self.mode = LiveMode("webhooks")
-        signatures = {name: sig for name, sig in current.items() if name not in self._moved}
-        return _with_signatures(raw, {**raw.signatures, **signatures})
+        signatures = {**raw.signatures, **{name: sig for name, sig in current.items() if name not in self._moved}}
+        return raw if signatures == raw.signatures else _with_signatures(raw, signatures)
 
     def _explained(self, raw: RawCampaign, name: str, signature: str) -> bool:
         """A moved signature is explained when deliveries named the dataset since it last settled

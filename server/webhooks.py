@@ -1,0 +1,40 @@
+"""`POST /webhooks/argilla`: Argilla's deliveries, verified and queued at once, or refused.
+
+Whatever arrives — a missing, malformed or lying `Content-Length`, a chunked body, a client that
+goes away — the answer is a 2xx or a 4xx, never a 500, and only a verified body reaches the inbox.
+"""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import PlainTextResponse
+
+from data.feeds import registry
+from data.live.inbox import MAX_BODY
+
+_LENGTH = re.compile(r"[0-9]{1,12}")
+
+
+async def argilla_webhook(request: Request) -> PlainTextResponse:
+    services = registry.peek("services")
+    updates = services.campaign.updates if services is not None else None
+    if updates is None or not updates.inbox.accepting:
+        return PlainTextResponse("not subscribed", status_code=404)
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not _LENGTH.fullmatch(declared.strip()):
+            return PlainTextResponse("bad content-length", status_code=400)
+        if int(declared) > MAX_BODY:
+            return PlainTextResponse("too large", status_code=413)
+    body = bytearray()
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                return PlainTextResponse("too large", status_code=413)
+    except ClientDisconnect:
+        return PlainTextResponse("incomplete", status_code=400)
+    status, reason = updates.inbox.deliver(bytes(body), request.headers)
+    return PlainTextResponse(reason, status_code=status)
