@@ -12,7 +12,7 @@ import pytest
 from data.feeds.services import Services
 from data.live.subscription import DESCRIPTION
 from tests.app_env import write_config
-from tests.campaign_builder import DatasetSpec, Plan, build_campaign
+from tests.campaign_builder import DatasetSpec, build_campaign
 from tests.servers.counting_proxy import CountingProxy
 from tests.test_webhooks import signed
 
