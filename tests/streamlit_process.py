@@ -95,3 +95,16 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=timeout
     )
+
+
+def grid_rows(page, grid) -> list[list[str]]:
+    """The cells of an `st.dataframe` as a person copies them: click into the grid, select all, copy.
+
+    The grid is drawn on a canvas, so its text is not in the DOM; the page's context needs the
+    "clipboard-read" and "clipboard-write" permissions."""
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + min(60, box["height"] - 5))
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Control+c")
+    page.wait_for_function("() => navigator.clipboard.readText().then(text => text.length > 0)")
+    return [line.split("\t") for line in page.evaluate("navigator.clipboard.readText()").splitlines()]

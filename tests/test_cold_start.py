@@ -45,20 +45,23 @@ def downloaded_csv(page) -> list[dict]:
 
 
 @pytest.fixture
-def slow_upstreams(argilla_server):
+def held_upstreams(argilla_server):
+    """Argilla and the Hub, both holding every answer until the test lets them go."""
     proxy = CountingProxy(argilla_server.api_url)
-    proxy.delay = 0.4  # the first read takes several seconds
+    proxy.gate.clear()
     hub = HubServer().start()
     hub.state.repos = make_repos(ORG)
-    hub.state.delay = 3.0  # three list calls: about nine seconds
+    hub.state.gate.clear()
     yield proxy, hub
+    proxy.gate.set()
+    hub.state.gate.set()
     proxy.stop()
     hub.stop()
 
 
-def test_a_cold_dashboard_never_shows_invented_data(browser, argilla_server, live_campaign, slow_upstreams, tmp_path):
+def test_a_cold_dashboard_never_shows_invented_data(browser, argilla_server, live_campaign, held_upstreams, tmp_path):
     plan, _ = live_campaign
-    proxy, hub = slow_upstreams
+    proxy, hub = held_upstreams
     config = write_config(tmp_path / "campaign.toml", plan, hub_org=ORG, campaign={"first_wait_seconds": 1})
     env = {
         "ARGILLA_API_URL": proxy.url,
@@ -73,7 +76,12 @@ def test_a_cold_dashboard_never_shows_invented_data(browser, argilla_server, liv
         projects = browser.new_page(accept_downloads=True)
         export.goto(f"{app.url}/exportar")
         projects.goto(f"{app.url}/proyectos")
-        waited = {"export": False, "projects": False}
+        for page in (export, projects):  # nothing can be read yet: the first-read state, nothing invented
+            page.get_by_text("Preparando el tablero").wait_for(timeout=60_000)
+            assert_nothing_invented(visible_text(page))
+            assert page.get_by_text("Descargar CSV").count() == 0
+        proxy.gate.set()  # the upstreams answer: each page replaces itself with the real one
+        hub.state.gate.set()
         ready = {"export": False, "projects": False}
         deadline = time.monotonic() + 120
         while not all(ready.values()):
@@ -82,12 +90,11 @@ def test_a_cold_dashboard_never_shows_invented_data(browser, argilla_server, liv
                 text = visible_text(page)
                 assert_nothing_invented(text)
                 button = page.get_by_text("Descargar CSV").count() > 0
-                if "Preparando el tablero" in text:
-                    waited[name] = True
-                    assert not button, f"{name}: a download offered before the first read"
+                assert not (button and "Preparando el tablero" in text), (
+                    f"{name}: a download beside the first-read state"
+                )
                 ready[name] = ready[name] or button
             time.sleep(0.2)
-        assert waited == {"export": True, "projects": True}  # both pages showed the first-read state first
 
         rows = downloaded_csv(export)
         truth = {

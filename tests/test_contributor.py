@@ -9,7 +9,7 @@ import pytest
 from data.model import aggregate
 from data.model.aggregate import Filters
 from data.model.people import close_names
-from tests.app_env import campaign_with, demo_ranking, environment, open_page
+from tests.app_env import campaign_with, demo_ranking, environment, open_page, running
 from tests.test_aggregate import day, responses
 
 
@@ -101,22 +101,48 @@ def test_a_name_not_found_gets_reasons_and_close_names_that_lead_to_the_rank(dem
     assert at.query_params["user"] == target
 
 
-def test_my_rank_shows_the_streak_the_calendar_and_the_certificate(demo):
-    table = demo_ranking()
-    user = table["username"].iloc[0]
-    at = open_page("views/my_rank.py", user=user)
-    from data.state.demo import load_demo
+def saved_campaign(tmp_path, rows, fetched_at):
+    """A campaign of these responses saved as the snapshot of a configured (unreachable) server:
+    what a restarted process shows before its first read. The environment to open it with."""
+    from data.config import load_config
+    from data.feeds.campaign import campaign_source
+    from data.model.frames import Campaign, typed_records
+    from data.state.snapshots import SnapshotStore, save_campaign
+    from tests.app_env import write_config
+    from tests.campaign_builder import DatasetSpec, Plan
 
-    demo_campaign = load_demo()
-    daily = aggregate.user_activity(demo_campaign.responses, user)
-    active = set(daily["day"].dt.date)
-    today, days = demo_campaign.fetched_at.date(), 0
-    probe = today if today in active else today - dt.timedelta(days=1)
-    while probe in active:
-        days, probe = days + 1, probe - dt.timedelta(days=1)
-    assert {m.label: m.value for m in at.metric}["Racha actual"] == f"{days} días"
-    assert len(at.get("plotly_chart")) == 2  # the calendar and the daily bars
-    assert [b.proto.label for b in at.get("download_button")] == ["Descargar certificado (PDF)"]
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    config = write_config(tmp_path / "c.toml", Plan("w", [DatasetSpec("d", "q", None, 1, 10)]), minimum=3)
+    frame = responses(rows)
+    records = frame[["dataset", "record_id"]].drop_duplicates().astype("string")
+    records = typed_records(records.assign(status="completed", inserted_at=None, updated_at=None))
+    datasets = pd.DataFrame({"dataset": ["d"], "title": ["D"], "min_submitted": [1]})
+    source = campaign_source(load_config(config))
+    save_campaign(SnapshotStore(tmp_path / "data"), Campaign(records, frame, datasets, fetched_at, source))
+    return {
+        "CAMPAIGN_CONFIG": str(config),
+        "DATA_DIR": str(tmp_path / "data"),
+        "ARGILLA_API_URL": "http://127.0.0.1:9",
+        "ARGILLA_API_KEY": "clave",
+    }
+
+
+def test_my_rank_shows_the_streak_the_calendar_and_the_certificate(tmp_path):
+    """Validations on the 17th, 18th, 19th and 20th, none on the 16th, one on the 15th: on the 20th
+    the streak is 4 days; with the data of the 21st (nothing yet that day) still 4."""
+    days = [15, 17, 18, 19, 20]
+    rows = [("d", f"r{n}", "racha", "submitted", day(d), False) for n, d in enumerate(days)]
+    rows += [("d", "r9", "otra", "submitted", day(20), False)]
+    for data_day, streak in [(20, 4), (21, 4), (22, 0)]:
+        env = saved_campaign(tmp_path / str(data_day), rows, dt.datetime(2024, 3, data_day, 18, tzinfo=dt.UTC))
+        with environment(**env):
+            at = open_page("views/my_rank.py", user="racha")
+            metrics = {m.label: m.value for m in at.metric}
+            assert metrics["Racha actual"] == f"{streak} días", data_day
+            assert metrics["Validaciones"] == "5" and metrics["Puesto"] == "#1"
+            assert len(at.get("plotly_chart")) == 2  # the calendar and the daily bars
+            assert [b.proto.label for b in at.get("download_button")] == ["Descargar certificado (PDF)"]
+            running().stop()
 
 
 def test_the_top_ten_page_is_compact(demo):

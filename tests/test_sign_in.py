@@ -140,7 +140,7 @@ def test_the_whole_flow_own_rank_organizers_and_sign_out(browser, provider, tmp_
         csv_text = download.value.path().read_text()
         pages.append(page.content())
         page.get_by_role("button", name="Cerrar sesión").click()
-        page.wait_for_timeout(1500)
+        page.get_by_role("button", name="Iniciar sesión con Hugging Face").wait_for(timeout=30_000)  # signed out
         page.goto(f"{app.url}/organizacion")
         wait_for_app(page)
         assert "inicia sesión con Hugging Face" in page.inner_text("body")

@@ -155,7 +155,8 @@ def test_a_read_only_token_reads_says_so_once_and_the_dashboard_works(env_for, h
         services.projects.poller.refresh()
         wait_until(lambda: services.state.status.error is not None, what="the refused write")
         assert services.state.status.error.kind is ErrorKind.FORBIDDEN
-        time.sleep(3)  # several more periods: still one log line
+        refused_at = services.state.status.periods
+        wait_until(lambda: services.state.status.periods >= refused_at + 3, what="three more periods")
         assert sum("write failed (forbidden)" in r.getMessage() for r in caplog.records) == 1
         services.campaign.poller.wait_for_first(30)
         assert services.campaign.view().mode == "live"
@@ -202,7 +203,8 @@ def test_a_newer_format_is_neither_read_nor_overwritten(env_for, hub):
         services = running()
         assert services.state.restored.wait(30) and services.state.status.newer_format
         services.campaign.poller.wait_for_first(30)
-        time.sleep(3)
+        read_at = services.state.status.periods
+        wait_until(lambda: services.state.status.periods >= read_at + 3, what="three periods with data to write")
         assert hub.state.store.repo(REPO).head == head
         services.stop()
 

@@ -42,6 +42,7 @@ class SyncStatus:
     commits: int = 0
     error: SourceError | None = None
     newer_format: bool = False
+    periods: int = 0  # periods this process has run (restoring or writing, whether it wrote or not)
 
 
 class StateSync:
@@ -84,6 +85,7 @@ class StateSync:
                 self.restore()
             elif self.config.writer and not self._status.newer_format:
                 self.write()
+            self._update(periods=self._status.periods + 1)
             self._stop.wait(self.config.every_minutes * 60)
 
     def restore(self) -> bool:

@@ -24,6 +24,8 @@ class CountingProxy:
         self.busy: list[tuple[float, float]] = []  # (start, seconds) of each forwarded request
         self.delay = 0.0
         self.status: int | None = None  # answer every request with this status instead
+        self.gate = threading.Event()  # cleared: every request waits until it is set again
+        self.gate.set()
         self.lock = threading.Lock()
         proxy = self
         client = httpx.Client(timeout=120)
@@ -39,6 +41,7 @@ class CountingProxy:
                 with proxy.lock:
                     proxy.counts[f"{self.command} {path}"] += 1
                     proxy.log.append((time.monotonic(), self.command, path))
+                proxy.gate.wait()
                 if proxy.delay:
                     time.sleep(proxy.delay)
                 if proxy.status is not None:

@@ -33,8 +33,15 @@ class HubState:
     faults: list[tuple[int, dict]] = field(default_factory=list)  # (status, headers) for the next requests
     requests: list[str] = field(default_factory=list)
     delay: float = 0.0  # seconds added to every answer (a slow Hub)
+    gate: threading.Event = field(default_factory=lambda: _open())  # cleared: every answer waits for it
     lock: threading.Lock = field(default_factory=threading.Lock)
     store: RepoStore = field(default_factory=RepoStore)
+
+
+def _open() -> threading.Event:
+    event = threading.Event()
+    event.set()
+    return event
 
 
 def _sort_key(value):
@@ -52,6 +59,7 @@ class HubServer:
                 pass
 
             def _any(self):
+                state.gate.wait()
                 if state.delay:
                     time.sleep(state.delay)
                 url = urlparse(self.path)
