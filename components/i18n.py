@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
+import pandas as pd
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_timedelta, get_day_names
 from babel.numbers import format_decimal, format_percent
 
@@ -88,6 +91,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "col.completed": "Completados",
         "col.pending": "Pendientes",
         "col.pct_done": "% hecho",
+        "col.progress": "Avance",
         "col.submitted": "Respuestas enviadas",
         "col.day": "Día",
         "col.contributors": "Personas",
@@ -318,6 +322,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "col.completed": "Completed",
         "col.pending": "Pending",
         "col.pct_done": "% done",
+        "col.progress": "Progress",
         "col.submitted": "Submitted responses",
         "col.day": "Day",
         "col.contributors": "Contributors",
@@ -482,8 +487,22 @@ def number(value: float, lang: str, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
 
 
+@functools.cache
+def _percent_pattern(lang: str) -> str:
+    """The locale's own percent pattern with one decimal ("#,##0 %" in Spanish, "#,##0%" in English)."""
+    return Locale.parse(LOCALES[lang]).percent_formats[None].pattern.replace("#,##0", "#,##0.0", 1)
+
+
 def percent(value: float, lang: str) -> str:
-    return format_percent(value, format="#,##0.0%", locale=LOCALES[lang])
+    """The one percentage format of every page and table: "33,7 %" in Spanish, "33.7%" in English."""
+    return format_percent(value, format=_percent_pattern(lang), locale=LOCALES[lang])
+
+
+def percents(values: pd.Series, lang: str) -> pd.Series:
+    """`percent` for a column (tables draw text as given: their own number formats follow the
+    browser's locale, not the page's language); each distinct value is formatted once."""
+    distinct = {value: percent(value, lang) for value in values.dropna().unique()}
+    return values.map(distinct).astype("string").fillna("—")
 
 
 def date(value: dt.date, lang: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components import i18n
 from components.i18n import t
 from data.model.quality import FLAGS
 
@@ -21,15 +22,14 @@ def signals_table(table: pd.DataFrame, lang: str) -> None:
         "username": st.column_config.TextColumn(t(lang, "col.username")),
         "validations": st.column_config.NumberColumn(t(lang, "col.validations")),
         "corrections": st.column_config.NumberColumn(t(lang, "col.corrections")),
-        "unchanged_share": st.column_config.ProgressColumn(
-            t(lang, "signal.unchanged_share"), min_value=0, max_value=1, format="percent"
-        ),
-        "agreement": st.column_config.NumberColumn(t(lang, "signal.agreement"), format="percent"),
+        "unchanged_share": st.column_config.TextColumn(t(lang, "signal.unchanged_share")),
+        "agreement": st.column_config.TextColumn(t(lang, "signal.agreement")),
         "agreement_records": st.column_config.NumberColumn(t(lang, "signal.agreement_records")),
-        "label_agreement": st.column_config.NumberColumn(t(lang, "signal.label_agreement"), format="percent"),
+        "label_agreement": st.column_config.TextColumn(t(lang, "signal.label_agreement")),
         "median_gap_seconds": st.column_config.NumberColumn(t(lang, "signal.median_gap_seconds"), format="%.0f"),
         "sole_validator": st.column_config.NumberColumn(t(lang, "signal.sole_validator")),
         "flags": st.column_config.TextColumn(t(lang, "signal.flags")),
     }
-    shown = table.assign(flags=flag_reasons(table["flags"], lang))[list(config)]
+    shares = {name: i18n.percents(table[name], lang) for name in ("unchanged_share", "agreement", "label_agreement")}
+    shown = table.assign(flags=flag_reasons(table["flags"], lang), **shares)[list(config)]
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)

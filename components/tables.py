@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components import i18n
 from components.i18n import t
 from data.model.columns import BY_NAME, TABLE_NAMES, Column
 from data.model.people import profile_urls
@@ -23,7 +24,7 @@ def _column_config(column: Column, lang: str, table: pd.DataFrame):
     if column.kind == "count":
         return st.column_config.NumberColumn(label)
     if column.kind == "share":
-        return st.column_config.NumberColumn(label, format="percent")
+        return st.column_config.TextColumn(label)  # the values are `i18n.percents`
     if column.kind == "time":
         return st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm", timezone="UTC")
     if column.kind == "flag":
@@ -35,6 +36,9 @@ def ranking_table(table: pd.DataFrame, lang: str, height: int | str = "auto", ke
     """The ranking's registry columns (data/model/columns.py), with a medal after the rank and a Hub
     profile link at the end."""
     shown = table[TABLE_NAMES].assign(profile=profile_urls(table["username"]))
+    for name in TABLE_NAMES:
+        if BY_NAME[name].kind == "share":
+            shown[name] = i18n.percents(shown[name], lang)
     shown.insert(1, "medal", table["rank"].map(MEDALS).fillna(""))
     config = {name: _column_config(BY_NAME[name], lang, table) for name in TABLE_NAMES}
     config["medal"] = st.column_config.TextColumn(t(lang, "col.medal"), width="small")
@@ -52,18 +56,21 @@ def compact_ranking(table: pd.DataFrame, lang: str) -> None:
 
 
 def progress_table(progress: pd.DataFrame, lang: str) -> None:
+    """Per dataset: the counts, a bar, and the share done in the page's language."""
+    shown = progress[["title", "completed", "pending", "total", "pct_done", "submitted"]].assign(
+        bar=progress["pct_done"], pct_done=i18n.percents(progress["pct_done"], lang)
+    )
     st.dataframe(
-        progress[["title", "completed", "pending", "total", "pct_done", "submitted"]],
+        shown[["title", "bar", "pct_done", "completed", "pending", "total", "submitted"]],
         hide_index=True,
         width="stretch",
         column_config={
             "title": st.column_config.TextColumn(t(lang, "col.dataset")),
+            "bar": st.column_config.ProgressColumn(t(lang, "col.progress"), min_value=0, max_value=1, format=" "),
+            "pct_done": st.column_config.TextColumn(t(lang, "col.pct_done")),
             "completed": st.column_config.NumberColumn(t(lang, "col.completed")),
             "pending": st.column_config.NumberColumn(t(lang, "col.pending")),
             "total": st.column_config.NumberColumn(t(lang, "col.total")),
-            "pct_done": st.column_config.ProgressColumn(
-                t(lang, "col.pct_done"), min_value=0, max_value=1, format="percent"
-            ),
             "submitted": st.column_config.NumberColumn(t(lang, "col.submitted")),
         },
     )

@@ -2,7 +2,7 @@
 # Install everything the test suite needs on a fresh machine, then run the whole suite.
 #   - Debian packages: redis-server (for argilla-server), chromium (browser tests), poppler-utils
 #     (pdftotext/pdftoppm read the certificates back) and the emoji font the certificates use;
-#   - .venv with requirements-test.txt;
+#   - .venv with requirements-test.txt, and axe-core (npm) for the accessibility audit;
 #   - the lint gate (ruff check, ruff format --check, lint-imports);
 #   - argilla-server 2.8.0 in its own cached virtualenv (done by the pytest fixture on first use).
 set -euo pipefail
@@ -18,6 +18,9 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+# axe-core for the accessibility audit, from the npm registry (the version in tests/a11y/package-lock.json).
+[ -f tests/a11y/node_modules/axe-core/axe.min.js ] || (cd tests/a11y && npm ci --no-audit --no-fund --silent)
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt

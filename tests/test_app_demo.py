@@ -162,3 +162,21 @@ def test_a_rotated_passphrase_closes_sessions_opened_with_the_old_one(monkeypatc
         assert not at.dataframe and at.text_input(key="organizer.passphrase")
         at.text_input(key="organizer.passphrase").input("frase-nueva").run()
         assert at.dataframe
+
+
+@pytest.mark.parametrize("lang, sample", [("es", "66,4\u00a0%"), ("en", "66.4%")])
+def test_every_percentage_is_in_the_pages_language(lang, sample):
+    """The tables say what the headline says: one format, the page's, whatever the browser's."""
+    from components import i18n
+
+    assert i18n.percent(0.6636, lang) == sample
+    demo = load_demo()
+    truth = aggregate.progress(demo.records, demo.responses, demo.datasets)
+    at = open_page("views/overview.py", lang=lang)
+    shown = at.dataframe[0].value
+    assert shown["pct_done"].tolist() == [i18n.percent(v, lang) for v in truth["pct_done"]]
+    completed, total = truth["completed"].sum(), truth["total"].sum()
+    headline = {m.label: m.value for m in at.metric}
+    assert i18n.percent(completed / total, lang) in headline.values()
+    ranking = open_page("views/ranking.py", lang=lang).dataframe[0].value
+    assert ranking["correction_rate"].tolist() == [i18n.percent(v, lang) for v in demo_ranking()["correction_rate"]]

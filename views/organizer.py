@@ -58,4 +58,4 @@ st.download_button(
     icon="⬇️",
     key="organizer.ack_md",
 )
-st.code(markdown, language="markdown")
+st.code(markdown, language="markdown", wrap_lines=True)  # no sideways scroll: readable at 390 px
