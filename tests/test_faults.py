@@ -88,9 +88,11 @@ def test_argilla_killed_in_the_middle_of_a_poll(app_env, proxy, argilla_server):
         feed = refreshed_feed()
         before = people(page())
         proxy.delay = 1.0
+        started = time.monotonic()
         poll = threading.Thread(target=feed.poller.refresh)
         poll.start()
-        time.sleep(0.5)
+        while proxy.requests_since(started) == 0:  # the poll is under way
+            time.sleep(0.01)
         argilla_server.stop_server()
         try:
             poll.join()
