@@ -1,10 +1,11 @@
 """Tablero #Somos600M.
 
 `streamlit run app.py` imports this file as a module and serves `app`, an `st.App` (ASGI): its
-lifespan starts the readers with the server, before any visitor, and its one extra route takes
-Argilla's webhook deliveries (`POST /webhooks/argilla`) on the dashboard's own port. That App runs
-this same file as the Streamlit script of every session (then `__name__ == "__main__"`), where it
-is the frame around each page: navigation, language, freshness, and the first-read state.
+lifespan starts the readers with the server, before any visitor; its extra routes, on the
+dashboard's own port, take Argilla's webhook deliveries (`POST /webhooks/argilla`) and answer open
+pages that ask whether what they show has changed (`GET /_tablero/changes`). That App runs this
+same file as the Streamlit script of every session (then `__name__ == "__main__"`), where it is the
+frame around each page: navigation, language, freshness, and the first-read state.
 """
 
 from __future__ import annotations
@@ -16,42 +17,34 @@ import os
 import streamlit as st
 from starlette.routing import Route
 
+from components import i18n
 from components.context import configured, context, language
 from components.i18n import LANGUAGES, t
+from components.live_status import PATH as CHANGES_PATH
+from components.live_status import live_status, view_key
 from components.navigation import navigation
 from components.sign_in import sign_in_sidebar
-from components.status import config_error_banner, first_read_state, freshness_banner
+from components.status import config_error_banner, demo_banner, first_read_state, freshness
 from data.config import APP_VARIABLES, ConfigError, load_secrets
 from data.feeds import registry
-from data.feeds.feed import Feed
+from data.feeds.poller import watch
 from data.feeds.sign_in import auth_settings
 from data.live.inbox import PATH
+from server.changes import CHANGES, IN_PROGRESS, changes_route
 from server.webhooks import argilla_webhook
 
 WAITING = ("first_read", "off")
 
 
-@st.fragment(run_every=1)
-def waiting_room(feed: Feed, kind: str, lang: str) -> None:
-    """The first-read state, redrawn every second; the real page replaces it when data lands."""
-    view = feed.view()
-    if view.mode not in WAITING:
-        st.rerun(scope="app")
-    first_read_state(view, kind, lang)
-
-
-def follow_updates(feed: Feed, kind: str, lang: str, every: int) -> None:
-    """Draw the freshness banner, and rerun the page when a newer read has arrived (no network).
-
-    Run as a fragment, so the banner's age stays true between reads: every 2 s while webhooks keep
-    the data live or a restored snapshot awaits the first read of this process (the real data then
-    shows within seconds), every 30 s otherwise."""
-    view = feed.view()
-    freshness_banner(view, lang, feed.live_mode() if kind == "campaign" else None, every)
-    seen = st.session_state.get(f"seen.{kind}")
-    st.session_state[f"seen.{kind}"] = view.value.fetched_at
-    if seen is not None and seen != view.value.fetched_at:
-        st.rerun(scope="app")
+def follow_changes(ctx, spec, view, lang: str) -> bool:
+    """The freshness line, which reruns the page when what it shows changes (nothing runs on the
+    server meanwhile); True when this very run is such a rerun."""
+    key = view_key(spec)
+    version, at = ctx.services.version(key) or ("", None)
+    mode = ctx.feed.live_mode() if spec.feed == "campaign" else None
+    text, tone = freshness(view, lang, mode, ctx.config.refresh_seconds)
+    age = i18n.age(view.age, lang) if view.value is not None else ""
+    return live_status(text, tone, lang, key, version, at, age).changed is not None
 
 
 def frame() -> None:
@@ -74,26 +67,39 @@ def frame() -> None:
         st.session_state["frame.waited"] = True  # a bounded wait, once per session
         with st.spinner(t(lang, "first.title") + "…"):
             feed.wait_for_first(ctx.config.first_wait_seconds)
-    view = feed.view()
+    view, background = feed.view(), False
+    if view.mode == "demo":
+        demo_banner(lang)
+    elif view.mode != "off":
+        background = follow_changes(ctx, spec, view, lang)
     if view.mode in WAITING:
-        waiting_room(feed, spec.feed, lang)
+        first_read_state(view, spec.feed, lang)
         return
-    mode = ctx.feed.live_mode() if spec.feed == "campaign" else None
-    fast = (mode is not None and mode.kind == "webhooks") or (view.mode == "stale" and view.state.error is None)
-    st.fragment(follow_updates, run_every=2 if fast else 30)(feed, spec.feed, lang, ctx.config.refresh_seconds)
-    page.run()
+    if view.mode == "demo" or background:
+        page.run()
+        return
+    with IN_PROGRESS:  # someone is waiting for this page: background reruns yield to it
+        page.run()
 
 
 @contextlib.asynccontextmanager
 async def lifespan(_app):
     """Start the readers with the server, so the first read is under way before the first visitor;
-    at a graceful shutdown, disable the webhook (the next start re-enables it)."""
+    open pages hear of every change of a feed's state; at a graceful shutdown, disable the webhook
+    (the next start re-enables it)."""
+    CHANGES.bind()
+    watch(CHANGES.poke)
     await asyncio.to_thread(configured)
     yield
     services = registry.peek("services")
     if services is not None:
         await asyncio.to_thread(services.campaign.unsubscribe)
     registry.drop("services")
+
+
+def page_versions(key: str) -> tuple[str, str | None] | None:
+    services = registry.peek("services")
+    return services.version(key) if services is not None else None
 
 
 def launch_secrets() -> dict | None:
@@ -111,6 +117,9 @@ else:
     app = st.App(
         __file__,
         lifespan=lifespan,
-        routes=[Route(PATH, argilla_webhook, methods=["POST"])],
+        routes=[
+            Route(PATH, argilla_webhook, methods=["POST"]),
+            Route(CHANGES_PATH, changes_route(page_versions), methods=["GET"]),
+        ],
         secrets=launch_secrets(),
     )

@@ -112,8 +112,8 @@ def certificates_button(campaign, feed, config: CampaignConfig, lang: str) -> No
 
 def absence_explanation(
     name: str, why: Absence, view: FeedView, config: CampaignConfig, names: pd.Series, lang: str
-) -> str | None:
-    """Why `name` is not in the ranking, in plain words, and close names to pick instead (returned)."""
+) -> None:
+    """Why `name` is not in the ranking, in plain words, and close names to pick instead."""
     st.warning(t(lang, "me.not_found", user=md_text(name)))
     reasons = []
     if why.excluded:
@@ -131,14 +131,15 @@ def absence_explanation(
     st.markdown("\n".join(f"- {reason}" for reason in reasons))
     close = [candidate for candidate in close_names(names, name) if candidate != name]
     if not close:
-        return None
+        return
     st.markdown(t(lang, "me.did_you_mean"))
-    columns = st.columns(len(close))
-    chosen = None
-    for index, (column, candidate) in enumerate(zip(columns, close)):
-        if column.button(md_text(candidate, 40), key=f"me.suggestion.{index}"):
-            chosen = candidate
-    return chosen
+    for index, (column, candidate) in enumerate(zip(st.columns(len(close)), close)):
+        column.button(md_text(candidate, 40), key=f"me.suggestion.{index}", on_click=_pick, args=(candidate,))
+
+
+def _pick(name: str) -> None:
+    """A close name chosen: it becomes the picked one before the page runs again."""
+    st.session_state["me.user"] = st.session_state["me.pick"] = name
 
 
 def _next_read(view: FeedView, lang: str) -> str:

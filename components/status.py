@@ -1,8 +1,10 @@
-"""How fresh the data is: the banner above every page, and the first-read state.
+"""How fresh the data is: the line above every page, and the first-read state.
 
-The banner says live, stale (what is wrong, how old the data is), restored-and-updating, or demo.
-The first-read state replaces a page while a live feed has nothing to show yet: what is being
-read and since when, or why the first read failed. It never shows a figure.
+The line says live, stale (what is wrong, how old the data is), restored-and-updating, or demo;
+it is drawn by the live-status component, which keeps its age true in the page and reruns the
+page when what it shows changes (components/live_status.py). The first-read state replaces a page
+while a live feed has nothing to show yet: what is being read and since when, or why the first
+read failed. It never shows a figure.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from components.safe import md_text
 from data.errors import SourceError
 from data.feeds.poller import FeedView
 from data.feeds.sync import SyncStatus
+from data.text import shorten
 from data.times import utc_now
 
 if TYPE_CHECKING:
     from data.live.updates import LiveMode
 
 
-def problem_text(error: SourceError, lang: str) -> str:
-    return t(lang, f"error.{error.kind.value}", detail=md_text(error.detail, 120))
+def problem_text(error: SourceError, lang: str, markdown: bool = True) -> str:
+    """What went wrong, in words (as Markdown, or as plain text for the live-status line)."""
+    detail = md_text(error.detail, 120) if markdown else shorten(error.detail, 120)
+    return t(lang, f"error.{error.kind.value}", detail=detail)
 
 
 def config_error_banner(error: str | None, lang: str) -> None:
@@ -32,20 +37,23 @@ def config_error_banner(error: str | None, lang: str) -> None:
         st.error(t(lang, "status.config", problem=md_text(error, 300)), icon="⚠️")
 
 
-def freshness_banner(view: FeedView, lang: str, mode: LiveMode | None = None, every: int = 0) -> None:
-    """The data's state; for a live campaign also how it stays current (webhooks or polling, and why)."""
+def freshness(view: FeedView, lang: str, mode: LiveMode | None = None, every: int = 0) -> tuple[str, str]:
+    """The data's state as plain text, with `{age}` where the data's age goes, and its tone ("" for
+    a caption, "warn" for a warning); for a live campaign also how it stays current (webhooks or
+    polling, and why). Empty while there is no data (the first-read state says it all)."""
     state = view.state
-    if view.mode == "demo":
-        st.info(t(lang, "status.demo"), icon="🧪")
-    elif view.mode == "stale" and state.error is not None:
-        problem = problem_text(state.error, lang)
-        st.warning(
-            t(lang, "status.stale", age=i18n.age(view.age, lang), problem=problem) + " " + t(lang, "status.next")
-        )
-    elif view.mode == "stale":
-        st.caption("🕓 " + t(lang, "status.restored", age=i18n.age(view.age, lang)))
-    elif view.mode == "live":
-        st.caption("🟢 " + t(lang, "status.live", age=i18n.age(view.age, lang)) + live_text(mode, every, lang))
+    if view.mode == "stale" and state.error is not None:
+        problem = problem_text(state.error, lang, markdown=False)
+        return t(lang, "status.stale", age="{age}", problem=problem) + " " + t(lang, "status.next"), "warn"
+    if view.mode == "stale":
+        return "🕓 " + t(lang, "status.restored", age="{age}"), ""
+    if view.mode == "live":
+        return "🟢 " + t(lang, "status.live", age="{age}") + live_text(mode, every, lang), ""
+    return "", ""
+
+
+def demo_banner(lang: str) -> None:
+    st.info(t(lang, "status.demo"), icon="🧪")
 
 
 def live_text(mode: LiveMode | None, every: int, lang: str) -> str:

@@ -135,3 +135,15 @@ def campaign_with(tmp_path, **keys) -> str:
     path = tmp_path / "campaign.toml"
     path.write_text(text.replace("[campaign]\n", "[campaign]\n" + extra, 1), encoding="utf-8")
     return str(path)
+
+
+def status_line(at) -> str:
+    """The freshness line above the page as it is first drawn (the live-status component's data;
+    the page's script then keeps its age true)."""
+    import json
+
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == "tablero.live_status":
+            data = json.loads(element.proto.json)
+            return data["text"].replace("{age}", data["age"])
+    return ""

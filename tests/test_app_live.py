@@ -5,7 +5,7 @@ import io
 
 from data.model.export import ranking_csv
 from tests import expected
-from tests.app_env import environment, refreshed_feed
+from tests.app_env import environment, refreshed_feed, status_line
 from tests.app_env import open_page as run
 from tests.campaign_builder import HOSTILE_USERS
 
@@ -16,7 +16,7 @@ def test_pages_show_live_numbers(live_env, live_campaign):
         refreshed_feed()
         at = run("views/overview.py")
         assert not any("demostración" in i.value for i in at.info)
-        assert any("en vivo" in c.value for c in at.caption)
+        assert "en vivo" in status_line(at)
         truth = expected.per_user(plan, exclude=["owner"])
         ranked = {u for u, s in truth.items() if s["validations"] or s["discarded"]}
         assert {m.label: m.value for m in at.metric}["Personas"] == str(len(ranked))

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.navigation import HOME, PAGES
 from data.model.export import ranking_csv
-from tests.app_env import APP, environment, refreshed_feed, write_config
+from tests.app_env import APP, environment, refreshed_feed, status_line, write_config
 from tests.campaign_builder import DatasetSpec, Plan
 
 ARGILLA_SENTINEL = "sentinel-argilla-key-5a1c0ffee"
@@ -17,7 +17,7 @@ COOKIE_SENTINEL = "cookie-secret-sentinel-41aa0ffee"
 
 
 def everything_rendered(at) -> str:
-    return repr(at._tree) + " ".join(str(getattr(e, "value", "")) for e in at.main) + str(at.sidebar)
+    return repr(at._tree) + " ".join(str(getattr(e, "value", "")) for e in at.main) + str(at.sidebar) + status_line(at)
 
 
 def test_sentinel_secrets_appear_nowhere(argilla_server, live_campaign, tmp_path, caplog):
@@ -108,4 +108,4 @@ def test_non_existent_dataset_is_named_in_the_banner(argilla_server, live_campai
         refreshed_feed()
         at = AppTest.from_file(APP, default_timeout=60).run()
         assert not at.exception
-        assert "no_existe_este" in " ".join(w.value for w in at.warning).replace("\\", "")
+        assert "no_existe_este" in " ".join(w.value for w in at.warning).replace("\\", "")  # the first read failed

@@ -8,7 +8,7 @@ import time
 
 import pandas as pd
 
-from data.state.snapshots import Snapshot, SnapshotStore
+from data.state.snapshots import KEEP, Snapshot, SnapshotStore
 
 T1, T2 = dt.datetime(2024, 3, 4, tzinfo=dt.UTC), dt.datetime(2024, 3, 5, tzinfo=dt.UTC)
 
@@ -19,7 +19,19 @@ def test_round_trip_and_pruning(tmp_path):
     store.save("c", Snapshot({"a": pd.DataFrame({"x": [3]})}, T2, source="abc"))
     loaded = store.load("c")
     assert loaded.frames["a"]["x"].tolist() == [3] and (loaded.fetched_at, loaded.source) == (T2, "abc")
-    assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 1
+    for n in range(5):
+        store.save("c", Snapshot({"a": pd.DataFrame({"x": [n]})}, T2))
+    assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == KEEP  # the newest few, never more
+
+
+def test_a_reader_in_another_process_never_misses_the_files_its_pointer_named(tmp_path):
+    """A follower reads the pointer, then the folder; the writer may replace the snapshot meanwhile."""
+    writer = SnapshotStore(tmp_path)
+    writer.save("c", Snapshot({"a": pd.DataFrame({"x": [0]})}, T1))
+    pointer = (tmp_path / "c.current").read_text()  # read by the other process ...
+    for n in range(KEEP - 1):  # ... while the writer saves again, and again
+        writer.save("c", Snapshot({"a": pd.DataFrame({"x": [n]})}, T2))
+    assert (tmp_path / pointer / "a.parquet").exists()
 
 
 def test_missing_or_corrupt_snapshot_loads_as_none(tmp_path):
@@ -36,7 +48,7 @@ def test_killed_during_write_leaves_the_previous_snapshot(tmp_path):
     writer = textwrap.dedent(f"""
         import numpy as np, pandas as pd
         import datetime as dt
-        from data.state.snapshots import Snapshot, SnapshotStore
+        from data.state.snapshots import KEEP, Snapshot, SnapshotStore
         store = SnapshotStore({str(tmp_path)!r})
         big = pd.DataFrame({{"x": np.arange(3_000_000), "y": np.random.rand(3_000_000)}})
         print("ready", flush=True)

@@ -21,7 +21,7 @@ from data.model.projects import HISTORY_COLUMNS, Projects, append_history, leade
 from data.state import hub_storage
 from data.state.demo import generate, generate_projects
 from data.state.hub_storage import APP, MANIFEST, HubStorage, Stored
-from tests.app_env import environment, open_page, running, write_config
+from tests.app_env import environment, open_page, running, status_line, write_config
 from tests.hub_fixtures import HeldFeed, make_repos
 from tests.servers.hub_server import HubServer
 from tests.streamlit_process import StreamlitApp, wait_for_app
@@ -113,7 +113,7 @@ def test_a_wiped_disk_is_restored_from_the_hub_never_the_demo(env_for, hub):
         wait_until(lambda: services.campaign.view().state.error is not None, what="the failed read")
         at = open_page()
         assert people(at) == shown
-        banner = " ".join(w.value for w in at.warning)
+        banner = status_line(at)
         assert "Datos de hace" in banner and "no se puede conectar" in banner
         assert not any("demostración" in i.value for i in at.info)
         services.stop()

@@ -32,12 +32,9 @@ if "me.user" not in st.session_state:  # a shared link first, else the signed-in
     st.session_state["me.user"] = st.query_params.get("user") or me_signed_in
 wanted = st.session_state["me.user"]
 options = names if not wanted or wanted in names else [wanted, *names]
+st.session_state.setdefault("me.pick", wanted)  # the picker's state: the frame reads it before this page runs
 user = st.selectbox(
-    t(lang, "me.pick"),
-    options,
-    index=options.index(wanted) if wanted in options else None,
-    placeholder=t(lang, "me.placeholder"),
-    accept_new_options=True,
+    t(lang, "me.pick"), options, placeholder=t(lang, "me.placeholder"), accept_new_options=True, key="me.pick"
 )
 if not user:
     st.query_params.pop("user", None)
@@ -50,10 +47,7 @@ row = table[table["username"] == user]
 if row.empty:
     if user == me_signed_in:
         st.info(t(lang, "me.signed_in_empty", user=md_text(user)))
-    chosen = absence_explanation(user, ctx.feed.absence(campaign, user), view, config, table["username"], lang)
-    if chosen:
-        st.session_state["me.user"] = chosen
-        st.rerun()
+    absence_explanation(user, ctx.feed.absence(campaign, user), view, config, table["username"], lang)
     start_validating(config.annotation_url, config.guide_url, lang)
     st.stop()
 

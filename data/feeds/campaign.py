@@ -1,12 +1,15 @@
 """The campaign feed: where the campaign pages' frames come from.
 
-Live when an Argilla server is configured (one `Poller` per process, each good read persisted to
-the snapshot store), the embedded demo when nothing at all is configured. Aggregates are memoised
-in a bounded, expiring cache keyed by the read they came from.
+Live when an Argilla server is configured: in the writer process one `Poller` reads it (each good
+read persisted to the snapshot store, its status published beside it); in any other process a
+`Follower` serves what the writer published. The embedded demo when nothing at all is configured.
+Aggregates and the pages' fingerprints are memoised in a bounded, expiring cache keyed by the read
+they came from, and computed when a read lands, not by the first viewer.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -14,16 +17,17 @@ import pandas as pd
 
 from data.config import CampaignConfig, Secrets
 from data.feeds.feed import Feed
-from data.feeds.poller import Poller
+from data.feeds.follower import Follower, publish_status
+from data.feeds.poller import Poller, PollState
 from data.feeds.read_cache import ReadCache
 from data.live.updates import LiveMode, LiveUpdates
-from data.model import aggregate, export, quality
+from data.model import aggregate, digests, export, quality
 from data.model.aggregate import Filters
 from data.model.frames import Campaign, build_responses, typed_records
 from data.sources.argilla import ArgillaSource, RawCampaign
 from data.sources.progress import Report
 from data.state.demo import DEMO_SOURCE, load_demo
-from data.state.snapshots import SnapshotStore, load_campaign, save_campaign, source_id
+from data.state.snapshots import CAMPAIGN, SnapshotStore, load_campaign, save_campaign, source_id
 from data.times import utc_now
 
 
@@ -49,12 +53,18 @@ def campaign_source(config: CampaignConfig) -> str:
 
 
 class CampaignFeed(Feed[Campaign]):
-    def __init__(self, config: CampaignConfig, secrets: Secrets, data_dir: Path, demo: bool = False):
-        super().__init__(SnapshotStore(data_dir), ReadCache(maxsize=128, ttl=max(config.refresh_seconds, 30)))
+    def __init__(
+        self, config: CampaignConfig, secrets: Secrets, data_dir: Path, demo: bool = False, follow: bool = False
+    ):
+        # entries live until a newer read replaces them: with webhooks a read may stand for hours
+        super().__init__(SnapshotStore(data_dir), ReadCache(maxsize=128, ttl=max(3 * config.refresh_seconds, 600)))
         self.config = config
         self._last_raw: RawCampaign | None = None
         self.updates: LiveUpdates | None = None  # how reads stay current (webhooks or polling)
-        if secrets.argilla_configured:
+        if secrets.argilla_configured and follow:
+            self.source = campaign_source(config)
+            self.poller = Follower(data_dir, CAMPAIGN, load=self._published)
+        elif secrets.argilla_configured:
             self.source = campaign_source(config)
             argilla = ArgillaSource(
                 secrets.argilla_api_url, secrets.argilla_api_key, config.datasets, timeout=config.timeout_seconds
@@ -65,6 +75,7 @@ class CampaignFeed(Feed[Campaign]):
                 initial=load_campaign(self.store, self.source),
                 on_success=lambda campaign: save_campaign(self.store, campaign),
                 name="argilla-poller",
+                on_state=self._publish,
             )
             public_url = config.webhooks.public_url or secrets.public_url
             tag = secrets.space_id or f"campaign {self.source}"  # this deployment: its Space, else its campaign
@@ -79,8 +90,24 @@ class CampaignFeed(Feed[Campaign]):
             save_campaign(self.store, restored)
 
     def live_mode(self) -> LiveMode | None:
-        """Webhooks or polling (and why), for a live feed; None for the demo."""
+        """Webhooks or polling (and why), for a live feed (as the writer says, in a follower); None
+        for the demo."""
+        if isinstance(self.poller, Follower):
+            published = self.poller.extra.get("live")
+            return LiveMode(**published) if published else None
         return self.updates.mode if self.updates is not None else None
+
+    def _publish(self, state: PollState[Campaign]) -> None:
+        """The writer's status, for the processes that follow it."""
+        live = dataclasses.asdict(self.updates.mode) if self.updates is not None else None
+        publish_status(self.store.directory, CAMPAIGN, state, self.poller.created_at, live=live)
+
+    def _published(self) -> Campaign | None:
+        """What the writer published (a follower's read), with its aggregates computed at once."""
+        campaign = load_campaign(self.store, self.source)
+        if campaign is not None:
+            self._warm(campaign)
+        return campaign
 
     def stop(self) -> None:
         super().stop()
@@ -98,6 +125,7 @@ class CampaignFeed(Feed[Campaign]):
         self._last_raw = raw
         held = self.poller.state.value
         if held is not None and previous is not None and _same_frames(raw, previous):
+            self._warm(held)  # kept as long as it stands (a no-op while cached)
             return held  # nothing changed: the same value, so nothing downstream moves
         campaign = normalise(raw, utc_now(), self.source)
         self._warm(campaign)
@@ -109,6 +137,18 @@ class CampaignFeed(Feed[Campaign]):
         self.progress(campaign)
         self.activity(campaign)
         self.daily_contributors(campaign)
+        self.fingerprints(campaign)
+
+    def fingerprints(self, campaign: Campaign) -> dict[str, str]:
+        """What each page shows, fingerprinted: "c" for the whole campaign (every page but one
+        person's), and a key per ranked person for *Mi posición* (data.model.digests)."""
+
+        def compute() -> dict[str, str]:
+            table = self.contributors(campaign)
+            whole = digests.content(table, self.progress(campaign), self.activity(campaign))
+            return {"c": whole, **digests.user_digests(table, salt=campaign.fetched_at.date().isoformat())}
+
+        return self.derived.get(campaign, ("fingerprints",), compute)
 
     # --- derived frames, computed once per read -------------------------------------------
     def contributors(self, campaign: Campaign, filters: Filters = Filters()) -> pd.DataFrame:

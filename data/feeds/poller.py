@@ -3,7 +3,8 @@
 Renders only read `Poller.state`; they never wait on the network (except, once per session, a
 bounded wait for the very first read: `wait_for_first`). A refresh is single-flight: callers that
 arrive while one runs wait for it instead of starting another. The read reports its progress
-(`ReadProgress`) so a first visitor can see what is being read.
+(`ReadProgress`) so a first visitor can see what is being read. Whoever holds a state (a `Poller`,
+or a `Follower` in a process that serves what another one reads) tells `watch`ers when it moves.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from data.sources.progress import ReadProgress, Report
 from data.times import utc_now
 
 log = logging.getLogger(__name__)
+_watchers: list[Callable[[], None]] = []
+
+
+def watch(callback: Callable[[], None]) -> None:
+    """Call `callback` (from any thread; it must not block) whenever any feed's state moves."""
+    if callback not in _watchers:
+        _watchers.append(callback)
 
 
 class Timestamped(Protocol):
@@ -40,7 +48,37 @@ class PollState(Generic[T]):
     next_at: dt.datetime | None = None  # when the background thread reads next
 
 
-class Poller(Generic[T]):
+class Holder(Generic[T]):
+    """A feed's state, what waits for it to change, and who hears of each change."""
+
+    def __init__(self, initial: T | None, name: str, on_state: Callable[[PollState[T]], None] | None = None):
+        self.name = name
+        self.created_at = utc_now()  # since when this feed waits for its first read
+        self._state: PollState[T] = PollState(initial, None, None, 0)
+        self._on_state = on_state
+        self._changed = threading.Condition()
+
+    @property
+    def state(self) -> PollState[T]:
+        return self._state
+
+    def wait_for_first(self, timeout: float) -> PollState[T]:
+        """Wait up to `timeout` s until there is a value or a read attempt has ended."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._state.value is not None or self._state.fetches > 0, timeout)
+            return self._state
+
+    def _set(self, state: PollState[T]) -> None:
+        """Replace the state (caller holds `_changed`) and wake whoever waits for a change."""
+        self._state = state
+        self._changed.notify_all()
+        if self._on_state is not None:
+            self._on_state(state)
+        for callback in _watchers:
+            callback()
+
+
+class Poller(Holder[T]):
     """Calls `read(report)` every `interval` seconds in a daemon thread and keeps the last good value."""
 
     def __init__(
@@ -50,22 +88,16 @@ class Poller(Generic[T]):
         initial: T | None = None,
         on_success: Callable[[T], None] | None = None,
         name: str = "poller",
+        on_state: Callable[[PollState[T]], None] | None = None,
     ):
+        super().__init__(initial, name, on_state)
         self._read = read
         self._on_success = on_success
         self.interval = interval
-        self.name = name
-        self.created_at = utc_now()
-        self._state: PollState[T] = PollState(initial, None, None, 0)
         self._refresh_lock = threading.Lock()
-        self._changed = threading.Condition()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-
-    @property
-    def state(self) -> PollState[T]:
-        return self._state
 
     @property
     def running(self) -> bool:
@@ -99,12 +131,6 @@ class Poller(Generic[T]):
         finally:
             self._refresh_lock.release()
         return self._state
-
-    def wait_for_first(self, timeout: float) -> PollState[T]:
-        """Wait up to `timeout` s until there is a value or a read attempt has ended."""
-        with self._changed:
-            self._changed.wait_for(lambda: self._state.value is not None or self._state.fetches > 0, timeout)
-            return self._state
 
     def seed(self, value: T) -> bool:
         """Adopt `value` (e.g. state restored from elsewhere) if there is none yet or it is newer."""
@@ -147,11 +173,6 @@ class Poller(Generic[T]):
             else:
                 log.warning("%s: refresh failed (%s)", self.name, error.kind.value)
                 self._set(PollState(old.value, error, old.last_success, old.fetches + 1))
-
-    def _set(self, state: PollState[T]) -> None:
-        """Replace the state (caller holds `_changed`) and wake whoever waits for a change."""
-        self._state = state
-        self._changed.notify_all()
 
     def _run(self) -> None:
         while not self._stop.is_set():

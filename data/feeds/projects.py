@@ -1,7 +1,8 @@
 """The projects feed: the org's repos from the Hub, polled politely, with a likes history.
 
-Like the campaign feed: one poller per process, the last good read persisted (with the history)
-in the snapshot store, the embedded demo only when nothing at all is configured.
+Like the campaign feed: one poller in the writer process, the last good read persisted (with the
+history) in the snapshot store and followed by the other processes, the embedded demo only when
+nothing at all is configured.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ import pandas as pd
 
 from data.config import HubConfig, Secrets
 from data.feeds.feed import Feed
+from data.feeds.follower import Follower, publish_status
 from data.feeds.poller import Poller
 from data.feeds.read_cache import ReadCache
-from data.model import projects
+from data.model import digests, projects
 from data.model.projects import CLIMBER_WINDOWS, Projects
 from data.sources.hub import HubSource
 from data.sources.progress import ReadProgress, Report
 from data.state.demo import DEMO_SOURCE, load_demo_projects
-from data.state.snapshots import SnapshotStore, load_projects, save_projects, source_id
+from data.state.snapshots import PROJECTS, SnapshotStore, load_projects, save_projects, source_id
 from data.times import utc_now
 
 
@@ -30,14 +32,17 @@ def projects_source(config: HubConfig) -> str:
 
 
 class ProjectsFeed(Feed[Projects]):
-    def __init__(self, config: HubConfig, secrets: Secrets, data_dir: Path, demo: bool = False):
-        super().__init__(SnapshotStore(data_dir), ReadCache(maxsize=16, ttl=max(config.ttl_seconds, 60)))
+    def __init__(self, config: HubConfig, secrets: Secrets, data_dir: Path, demo: bool = False, follow: bool = False):
+        super().__init__(SnapshotStore(data_dir), ReadCache(maxsize=16, ttl=max(3 * config.ttl_seconds, 600)))
         self.config = config
         self._restored_history: pd.DataFrame | None = None
         self._restored_lock = threading.Lock()
         if demo:
             self.source = DEMO_SOURCE
             self.demo = load_demo_projects
+        elif config.org and follow:
+            self.source = projects_source(config)
+            self.poller = Follower(data_dir, PROJECTS, load=self._published)
         elif config.org:
             self.source = projects_source(config)
             self._hub = HubSource(secrets.hf_endpoint, secrets.hf_token, config)
@@ -47,6 +52,7 @@ class ProjectsFeed(Feed[Projects]):
                 initial=load_projects(self.store, self.source),
                 on_success=lambda value: save_projects(self.store, value),
                 name="hub-poller",
+                on_state=lambda state: publish_status(self.store.directory, PROJECTS, state, self.poller.created_at),
             )
 
     def adopt(self, restored: Projects) -> None:
@@ -68,9 +74,24 @@ class ProjectsFeed(Feed[Projects]):
         board = projects.leaderboard(raw, self.config)
         value = Projects(raw, projects.append_history(history, board, at), at, self.source)
         self.derived.get(value, ("board",), lambda: board)
+        self._warm(value)
+        return value
+
+    def _published(self) -> Projects | None:
+        """What the writer published (a follower's read), with its leaderboard computed at once."""
+        value = load_projects(self.store, self.source)
+        if value is not None:
+            self._warm(value)
+        return value
+
+    def _warm(self, value: Projects) -> None:
         for window in CLIMBER_WINDOWS.values():
             self.climbers(value, window)
-        return value
+        self.fingerprint(value)
+
+    def fingerprint(self, value: Projects) -> str:
+        """What *Proyectos* shows, fingerprinted: the leaderboard and the likes history."""
+        return self.derived.get(value, ("fingerprint",), lambda: digests.content(self.board(value), value.history))
 
     def board(self, value: Projects) -> pd.DataFrame:
         """The leaderboard of a read."""

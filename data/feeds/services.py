@@ -6,6 +6,10 @@ the server starts, so the first read is under way before the first visitor arriv
 that finds none (AppTest, a configuration just edited) starts it. A changed configuration stops
 the old services before the new ones start. With storage, the pollers start once the state has
 been restored from the Hub, or after `RESTORE_WAIT` seconds if the Hub is slow or down.
+
+With several processes (scripts/serve) one is the writer, as a process alone is; the others
+`follow` it (data/feeds/follower.py): they read no upstream, keep no state on the Hub, and serve
+what the writer publishes. `version` answers, in any process, whether what a page shows changed.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from pathlib import Path
 from data.config import CampaignConfig, Secrets
 from data.feeds import registry
 from data.feeds.campaign import CampaignFeed
+from data.feeds.poller import FeedView
 from data.feeds.projects import ProjectsFeed
-from data.feeds.sync import RESTORE_WAIT, StateSync
+from data.feeds.sync import RESTORE_WAIT, PublishedSync, StateSync
+from data.model import digests
 from data.sources.hub import install_timeout
 from data.state.hub_storage import HubStorage
 
@@ -28,24 +34,48 @@ class Services:
     config: CampaignConfig
     campaign: CampaignFeed
     projects: ProjectsFeed
-    state: StateSync | None = None
+    state: StateSync | PublishedSync | None = None
 
     @classmethod
-    def build(cls, config: CampaignConfig, secrets: Secrets, data_dir: Path) -> Services:
+    def build(cls, config: CampaignConfig, secrets: Secrets, data_dir: Path, follow: bool = False) -> Services:
         demo = not secrets.any_source
         services = cls(
             config=config,
-            campaign=CampaignFeed(config, secrets, data_dir, demo=demo),
-            projects=ProjectsFeed(config.hub, secrets, data_dir, demo=demo),
+            campaign=CampaignFeed(config, secrets, data_dir, demo=demo, follow=follow),
+            projects=ProjectsFeed(config.hub, secrets, data_dir, demo=demo, follow=follow),
         )
-        if config.storage.repo and not demo:
+        published = Path(data_dir) / "sync.status.json"
+        if config.storage.repo and not demo and follow:
+            services.state = PublishedSync(published, config.storage.repo)
+        elif config.storage.repo and not demo:
             install_timeout(config.hub.timeout_seconds)
             storage = HubStorage(config.storage.repo, secrets.hf_endpoint, secrets.hf_token, data_dir / "hub-cache")
-            services.state = StateSync(storage, config.storage, services.campaign, services.projects)
+            services.state = StateSync(storage, config.storage, services.campaign, services.projects, published)
         return services
 
+    def version(self, key: str) -> tuple[str, str | None] | None:
+        """What a page following `key` shows, fingerprinted, and since when its data is known to be
+        current: "c" (the campaign), "u…" (one person's *Mi posición*), "o" (Organización: the
+        campaign and the storage), "p" (Proyectos). None for an unknown key."""
+        if key == "p":
+            feed, view = self.projects, self.projects.view()
+            content = feed.fingerprint(view.value) if view.value is not None else ""
+        elif key == "c" or key == "o" or key.startswith("u"):
+            feed, view = self.campaign, self.campaign.view()
+            prints = feed.fingerprints(view.value) if view.value is not None else {}
+            content = prints.get(key) or prints.get("c", "")
+            if key == "o" and self.state is not None:
+                content += digests.content(repr(self.state.status))
+        else:
+            return None
+        live = self.campaign.live_mode() if feed is self.campaign else None
+        at = view.checked_at.isoformat() if view.value is not None and view.mode != "demo" else None
+        return _state_print(view, live) + content, at
+
     def start(self) -> Services:
-        if self.state is None:
+        if isinstance(self.state, PublishedSync):
+            self._start_pollers()
+        elif self.state is None:
             self._start_pollers()
         else:
             self.state.start()
@@ -68,8 +98,18 @@ class Services:
         self.projects.stop()
 
 
-def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path) -> Services:
+def _state_print(view: FeedView, live) -> str:
+    """The part of every fingerprint that says how the data stands (what the freshness line says)."""
+    state = view.state
+    error = state.error if state is not None else None
+    progress = state.progress if state is not None and view.mode == "first_read" else None
+    return digests.content(view.mode, error and (error.kind.value, error.detail), live, progress)[:8]
+
+
+def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path, follow: bool = False) -> Services:
     """The process's services for this configuration, started on first use."""
     return registry.current(
-        "services", (config, secrets, str(data_dir)), lambda: Services.build(config, secrets, data_dir).start()
+        "services",
+        (config, secrets, str(data_dir), follow),
+        lambda: Services.build(config, secrets, data_dir, follow).start(),
     )

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from data.config import StorageConfig
 from data.errors import ErrorKind, SourceError
 from data.feeds.campaign import CampaignFeed
 from data.feeds.projects import ProjectsFeed
 from data.state.hub_storage import HubStorage, Stored, campaign_files, manifest, projects_files, sha256
+from data.state.snapshots import atomic_write
 from data.times import utc_now
 
 log = logging.getLogger(__name__)
@@ -44,9 +47,40 @@ class SyncStatus:
     newer_format: bool = False
     periods: int = 0  # periods this process has run (restoring or writing, whether it wrote or not)
 
+    def to_json(self) -> dict:
+        document = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        for key in ("restored_at", "written_at"):
+            document[key] = document[key].isoformat() if document[key] else None
+        error = self.error
+        document["error"] = {"kind": error.kind.value, "detail": error.detail} if error is not None else None
+        return document
+
+    @classmethod
+    def from_json(cls, document: dict) -> SyncStatus:
+        error = document.get("error")
+        times = {
+            k: dt.datetime.fromisoformat(document[k]) if document.get(k) else None
+            for k in ("restored_at", "written_at")
+        }
+        return cls(
+            **{**document, **times, "error": SourceError(ErrorKind(error["kind"]), error["detail"]) if error else None}
+        )
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
 
 class StateSync:
-    def __init__(self, storage: HubStorage, config: StorageConfig, campaign: CampaignFeed, projects: ProjectsFeed):
+    def __init__(
+        self,
+        storage: HubStorage,
+        config: StorageConfig,
+        campaign: CampaignFeed,
+        projects: ProjectsFeed,
+        published: Path | None = None,
+    ):
+        self.published = published  # where its status is written for the processes that follow
         self.storage = storage
         self.config = config
         self.campaign = campaign
@@ -176,3 +210,26 @@ class StateSync:
 
     def _update(self, **changes) -> None:
         self._status = dataclasses.replace(self._status, **changes)
+        if self.published is not None:
+            try:
+                self.published.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(self.published, json.dumps(self._status.to_json()))
+            except OSError as error:
+                log.warning("state repo %s: could not publish the status (%s)", self.storage.repo, type(error).__name__)
+
+
+class PublishedSync:
+    """In a process that follows the writer: the writer's sync status, as it last published it."""
+
+    def __init__(self, path: Path, repo: str):
+        self.path, self.repo = path, repo
+
+    @property
+    def status(self) -> SyncStatus:
+        try:
+            return SyncStatus.from_json(json.loads(self.path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return SyncStatus(self.repo, writer=True)
+
+    def stop(self) -> None:
+        pass

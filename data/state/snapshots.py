@@ -3,6 +3,8 @@
 A snapshot is a folder of parquet files plus `meta.json` (fetch time, source); a pointer
 file `<name>.current` names the complete folder. The folder is written first and the pointer
 replaced last (`os.replace`), so a process killed mid-write leaves the previous snapshot in force.
+The `KEEP` newest folders stay, so a process reading the snapshot another one just replaced (a
+follower, data/feeds/follower.py) still finds the files its pointer named.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ from data.model.projects import Projects
 from data.sources.hub import RAW_PROJECT_COLUMNS
 
 log = logging.getLogger(__name__)
+KEEP = 3  # snapshot folders kept per name: the current one and two before it
+
+
+def _written_at(folder: Path) -> int:
+    """Folders are named `<name>-<time_ns>-<random>`: their age, whatever the name holds."""
+    try:
+        return int(folder.name.rsplit("-", 2)[-2])
+    except ValueError:
+        return 0
 
 
 @dataclass(frozen=True)
@@ -47,7 +58,7 @@ class SnapshotStore:
         meta = {"fetched_at": snapshot.fetched_at.isoformat(), "source": snapshot.source}
         (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         _fsync_dir(folder)
-        _atomic_write(self.directory / f"{name}.current", folder.name)
+        atomic_write(self.directory / f"{name}.current", folder.name)
         self._prune(name, keep=folder.name)
 
     def load(self, name: str) -> Snapshot | None:
@@ -64,8 +75,9 @@ class SnapshotStore:
             return None
 
     def _prune(self, name: str, keep: str) -> None:
-        for folder in self.directory.glob(f"{name}-*"):
-            if folder.name != keep and folder.is_dir():
+        folders = sorted((f for f in self.directory.glob(f"{name}-*") if f.is_dir()), key=_written_at)
+        for folder in folders[:-KEEP]:
+            if folder.name != keep:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -74,7 +86,8 @@ def source_id(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
+    """Replace `path` with `text` at once: a reader sees the old file or the new one, never a part."""
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         file.write(text)

@@ -1,0 +1,51 @@
+"""Fingerprints of what a page shows: an open tab compares the one it was drawn with against the
+current one and reruns only when they differ (a poll that found nothing new changes none of them).
+
+`content` fingerprints frames; `user_digests` gives, for every ranked name, a fingerprint of what
+*Mi posición* shows of the ranking for them: their row, the rows around it (the neighbours table)
+and how many are ranked. Each is 16 hex digits; computed once per read, vectorised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+NEIGHBOURS = 2  # rows above and below the person's own, as the neighbours table shows
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def content(*parts: pd.DataFrame | str) -> str:
+    """One fingerprint of frames (their values, not their index) and plain values."""
+    digest = hashlib.blake2b(digest_size=8)
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
+            digest.update(",".join(map(str, part.columns)).encode())
+        else:
+            digest.update(str(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def user_key(username: str) -> str:
+    """The key of one person's page among the fingerprints (a name may be long or hostile)."""
+    return "u" + hashlib.blake2b(username.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def user_digests(table: pd.DataFrame, salt: str = "") -> dict[str, str]:
+    """`user_key(name)` -> fingerprint of the rows Mi posición shows for that name, in ranking order;
+    `salt` (say, the day of the data: the streak counts up to it) is mixed into every one."""
+    if table.empty:
+        return {}
+    rows = pd.util.hash_pandas_object(table, index=False).to_numpy()
+    count = len(rows)
+    padded = np.concatenate([np.zeros(NEIGHBOURS, np.uint64), rows, np.zeros(NEIGHBOURS, np.uint64)])
+    mixed = np.full(count, np.uint64(count) ^ np.uint64(int(content(salt), 16)), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(2 * NEIGHBOURS + 1):  # the window around each row, order-sensitive
+            mixed = mixed * _MIX + padded[offset : offset + count]
+    names = table["username"].astype(str).tolist()
+    return {user_key(name): f"{value:016x}" for name, value in zip(names, mixed.tolist())}

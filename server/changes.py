@@ -1,0 +1,147 @@
+"""`GET /_tablero/changes?k=KEY&v=SEEN`: has what an open page shows changed since it was drawn?
+
+The page's own script asks (components/live_status.py). The answer waits on the server — a parked
+coroutine, no thread, no timer — until the fingerprint of `KEY` differs from `SEEN` or `HOLD`
+seconds pass; an idle tab therefore costs one small request every `HOLD` seconds. When many pages
+change at once (a validation moves the top of the ranking, and with it every open *Inicio*), their
+answers are let go by a budget of `RATE` reruns a second per process, in random order, and the
+budget shrinks while pages are being drawn for people who asked for them (`busy`): readers who are
+clicking keep their speed, and a page that waits only gets the newest state (its reruns coalesce).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import random
+import signal
+import threading
+import time
+from collections.abc import Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from components.live_status import HOLD
+
+RATE = 8.0  # background reruns a second, per process, while nobody else is waiting for a page
+BURST = 4
+
+
+class Changes:
+    """Wakes the parked questions of this process when any feed's state moves (from any thread)."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+        self.waiting = 0
+        self.closing = False
+
+    def bind(self) -> None:
+        """Called in the server's event loop (the app's lifespan). The server waits for requests in
+        flight before it stops: on SIGTERM or SIGINT every parked question is answered at once."""
+        self._loop = asyncio.get_running_loop()
+        self._event = asyncio.Event()
+        self.closing = False
+        for number in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(number)
+            if callable(previous):
+                signal.signal(number, functools.partial(self._on_signal, previous))
+
+    def _on_signal(self, previous, number, frame) -> None:
+        self.closing = True
+        self.poke()
+        previous(number, frame)
+
+    def poke(self) -> None:
+        """Something may have changed: wake every parked question to look (thread-safe)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._fire)
+
+    def _fire(self) -> None:
+        event, self._event = self._event, asyncio.Event()
+        event.set()
+
+    async def wait(self, timeout: float) -> None:
+        event = self._event
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+
+
+class Budget:
+    """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once."""
+
+    def __init__(self, rate: float = RATE, burst: int = BURST, busy: Callable[[], int] = lambda: 0):
+        self.rate, self.burst, self.busy = rate, burst, busy
+        self._tokens = float(burst)
+        self._stamp = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    async def turn(self) -> None:
+        await asyncio.sleep(random.uniform(0, 1 / self.rate))  # no herd: waiters queue in random order
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                rate = self.rate / (1 + self.busy())
+                self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
+                self._stamp = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                await asyncio.sleep((1 - self._tokens) / rate)
+
+
+class PagesInProgress:
+    """How many page runs of this process are under way for a person (not a background rerun)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> int:
+        return self._count
+
+    def __enter__(self) -> PagesInProgress:
+        with self._lock:
+            self._count += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._count -= 1
+
+
+CHANGES = Changes()
+IN_PROGRESS = PagesInProgress()
+BUDGET = Budget(busy=IN_PROGRESS)
+
+
+def changes_route(versions: Callable[[str], tuple[str, str | None] | None]):
+    """The route; `versions(key)` gives the key's current (fingerprint, checked-at), or None."""
+
+    async def changes(request: Request) -> JSONResponse:
+        key, seen = request.query_params.get("k", ""), request.query_params.get("v", "")
+        deadline = time.monotonic() + HOLD
+        CHANGES.waiting += 1
+        try:
+            while True:
+                current = versions(key)
+                if CHANGES.closing:
+                    return JSONResponse({"v": seen}, status_code=503)  # stopping: ask again, elsewhere
+                if current is None:
+                    return JSONResponse({"v": seen}, status_code=404)
+                if current[0] != seen:
+                    await BUDGET.turn()
+                    current = versions(key) or current  # the newest, after the wait
+                    return JSONResponse({"v": current[0], "at": current[1]})
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return JSONResponse({"v": seen, "at": current[1]})
+                await CHANGES.wait(remaining)
+        finally:
+            CHANGES.waiting -= 1
+
+    return changes
