@@ -406,6 +406,9 @@ VARIABLES = (
     ),
     Variable("CAMPAIGN_CONFIG", "another campaign file", app=False),
     Variable("DATA_DIR", "where snapshots live (default `data/cache/`)", app=False),
+    Variable("WORKERS", "`scripts/serve`: how many Streamlit processes (default: the number of cores)", app=False),
+    Variable("PORT", "`scripts/serve`: the public port (default 8501)", app=False),
+    Variable("TABLERO_ROLE", "set by `scripts/serve`: `reader` for every process but the writer", app=False),
 )
 BY_VARIABLE = {variable.name: variable for variable in VARIABLES}
 APP_VARIABLES = tuple(v.name for v in VARIABLES if v.app)  # from the environment, else secrets.toml

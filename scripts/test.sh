@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a fresh machine, then run the whole suite.
-#   - Debian packages: redis-server (for argilla-server), chromium (browser tests), poppler-utils
+#   - Debian packages: redis-server (for argilla-server), nginx (scripts/serve's proxy), chromium (browser tests), poppler-utils
 #     (pdftotext/pdftoppm read the certificates back) and the emoji font the certificates use;
 #   - .venv with requirements-test.txt, and axe-core (npm) for the accessibility audit;
 #   - the lint gate (ruff check, ruff format --check, lint-imports);
@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)

@@ -49,6 +49,7 @@ class StreamlitApp:
             "PYTHONUNBUFFERED": "1",
             "STREAMLIT_SERVER_PORT": str(self.port),
             "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
+            "PORT": str(self.port),  # what scripts/serve (the Dockerfile's CMD) listens on
         }
         self.log = log
         self.command = command
@@ -108,3 +109,76 @@ def grid_rows(page, grid) -> list[list[str]]:
     page.keyboard.press("Control+c")
     page.wait_for_function("() => navigator.clipboard.readText().then(text => text.length > 0)")
     return [line.split("\t") for line in page.evaluate("navigator.clipboard.readText()").splitlines()]
+
+
+class ServedApp:
+    """The production setup as a process tree: `scripts/serve` (supervisord, nginx, WORKERS
+    Streamlit processes) on a free port, with `supervisorctl` to look at and restart them."""
+
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 2):
+        self.port = free_port()
+        ports = [free_port() for _ in range(workers)]
+        self.env = {
+            **os.environ,
+            **env,
+            "PYTHONUNBUFFERED": "1",
+            "WORKERS": str(workers),
+            "PORT": str(self.port),
+            "WORKER_PORTS": ",".join(map(str, ports)),
+            "PYTHON": sys.executable,
+        }
+        self.worker_ports = ports
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def run_dir(self) -> Path:
+        return Path(self.env["DATA_DIR"]) / f"run-{self.port}"  # where scripts/serve puts its files
+
+    def start(self) -> ServedApp:
+        self.process = subprocess.Popen(
+            [str(ROOT / "scripts" / "serve")],
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.log, "wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 90
+        while not all(self.healthy(port) for port in self.worker_ports):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"scripts/serve did not start: {self.log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        return self
+
+    @staticmethod
+    def healthy(port: int) -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).text == "ok"
+        except httpx.HTTPError:
+            return False
+
+    def supervisorctl(self, *args: str) -> str:
+        command = [str(Path(sys.executable).with_name("supervisorctl")), "-c", str(self.run_dir / "supervisord.conf")]
+        return subprocess.run([*command, *args], capture_output=True, text=True, timeout=30).stdout
+
+    def pid(self, program: str) -> int | None:
+        answer = self.supervisorctl("pid", program).strip()
+        return int(answer) if answer.isdigit() and answer != "0" else None
+
+    def worker_of(self, port: int) -> str:
+        """The supervisord program serving a worker port."""
+        return "writer" if port == self.worker_ports[0] else f"reader-{self.worker_ports.index(port)}"
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # supervisord stops its programs, then itself
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)

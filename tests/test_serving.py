@@ -1,0 +1,164 @@
+"""The production setup, with its real parts: `scripts/serve` starts supervisord, nginx and two
+Streamlit processes (the writer and a reader) against the real argilla-server and its webhook
+worker; headless Chromium visits through nginx."""
+
+import time
+
+import httpx
+import pytest
+
+from data.live.inbox import PATH
+from tests.app_env import write_config
+from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users
+from tests.servers.counting_proxy import CountingProxy
+from tests.streamlit_process import ServedApp, wait_for_app
+from tests.test_webhooks import Annotator, eventually
+
+pytestmark = pytest.mark.browser
+WORKSPACE = "servicio"
+SPEC = DatasetSpec("servicio_a", "texto", "ref", min_submitted=1, records=60, suggestion_share=1.0)
+ANNOTATOR = "serv_ana"
+
+
+@pytest.fixture(scope="module")
+def campaign(rg_client, argilla_server):
+    build_campaign(rg_client, WORKSPACE, [SPEC], [], seed=8)
+    ensure_users(rg_client, [ANNOTATOR], rg_client.workspaces(WORKSPACE))
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    user = next(u for u in rg_client.users if u.username == ANNOTATOR)
+    key = owner.get(f"/api/v1/users/{user.id}").json()["api_key"]
+    dataset = rg_client.datasets(name=SPEC.name, workspace=WORKSPACE)
+    items = owner.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 1000}).json()["items"]
+    argilla_server.start_worker()
+    yield key, [str(item["id"]) for item in items]
+    argilla_server.stop_worker()
+
+
+@pytest.fixture
+def served(campaign, argilla_server, rg_client, tmp_path):
+    """Two processes behind nginx, webhooks on (delivered through nginx to the writer)."""
+    proxy = CountingProxy(argilla_server.api_url)
+    app = ServedApp({}, tmp_path / "serve.log")
+    hooks = f'[webhooks]\nenabled = true\npublic_url = "{app.url}"\nreconcile_minutes = 60\n'
+    config = write_config(tmp_path / "campaign.toml", Plan(WORKSPACE, [SPEC]), minimum=1, refresh=5, sections=hooks)
+    app.env.update(
+        {
+            "ARGILLA_API_URL": proxy.url,
+            "ARGILLA_API_KEY": argilla_server.api_key,
+            "CAMPAIGN_CONFIG": str(config),
+            "DATA_DIR": str(tmp_path / "data"),
+        }
+    )
+    app.start()
+    hook = f"{app.url}{PATH}"
+    eventually(lambda: any(w.url == hook and w.enabled for w in rg_client.webhooks.list()), what="the subscription")
+    yield app, proxy
+    app.stop()
+    proxy.stop()
+    for webhook in rg_client.webhooks.list():
+        if webhook.url == hook:
+            webhook.delete()
+
+
+def open_tab(browser, app, path: str):
+    """A new browser (its own cookies) on `path`; the page, and the worker port that served it."""
+    context = browser.new_context()
+    page = context.new_page()
+    answer = page.goto(f"{app.url}/{path}")
+    wait_for_app(page, timeout=60_000)
+    return page, int(answer.headers["x-tablero-worker"].rsplit(":", 1)[1])
+
+
+def tab_on(browser, app, port: int, path: str):
+    """A tab whose sessions live on the worker at `port` (new browsers until one lands there)."""
+    for _ in range(40):
+        page, served_by = open_tab(browser, app, path)
+        if served_by == port:
+            return page
+        page.context.close()
+    raise AssertionError(f"no browser landed on {port}")
+
+
+def shown_validations(page) -> int:
+    """The validations *Mi posición* shows for its person (0 while they are not ranked)."""
+    if "Tus vecinos en el ranking" not in page.inner_text("body"):
+        return 0
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Validaciones").first.inner_text()
+    return int("".join(ch for ch in metric.split("Validaciones")[-1] if ch.isdigit()))
+
+
+def test_a_tab_stays_on_its_worker_and_browsers_spread_over_both(browser, served):
+    app, _ = served
+    page, port = open_tab(browser, app, "clasificacion")
+    for _ in range(3):
+        page.get_by_label("Buscar usuario").fill("x")  # a rerun over the websocket
+        page.keyboard.press("Enter")
+        wait_for_app(page)
+        assert int(page.reload().headers["x-tablero-worker"].rsplit(":", 1)[1]) == port  # and a reload
+        wait_for_app(page)
+    seen = {port}
+    for _ in range(16):
+        other, served_by = open_tab(browser, app, "")
+        seen.add(served_by)
+        other.context.close()
+    assert seen == set(app.worker_ports)
+    assert page.locator("[role=dialog]").count() == 0
+
+
+def test_a_page_on_a_reader_follows_a_webhook_delivery(browser, served, campaign):
+    app, proxy = served
+    key, ids = campaign
+    page = tab_on(browser, app, app.worker_ports[1], f"mi-posicion?user={ANNOTATOR}")
+    before = shown_validations(page)
+    Annotator(proxy.url, key).submit(ids[0])
+    eventually(lambda: shown_validations(page) == before + 1, timeout=30)  # no reload: the page reran itself
+    assert page.locator("[role=dialog]").count() == 0
+
+
+def dataset_progress_reads(proxy, since: float) -> int:
+    """Reads of a dataset's progress: one per dataset in every check (and in every full read)."""
+    return sum(
+        1
+        for at, _, path in proxy.log
+        if at >= since and path.endswith("/progress") and not path.endswith("/users/progress")
+    )
+
+
+def test_only_the_writer_reads_argilla(served):
+    """With webhooks live, the writer's only reads are its check every 5 s; a reader that read
+    Argilla too would double them, or list the users as a poll does."""
+    app, proxy = served
+    started = time.monotonic()
+    while dataset_progress_reads(proxy, started) < 3:
+        assert time.monotonic() - started < 60, "the writer stopped checking"
+        time.sleep(0.2)
+    elapsed = time.monotonic() - started
+    assert dataset_progress_reads(proxy, started) <= elapsed / 5 + 1, elapsed
+    assert proxy.polls_since(started) == 0
+
+
+def test_a_killed_reader_is_replaced_and_its_visitors_go_elsewhere(browser, served):
+    app, _ = served
+    reader = app.worker_of(app.worker_ports[1])
+    pid = app.pid(reader)
+    app.supervisorctl("signal", "KILL", reader)
+    for _ in range(4):  # meanwhile every new visitor is served, by the writer
+        page, port = open_tab(browser, app, "clasificacion")
+        assert "Ranking de contribuciones" in page.inner_text("body")
+        page.context.close()
+    eventually(lambda: app.pid(reader) not in (None, pid) and app.healthy(app.worker_ports[1]), what="the restart")
+
+
+def test_a_killed_writer_leaves_the_ranking_on_screen_and_comes_back(browser, served, campaign):
+    app, proxy = served
+    key, ids = campaign
+    page = tab_on(browser, app, app.worker_ports[1], "clasificacion")
+    pid = app.pid("writer")
+    app.supervisorctl("signal", "KILL", "writer")
+    eventually(lambda: app.pid("writer") not in (None, pid), what="a new writer")
+    assert "Ranking de contribuciones" in page.inner_text("body")  # the reader kept its page
+    assert page.locator("[role=dialog]").count() == 0
+    mine = tab_on(browser, app, app.worker_ports[1], f"mi-posicion?user={ANNOTATOR}")
+    before = shown_validations(mine)
+    Annotator(proxy.url, key).submit(ids[5])  # the new writer takes deliveries again
+    eventually(lambda: shown_validations(mine) == before + 1, timeout=60, what="the validation, via the new writer")
