@@ -76,7 +76,10 @@ http {{
   # Space's iframe still lands on the same process), hashed over the processes.
   map $http_x_forwarded_for $first_key {{ "" $request_id; default $http_x_forwarded_for; }}
   map $cookie_tablero_worker $sticky {{ "" $first_key; default $cookie_tablero_worker; }}
-  map $http_x_forwarded_proto $cookie_flags {{ https "; Secure; SameSite=None; Partitioned"; default "; SameSite=Lax"; }}
+  map $http_x_forwarded_proto $cookie_flags {{
+    https "; Secure; SameSite=None; Partitioned";
+    default "; SameSite=Lax";
+  }}
   map $cookie_tablero_worker $set_sticky {{ "" "tablero_worker=$sticky; Path=/; HttpOnly$cookie_flags"; default ""; }}
   map $http_upgrade $connection_upgrade {{ default upgrade; "" ""; }}
 
