@@ -41,7 +41,15 @@ class StreamlitApp:
     """The app as a process: started with `command` from the repository root, on a free port
     (given as Streamlit's environment variables, so the command itself is run unchanged)."""
 
-    def __init__(self, env: dict[str, str], log: Path, command: list[str] = README_COMMAND, port: int | None = None):
+    def __init__(
+        self,
+        env: dict[str, str],
+        log: Path,
+        command: list[str] = README_COMMAND,
+        port: int | None = None,
+        cwd: Path = ROOT,
+    ):
+        self.cwd = cwd
         self.port = port or free_port()
         self.env = {
             **os.environ,
@@ -63,7 +71,12 @@ class StreamlitApp:
         program, *args = self.command
         argv = [sys.executable, "-m", "streamlit", *args] if program == "streamlit" else self.command
         self.process = subprocess.Popen(
-            argv, cwd=ROOT, env=self.env, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT, start_new_session=True
+            argv,
+            cwd=self.cwd,
+            env=self.env,
+            stdout=open(self.log, "wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -115,9 +128,9 @@ class ServedApp:
     """The production setup as a process tree: `scripts/serve` (supervisord, nginx, WORKERS
     Streamlit processes) on a free port, with `supervisorctl` to look at and restart them."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int = 2):
-        self.port = free_port()
-        ports = [free_port() for _ in range(workers)]
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 2, port: int | None = None):
+        self.port = port or free_port()
+        ports = [free_port() for _ in range(workers)] if workers > 1 else [self.port]  # one: on the port itself
         self.env = {
             **os.environ,
             **env,
