@@ -89,8 +89,8 @@ def configured() -> tuple[CampaignConfig | None, Secrets, Services | None, str |
         return config, Secrets(), None, str(problem)
     if config is None and not secrets.any_source:
         config = DEMO_CONFIG  # nothing configured and a broken file: the demo, with the error shown
-    follow = os.environ.get("TABLERO_ROLE") == "reader"  # another process reads: serve what it publishes
-    services = running_services(config, secrets, data_dir(), follow) if config is not None else None
+    role = os.environ.get("TABLERO_ROLE") or "writer"  # scripts/serve says; a process alone is the writer
+    services = running_services(config, secrets, data_dir(), role) if config is not None else None
     return config, secrets, services, error
 
 

@@ -408,7 +408,12 @@ VARIABLES = (
     Variable("DATA_DIR", "where snapshots live (default `data/cache/`)", app=False),
     Variable("WORKERS", "`scripts/serve`: how many Streamlit processes (default: the number of cores)", app=False),
     Variable("PORT", "`scripts/serve`: the public port (default 8501)", app=False),
-    Variable("TABLERO_ROLE", "set by `scripts/serve`: `reader` for every process but the writer", app=False),
+    Variable(
+        "REDIS_URL", "beyond one machine: the Redis every replica shares (writer lease, published state)", secret=True
+    ),
+    Variable(
+        "TABLERO_ROLE", "set by `scripts/serve`: `writer`, `reader`, or `candidate` (with `REDIS_URL`)", app=False
+    ),
 )
 BY_VARIABLE = {variable.name: variable for variable in VARIABLES}
 APP_VARIABLES = tuple(v.name for v in VARIABLES if v.app)  # from the environment, else secrets.toml
@@ -439,6 +444,7 @@ class Secrets:
     auth_cookie_secret: str | None = field(default=None, repr=False)
     public_url: str | None = None  # PUBLIC_URL, else https://$SPACE_HOST
     space_id: str | None = None  # SPACE_ID: owner/name of the Space
+    redis_url: str | None = field(default=None, repr=False)  # REDIS_URL: may hold a password
 
     @property
     def argilla_configured(self) -> bool:
@@ -495,4 +501,5 @@ def load_secrets(env: Mapping[str, str]) -> Secrets:
         auth_cookie_secret=value("AUTH_COOKIE_SECRET"),
         public_url=value("PUBLIC_URL") or (f"https://{space_host}" if space_host else None),
         space_id=value("SPACE_ID"),
+        redis_url=value("REDIS_URL"),
     )

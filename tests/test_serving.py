@@ -128,6 +128,10 @@ def test_only_the_writer_reads_argilla(served):
     """With webhooks live, the writer's only reads are its check every 5 s; a reader that read
     Argilla too would double them, or list the users as a poll does."""
     app, proxy = served
+    first = time.monotonic()
+    while dataset_progress_reads(proxy, first) < 1:  # the writer's first read (after subscribing) is done
+        assert time.monotonic() - first < 60, "the writer never read"
+        time.sleep(0.2)
     started = time.monotonic()
     while dataset_progress_reads(proxy, started) < 3:
         assert time.monotonic() - started < 60, "the writer stopped checking"

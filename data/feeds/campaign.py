@@ -17,7 +17,7 @@ import pandas as pd
 
 from data.config import CampaignConfig, Secrets
 from data.feeds.feed import Feed
-from data.feeds.follower import Follower, publish_status
+from data.feeds.follower import Follower, Published, publish_status
 from data.feeds.poller import Poller, PollState
 from data.feeds.read_cache import ReadCache
 from data.live.updates import LiveMode, LiveUpdates
@@ -54,16 +54,25 @@ def campaign_source(config: CampaignConfig) -> str:
 
 class CampaignFeed(Feed[Campaign]):
     def __init__(
-        self, config: CampaignConfig, secrets: Secrets, data_dir: Path, demo: bool = False, follow: bool = False
+        self,
+        config: CampaignConfig,
+        secrets: Secrets,
+        data_dir: Path,
+        demo: bool = False,
+        follow: bool = False,
+        store: Published | None = None,
     ):
+        """`store`: where reads are kept and published (default: a snapshot store in `data_dir`);
+        with `follow`, what this process serves, published there by the writer."""
         # entries live until a newer read replaces them: with webhooks a read may stand for hours
-        super().__init__(SnapshotStore(data_dir), ReadCache(maxsize=128, ttl=max(3 * config.refresh_seconds, 600)))
+        cache = ReadCache(maxsize=128, ttl=max(3 * config.refresh_seconds, 600))
+        super().__init__(store or SnapshotStore(data_dir), cache)
         self.config = config
         self._last_raw: RawCampaign | None = None
         self.updates: LiveUpdates | None = None  # how reads stay current (webhooks or polling)
         if secrets.argilla_configured and follow:
             self.source = campaign_source(config)
-            self.poller = Follower(data_dir, CAMPAIGN, load=self._published)
+            self.poller = Follower(self.store, CAMPAIGN, load=self._published)
         elif secrets.argilla_configured:
             self.source = campaign_source(config)
             argilla = ArgillaSource(
@@ -100,7 +109,7 @@ class CampaignFeed(Feed[Campaign]):
     def _publish(self, state: PollState[Campaign]) -> None:
         """The writer's status, for the processes that follow it."""
         live = dataclasses.asdict(self.updates.mode) if self.updates is not None else None
-        publish_status(self.store.directory, CAMPAIGN, state, self.poller.created_at, live=live)
+        publish_status(self.store, CAMPAIGN, state, self.poller.created_at, live=live)
 
     def _published(self) -> Campaign | None:
         """What the writer published (a follower's read), with its aggregates computed at once."""

@@ -15,7 +15,7 @@ import pandas as pd
 
 from data.config import HubConfig, Secrets
 from data.feeds.feed import Feed
-from data.feeds.follower import Follower, publish_status
+from data.feeds.follower import Follower, Published, publish_status
 from data.feeds.poller import Poller
 from data.feeds.read_cache import ReadCache
 from data.model import digests, projects
@@ -32,8 +32,17 @@ def projects_source(config: HubConfig) -> str:
 
 
 class ProjectsFeed(Feed[Projects]):
-    def __init__(self, config: HubConfig, secrets: Secrets, data_dir: Path, demo: bool = False, follow: bool = False):
-        super().__init__(SnapshotStore(data_dir), ReadCache(maxsize=16, ttl=max(3 * config.ttl_seconds, 600)))
+    def __init__(
+        self,
+        config: HubConfig,
+        secrets: Secrets,
+        data_dir: Path,
+        demo: bool = False,
+        follow: bool = False,
+        store: Published | None = None,
+    ):
+        cache = ReadCache(maxsize=16, ttl=max(3 * config.ttl_seconds, 600))
+        super().__init__(store or SnapshotStore(data_dir), cache)
         self.config = config
         self._restored_history: pd.DataFrame | None = None
         self._restored_lock = threading.Lock()
@@ -42,7 +51,7 @@ class ProjectsFeed(Feed[Projects]):
             self.demo = load_demo_projects
         elif config.org and follow:
             self.source = projects_source(config)
-            self.poller = Follower(data_dir, PROJECTS, load=self._published)
+            self.poller = Follower(self.store, PROJECTS, load=self._published)
         elif config.org:
             self.source = projects_source(config)
             self._hub = HubSource(secrets.hf_endpoint, secrets.hf_token, config)
@@ -52,7 +61,7 @@ class ProjectsFeed(Feed[Projects]):
                 initial=load_projects(self.store, self.source),
                 on_success=lambda value: save_projects(self.store, value),
                 name="hub-poller",
-                on_state=lambda state: publish_status(self.store.directory, PROJECTS, state, self.poller.created_at),
+                on_state=lambda state: publish_status(self.store, PROJECTS, state, self.poller.created_at),
             )
 
     def adopt(self, restored: Projects) -> None:

@@ -9,11 +9,15 @@ been restored from the Hub, or after `RESTORE_WAIT` seconds if the Hub is slow o
 
 With several processes (scripts/serve) one is the writer, as a process alone is; the others
 `follow` it (data/feeds/follower.py): they read no upstream, keep no state on the Hub, and serve
-what the writer publishes. `version` answers, in any process, whether what a page shows changed.
+what the writer publishes in its data directory. Beyond one machine (`REDIS_URL`), a "candidate"
+process in each replica is the writer while it holds the lease (data/state/shared.py) and follows
+otherwise; everything is then published in Redis, and webhook deliveries that reach a follower
+are handed to the writer. `version` answers, in any process, whether what a page shows changed.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +31,11 @@ from data.feeds.sync import RESTORE_WAIT, PublishedSync, StateSync
 from data.model import digests
 from data.sources.hub import install_timeout
 from data.state.hub_storage import HubStorage
+from data.state.shared import Deliveries, Lease, Mirror, SharedStore, connect
+from data.state.snapshots import SnapshotStore
+
+log = logging.getLogger(__name__)
+ROLES = ("writer", "reader", "candidate")  # TABLERO_ROLE (scripts/serve sets it)
 
 
 @dataclass
@@ -35,22 +44,33 @@ class Services:
     campaign: CampaignFeed
     projects: ProjectsFeed
     state: StateSync | PublishedSync | None = None
+    deliveries: Deliveries | None = None  # beyond one machine: where deliveries go to the writer
+    _relay: threading.Event | None = None
 
     @classmethod
-    def build(cls, config: CampaignConfig, secrets: Secrets, data_dir: Path, follow: bool = False) -> Services:
+    def build(
+        cls, config: CampaignConfig, secrets: Secrets, data_dir: Path, follow: bool = False, lease: Lease | None = None
+    ) -> Services:
         demo = not secrets.any_source
+        store = deliveries = None
+        if secrets.redis_url and not demo and (follow or lease is not None):
+            client, prefix = connect(secrets.redis_url), shared_prefix(config)
+            shared = SharedStore(client, prefix, None if follow else lease)
+            store = shared if follow else Mirror(SnapshotStore(data_dir), shared)
+            deliveries = Deliveries(client, prefix)
         services = cls(
             config=config,
-            campaign=CampaignFeed(config, secrets, data_dir, demo=demo, follow=follow),
-            projects=ProjectsFeed(config.hub, secrets, data_dir, demo=demo, follow=follow),
+            campaign=CampaignFeed(config, secrets, data_dir, demo=demo, follow=follow, store=store),
+            projects=ProjectsFeed(config.hub, secrets, data_dir, demo=demo, follow=follow, store=store),
+            deliveries=deliveries,
         )
-        published = Path(data_dir) / "sync.status.json"
         if config.storage.repo and not demo and follow:
-            services.state = PublishedSync(published, config.storage.repo)
+            services.state = PublishedSync(services.campaign.store, config.storage.repo)
         elif config.storage.repo and not demo:
             install_timeout(config.hub.timeout_seconds)
             storage = HubStorage(config.storage.repo, secrets.hf_endpoint, secrets.hf_token, data_dir / "hub-cache")
-            services.state = StateSync(storage, config.storage, services.campaign, services.projects, published)
+            store = services.campaign.store
+            services.state = StateSync(storage, config.storage, services.campaign, services.projects, store)
         return services
 
     def version(self, key: str) -> tuple[str, str | None] | None:
@@ -73,6 +93,9 @@ class Services:
         return _state_print(view, live) + content, at
 
     def start(self) -> Services:
+        if self.deliveries is not None and self.campaign.updates is not None:
+            self._relay = threading.Event()
+            threading.Thread(target=self._relay_deliveries, name="delivery-relay", daemon=True).start()
         if isinstance(self.state, PublishedSync):
             self._start_pollers()
         elif self.state is None:
@@ -91,7 +114,21 @@ class Services:
         self.campaign.start()
         self.projects.start()
 
+    def _relay_deliveries(self) -> None:
+        """The writer's end of the deliveries other processes handed over: verified here, as its own."""
+        while not self._relay.is_set():
+            try:
+                delivery = self.deliveries.take(timeout=1.0)
+            except Exception as error:  # Redis gone for a while: deliveries wait there, checks catch up
+                log.warning("handed-over deliveries unreachable (%s)", type(error).__name__)
+                self._relay.wait(5)
+                continue
+            if delivery is not None:
+                self.campaign.updates.inbox.deliver(*delivery)
+
     def stop(self) -> None:
+        if self._relay is not None:
+            self._relay.set()
         if self.state is not None:
             self.state.stop()
         self.campaign.stop()
@@ -106,10 +143,31 @@ def _state_print(view: FeedView, live) -> str:
     return digests.content(view.mode, error and (error.kind.value, error.detail), live, progress)[:8]
 
 
-def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path, follow: bool = False) -> Services:
-    """The process's services for this configuration, started on first use."""
+def shared_prefix(config: CampaignConfig) -> str:
+    """The keys of this campaign's shared state: another campaign on the same Redis is not ours."""
+    return f"tablero:{config_fingerprint(config)}"
+
+
+def config_fingerprint(config: CampaignConfig) -> str:
+    return digests.content(repr([(d.workspace, d.name) for d in config.datasets]), config.hub.org or "")
+
+
+def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path, role: str = "writer") -> Services:
+    """The process's services for this configuration, started on first use. `role` (ROLES): a
+    "writer" reads the upstreams; a "reader" follows what the writer publishes; a "candidate"
+    (REDIS_URL) is the writer while it holds the lease, and follows otherwise."""
+    lease = None
+    if role == "candidate" and secrets.redis_url:
+        key = f"{shared_prefix(config)}:writer"
+        lease = registry.current(
+            "lease", (secrets.redis_url, key), lambda: Lease(connect(secrets.redis_url), key).start()
+        )
+        lease.on_change = lambda: running_services(config, secrets, data_dir, role)  # promoted or demoted at once
+        follow = not lease.held
+    else:
+        follow = role == "reader"
     return registry.current(
         "services",
         (config, secrets, str(data_dir), follow),
-        lambda: Services.build(config, secrets, data_dir, follow).start(),
+        lambda: Services.build(config, secrets, data_dir, follow, lease).start(),
     )

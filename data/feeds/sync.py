@@ -16,21 +16,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import logging
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from data.config import StorageConfig
 from data.errors import ErrorKind, SourceError
 from data.feeds.campaign import CampaignFeed
+from data.feeds.follower import Published
 from data.feeds.projects import ProjectsFeed
 from data.state.hub_storage import HubStorage, Stored, campaign_files, manifest, projects_files, sha256
-from data.state.snapshots import atomic_write
 from data.times import utc_now
 
 log = logging.getLogger(__name__)
+SYNC = "sync"  # the name its status is published under
 RESTORE_WAIT = 10.0  # seconds the pollers wait for the first restore before reading anyway
 HEARTBEAT = dt.timedelta(hours=1)
 SNAPSHOT_EVERY = dt.timedelta(hours=1)
@@ -78,7 +77,7 @@ class StateSync:
         config: StorageConfig,
         campaign: CampaignFeed,
         projects: ProjectsFeed,
-        published: Path | None = None,
+        published: Published | None = None,
     ):
         self.published = published  # where its status is written for the processes that follow
         self.storage = storage
@@ -212,23 +211,22 @@ class StateSync:
         self._status = dataclasses.replace(self._status, **changes)
         if self.published is not None:
             try:
-                self.published.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(self.published, json.dumps(self._status.to_json()))
-            except OSError as error:
+                self.published.write_status(SYNC, self._status.to_json())
+            except Exception as error:  # a full disk, Redis gone: the sync goes on
                 log.warning("state repo %s: could not publish the status (%s)", self.storage.repo, type(error).__name__)
 
 
 class PublishedSync:
     """In a process that follows the writer: the writer's sync status, as it last published it."""
 
-    def __init__(self, path: Path, repo: str):
-        self.path, self.repo = path, repo
+    def __init__(self, store: Published, repo: str):
+        self.store, self.repo = store, repo
 
     @property
     def status(self) -> SyncStatus:
         try:
-            return SyncStatus.from_json(json.loads(self.path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
+            return SyncStatus.from_json(self.store.read_status(SYNC))
+        except (ValueError, KeyError, TypeError, AttributeError):
             return SyncStatus(self.repo, writer=True)
 
     def stop(self) -> None:

@@ -4,7 +4,10 @@ A snapshot is a folder of parquet files plus `meta.json` (fetch time, source); a
 file `<name>.current` names the complete folder. The folder is written first and the pointer
 replaced last (`os.replace`), so a process killed mid-write leaves the previous snapshot in force.
 The `KEEP` newest folders stay, so a process reading the snapshot another one just replaced (a
-follower, data/feeds/follower.py) still finds the files its pointer named.
+follower, data/feeds/follower.py) still finds the files its pointer named. Beside each snapshot the
+writer keeps a small status document (`<name>.status.json`); `stamp` tells a follower, with two
+`stat` calls, whether either moved. data/state/shared.py stores the same in Redis, for processes
+on other machines.
 """
 
 from __future__ import annotations
@@ -74,6 +77,21 @@ class SnapshotStore:
                 log.warning("snapshot %s could not be read: %s", name, type(error).__name__)
             return None
 
+    def write_status(self, name: str, document: dict) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.directory / f"{name}.status.json", json.dumps(document))
+
+    def read_status(self, name: str) -> dict | None:
+        try:
+            document = json.loads((self.directory / f"{name}.status.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return document if isinstance(document, dict) else None
+
+    def stamp(self, name: str) -> tuple:
+        """Changes whenever the snapshot or the status of `name` is replaced (cheap: two stats)."""
+        return tuple(_file_stamp(self.directory / f"{name}{suffix}") for suffix in (".current", ".status.json"))
+
     def _prune(self, name: str, keep: str) -> None:
         folders = sorted((f for f in self.directory.glob(f"{name}-*") if f.is_dir()), key=_written_at)
         for folder in folders[:-KEEP]:
@@ -94,6 +112,14 @@ def atomic_write(path: Path, text: str) -> None:
         file.flush()
         os.fsync(file.fileno())
     os.replace(temp, path)
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -1,0 +1,219 @@
+"""The state shared by replicas on several machines, in Redis (`REDIS_URL`).
+
+Beyond one machine (several containers behind a sticky load balancer), exactly one process among
+all of them is the writer: the one holding the `Lease` (a Redis key set with NX and an expiry,
+renewed by its holder; when the holder dies, another candidate takes it within `TTL` seconds).
+The writer publishes each snapshot and status in a `SharedStore` — the same interface as the disk
+store (data/state/snapshots.py), so every other process, on any machine, follows it the same way
+(data/feeds/follower.py) — and only while it holds the lease: a writer that lost it (paused, cut
+off) cannot overwrite its successor's state. Webhook deliveries that reach a process that is not
+the writer are handed to it through a bounded list (`Deliveries`), unverified: only the writer
+holds the signing secret.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import os
+import socket
+import threading
+import uuid
+import zipfile
+from collections.abc import Callable
+
+import pandas as pd
+import redis
+
+from data.state.snapshots import Snapshot
+
+log = logging.getLogger(__name__)
+TTL = 15.0  # seconds a lease lasts unless renewed (renewed every third of it)
+DELIVERIES_KEPT = 10_000  # deliveries waiting for the writer, at most (the oldest are dropped)
+
+# Write only while holding the lease: KEYS = lease, then the keys to set; ARGV = holder, then values.
+_FENCED_SET = """
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+for i = 2, #KEYS do redis.call('set', KEYS[i], ARGV[i]) end
+return 1
+"""
+_RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+
+
+def connect(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
+
+
+class Lease:
+    """Who among the candidates is the writer; `on_change` hears when this process gains or loses it."""
+
+    def __init__(self, client: redis.Redis, key: str, ttl: float = TTL):
+        self.client, self.key, self.ttl = client, key, ttl
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.held = False
+        self.on_change: Callable[[], None] | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Lease:
+        self._tick()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="writer-lease", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.held:
+            try:  # hand it over at once rather than after the expiry
+                self.client.eval(
+                    "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end",
+                    1,
+                    self.key,
+                    self.holder,
+                )
+            except redis.RedisError:
+                pass
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.ttl / 3):
+            self._tick()
+
+    def _tick(self) -> None:
+        millis = int(self.ttl * 1000)
+        try:
+            if self.held:
+                held = bool(self.client.eval(_RENEW, 1, self.key, self.holder, millis))
+            else:
+                held = bool(self.client.set(self.key, self.holder, nx=True, px=millis))
+        except redis.RedisError as error:
+            log.warning("writer lease: Redis unreachable (%s)", type(error).__name__)
+            held = False  # cannot prove it: act as a follower (the lease lapses elsewhere too)
+        if held != self.held:
+            self.held = held
+            log.warning("writer lease %s by %s", "taken" if held else "lost", self.holder)
+            if self.on_change is not None:
+                self.on_change()
+
+
+class SharedStore:
+    """Snapshots and statuses in Redis under `prefix`; written only under `lease` (when given)."""
+
+    def __init__(self, client: redis.Redis, prefix: str, lease: Lease | None = None):
+        self.client, self.prefix, self.lease = client, prefix, lease
+
+    def _key(self, name: str, part: str) -> str:
+        return f"{self.prefix}:{name}:{part}"
+
+    def _fenced(self, name: str, part: str, value: bytes | str) -> None:
+        """Set `part` of `name` and its stamp, atomically, only while this process holds the lease."""
+        if self.lease is None:
+            raise RuntimeError("a follower does not write the shared state")
+        keys = (self.lease.key, self._key(name, part), self._key(name, "stamp"))
+        if not self.client.eval(_FENCED_SET, 3, *keys, self.lease.holder, value, uuid.uuid4().hex):
+            raise PermissionError("the writer lease is held elsewhere")
+
+    def save(self, name: str, snapshot: Snapshot) -> None:
+        self._fenced(name, "snapshot", _pack(snapshot))
+
+    def load(self, name: str) -> Snapshot | None:
+        try:
+            data = self.client.get(self._key(name, "snapshot"))
+        except redis.RedisError:
+            return None
+        return _unpack(data) if data else None
+
+    def write_status(self, name: str, document: dict) -> None:
+        self._fenced(name, "status", json.dumps(document))
+
+    def read_status(self, name: str) -> dict | None:
+        data = self.client.get(self._key(name, "status"))
+        return json.loads(data) if data else None
+
+    def stamp(self, name: str) -> bytes | None:
+        """Changes whenever the snapshot or the status of `name` is replaced (one small read)."""
+        return self.client.get(self._key(name, "stamp"))
+
+
+class Mirror:
+    """The writer's store: its own disk (kept over restarts), and the shared one (for the others)."""
+
+    def __init__(self, local, shared: SharedStore):
+        self.local, self.shared = local, shared
+        self.directory = local.directory
+
+    def save(self, name: str, snapshot: Snapshot) -> None:
+        self.local.save(name, snapshot)
+        try:
+            self.shared.save(name, snapshot)
+        except (redis.RedisError, PermissionError) as error:
+            log.warning("%s: not shared (%s)", name, type(error).__name__)
+
+    def write_status(self, name: str, document: dict) -> None:
+        self.local.write_status(name, document)
+        try:
+            self.shared.write_status(name, document)
+        except (redis.RedisError, PermissionError) as error:
+            log.warning("%s status: not shared (%s)", name, type(error).__name__)
+
+    def load(self, name: str) -> Snapshot | None:
+        """The newer of what this disk and the shared store hold (a new writer continues the last)."""
+        found = [s for s in (self.local.load(name), self.shared.load(name)) if s is not None]
+        return max(found, key=lambda s: s.fetched_at) if found else None
+
+    def read_status(self, name: str) -> dict | None:
+        return self.local.read_status(name)
+
+    def stamp(self, name: str):
+        return self.local.stamp(name)
+
+
+class Deliveries:
+    """Webhook deliveries handed from any process to the writer, as they arrived (unverified)."""
+
+    def __init__(self, client: redis.Redis, prefix: str):
+        self.client, self.key = client, f"{prefix}:deliveries"
+
+    def hand_over(self, body: bytes, headers: dict[str, str]) -> None:
+        message = json.dumps({"body": body.decode("latin-1"), "headers": headers})
+        pipe = self.client.pipeline()
+        pipe.rpush(self.key, message)
+        pipe.ltrim(self.key, -DELIVERIES_KEPT, -1)
+        pipe.execute()
+
+    def take(self, timeout: float = 1.0) -> tuple[bytes, dict[str, str]] | None:
+        found = self.client.blpop([self.key], timeout=timeout)
+        if found is None:
+            return None
+        message = json.loads(found[1])
+        return message["body"].encode("latin-1"), message["headers"]
+
+
+def _pack(snapshot: Snapshot) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, frame in snapshot.frames.items():
+            data = io.BytesIO()
+            frame.to_parquet(data, index=False)
+            archive.writestr(f"{name}.parquet", data.getvalue())
+        archive.writestr(
+            "meta.json", json.dumps({"fetched_at": snapshot.fetched_at.isoformat(), "source": snapshot.source})
+        )
+    return buffer.getvalue()
+
+
+def _unpack(data: bytes) -> Snapshot | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            meta = json.loads(archive.read("meta.json"))
+            frames = {
+                name[: -len(".parquet")]: pd.read_parquet(io.BytesIO(archive.read(name)))
+                for name in archive.namelist()
+                if name.endswith(".parquet")
+            }
+        return Snapshot(frames, dt.datetime.fromisoformat(meta["fetched_at"]), str(meta.get("source", "")))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        log.warning("shared snapshot could not be read (%s)", type(error).__name__)
+        return None

@@ -1,0 +1,129 @@
+"""Beyond one machine: two process groups standing for two containers (each `scripts/serve` with
+its own disk, nginx and two Streamlit processes) share a Redis. One writer among all of them
+(a lease), the other group follows what it publishes there; when the writer's whole group dies, a
+candidate of the other takes over."""
+
+import os
+import signal
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from tests.app_env import write_config
+from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users
+from tests.servers.argilla_process import free_port
+from tests.servers.counting_proxy import CountingProxy
+from tests.streamlit_process import ServedApp, wait_for_app
+from tests.test_serving import shown_validations
+from tests.test_webhooks import Annotator, eventually
+
+pytestmark = pytest.mark.browser
+WORKSPACE = "replicas"
+SPEC = DatasetSpec("replicas_a", "texto", "ref", min_submitted=1, records=40, suggestion_share=1.0)
+ANNOTATOR = "rep_ana"
+REFRESH = 2
+
+
+@pytest.fixture(scope="module")
+def campaign(rg_client, argilla_server):
+    build_campaign(rg_client, WORKSPACE, [SPEC], [], seed=12)
+    ensure_users(rg_client, [ANNOTATOR], rg_client.workspaces(WORKSPACE))
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    user = next(u for u in rg_client.users if u.username == ANNOTATOR)
+    dataset = rg_client.datasets(name=SPEC.name, workspace=WORKSPACE)
+    items = owner.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 1000}).json()["items"]
+    return owner.get(f"/api/v1/users/{user.id}").json()["api_key"], [str(item["id"]) for item in items]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    eventually(lambda: _pong(port), timeout=20, what="redis")
+    yield f"redis://127.0.0.1:{port}/0"
+    server.kill()
+    server.wait()
+
+
+def _pong(port: int) -> bool:
+    import redis
+
+    try:
+        return redis.Redis(port=port).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def replicas(campaign, argilla_server, redis_url, tmp_path):
+    proxy = CountingProxy(argilla_server.api_url)  # both replicas reach Argilla through it: their reads add up
+    config = write_config(tmp_path / "campaign.toml", Plan(WORKSPACE, [SPEC]), minimum=1, refresh=REFRESH)
+    groups = []
+    for name in ("a", "b"):
+        env = {
+            "ARGILLA_API_URL": proxy.url,
+            "ARGILLA_API_KEY": argilla_server.api_key,
+            "CAMPAIGN_CONFIG": str(config),
+            "DATA_DIR": str(tmp_path / f"disk-{name}"),  # each container its own disk
+            "REDIS_URL": redis_url,
+        }
+        groups.append(ServedApp(env, tmp_path / f"serve-{name}.log").start())
+    yield groups, proxy
+    for group in groups:
+        group.stop()
+    proxy.stop()
+
+
+def polls_per_interval(proxy, seconds: float) -> float:
+    started = time.monotonic()
+    time.sleep(seconds)
+    return proxy.polls_since(started) / (seconds / REFRESH)
+
+
+def open_my_rank(browser, group):
+    page = browser.new_context().new_page()
+    page.goto(f"{group.url}/mi-posicion?user={ANNOTATOR}")
+    wait_for_app(page, timeout=60_000)
+    return page
+
+
+def lease_holder(groups, redis_url: str, config_path) -> tuple:
+    """(the group whose writer process holds the lease, the other one)."""
+    import redis
+
+    from data.config import load_config
+    from data.feeds.services import shared_prefix
+
+    holder = redis.Redis.from_url(redis_url).get(f"{shared_prefix(load_config(config_path))}:writer")
+    pid = int(holder.decode().split(":")[1]) if holder else None
+    writers = [group for group in groups if group.pid("writer") == pid]
+    return (writers[0], next(g for g in groups if g is not writers[0])) if writers else (None, None)
+
+
+def test_one_writer_among_replicas_and_a_takeover_when_its_container_dies(browser, replicas, campaign, redis_url):
+    groups, proxy = replicas
+    key, ids = campaign
+    annotator = Annotator(proxy.url, key)
+    config = groups[0].env["CAMPAIGN_CONFIG"]
+    eventually(lambda: lease_holder(groups, redis_url, config)[0] is not None, what="a lease holder")
+    eventually(lambda: proxy.polls_since(time.monotonic() - REFRESH * 2) > 0, what="a writer's polls")
+    assert polls_per_interval(proxy, REFRESH * 5) <= 1.3  # one writer among four processes
+    first, second = lease_holder(groups, redis_url, config)
+
+    page = open_my_rank(browser, second)  # a follower's page, on the other "machine"
+    before = shown_validations(page)
+    annotator.submit(ids[0])
+    eventually(lambda: shown_validations(page) == before + 1, timeout=60, what="the validation, via Redis")
+
+    os.killpg(first.process.pid, signal.SIGKILL)  # the first container dies: its writer with it
+    first.process.wait()
+    annotator.submit(ids[1])
+    eventually(lambda: shown_validations(page) == before + 2, timeout=90, what="the validation, via a new writer")
+    assert polls_per_interval(proxy, REFRESH * 5) <= 1.3  # and still one writer
+    assert page.locator("[role=dialog]").count() == 0
