@@ -4,15 +4,17 @@ The page's own script asks (components/live_status.py). The answer waits on the 
 coroutine, no thread, no timer — until the fingerprint of `KEY` differs from `SEEN` or `HOLD`
 seconds pass; an idle tab therefore costs one small request every `HOLD` seconds. When many pages
 change at once (a validation moves the top of the ranking, and with it every open *Inicio*), their
-answers are let go by a budget of `RATE` reruns a second per process, in random order, and the
-budget shrinks while pages are being drawn for people who asked for them (`busy`): readers who are
-clicking keep their speed, and a page that waits only gets the newest state (its reruns coalesce).
+answers are let go by a budget of `RATE` reruns a second per process, one person's own page first,
+the others in random order, and the budget shrinks while pages are being drawn for people who
+asked for them (`busy`): readers who are clicking keep their speed, and a page that waits only
+gets the newest state (its reruns coalesce).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import heapq
 import random
 import signal
 import threading
@@ -72,26 +74,39 @@ class Changes:
 
 
 class Budget:
-    """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once."""
+    """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once.
+
+    Waiting pages are released one token at a time, those that show one person (*Mi posición*)
+    first — a validation changes that person's page and every campaign-wide one at once, and the
+    person should not wait behind the whole ranking — and otherwise in random order (no herd)."""
 
     def __init__(self, rate: float = RATE, burst: int = BURST, busy: Callable[[], int] = lambda: 0):
         self.rate, self.burst, self.busy = rate, burst, busy
         self._tokens = float(burst)
         self._stamp = time.monotonic()
-        self._lock = asyncio.Lock()
+        self._queue: list[tuple[int, float, asyncio.Future]] = []
+        self._dispatcher: asyncio.Task | None = None
 
-    async def turn(self) -> None:
-        await asyncio.sleep(random.uniform(0, 1 / self.rate))  # no herd: waiters queue in random order
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                rate = self.rate / (1 + self.busy())
-                self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
-                self._stamp = now
-                if self._tokens >= 1:
+    async def turn(self, urgent: bool = False) -> None:
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._queue, (0 if urgent else 1, random.random(), future))
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.create_task(self._dispatch())
+        await future
+
+    async def _dispatch(self) -> None:
+        while self._queue:
+            now = time.monotonic()
+            rate = self.rate / (1 + self.busy())
+            self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
+            self._stamp = now
+            while self._tokens >= 1 and self._queue:
+                future = heapq.heappop(self._queue)[2]
+                if not future.done():  # a page that went away while it waited costs nothing
+                    future.set_result(None)
                     self._tokens -= 1
-                    return
-                await asyncio.sleep((1 - self._tokens) / rate)
+            if self._queue:
+                await asyncio.sleep(max((1 - self._tokens) / rate, 0.01))
 
 
 class PagesInProgress:
@@ -134,7 +149,7 @@ def changes_route(versions: Callable[[str], tuple[str, str | None] | None]):
                 if current is None:
                     return JSONResponse({"v": seen}, status_code=404)
                 if current[0] != seen:
-                    await BUDGET.turn()
+                    await BUDGET.turn(urgent=key.startswith("u"))
                     current = versions(key) or current  # the newest, after the wait
                     return JSONResponse({"v": current[0], "at": current[1]})
                 remaining = deadline - time.monotonic()
