@@ -361,13 +361,16 @@ class Variable:
 
     `secret`: a credential (a Space *secret*: never shown, logged, uploaded or put in a message);
     otherwise a Space *variable*. `app`: read by the app from the environment or, locally, from
-    .streamlit/secrets.toml; otherwise read from the environment only (where things are)."""
+    .streamlit/secrets.toml; otherwise read from the environment only (where things are).
+    `deployed`: `scripts/deploy_space` sets it on the Space when it is given; the others are set
+    by the Space itself (`hf_oauth`, `SPACE_ID`) or by the image (`PORT`, `DATA_DIR`)."""
 
     name: str
     help: str
     secret: bool = False
     app: bool = True
     url: bool = False
+    deployed: bool = True
 
 
 VARIABLES = (
@@ -390,40 +393,65 @@ VARIABLES = (
     Variable(
         "OAUTH_CLIENT_ID",
         "Sign in with Hugging Face; a Space with `hf_oauth: true` (front matter above) sets it itself",
+        deployed=False,
     ),
-    Variable("OAUTH_CLIENT_SECRET", "Sign in with Hugging Face (set by the Space with `hf_oauth: true`)", secret=True),
-    Variable("OAUTH_SCOPES", "Sign in with Hugging Face (set by the Space with `hf_oauth: true`)"),
-    Variable("OPENID_PROVIDER_URL", "Sign in with Hugging Face (set by the Space with `hf_oauth: true`)", url=True),
+    Variable(
+        "OAUTH_CLIENT_SECRET",
+        "Sign in with Hugging Face (set by the Space with `hf_oauth: true`)",
+        secret=True,
+        deployed=False,
+    ),
+    Variable("OAUTH_SCOPES", "Sign in with Hugging Face (set by the Space with `hf_oauth: true`)", deployed=False),
+    Variable(
+        "OPENID_PROVIDER_URL",
+        "Sign in with Hugging Face (set by the Space with `hf_oauth: true`)",
+        url=True,
+        deployed=False,
+    ),
     Variable(
         "AUTH_COOKIE_SECRET",
         "signs the sign-in cookies; without it a key is derived from `OAUTH_CLIENT_SECRET`",
         secret=True,
     ),
-    Variable("SPACE_HOST", "set by Spaces: the public address, for the sign-in callback and the webhook URL"),
-    Variable("SPACE_ID", "set by Spaces: the Space's id (`owner/name`); names this dashboard's own webhook"),
+    Variable(
+        "SPACE_HOST", "set by Spaces: the public address, for the sign-in callback and the webhook URL", deployed=False
+    ),
+    Variable(
+        "SPACE_ID", "set by Spaces: the Space's id (`owner/name`); names this dashboard's own webhook", deployed=False
+    ),
     Variable(
         "PUBLIC_URL", "the dashboard's public base URL when it is not a Space (e.g. `http://localhost:8501`)", url=True
     ),
     Variable("CAMPAIGN_CONFIG", "another campaign file", app=False),
-    Variable("DATA_DIR", "where snapshots live (default `data/cache/`)", app=False),
+    Variable("DATA_DIR", "where snapshots live (default `data/cache/`)", app=False, deployed=False),
     Variable("WORKERS", "`scripts/serve`: how many Streamlit processes (default: the number of cores)", app=False),
-    Variable("PORT", "`scripts/serve`: the public port (default 8501)", app=False),
+    Variable("PORT", "`scripts/serve`: the public port (default 8501)", app=False, deployed=False),
     Variable(
         "REDIS_URL", "beyond one machine: the Redis every replica shares (writer lease, published state)", secret=True
     ),
     Variable(
-        "TABLERO_ROLE", "set by `scripts/serve`: `writer`, `reader`, or `candidate` (with `REDIS_URL`)", app=False
+        "TABLERO_ROLE",
+        "set by `scripts/serve`: `writer`, `reader`, or `candidate` (with `REDIS_URL`)",
+        app=False,
+        deployed=False,
     ),
 )
 BY_VARIABLE = {variable.name: variable for variable in VARIABLES}
 APP_VARIABLES = tuple(v.name for v in VARIABLES if v.app)  # from the environment, else secrets.toml
 ENVIRONMENT = tuple(v.name for v in VARIABLES)
+DEPLOYED = tuple(v for v in VARIABLES if v.deployed)  # what scripts/deploy_space sets on a Space
+
+
+def _on_a_space(variable: Variable) -> str:
+    if not variable.deployed:
+        return "set for you"
+    return "secret" if variable.secret else "variable"
 
 
 def variables_table() -> str:
     """The README's table of environment variables, derived from `VARIABLES`."""
     rows = ["| variable | on a Space | what |", "|---|---|---|"]
-    rows += [f"| `{v.name}` | {'secret' if v.secret else 'variable'} | {v.help} |" for v in VARIABLES]
+    rows += [f"| `{v.name}` | {_on_a_space(v)} | {v.help} |" for v in VARIABLES]
     return "\n".join(rows) + "\n"
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a fresh machine, then run the whole suite.
 #   - Debian packages: redis-server (for argilla-server), nginx (scripts/serve's proxy), chromium (browser tests), poppler-utils
-#     (pdftotext/pdftoppm read the certificates back) and the emoji font the certificates use;
+#     (pdftotext/pdftoppm read the certificates back), the emoji font the certificates use, and python3-venv (the
+#     image's steps followed by tests/test_image.py, as the Space's user);
 #   - .venv with requirements-test.txt, and axe-core (npm) for the accessibility audit;
 #   - the lint gate (ruff check, ruff format --check, lint-imports);
 #   - argilla-server 2.8.0 in its own cached virtualenv (done by the pytest fixture on first use).
@@ -14,6 +15,7 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
+/usr/bin/python3 -c "import ensurepip" 2>/dev/null || need+=(python3-venv)  # tests/test_image.py, as uid 1000
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq

@@ -8,8 +8,17 @@ Served by tests/servers/hub_server.py beside the listing API, for a real `HfApi`
 - `POST /{type}s/{id}.git/info/lfs/objects/batch` and `PUT /lfs-upload/{oid}`: the basic LFS transfer;
 - `POST /api/{type}s/{id}/commit/{rev}` (NDJSON: header, file, lfsFile, deletedFile): atomic,
   412 if `parentCommit` is not the head;
+- `GET /api/{type}s/{id}/tree/{rev}`: every file (recursive), with its oid, size and LFS pointer;
 - `HEAD|GET /{type}s/{id}/resolve/{rev}/{path}`: the bytes with X-Repo-Commit, ETag, X-Linked-*;
-- `POST /api/{type}s/{id}/super-squash/{rev}`: one commit left, unreferenced LFS objects dropped.
+- `POST /api/{type}s/{id}/super-squash/{rev}`: one commit left, unreferenced LFS objects dropped;
+- Spaces: `sdk`, `secrets` and `variables` at creation; `POST|DELETE /api/spaces/{id}/secrets` and
+  `GET|POST|DELETE .../variables` ({key, value}); `GET .../runtime`: after each commit the stage is
+  BUILDING for `build_polls` reads, then RUNNING, or BUILD_ERROR with an errorMessage when
+  `build_error` is set; `POST .../restart`;
+- `POST /api/validate-yaml`: a README's front matter (YAML; a Space's `sdk`, a Docker one's `app_port`);
+- `GET /api/whoami-v2`: the token's name and role (`auth.accessToken.role`).
+A file goes to LFS when the Hub would put it there: parquet, over 10 MB, or a binary sample (a NUL
+byte or not UTF-8 in the first 512 bytes the client sends), as the real Hub refuses binaries in git.
 Tokens: `Authorization: Bearer <token>` known as "read" or "write"; an unknown one is 401; a
 private repo is invisible (404 RepoNotFound) without a known token; writing needs "write" (403).
 """
@@ -23,7 +32,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import yaml
+
 LFS_THRESHOLD = 10 * 1024 * 1024
+UPDATED = "2026-12-01T00:00:00.000Z"
 URL_PREFIX = {"dataset": "datasets/", "space": "spaces/", "model": ""}
 
 
@@ -35,6 +47,11 @@ class Repo:
     files: dict[str, bytes] = field(default_factory=dict)
     lfs: set[str] = field(default_factory=set)
     commits: list[str] = field(default_factory=list)
+    sdk: str | None = None
+    secrets: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)
+    runtime_reads: int = 0  # reads of the runtime since the last commit
+    messages: list[str] = field(default_factory=list)  # commit summaries, oldest first
 
     @property
     def head(self) -> str:
@@ -59,6 +76,9 @@ class RepoStore:
         self.tokens: dict[str, str] = {}  # token -> "read" | "write"
         self.commit_delay = 0.0  # seconds a commit is held before it is applied (to kill a writer mid-commit)
         self.log: list[tuple[str, str, int]] = []  # (repo_id, commit sha, bytes committed)
+        self.build_polls = 2  # runtime reads a Space spends BUILDING after a commit
+        self.build_error: str | None = None  # set: every build fails with this message
+        self.space_calls: list[str] = []  # "secret KEY", "variable KEY", "restart"
         self.lock = threading.RLock()
 
     # --- what tests look at -----------------------------------------------------------------
@@ -85,6 +105,10 @@ class RepoStore:
                 {"X-Error-Message": "Invalid credentials in Authorization header"},
             )
         parts = path.strip("/").split("/")
+        if method == "GET" and path == "/api/whoami-v2":
+            return self._whoami(role)
+        if method == "POST" and path == "/api/validate-yaml":
+            return _validate_card(json.loads(body or b"{}"))
         if method == "POST" and path == "/api/repos/create":
             return self._create(json.loads(body or b"{}"), role)
         if method == "PUT" and parts[0] == "lfs-upload" and len(parts) == 2:
@@ -105,8 +129,12 @@ class RepoStore:
         repo = self._visible(kind, repo_id, role)
         if repo is None:
             return _not_found()
+        if kind == "space" and rest and rest[0] in ("secrets", "variables", "runtime", "restart"):
+            return self._space(method, repo, rest[0], json.loads(body or b"{}"), role)
         if method == "GET" and (not rest or rest[0] == "revision"):
             return Answer(200, self._info(repo))
+        if method == "GET" and rest[0] == "tree":
+            return Answer(200, self._tree(repo))
         if method != "POST" or len(rest) < 2:
             return Answer(404, {"error": "Not Found"})
         if role != "write":
@@ -127,9 +155,13 @@ class RepoStore:
         repo_id = f"{payload['organization']}/{payload['name']}" if payload.get("organization") else payload["name"]
         private = bool(payload.get("private")) or payload.get("visibility") == "private"
         with self.lock:
-            if (kind, repo_id) in self.repos:
-                return Answer(409, {"error": "You already created this dataset repo"})
-            self.repos[(kind, repo_id)] = Repo(kind, repo_id, private, commits=[_sha(repo_id)])
+            if (kind, repo_id) in self.repos:  # the Hub names the existing repo
+                url = f"https://huggingface.co/{URL_PREFIX[kind]}{repo_id}"
+                return Answer(409, {"error": f"You already created this {kind} repo", "url": url})
+            repo = Repo(kind, repo_id, private, commits=[_sha(repo_id)], sdk=payload.get("sdk"))
+            repo.secrets = {item["key"]: item["value"] for item in payload.get("secrets") or []}
+            repo.variables = {item["key"]: item["value"] for item in payload.get("variables") or []}
+            self.repos[(kind, repo_id)] = repo
         return Answer(200, {"url": f"https://huggingface.co/{URL_PREFIX[kind]}{repo_id}", "name": repo_id})
 
     def _info(self, repo: Repo) -> dict:
@@ -143,11 +175,22 @@ class RepoStore:
             "siblings": [{"rfilename": path} for path in sorted(repo.files)],
         }
 
+    def _tree(self, repo: Repo) -> list[dict]:
+        """Every file (as `?recursive=true` lists them), with its oid and, for LFS files, the pointer's."""
+        entries = []
+        for path, data in sorted(repo.files.items()):
+            entry = {"type": "file", "oid": git_sha1(data), "size": len(data), "path": path}
+            if path in repo.lfs:
+                entry["lfs"] = {"oid": hashlib.sha256(data).hexdigest(), "size": len(data), "pointerSize": 134}
+            entries.append(entry)
+        return entries
+
     def _preupload(self, repo: Repo, payload: dict) -> Answer:
         files = []
         for item in payload.get("files", []):
             path = item["path"]
-            lfs = path.endswith(".parquet") or item.get("size", 0) > LFS_THRESHOLD
+            sample = base64.b64decode(item.get("sample") or "")
+            lfs = path.endswith(".parquet") or item.get("size", 0) > LFS_THRESHOLD or _binary(sample)
             existing = repo.files.get(path)
             oid = None
             if existing is not None:
@@ -203,6 +246,8 @@ class RepoStore:
                     repo.lfs.discard(value["path"])
             sha = _sha(f"{repo.repo_id}{time.time_ns()}{written}")
             repo.commits.append(sha)
+            repo.runtime_reads = 0  # a Space builds again
+            repo.messages.append(header.get("summary", ""))
             self.log.append((repo.repo_id, sha, written))
         url = f"{base}/{URL_PREFIX[repo.kind]}{repo.repo_id}/commit/{sha}"
         return Answer(200, {"commitUrl": url, "commitOid": sha, "pullRequestUrl": None})
@@ -231,6 +276,41 @@ class RepoStore:
             headers |= {"X-Linked-Etag": f'"{digest}"', "X-Linked-Size": str(len(data))}
         return Answer(200, data if method == "GET" else None, headers | {"Content-Length": str(len(data))})
 
+    def _whoami(self, role: str | None) -> Answer:
+        if role is None:
+            return Answer(401, {"error": "Invalid username or password."})
+        return Answer(200, {"type": "user", "name": "organizer", "auth": {"accessToken": {"role": role}}})
+
+    def _space(self, method: str, repo: Repo, what: str, payload: dict, role: str | None) -> Answer:
+        if what == "runtime" and method == "GET":
+            with self.lock:
+                repo.runtime_reads += 1
+                building = repo.runtime_reads <= self.build_polls
+            stage = "BUILDING" if building else ("BUILD_ERROR" if self.build_error else "RUNNING")
+            body = {"stage": stage, "hardware": {"current": "cpu-basic", "requested": "cpu-basic"}}
+            if stage == "BUILD_ERROR":
+                body["errorMessage"] = self.build_error
+            return Answer(200, body)
+        if role != "write":
+            return Answer(403, {"error": "You don't have the rights to change this Space"})
+        if what == "restart" and method == "POST":
+            self.space_calls.append("restart")
+            repo.runtime_reads = 0
+            return Answer(200, {"stage": "BUILDING"})
+        if what not in ("secrets", "variables"):
+            return Answer(404, {"error": "Not Found"})
+        store = repo.secrets if what == "secrets" else repo.variables
+        if method == "POST":
+            store[payload["key"]] = payload["value"]
+            self.space_calls.append(f"{what[:-1]} {payload['key']}")
+        elif method == "DELETE":
+            store.pop(payload["key"], None)
+        elif not (method == "GET" and what == "variables"):  # secrets are never read back
+            return Answer(405, {"error": "Method Not Allowed"})
+        if what == "secrets":
+            return Answer(200, {})
+        return Answer(200, {key: {"value": value, "updatedAt": UPDATED} for key, value in store.items()})
+
     # --- helpers ---------------------------------------------------------------------------
     def _role(self, headers: dict[str, str]) -> str | None:
         value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
@@ -251,6 +331,35 @@ class RepoStore:
             self.lfs_objects[hashlib.sha256(data).hexdigest()] = data
         else:
             repo.lfs.discard(path)
+
+
+SDKS = ("gradio", "docker", "static", "streamlit")
+
+
+def _validate_card(payload: dict) -> Answer:
+    """A README's front matter, as the Hub checks it before a commit: YAML, and a Space's sdk."""
+    text = payload.get("content", "")
+    if not text.startswith("---\n") or "\n---" not in text[4:]:
+        return Answer(200, {"errors": [], "warnings": [{"message": "empty or missing yaml metadata"}]})
+    try:
+        meta = yaml.safe_load(text[4 : text.index("\n---", 4)]) or {}
+    except yaml.YAMLError:
+        return Answer(400, {"errors": [{"message": "invalid YAML in the README's metadata"}]})
+    if payload.get("repoType") == "space" and meta.get("sdk") not in SDKS:
+        return Answer(400, {"errors": [{"message": f'"sdk" must be one of {", ".join(SDKS)}'}]})
+    if meta.get("sdk") == "docker" and not isinstance(meta.get("app_port", 7860), int):
+        return Answer(400, {"errors": [{"message": '"app_port" must be a number'}]})
+    return Answer(200, {"errors": [], "warnings": []})
+
+
+def _binary(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return True
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:  # a sample may end in the middle of a character
+        return error.start < len(sample) - 3
+    return False
 
 
 def _sha(text: str) -> str:

@@ -110,7 +110,7 @@ class HubServer:
                     headers["Link"] = f'<http://{host}:{port}{path}?{urlencode(pairs)}>; rel="next"'
                 self._send(200, body, headers)
 
-            do_GET = do_HEAD = do_POST = do_PUT = _any
+            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _any
 
             def _body(self) -> bytes:
                 if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
