@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.dry_run:
         return 0
+    # The demo snapshot (parquet) is part of the app, not a dataset mistakenly sent to a Space.
+    warnings.filterwarnings("ignore", message="It seems that you are about to commit a data file")
     try:
         commit = deploy(planned, api, args.folder, args.private)
     except HfHubHTTPError as error:
