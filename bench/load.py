@@ -119,14 +119,14 @@ async def arrive_all(tabs: list[Tab], over: float, fetch_assets: bool) -> None:
     await asyncio.gather(*(one(i, tab) for i, tab in enumerate(tabs)))
 
 
-def idle_tabs(url: str, count: int, ranked: list[str], http: httpx.AsyncClient, stats: Stats) -> list[Tab]:
+def idle_tabs(url: str, count: int, ranked: list[str], stats: Stats) -> list[Tab]:
     rng = random.Random(count)
-    tabs = [Tab(url, "mi-posicion", f"user={ANNOTATOR}", http, stats)]  # the annotator's own page
+    tabs = [Tab(url, "mi-posicion", f"user={ANNOTATOR}", stats)]  # the annotator's own page
     for index in range(1, count):
         if index % 5:
-            tabs.append(Tab(url, "mi-posicion", f"user={rng.choice(ranked)}", http, stats))
+            tabs.append(Tab(url, "mi-posicion", f"user={rng.choice(ranked)}", stats))
         else:
-            tabs.append(Tab(url, *rng.choice(OTHER_PAGES), http, stats))
+            tabs.append(Tab(url, *rng.choice(OTHER_PAGES), stats))
     return tabs
 
 
@@ -137,61 +137,62 @@ async def open_tabs_scenario(
     variant: str, url: str, root: int, count: int, ranked: list[str], annotator: Annotator, ids: list[str], out: Result
 ) -> None:
     stats = Stats()
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=count + 100)
-    async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(120)) as http:
-        tabs = idle_tabs(url, count, ranked, http, stats)
-        await arrive_all(tabs, WINDOW, fetch_assets=False)
-        await asyncio.sleep(10)
-        runs, cpu, started = dict(stats.runs), tree_cpu(root), time.monotonic()
-        await asyncio.sleep(WINDOW)
-        seconds = time.monotonic() - started
-        idle_cpu = (tree_cpu(root) - cpu) / seconds
-        background = sum(stats.runs[k] - runs.get(k, 0) for k in ("auto_rerun", "changed")) / seconds
-        label = f"{count} open tabs"
-        out.add(variant, f"{label}: server CPU per open tab, idle", f"{idle_cpu / count * 1000:.3f} ms/s")
-        out.add(variant, f"{label}: page runs caused by open tabs, idle", f"{background:.2f}/s")
+    tabs = idle_tabs(url, count, ranked, stats)
+    await arrive_all(tabs, WINDOW, fetch_assets=False)
+    await asyncio.sleep(10)
+    runs, cpu, started = dict(stats.runs), tree_cpu(root), time.monotonic()
+    await asyncio.sleep(WINDOW)
+    seconds = time.monotonic() - started
+    idle_cpu = (tree_cpu(root) - cpu) / seconds
+    background = sum(stats.runs[k] - runs.get(k, 0) for k in ("auto_rerun", "changed")) / seconds
+    label = f"{count} open tabs"
+    out.add(variant, f"{label}: server CPU per open tab, idle", f"{idle_cpu / count * 1000:.3f} ms/s")
+    out.add(variant, f"{label}: page runs caused by open tabs, idle", f"{background:.2f}/s")
 
-        readers = Stats()
-        active = [Tab(url, *random.choice(OTHER_PAGES), http, readers) for _ in range(10)]
-        await arrive_all(active, 5, fetch_assets=False)
-        runs, cpu, started = dict(stats.runs), tree_cpu(root), time.monotonic()
-        readers.page_runs.clear()
+    readers = Stats()
+    active = [Tab(url, *random.choice(OTHER_PAGES), readers) for _ in range(10)]
+    await arrive_all(active, 5, fetch_assets=False)
+    runs, cpu, started, clients = dict(stats.runs), tree_cpu(root), time.monotonic(), time.process_time()
+    readers.page_runs.clear()
 
-        async def read(tab: Tab, rng: random.Random) -> None:
-            while time.monotonic() - started < WINDOW:
-                await asyncio.sleep(rng.uniform(5, 15))
-                page, query = rng.choice([*OTHER_PAGES, ("mi-posicion", f"user={rng.choice(ranked)}")])
-                await tab.navigate(page, query)
+    async def read(tab: Tab, rng: random.Random) -> None:
+        while time.monotonic() - started < WINDOW:
+            await asyncio.sleep(rng.uniform(5, 15))
+            page, query = rng.choice([*OTHER_PAGES, ("mi-posicion", f"user={rng.choice(ranked)}")])
+            await tab.navigate(page, query)
 
-        await asyncio.gather(*(read(tab, random.Random(i)) for i, tab in enumerate(active)))
-        seconds = time.monotonic() - started
-        out.add(
-            variant,
-            f"{label} + 10 active readers: page-ready p50 / p95",
-            f"{statistics.median(readers.page_runs) * 1000:.0f} / {percentile(readers.page_runs, 0.95) * 1000:.0f} ms",
-        )
-        out.add(variant, f"{label} + 10 active readers: server CPU", f"{(tree_cpu(root) - cpu) / seconds:.2f} cores")
+    await asyncio.gather(*(read(tab, random.Random(i)) for i, tab in enumerate(active)))
+    seconds = time.monotonic() - started
+    out.add(
+        variant,
+        f"{label} + 10 active readers: page-ready p50 / p95",
+        f"{statistics.median(readers.page_runs) * 1000:.0f} / {percentile(readers.page_runs, 0.95) * 1000:.0f} ms",
+    )
+    out.add(variant, f"{label} + 10 active readers: server CPU", f"{(tree_cpu(root) - cpu) / seconds:.2f} cores")
+    out.add(
+        variant,
+        f"{label} + 10 active readers: the bench clients' CPU",
+        f"{(time.process_time() - clients) / seconds:.2f} cores",
+    )
 
-        mine = tabs[0]
-        delays = []
-        for record in ids[:20]:
-            before = int(mine.metrics.get("Validaciones", ("0", 0))[0].replace(".", "") or 0)
-            sent = time.monotonic()
-            annotator.submit(record)
-            shown = i18n.number(before + 1, "es")
-            while mine.metrics.get("Validaciones", ("", 0))[0] != shown and time.monotonic() - sent < 60:
-                await asyncio.sleep(0.05)
-            delays.append(mine.metrics.get("Validaciones", ("", sent))[1] - sent)
-            await asyncio.sleep(max(0.0, 3 - (time.monotonic() - sent)))
-        out.add(
-            variant,
-            f"{label}: validation -> open Mi posición p50 / p95",
-            f"{statistics.median(delays):.2f} / {percentile(delays, 0.95):.2f} s",
-        )
-        out.add(
-            variant, f"{label}: errors", f"{len(stats.errors) + len(readers.errors)} {sorted(set(stats.errors))[:3]}"
-        )
-        await asyncio.gather(*(tab.close() for tab in [*tabs, *active]))
+    mine = tabs[0]
+    delays = []
+    for record in ids[:20]:
+        before = int(mine.metrics.get("Validaciones", ("0", 0))[0].replace(".", "") or 0)
+        sent = time.monotonic()
+        annotator.submit(record)
+        shown = i18n.number(before + 1, "es")
+        while mine.metrics.get("Validaciones", ("", 0))[0] != shown and time.monotonic() - sent < 60:
+            await asyncio.sleep(0.05)
+        delays.append(mine.metrics.get("Validaciones", ("", sent))[1] - sent)
+        await asyncio.sleep(max(0.0, 3 - (time.monotonic() - sent)))
+    out.add(
+        variant,
+        f"{label}: validation -> open Mi posición p50 / p95",
+        f"{statistics.median(delays):.2f} / {percentile(delays, 0.95):.2f} s",
+    )
+    out.add(variant, f"{label}: errors", f"{len(stats.errors) + len(readers.errors)} {sorted(set(stats.errors))[:3]}")
+    await asyncio.gather(*(tab.close() for tab in [*tabs, *active]))
 
 
 async def chromium_scenario(variant: str, url: str, root: int, count: int, ranked: list[str], out: Result) -> None:
@@ -221,38 +222,33 @@ async def chromium_scenario(variant: str, url: str, root: int, count: int, ranke
 
 async def arrivals_scenario(variant: str, url: str, count: int, out: Result) -> None:
     stats = Stats()
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=200)
-    async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(180)) as http:
-        rng = random.Random(7)
-        visitors = [
-            Tab(url, *rng.choice([*OTHER_PAGES, ("mi-posicion", "user=persona03")]), http, stats) for _ in range(count)
-        ]
-        await arrive_all(visitors, WINDOW, fetch_assets=True)
-        out.add(
-            variant,
-            f"{count} visitors arriving over {WINDOW:.0f} s: first page p50 / p95",
-            f"{statistics.median(stats.first_pages):.2f} / {percentile(stats.first_pages, 0.95):.2f} s"
-            f" ({len(stats.errors)} errors)",
-        )
-        await asyncio.gather(*(tab.close() for tab in visitors))
+    rng = random.Random(7)
+    visitors = [Tab(url, *rng.choice([*OTHER_PAGES, ("mi-posicion", "user=persona03")]), stats) for _ in range(count)]
+    await arrive_all(visitors, WINDOW, fetch_assets=True)
+    out.add(
+        variant,
+        f"{count} visitors arriving over {WINDOW:.0f} s: first page p50 / p95",
+        f"{statistics.median(stats.first_pages):.2f} / {percentile(stats.first_pages, 0.95):.2f} s"
+        f" ({len(stats.errors)} errors)",
+    )
+    await asyncio.gather(*(tab.close() for tab in visitors))
 
 
 async def throughput_scenario(url: str, clients: int, seconds: float) -> float:
     stats = Stats()
-    async with httpx.AsyncClient(timeout=httpx.Timeout(120)) as http:
-        tabs = [Tab(url, *OTHER_PAGES[i % len(OTHER_PAGES)], http, stats) for i in range(clients)]
-        await arrive_all(tabs, 3, fetch_assets=False)
-        stats.page_runs.clear()
-        started = time.monotonic()
+    tabs = [Tab(url, *OTHER_PAGES[i % len(OTHER_PAGES)], stats) for i in range(clients)]
+    await arrive_all(tabs, 3, fetch_assets=False)
+    stats.page_runs.clear()
+    started = time.monotonic()
 
-        async def hammer(tab: Tab, index: int) -> None:
-            while time.monotonic() - started < seconds:
-                await tab.navigate(*OTHER_PAGES[index % len(OTHER_PAGES)])
-                index += 1
+    async def hammer(tab: Tab, index: int) -> None:
+        while time.monotonic() - started < seconds:
+            await tab.navigate(*OTHER_PAGES[index % len(OTHER_PAGES)])
+            index += 1
 
-        await asyncio.gather(*(hammer(tab, i) for i, tab in enumerate(tabs)))
-        rate = len(stats.page_runs) / (time.monotonic() - started)
-        await asyncio.gather(*(tab.close() for tab in tabs))
+    await asyncio.gather(*(hammer(tab, i) for i, tab in enumerate(tabs)))
+    rate = len(stats.page_runs) / (time.monotonic() - started)
+    await asyncio.gather(*(tab.close() for tab in tabs))
     return rate
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import ssl
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 LIVE_STATUS = "tablero.live_status"
 WHOLE_RUN_ENDS = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)  # not fragments
+_TLS = ssl.create_default_context()  # one for every tab's client (loading it costs milliseconds)
 ASSETS = re.compile(r'(?:src|href)="\.?/?(static/[^"]+\.(?:js|css))"')
 
 
@@ -45,9 +47,13 @@ class Stats:
 
 
 class Tab:
-    def __init__(self, base: str, path: str, query: str, http: httpx.AsyncClient, stats: Stats):
+    def __init__(self, base: str, path: str, query: str, stats: Stats):
         self.base, self.path, self.query = base.rstrip("/"), path, query
-        self.http, self.stats = http, stats
+        self.stats = stats
+        # Each tab its own connections, as each visitor's browser has: one client pool shared by a
+        # thousand parked requests spends seconds matching requests to connections (httpcore scans
+        # them all on every change) and stalls every tab at once — the bench's cost, not the server's.
+        self.http = httpx.AsyncClient(verify=_TLS, limits=httpx.Limits(max_connections=6), timeout=httpx.Timeout(180))
         self.cookies: dict[str, str] = {}
         self.metrics: dict[str, tuple[str, float]] = {}  # label -> (value, when it was last drawn)
         self.socket = None
@@ -94,6 +100,7 @@ class Tab:
             self._watch.cancel()
         if self.socket is not None:
             await self.socket.close()
+        await self.http.aclose()
 
     # --- the protocol -------------------------------------------------------------------------
     async def _run_page(self, cause: str, widgets=None, fragment: str = "") -> None:
