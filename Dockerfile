@@ -3,8 +3,9 @@
 FROM python:3.11-slim
 
 # nginx: the sticky proxy in front of the Streamlit processes (scripts/serve); the emoji font for
-# the certificates (the text font ships in assets/fonts/).
-RUN apt-get update && apt-get install -y --no-install-recommends nginx fonts-noto-color-emoji \
+# the certificates and cards (the text font ships in assets/fonts/); FriBiDi for Pillow's layout of
+# right-to-left names on the cards.
+RUN apt-get update && apt-get install -y --no-install-recommends nginx fonts-noto-color-emoji libfribidi0 \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 user
 WORKDIR /home/user/app
@@ -13,7 +14,8 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # The code stays root's, read-only to the app: it writes only in DATA_DIR (snapshots, and
 # scripts/serve's run folder) and its HOME.
-RUN python -m compileall -q . && mkdir -p data/cache && chown 1000:1000 data/cache
+RUN python -m compileall -q . && python -m scripts.serve --precompress \
+    && mkdir -p data/cache && chown 1000:1000 data/cache
 
 USER 1000
 # HF_HUB_DISABLE_XET: the state kept on the Hub ([storage]) is committed with the LFS protocol.

@@ -2,8 +2,10 @@
 
 `streamlit run app.py` imports this file as a module and serves `app`, an `st.App` (ASGI): its
 lifespan starts the readers with the server, before any visitor; its extra routes, on the
-dashboard's own port, take Argilla's webhook deliveries (`POST /webhooks/argilla`) and answer open
-pages that ask whether what they show has changed (`GET /_tablero/changes`). That App runs this
+dashboard's own port, take Argilla's webhook deliveries (`POST /webhooks/argilla`), answer open
+pages that ask whether what they show has changed (`GET /_tablero/changes`) and draw the picture
+card of a shared link (`GET /_tablero/card.png`); its middleware puts link-preview tags into the
+pages' HTML for crawlers (server/previews.py). That App runs this
 same file as the Streamlit script of every session (then `__name__ == "__main__"`), where it is the
 frame around each page: navigation, language, freshness, and the first-read state.
 """
@@ -15,6 +17,7 @@ import contextlib
 import os
 
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from components import i18n
@@ -31,6 +34,7 @@ from data.feeds.poller import watch
 from data.feeds.sign_in import auth_settings
 from data.live.inbox import PATH
 from server.changes import CHANGES, IN_PROGRESS, changes_route
+from server.previews import CARD_PATH, LinkPreviews, card_route
 from server.webhooks import argilla_webhook
 
 WAITING = ("first_read", "off")
@@ -120,6 +124,8 @@ else:
         routes=[
             Route(PATH, argilla_webhook, methods=["POST"]),
             Route(CHANGES_PATH, changes_route(page_versions), methods=["GET"]),
+            Route(CARD_PATH, card_route, methods=["GET"]),
         ],
+        middleware=[Middleware(LinkPreviews)],
         secrets=launch_secrets(),
     )

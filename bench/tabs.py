@@ -69,7 +69,7 @@ class Tab:
         started = time.monotonic()
         answer = await self._get(f"/{self.path}" + (f"?{self.query}" if self.query else ""))
         if fetch_assets:
-            await asyncio.gather(*(self._get("/" + asset) for asset in set(ASSETS.findall(answer.text))))
+            await asyncio.gather(*(self._fetch("/" + asset) for asset in set(ASSETS.findall(answer.text))))
         headers = {"Cookie": self._cookie_header()} if self.cookies else {}
         self.socket = await websockets.connect(
             self.base.replace("http", "ws", 1) + "/_stcore/stream",
@@ -208,6 +208,14 @@ class Tab:
             name, _, rest = value.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return answer
+
+    async def _fetch(self, path: str) -> None:
+        """A script or stylesheet, as the browser's network process gets it: compressed bytes, read
+        to the end (decompressing them is the browser's work, not the server's: not done here)."""
+        headers = {"Accept-Encoding": "gzip", "Cookie": self._cookie_header()}
+        async with self.http.stream("GET", self.base + path, headers=headers) as answer:
+            async for _ in answer.aiter_raw():
+                pass
 
     def _cookie_header(self) -> str:
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())

@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import segno
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
@@ -52,21 +53,22 @@ class CertificateFacts:
     minimum: int
     data_at: dt.datetime
     issued: dt.date
-    verify_url: str
+    verify_url: str  # the public page that checks it (/certificado?id=…)
+    credential_id: str = ""  # its signed ID (data.model.credentials), printed with a QR code of verify_url
 
 
 @functools.cache
-def _codepoints(path: Path) -> frozenset[int]:
+def codepoints(path: Path) -> frozenset[int]:
     return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
 @functools.cache
-def _emoji_font() -> Path | None:
+def emoji_font() -> Path | None:
     return next((path for path in EMOJI_FONTS if path.exists()), None)
 
 
 def _text_codepoints() -> frozenset[int]:
-    return _codepoints(FONTS / "DejaVuSans.ttf") & _codepoints(FONTS / "DejaVuSans-Bold.ttf")
+    return codepoints(FONTS / "DejaVuSans.ttf") & codepoints(FONTS / "DejaVuSans-Bold.ttf")
 
 
 def _drawable(ch: str) -> bool:
@@ -82,8 +84,8 @@ def _needs_fallback(text: str) -> bool:
 def printable(text: str) -> str:
     """`text` with each character no font here can draw replaced by its compatibility form if
     that can be drawn (fullwidth Ｗ -> W), else by U+FFFD; what can be drawn is left as it is."""
-    emoji = _emoji_font()
-    known = _text_codepoints() | (_codepoints(emoji) if emoji else frozenset())
+    emoji = emoji_font()
+    known = _text_codepoints() | (codepoints(emoji) if emoji else frozenset())
 
     def one(ch: str) -> str:
         if ord(ch) in known or not _drawable(ch):
@@ -100,7 +102,7 @@ class _Certificate(FPDF):
         self.set_auto_page_break(False)
         self.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
         self.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
-        emoji = _emoji_font() if fallback else None
+        emoji = emoji_font() if fallback else None
         if emoji is not None:
             self.add_font("Emoji", "", emoji)
             self.set_fallback_fonts(["Emoji"], exact_match=False)
@@ -174,7 +176,20 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     pdf.set_xy(30, pdf.h - 30)
     pdf.set_font("DejaVu", "", 8)
     pdf.cell(width, 4, shorten(printable(facts.verify_url), 110), align="C", link=facts.verify_url)
+    if facts.credential_id:
+        pdf.set_text_color(*INK)
+        pdf.set_xy(30, pdf.h - 25)
+        pdf.cell(width, 4, t(lang, "cert.id", id=facts.credential_id), align="C")
+        pdf.image(_qr_png(facts.verify_url), x=pdf.w - 46, y=pdf.h - 46, w=28, h=28, link=facts.verify_url)
     return bytes(pdf.output())
+
+
+def _qr_png(url: str) -> io.BytesIO:
+    """A QR code of `url` (medium error correction, so a crease or a print still scans)."""
+    buffer = io.BytesIO()
+    segno.make_qr(url, error="m").save(buffer, kind="png", scale=8, border=2)
+    buffer.seek(0)
+    return buffer
 
 
 def _body(facts: CertificateFacts, campaign: str, datasets: str, lang: str) -> str:

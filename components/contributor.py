@@ -10,11 +10,11 @@ import streamlit as st
 from components import charts, i18n
 from components.certificate import CertificateFacts, certificate_pdf, certificates_zip, file_name
 from components.i18n import t
-from components.navigation import HOME, MY_RANK, page_url
+from components.navigation import HOME, VERIFY, page_url
 from components.safe import md_text
 from data.config import CampaignConfig
 from data.feeds.poller import FeedView
-from data.model import aggregate
+from data.model import aggregate, credentials
 from data.model.aggregate import Absence
 from data.model.people import close_names
 from data.times import utc_now
@@ -43,8 +43,23 @@ def streak_and_calendar(grid: pd.DataFrame, today: dt.date, lang: str) -> None:
 
 
 def certificate_facts(
-    me: pd.Series, table: pd.DataFrame, titles: tuple[str, ...], config: CampaignConfig, data_at: dt.datetime, url: str
+    me: pd.Series,
+    table: pd.DataFrame,
+    titles: tuple[str, ...],
+    config: CampaignConfig,
+    data_at: dt.datetime,
+    key: bytes,
 ) -> CertificateFacts:
+    """What a certificate states, with its signed ID and the address that verifies it."""
+    issued = utc_now().date()
+    credential = credentials.Credential(
+        username=str(me["username"]),
+        validations=int(me["validations"]),
+        corrections=int(me["corrections"]),
+        issued=issued,
+        campaign=campaign_tag(config),
+    )
+    credential_id = credentials.issue(credential, key)
     return CertificateFacts(
         name=str(me["username"]),
         rank=int(me["rank"]),
@@ -58,9 +73,14 @@ def certificate_facts(
         end=config.end,
         minimum=config.min_validations_for_prize,
         data_at=data_at,
-        issued=utc_now().date(),
-        verify_url=url,
+        issued=issued,
+        verify_url=page_url(VERIFY, id=credential_id),
+        credential_id=credential_id,
     )
+
+
+def campaign_tag(config: CampaignConfig) -> bytes:
+    return credentials.campaign_tag(config.title, [dataset.name for dataset in config.datasets])
 
 
 def certificate_button(facts: CertificateFacts, lang: str) -> None:
@@ -76,7 +96,7 @@ def certificate_button(facts: CertificateFacts, lang: str) -> None:
     )
 
 
-def certificates_button(campaign, feed, config: CampaignConfig, lang: str) -> None:
+def certificates_button(campaign, feed, config: CampaignConfig, key: bytes, lang: str) -> None:
     """Download of every eligible contributor's certificate as one ZIP, drawn when asked for and
     kept for the rest of this read."""
     table = feed.contributors(campaign)
@@ -85,14 +105,7 @@ def certificates_button(campaign, feed, config: CampaignConfig, lang: str) -> No
     def build() -> bytes:
         titles = feed.datasets_by_user(campaign)
         facts = [
-            certificate_facts(
-                row,
-                table,
-                titles.get(row["username"], ()),
-                config,
-                campaign.fetched_at,
-                page_url(MY_RANK, user=row["username"]),
-            )
+            certificate_facts(row, table, titles.get(row["username"], ()), config, campaign.fetched_at, key)
             for _, row in eligible.iterrows()
         ]
         return certificates_zip(facts, lang)

@@ -29,7 +29,8 @@ EXPORT = PageSpec("views/export.py", "nav.export", "⬇️", "exportar")
 PROJECTS = PageSpec("views/projects.py", "nav.projects", "❤️", "proyectos", feed="projects")
 ORGANIZER = PageSpec("views/organizer.py", "nav.organizer", "🔒", "organizacion")
 TOP = PageSpec("views/top.py", "nav.top", "🏅", "top10", hidden=True)  # for an iframe: /top10?embed=true
-PAGES = (OVERVIEW, RANKING, MY_RANK, PROGRESS, EXPORT, PROJECTS, ORGANIZER, TOP)
+VERIFY = PageSpec("views/verify.py", "nav.verify", "🎓", "certificado", hidden=True)  # /certificado?id=
+PAGES = (OVERVIEW, RANKING, MY_RANK, PROGRESS, EXPORT, PROJECTS, ORGANIZER, TOP, VERIFY)
 HOME = OVERVIEW
 
 

@@ -409,6 +409,12 @@ VARIABLES = (
         deployed=False,
     ),
     Variable(
+        "CERTIFICATE_SECRET",
+        "signs the certificates' IDs (`/certificado?id=`); without it a key is derived from `ARGILLA_API_KEY`, "
+        "and rotating that key voids the IDs issued before",
+        secret=True,
+    ),
+    Variable(
         "AUTH_COOKIE_SECRET",
         "signs the sign-in cookies; without it a key is derived from `OAUTH_CLIENT_SECRET`",
         secret=True,
@@ -473,6 +479,7 @@ class Secrets:
     public_url: str | None = None  # PUBLIC_URL, else https://$SPACE_HOST
     space_id: str | None = None  # SPACE_ID: owner/name of the Space
     redis_url: str | None = field(default=None, repr=False)  # REDIS_URL: may hold a password
+    certificate_secret: str | None = field(default=None, repr=False)
 
     @property
     def argilla_configured(self) -> bool:
@@ -486,6 +493,15 @@ class Secrets:
     @property
     def sign_in_configured(self) -> bool:
         return bool(self.oauth_client_id and self.oauth_client_secret and self.openid_provider_url)
+
+    @property
+    def certificate_key(self) -> bytes:
+        """The key of the certificates' IDs: CERTIFICATE_SECRET, else one derived from the Argilla key
+        (stable across restarts and processes); the demo's is public, as its data is invented."""
+        if self.certificate_secret:
+            return self.certificate_secret.encode()
+        base = self.argilla_api_key or "demo"
+        return hmac.new(base.encode(), b"tablero-somos600m certificates", hashlib.sha256).digest()
 
     @property
     def cookie_secret(self) -> str | None:
@@ -530,4 +546,5 @@ def load_secrets(env: Mapping[str, str]) -> Secrets:
         public_url=value("PUBLIC_URL") or (f"https://{space_host}" if space_host else None),
         space_id=value("SPACE_ID"),
         redis_url=value("REDIS_URL"),
+        certificate_secret=value("CERTIFICATE_SECRET"),
     )

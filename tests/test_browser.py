@@ -3,14 +3,16 @@
 Screenshots of every page (desktop and 390 px) are saved to test-artifacts/screenshots/.
 """
 
+import re
 import subprocess
 import zipfile
 
 import pytest
 
+from components.contributor import campaign_tag
 from components.navigation import HOME, PAGES
-from data.config import load_config
-from data.model import aggregate
+from data.config import load_config, load_secrets
+from data.model import aggregate, credentials
 from data.model.export import ranking_csv
 from data.state.demo import load_demo
 from tests.app_env import campaign_with, demo_ranking
@@ -201,7 +203,10 @@ def test_a_contributor_downloads_their_certificate_and_finds_the_way_to_validate
         page.get_by_role("button", name="Descargar certificado (PDF)").click()
     text = pdf_text(download.value.path().read_bytes(), tmp_path)
     assert me["username"] in text and f"{me['validations']} validaciones" in text
-    assert f"mi-posicion?user={me['username']}" in " ".join(text.split())
+    found = re.search(r"ID del certificado: (\S+)", text)
+    assert found and f"/certificado?id={found.group(1)}" in "".join(text.split()), "no ID or verification link"
+    key, tag = load_secrets({}).certificate_key, campaign_tag(load_config())
+    assert credentials.verify(found.group(1), key, tag).username == me["username"]  # the link proves it
 
 
 def test_organizers_download_every_eligible_certificate_as_a_zip(browser, journey_app, tmp_path):

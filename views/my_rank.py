@@ -3,7 +3,7 @@ shareable by ?user=. A name that is not ranked gets the reasons why and close na
 
 import streamlit as st
 
-from components import charts
+from components import card, charts
 from components.call_to_action import start_validating
 from components.context import context
 from components.contributor import (
@@ -16,6 +16,7 @@ from components.contributor import (
 from components.i18n import t
 from components.navigation import MY_RANK, page_url
 from components.safe import md_text
+from components.share import share_section
 from components.sign_in import signed_in, username
 from components.tables import ranking_table
 from data.model import aggregate
@@ -60,11 +61,14 @@ streak_and_calendar(ctx.feed.calendar(campaign, user), campaign.fetched_at.date(
 titles = dict(zip(campaign.datasets["dataset"], campaign.datasets["title"]))
 daily = ctx.feed.user_activity(campaign, user)
 charts.daily_bars(daily, titles, lang, key="me.daily")
+certificate = None
 if me["validations"] > 0:
     st.subheader(t(lang, "me.certificate_title"), anchor=False)
     mine = ctx.feed.datasets_by_user(campaign).get(user, ())
-    link = page_url(MY_RANK, user=user)
-    certificate_button(certificate_facts(me, table, mine, config, campaign.fetched_at, link), lang)
+    certificate = certificate_facts(me, table, mine, config, campaign.fetched_at, ctx.services.certificate_key)
+    certificate_button(certificate, lang)
+link = page_url(MY_RANK, user=user, **({"lang": lang} if lang != "es" else {}))
+share_section(card.facts_for(config.title, table, ctx.feed.progress(campaign), user), link, certificate, lang)
 st.caption(t(lang, "me.share"))
-st.code(page_url(MY_RANK, user=user, **({"lang": lang} if lang != "es" else {})), language=None, wrap_lines=True)
+st.code(link, language=None, wrap_lines=True)
 start_validating(config.annotation_url, config.guide_url, lang)

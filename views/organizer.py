@@ -45,7 +45,7 @@ right.download_button(
 )
 
 st.subheader(t(lang, "org.certificates"), anchor=False)
-certificates_button(campaign, ctx.feed, ctx.config, lang)
+certificates_button(campaign, ctx.feed, ctx.config, ctx.services.certificate_key, lang)
 
 st.subheader(t(lang, "org.ack"), anchor=False)
 counts = st.toggle(t(lang, "org.ack_counts"), key="organizer.ack_counts")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from data.config import CampaignConfig, Secrets
@@ -45,6 +45,7 @@ class Services:
     projects: ProjectsFeed
     state: StateSync | PublishedSync | None = None
     deliveries: Deliveries | None = None  # beyond one machine: where deliveries go to the writer
+    certificate_key: bytes = field(default=b"", repr=False)  # signs and checks the certificates' IDs
     _relay: threading.Event | None = None
 
     @classmethod
@@ -63,6 +64,7 @@ class Services:
             campaign=CampaignFeed(config, secrets, data_dir, demo=demo, follow=follow, store=store),
             projects=ProjectsFeed(config.hub, secrets, data_dir, demo=demo, follow=follow, store=store),
             deliveries=deliveries,
+            certificate_key=secrets.certificate_key,
         )
         if config.storage.repo and not demo and follow:
             services.state = PublishedSync(services.campaign.store, config.storage.repo)

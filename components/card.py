@@ -1,0 +1,186 @@
+"""The picture a shared link shows: a 1200×630 PNG card (the size link previews use) for the
+campaign, or for one person (rank, validations, corrections), with the campaign's progress.
+
+Drawn with Pillow in the shipped DejaVu fonts through libraqm (HarfBuzz shaping and FriBiDi
+ordering), so accents, Arabic and Hebrew come out as written; emoji are drawn from Noto Color
+Emoji (a bitmap font, drawn at its one size and scaled) when the system has it. A name is drawn
+without control and format characters and set smaller, then shortened, until it fits.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import unicodedata
+from dataclasses import dataclass, replace
+
+import pandas as pd
+from PIL import Image, ImageDraw, ImageFont
+
+from components import i18n
+from components.certificate import FONTS, codepoints, emoji_font, printable
+from components.i18n import t
+from data.text import shown_name, visible
+
+SIZE = (1200, 630)
+MARGIN = 80
+ACCENT = (191, 63, 26)  # the theme's primary colour (.streamlit/config.toml)
+INK = (14, 11, 12)
+MUTED = (88, 84, 85)
+TRACK = (240, 226, 221)
+EMOJI_SIZE = 109  # Noto Color Emoji's bitmaps exist at this size only
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    campaign: str
+    done: float  # share of the campaign's records completed, 0..1
+    people: int  # contributors ranked
+    validations: int  # the campaign's, or the person's
+    name: str | None = None  # a person's card when set
+    rank: int | None = None
+    corrections: int = 0
+
+
+def facts_for(title: str, contributors: pd.DataFrame, progress: pd.DataFrame, user: str | None) -> CardFacts:
+    """The card's facts: the campaign's, or one ranked person's (None: the campaign's)."""
+    total, completed = int(progress["total"].sum()), int(progress["completed"].sum())
+    campaign = CardFacts(title, completed / total if total else 0.0, len(contributors), 0)
+    row = contributors[contributors["username"] == user] if user else contributors.iloc[0:0]
+    if row.empty:
+        return replace(campaign, validations=int(contributors["validations"].sum()))
+    me = row.iloc[0]
+    return replace(
+        campaign,
+        validations=int(me["validations"]),
+        corrections=int(me["corrections"]),
+        name=str(me["username"]),
+        rank=int(me["rank"]),
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    path = FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
+
+
+@functools.cache
+def _emoji() -> ImageFont.FreeTypeFont | None:
+    path = emoji_font()
+    return ImageFont.truetype(str(path), EMOJI_SIZE) if path else None
+
+
+def _is_emoji(ch: str) -> bool:
+    path = emoji_font()
+    text = codepoints(FONTS / "DejaVuSans.ttf")
+    return path is not None and ord(ch) not in text and ord(ch) in codepoints(path)
+
+
+def _runs(text: str) -> list[tuple[bool, str]]:
+    """`text` cut where it passes between emoji and other characters (joiners stay with emoji)."""
+    runs: list[tuple[bool, str]] = []
+    for ch in text:
+        emoji = _is_emoji(ch) or (bool(runs) and runs[-1][0] and unicodedata.category(ch) in ("Mn", "Cf"))
+        if runs and runs[-1][0] == emoji:
+            runs[-1] = (emoji, runs[-1][1] + ch)
+        else:
+            runs.append((emoji, ch))
+    return runs
+
+
+def _width(text: str, font: ImageFont.FreeTypeFont) -> float:
+    total = 0.0
+    for emoji, run in _runs(text):
+        if emoji:
+            total += _emoji().getlength(run) * font.size / EMOJI_SIZE
+        else:
+            total += font.getlength(run)
+    return total
+
+
+def _draw(image: Image.Image, xy: tuple[float, float], text: str, font: ImageFont.FreeTypeFont, fill) -> None:
+    """Draw `text` with its top-left at `xy`, emoji runs from the emoji font, scaled to the text."""
+    draw = ImageDraw.Draw(image)
+    x, y = xy
+    for emoji, run in _runs(text):
+        if not emoji:
+            draw.text((x, y), run, font=font, fill=fill)
+            x += font.getlength(run)
+            continue
+        source = _emoji()
+        width = int(source.getlength(run)) or 1
+        layer = Image.new("RGBA", (width, int(EMOJI_SIZE * 1.25)), (0, 0, 0, 0))
+        ImageDraw.Draw(layer).text((0, 0), run, font=source, embedded_color=True)
+        scale = font.size / EMOJI_SIZE
+        layer = layer.resize((max(1, int(width * scale)), max(1, int(layer.height * scale))), Image.LANCZOS)
+        image.alpha_composite(layer, (int(x), int(y + font.size * 0.05)))
+        x += layer.width
+
+
+def _fitted(text: str, bold: bool, sizes: range, width: float) -> tuple[str, ImageFont.FreeTypeFont]:
+    """The largest size at which `text` fits `width`; at the smallest, shortened with an ellipsis."""
+    estimate = sizes[0] * width / max(_width(text, _font(bold, sizes[0])), 1.0)  # width grows with size
+    for size in [s for s in sizes if s <= estimate + 1] or [sizes[-1]]:
+        font = _font(bold, size)
+        if _width(text, font) <= width:
+            return text, font
+    font = _font(bold, sizes[-1])
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with its ellipsis
+        middle = (low + high + 1) // 2
+        if _width(text[:middle].rstrip() + "…", font) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…", font
+
+
+@functools.lru_cache(maxsize=256)
+def card_png(facts: CardFacts, lang: str) -> bytes:
+    """The card stating `facts`, in `lang`, as PNG bytes (kept by content: a new number, a new card)."""
+    image = Image.new("RGBA", SIZE, (255, 255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 24, SIZE[1]), fill=ACCENT)
+    inner = SIZE[0] - 2 * MARGIN
+    campaign = printable(visible(facts.campaign)) or "#Somos600M"
+    header, font = _fitted(t(lang, "card.header", campaign=campaign), True, range(34, 21, -2), inner)
+    _draw(image, (MARGIN, 60), header, font, ACCENT)
+    if facts.name is not None:
+        name = printable(shown_name(facts.name))[:150]  # no line of 1040 px holds more at 40 px
+        name, font = _fitted(name, True, range(96, 39, -4), inner)
+        _draw(image, (MARGIN, 150), name, font, INK)
+        rank = t(lang, "card.rank", rank=i18n.number(facts.rank or 0, lang), people=i18n.number(facts.people, lang))
+        _draw(image, (MARGIN, 290), rank, _font(True, 48), INK)
+        counts = t(
+            lang,
+            "card.counts",
+            validations=i18n.number(facts.validations, lang),
+            corrections=i18n.number(facts.corrections, lang),
+        )
+        _draw(image, (MARGIN, 360), counts, _font(False, 40), MUTED)
+    else:
+        title, font = _fitted(campaign, True, range(88, 39, -4), inner)
+        _draw(image, (MARGIN, 150), title, font, INK)
+        if facts.people:  # none yet (nothing read): no numbers rather than zeros
+            totals = t(
+                lang,
+                "card.totals",
+                validations=i18n.number(facts.validations, lang),
+                people=i18n.number(facts.people, lang),
+            )
+            _draw(image, (MARGIN, 300), totals, _font(False, 44), MUTED)
+    if facts.people:
+        _progress(image, facts.done, inner, lang)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+def _progress(image: Image.Image, done: float, inner: int, lang: str) -> None:
+    draw = ImageDraw.Draw(image)
+    done = min(max(done, 0.0), 1.0)
+    draw.rounded_rectangle((MARGIN, 470, MARGIN + inner, 500), radius=15, fill=TRACK)
+    if done > 0:
+        draw.rounded_rectangle((MARGIN, 470, MARGIN + max(30, int(inner * done)), 500), radius=15, fill=ACCENT)
+    _draw(image, (MARGIN, 520), t(lang, "card.done", percent=i18n.percent(done, lang)), _font(False, 34), INK)

@@ -1,0 +1,60 @@
+"""Sharing one's standing: the picture card, links that open each network's own share box, and
+LinkedIn's add-to-profile link for the certificate (name, organisation, issue date, ID, URL)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from components import i18n
+from components.card import CardFacts, card_png
+from components.certificate import CertificateFacts
+from components.i18n import t
+from data.text import shorten, shown_name
+
+ORGANIZATION = "SomosNLP"
+
+
+def share_links(url: str, text: str) -> dict[str, str]:
+    """Each network's share URL for `url` with `text` (their documented intent links)."""
+    return {
+        "LinkedIn": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
+        "X": "https://twitter.com/intent/tweet?" + urlencode({"text": text, "url": url}),
+        "Bluesky": "https://bsky.app/intent/compose?" + urlencode({"text": f"{text} {url}"}),
+        "WhatsApp": "https://wa.me/?" + urlencode({"text": f"{text} {url}"}),
+        "Telegram": "https://t.me/share/url?" + urlencode({"url": url, "text": text}),
+    }
+
+
+def linkedin_certification(facts: CertificateFacts, lang: str) -> str:
+    """LinkedIn's add-to-profile link for a certification, filled with the certificate's facts."""
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": f"{t(lang, 'cert.title')} · {facts.campaign}",
+        "organizationName": ORGANIZATION,
+        "issueYear": facts.issued.year,
+        "issueMonth": facts.issued.month,
+        "certUrl": facts.verify_url,
+        "certId": facts.credential_id,
+    }
+    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+
+
+def share_section(card: CardFacts, url: str, certificate: CertificateFacts | None, lang: str) -> None:
+    """The card as a shared link shows it, a button per network, and the LinkedIn profile link."""
+    st.subheader(t(lang, "share.title"), anchor=False)
+    numbers = {"rank": i18n.number(card.rank or 0, lang), "validations": i18n.number(card.validations, lang)}
+    alt = t(lang, "share.card_alt", name=shorten(shown_name(card.name or ""), 60), **numbers)
+    st.image(card_png(card, lang), alt=alt, width=600)
+    text = t(lang, "share.text", campaign=card.campaign, **numbers)
+    columns = st.columns(5)
+    for column, (network, link) in zip(columns, share_links(url, text).items(), strict=True):
+        column.link_button(network, link, width="stretch")
+    if certificate is not None:
+        st.link_button(
+            t(lang, "share.linkedin_profile"),
+            linkedin_certification(certificate, lang),
+            icon="🎓",
+            help=t(lang, "share.linkedin_profile_help"),
+        )

@@ -1,0 +1,201 @@
+"""What a shared link shows before anyone opens it: link-preview tags and a picture card.
+
+Crawlers (Discord, LinkedIn, X, WhatsApp, Telegram, Slack…) run no JavaScript: they read the first
+HTML response. `LinkPreviews` (ASGI middleware on the app's own port) puts into the page HTML
+Streamlit serves for the dashboard's pages a title, a description, an image and the address, as
+Open Graph and Twitter Card tags: the campaign's, or for `/mi-posicion?user=X` that person's rank
+and validations. Every value is text from the data (names are untrusted): invisible characters
+dropped, clipped, HTML-escaped for an attribute, so nothing can end the tag or add one. An
+unknown name gets the campaign's preview. The card (`GET /_tablero/card.png?user=&lang=`) is drawn
+by components.card and kept by content; any worker answers both, from the state it serves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from components import i18n
+from components.card import CardFacts, card_png, facts_for
+from components.i18n import LANGUAGES, LOCALES, t
+from components.navigation import MY_RANK, PAGES
+from data.config import APP_VARIABLES, ConfigError, load_secrets
+from data.feeds import registry
+from data.text import shorten, shown_name
+
+CARD_PATH = "/_tablero/card.png"
+PAGE_PATHS = frozenset({"/", *(f"/{spec.url}" for spec in PAGES)})
+LONGEST_NAME = 60
+
+
+@dataclass(frozen=True)
+class Preview:
+    title: str
+    description: str
+    image: str  # the card's URL
+    url: str
+    lang: str
+
+
+def _public_base(scope: dict) -> str:
+    """PUBLIC_URL (or the Space's address) when set; else the address the request came to."""
+    try:
+        configured = load_secrets({k: v for k, v in os.environ.items() if k in APP_VARIABLES}).public_url
+    except ConfigError:
+        configured = None
+    if configured:
+        return configured
+    headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope.get("headers", [])}
+    scheme = headers.get("x-forwarded-proto", scope.get("scheme", "http")).split(",")[0].strip()
+    host = headers.get("x-forwarded-host") or headers.get("host") or "localhost"
+    return f"{scheme if scheme in ('http', 'https') else 'http'}://{host.split(',')[0].strip()}"
+
+
+def _campaign_state():
+    """(services, config, contributors, progress, version): what the pages show now; tables None before a read."""
+    services = registry.peek("services")
+    if services is None:
+        return None, None, None, None, ""
+    feed, view = services.campaign, services.campaign.view()
+    if view.value is None:
+        return services, services.config, None, None, ""
+    version = (services.version("c") or ("",))[0]
+    return services, services.config, feed.contributors(view.value), feed.progress(view.value), version
+
+
+def preview(path: str, query: dict[str, list[str]], base: str) -> Preview:
+    """The preview of a page: a person's on *Mi posición* with a ranked `user`, else the campaign's."""
+    lang = query.get("lang", ["es"])[0]
+    lang = lang if lang in LANGUAGES else "es"
+    _, config, contributors, progress, version = _campaign_state()
+    title = config.title if config is not None else "#Somos600M"
+    user = query.get("user", [""])[0] if path == f"/{MY_RANK.url}" else ""
+    url = base + path + (f"?{urlencode({k: v[0] for k, v in query.items() if k in ('user', 'lang')})}" if query else "")
+    card = {"lang": lang, "v": version[:12]}
+    if contributors is None:
+        description = t(lang, "preview.campaign", campaign=title)
+        return Preview(description, description, f"{base}{CARD_PATH}?{urlencode(card)}", url, lang)
+    facts = facts_for(title, contributors, progress, user or None)
+    if facts.name is not None:
+        name = shorten(shown_name(facts.name), LONGEST_NAME)
+        numbers = {
+            "name": name,
+            "rank": i18n.number(facts.rank, lang),
+            "people": i18n.number(facts.people, lang),
+            "validations": i18n.number(facts.validations, lang),
+            "corrections": i18n.number(facts.corrections, lang),
+            "campaign": title,
+        }
+        card["user"] = facts.name
+        image = f"{base}{CARD_PATH}?{urlencode(card)}"
+        text = t(lang, "preview.person_text", **numbers)
+        return Preview(t(lang, "preview.person", **numbers), text, image, url, lang)
+    numbers = {
+        "campaign": title,
+        "validations": i18n.number(facts.validations, lang),
+        "people": i18n.number(facts.people, lang),
+        "percent": i18n.percent(facts.done, lang),
+    }
+    image = f"{base}{CARD_PATH}?{urlencode(card)}"
+    text = t(lang, "preview.campaign_text", **numbers)
+    return Preview(t(lang, "preview.campaign", **numbers), text, image, url, lang)
+
+
+def tags(found: Preview) -> str:
+    """The head's tags, every value escaped for a double-quoted attribute (or element text)."""
+
+    def attr(value: str) -> str:
+        return html.escape(shorten(" ".join(value.split()), 300), quote=True)
+
+    pairs = [
+        ("property", "og:type", "website"),
+        ("property", "og:site_name", "Tablero #Somos600M"),
+        ("property", "og:title", found.title),
+        ("property", "og:description", found.description),
+        ("property", "og:image", found.image),
+        ("property", "og:image:width", "1200"),
+        ("property", "og:image:height", "630"),
+        ("property", "og:url", found.url),
+        ("property", "og:locale", LOCALES[found.lang]),
+        ("name", "twitter:card", "summary_large_image"),
+        ("name", "twitter:title", found.title),
+        ("name", "twitter:description", found.description),
+        ("name", "twitter:image", found.image),
+        ("name", "description", found.description),
+    ]
+    lines = [f'<meta {kind}="{key}" content="{attr(value)}" />' for kind, key, value in pairs]
+    return f"<title>{attr(found.title)}</title>\n    " + "\n    ".join(lines)
+
+
+class LinkPreviews:
+    """ASGI middleware: the page HTML of the dashboard's pages, with the preview's tags in its head."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] not in PAGE_PATHS:
+            return await self.app(scope, receive, send)
+        # The HTML is changed here, so it must come uncompressed (nginx or a CDN may still compress it).
+        headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]
+        inner = {**scope, "headers": headers}
+        started: dict = {}
+        chunks: list[bytes] = []
+
+        async def capture(message) -> None:
+            if message["type"] == "http.response.start":
+                started.update(message)
+                return
+            if message["type"] != "http.response.body":
+                return await send(message)
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            headers = started.get("headers", [])
+            kind = dict(headers).get(b"content-type", b"")
+            if started.get("status") == 200 and kind.startswith(b"text/html") and b"<title>" in body:
+                body = await asyncio.to_thread(_with_tags, body, scope)
+                # this page's own HTML now: no validator of Streamlit's file may stand for it
+                headers = [(k, v) for k, v in headers if k.lower() not in (b"etag", b"last-modified")]
+                headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                headers.append((b"cache-control", b"no-cache"))
+            headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**started, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(inner, receive, capture)
+
+
+def _with_tags(body: bytes, scope: dict) -> bytes:
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=False)
+    found = preview(scope["path"], query, _public_base(scope))
+    text = body.decode("utf-8")
+    start, end = text.index("<title>"), text.index("</title>") + len("</title>")
+    text = text[:start] + tags(found) + text[end:]
+    return text.replace('<html lang="en">', f'<html lang="{found.lang}">', 1).encode("utf-8")
+
+
+async def card_route(request: Request) -> Response:
+    """The PNG card of the campaign, or of `?user=` when that person is ranked; `?lang=es|en`."""
+    lang = request.query_params.get("lang", "es")
+    lang = lang if lang in LANGUAGES else "es"
+    user = request.query_params.get("user", "")[:200]
+    png = await asyncio.to_thread(_card, user, lang)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=300"})
+
+
+def _card(user: str, lang: str) -> bytes:
+    _, config, contributors, progress, _ = _campaign_state()
+    title = config.title if config is not None else "#Somos600M"
+    if contributors is None:  # nothing read yet: the campaign's name only, no invented numbers
+        return card_png(CardFacts(title, 0.0, 0, 0), lang)
+    return card_png(facts_for(title, contributors, progress, user or None), lang)

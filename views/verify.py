@@ -1,0 +1,28 @@
+"""Verificar certificado (/certificado?id=…): anyone who received a certificate checks its ID here.
+Says who, which campaign, what was validated and when it was issued, or that the ID is not valid;
+nothing that the public ranking does not show."""
+
+import streamlit as st
+
+from components.context import context
+from components.contributor import campaign_tag
+from components.i18n import t
+from components.verification import verification
+from data.model import credentials
+
+ctx = context()
+lang, config = ctx.lang, ctx.config
+st.title(t(lang, "verify.title"), anchor=False)
+given = st.text_input(t(lang, "verify.input"), value=st.query_params.get("id", ""), max_chars=credentials.LONGEST)
+token = given.strip()
+if not token:
+    st.info(t(lang, "verify.empty"))
+    st.stop()
+st.query_params["id"] = token
+credential = credentials.verify(token, ctx.services.certificate_key, campaign_tag(config))
+today = None
+if credential is not None and ctx.view().value is not None:
+    table = ctx.feed.contributors(ctx.view().value)
+    row = table[table["username"] == credential.username]
+    today = None if row.empty else row.iloc[0]
+verification(credential, config.title, today, lang)
