@@ -72,13 +72,17 @@ def live_campaign(rg_client, tmp_path_factory):
     return plan, config
 
 
+def live_environment(server: ArgillaTestServer, config: Path, data_dir: Path) -> dict[str, str]:
+    """Environment variables that point the app at a campaign on the real server."""
+    return {
+        "ARGILLA_API_URL": server.api_url,
+        "ARGILLA_API_KEY": server.api_key,
+        "CAMPAIGN_CONFIG": str(config),
+        "DATA_DIR": str(data_dir),
+    }
+
+
 @pytest.fixture
 def live_env(argilla_server, live_campaign, tmp_path):
     """Environment variables that point the app at the live campaign."""
-    plan, config = live_campaign
-    return {
-        "ARGILLA_API_URL": argilla_server.api_url,
-        "ARGILLA_API_KEY": argilla_server.api_key,
-        "CAMPAIGN_CONFIG": str(config),
-        "DATA_DIR": str(tmp_path / "data"),
-    }
+    return live_environment(argilla_server, live_campaign[1], tmp_path / "data")

@@ -26,6 +26,7 @@ from data.model import credentials
 from data.model.credentials import Credential
 from data.text import shown_name
 from tests.app_env import demo_ranking, environment, open_page, refreshed_feed
+from tests.conftest import live_environment
 from tests.streamlit_process import ServedApp, StreamlitApp
 
 CRAWLERS = [
@@ -151,13 +152,7 @@ def plain_person(ranking):
 
 @pytest.fixture(scope="module")
 def live_env_module(argilla_server, live_campaign, tmp_path_factory):
-    plan, config = live_campaign
-    return {
-        "ARGILLA_API_URL": argilla_server.api_url,
-        "ARGILLA_API_KEY": argilla_server.api_key,
-        "CAMPAIGN_CONFIG": str(config),
-        "DATA_DIR": str(tmp_path_factory.mktemp("share-data")),
-    }
+    return live_environment(argilla_server, live_campaign[1], tmp_path_factory.mktemp("share-data"))
 
 
 @pytest.fixture(scope="module")
