@@ -54,6 +54,16 @@ def write_config(
     return path
 
 
+def live_environment(server, config: Path, data_dir: Path) -> dict[str, str]:
+    """Environment variables that point the app at a campaign on the real argilla-server `server`."""
+    return {
+        "ARGILLA_API_URL": server.api_url,
+        "ARGILLA_API_KEY": server.api_key,
+        "CAMPAIGN_CONFIG": str(config),
+        "DATA_DIR": str(data_dir),
+    }
+
+
 def _toml(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

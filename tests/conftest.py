@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from data.config import ENVIRONMENT
+from tests.app_env import live_environment
 from tests.campaign_builder import LIVE_USERS
 from tests.servers.argilla_process import ArgillaTestServer
 from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS
@@ -70,16 +71,6 @@ def live_campaign(rg_client, tmp_path_factory):
     build_campaign(rg_client, "tablero", [empty], [], seed=1)
     config = write_config(tmp_path_factory.mktemp("cfg") / "campaign.toml", plan, minimum=3, extra_datasets=(empty,))
     return plan, config
-
-
-def live_environment(server: ArgillaTestServer, config: Path, data_dir: Path) -> dict[str, str]:
-    """Environment variables that point the app at a campaign on the real server."""
-    return {
-        "ARGILLA_API_URL": server.api_url,
-        "ARGILLA_API_KEY": server.api_key,
-        "CAMPAIGN_CONFIG": str(config),
-        "DATA_DIR": str(data_dir),
-    }
 
 
 @pytest.fixture

@@ -25,8 +25,7 @@ from components.card import CardFacts, card_png
 from data.model import credentials
 from data.model.credentials import Credential
 from data.text import shown_name
-from tests.app_env import demo_ranking, environment, open_page, refreshed_feed
-from tests.conftest import live_environment
+from tests.app_env import demo_ranking, environment, live_environment, open_page, refreshed_feed
 from tests.streamlit_process import ServedApp, StreamlitApp
 
 CRAWLERS = [
