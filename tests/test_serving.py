@@ -160,9 +160,10 @@ def test_a_killed_writer_leaves_the_ranking_on_screen_and_comes_back(browser, se
     pid = app.pid("writer")
     app.supervisorctl("signal", "KILL", "writer")
     eventually(lambda: app.pid("writer") not in (None, pid), what="a new writer")
+    eventually(lambda: app.healthy(app.worker_ports[0]), timeout=90, what="the new writer serving")
     assert "Ranking de contribuciones" in page.inner_text("body")  # the reader kept its page
     assert page.locator("[role=dialog]").count() == 0
     mine = tab_on(browser, app, app.worker_ports[1], f"mi-posicion?user={ANNOTATOR}")
     before = shown_validations(mine)
     Annotator(proxy.url, key).submit(ids[5])  # the new writer takes deliveries again
-    eventually(lambda: shown_validations(mine) == before + 1, timeout=60, what="the validation, via the new writer")
+    eventually(lambda: shown_validations(mine) == before + 1, timeout=90, what="the validation, via the new writer")
