@@ -13,6 +13,7 @@ by components.card and kept by content; any worker answers both, from the state 
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import os
 from collections.abc import Callable
@@ -44,12 +45,18 @@ class Preview:
     lang: str
 
 
+@functools.cache
+def _configured_base() -> str | None:
+    """PUBLIC_URL or the Space's address: read once (the environment is fixed for a process)."""
+    try:
+        return load_secrets({k: v for k, v in os.environ.items() if k in APP_VARIABLES}).public_url
+    except ConfigError:
+        return None
+
+
 def _public_base(scope: dict) -> str:
     """PUBLIC_URL (or the Space's address) when set; else the address the request came to."""
-    try:
-        configured = load_secrets({k: v for k, v in os.environ.items() if k in APP_VARIABLES}).public_url
-    except ConfigError:
-        configured = None
+    configured = _configured_base()
     if configured:
         return configured
     headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope.get("headers", [])}

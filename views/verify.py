@@ -20,9 +20,9 @@ if not token:
     st.stop()
 st.query_params["id"] = token
 credential = credentials.verify(token, ctx.services.certificate_key, campaign_tag(config))
-today = None
-if credential is not None and ctx.view().value is not None:
-    table = ctx.feed.contributors(ctx.view().value)
+campaign, today = ctx.view().value, None
+if credential is not None and campaign is not None:
+    table = ctx.feed.contributors(campaign)
     row = table[table["username"] == credential.username]
     today = None if row.empty else row.iloc[0]
 verification(credential, config.title, today, lang)
