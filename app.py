@@ -25,7 +25,7 @@ from components.context import configured, context, language
 from components.i18n import LANGUAGES, t
 from components.live_status import PATH as CHANGES_PATH
 from components.live_status import live_status, view_key
-from components.navigation import navigation
+from components.navigation import TEAMS, navigation
 from components.sign_in import sign_in_sidebar
 from components.status import config_error_banner, demo_banner, first_read_state, freshness
 from data.config import APP_VARIABLES, ConfigError, load_secrets
@@ -34,6 +34,7 @@ from data.feeds.poller import watch
 from data.feeds.sign_in import auth_settings
 from data.live.inbox import PATH
 from server.changes import CHANGES, IN_PROGRESS, changes_route
+from server.maps import MAPS_PATH, maps_route
 from server.previews import CARD_PATH, LinkPreviews, card_route
 from server.webhooks import argilla_webhook
 
@@ -62,7 +63,8 @@ def frame() -> None:
         st.query_params["lang"] = "en"
     else:
         st.query_params.pop("lang", None)
-    spec, page = navigation(lang)
+    has_roster = ctx.services is not None and ctx.services.roster.configured
+    spec, page = navigation(lang, frozenset() if has_roster else frozenset({TEAMS}))
     config_error_banner(ctx.config_error, lang)
     if ctx.services is None:
         return  # a live source with no usable configuration: the error says what to fix
@@ -125,6 +127,7 @@ else:
             Route(PATH, argilla_webhook, methods=["POST"]),
             Route(CHANGES_PATH, changes_route(page_versions), methods=["GET"]),
             Route(CARD_PATH, card_route, methods=["GET"]),
+            Route(MAPS_PATH, maps_route, methods=["GET"]),
         ],
         middleware=[Middleware(LinkPreviews)],
         secrets=launch_secrets(),

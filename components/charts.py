@@ -196,3 +196,64 @@ def _activity_calendar(grid: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     active = int((grid["validations"] > 0).sum())
     total = int(grid["validations"].sum())
     return fig, t(lang, "me.calendar_alt", total=i18n.number(total, lang), days=i18n.number(active, lang))
+
+
+MAP_CONFIG = {**CONFIG, "topojsonURL": "_tablero/maps/"}  # served by the app (server/maps.py), not a CDN
+
+
+def country_map(countries: pd.DataFrame, lang: str, key: str) -> None:
+    """Validations by country on a world map (`iso3`, `name`, `validations`)."""
+    fig, alt = _country_map(countries, lang)
+    st.plotly_chart(fig, config=MAP_CONFIG, width="stretch", key=key)
+    st.caption(alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _country_map(countries: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
+    label = t(lang, "progress.validations")
+    fig = go.Figure(
+        go.Choropleth(
+            locations=countries["iso3"],
+            locationmode="ISO-3",
+            z=countries["validations"],
+            text=countries["name"],
+            hovertemplate="%{text}: %{z}<extra></extra>",
+            colorscale=[[0, "#fbd3c4"], [1, COLORS[0]]],
+            marker_line_color="#ffffff",
+            colorbar=dict(title=dict(text=label), thickness=12),
+        )
+    )
+    fig.update_geos(
+        projection_type="natural earth",
+        showframe=False,
+        showcoastlines=False,
+        showcountries=True,
+        countrycolor="#d9d4cc",
+        landcolor="#f6f3ee",
+        showland=True,
+        lataxis_range=[-58, 85],
+    )
+    fig.update_layout(margin=dict(l=0, r=0, t=10, b=0), height=380)
+    leaders = countries.sort_values("validations", ascending=False).head(5)
+    return fig, "; ".join(f"{name}: {int(n)}" for name, n in zip(leaders["name"], leaders["validations"]))
+
+
+def country_progress(daily: pd.DataFrame, lang: str, key: str) -> None:
+    """Running validations per country over time (`day`, `name`, `total`)."""
+    fig, alt = _country_progress(daily, lang)
+    _show(fig, key, alt)
+
+
+@st.cache_data(**FIGURE_CACHE)
+def _country_progress(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
+    fig = px.line(
+        daily,
+        x="day",
+        y="total",
+        color="name",
+        line_shape="hv",
+        color_discrete_sequence=COLORS + ["#8f2d56", "#218380"],
+        labels={"day": t(lang, "col.day"), "total": t(lang, "progress.validations"), "name": ""},
+    )
+    last = daily.sort_values("day").groupby("name")["total"].last().sort_values(ascending=False)
+    return fig, "; ".join(f"{name}: {int(value)}" for name, value in last.items())

@@ -28,6 +28,7 @@ from data.feeds.campaign import CampaignFeed
 from data.feeds.feed import Feed
 from data.feeds.poller import FeedView
 from data.feeds.projects import ProjectsFeed
+from data.feeds.roster import RosterFeed
 from data.feeds.services import Services, running_services
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "cache"
@@ -49,6 +50,10 @@ class Context:
     @property
     def projects(self) -> ProjectsFeed:
         return self.services.projects
+
+    @property
+    def roster(self) -> RosterFeed:
+        return self.services.roster
 
     def feed_for(self, kind: str) -> Feed:
         return self.services.projects if kind == "projects" else self.services.campaign

@@ -25,12 +25,13 @@ OVERVIEW = PageSpec("views/overview.py", "nav.overview", "🏠", "inicio")
 RANKING = PageSpec("views/ranking.py", "nav.ranking", "🏆", "clasificacion")
 MY_RANK = PageSpec("views/my_rank.py", "nav.my_rank", "🙋", "mi-posicion")
 PROGRESS = PageSpec("views/progress.py", "nav.progress", "📈", "progreso")
+TEAMS = PageSpec("views/teams.py", "nav.teams", "🌎", "equipos")  # listed when there is a roster
 EXPORT = PageSpec("views/export.py", "nav.export", "⬇️", "exportar")
 PROJECTS = PageSpec("views/projects.py", "nav.projects", "❤️", "proyectos", feed="projects")
 ORGANIZER = PageSpec("views/organizer.py", "nav.organizer", "🔒", "organizacion")
 TOP = PageSpec("views/top.py", "nav.top", "🏅", "top10", hidden=True)  # for an iframe: /top10?embed=true
 VERIFY = PageSpec("views/verify.py", "nav.verify", "🎓", "certificado", hidden=True)  # /certificado?id=
-PAGES = (OVERVIEW, RANKING, MY_RANK, PROGRESS, EXPORT, PROJECTS, ORGANIZER, TOP, VERIFY)
+PAGES = (OVERVIEW, RANKING, MY_RANK, PROGRESS, TEAMS, EXPORT, PROJECTS, ORGANIZER, TOP, VERIFY)
 HOME = OVERVIEW
 
 
@@ -42,8 +43,9 @@ def page_url(spec: PageSpec, **params: str) -> str:
     return f"{base}/{path}" + (f"?{urlencode(params)}" if params else "")
 
 
-def navigation(lang: str) -> tuple[PageSpec, StreamlitPage]:
-    """Register the pages with Streamlit; the one this run shows (not run yet), and its spec."""
+def navigation(lang: str, unlisted: frozenset[PageSpec] = frozenset()) -> tuple[PageSpec, StreamlitPage]:
+    """Register the pages with Streamlit; the one this run shows (not run yet), and its spec.
+    `unlisted` pages are reachable by URL but not in the menu (say, Equipos without a roster)."""
     pages = {
         spec.script: st.Page(
             spec.script,
@@ -51,7 +53,7 @@ def navigation(lang: str) -> tuple[PageSpec, StreamlitPage]:
             icon=spec.icon,
             url_path=spec.url,
             default=spec is HOME,
-            visibility="hidden" if spec.hidden else "visible",
+            visibility="hidden" if spec.hidden or spec in unlisted else "visible",
         )
         for spec in PAGES
     }

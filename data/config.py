@@ -16,6 +16,7 @@ import functools
 import hashlib
 import hmac
 import os
+import re
 import tomllib
 import types
 import typing
@@ -45,6 +46,12 @@ def not_negative(value: float) -> str | None:
 def repo_id(value: str) -> str | None:
     parts = value.split("/")
     return None if len(parts) == 2 and all(parts) else f"expected a repo id like org/name, got {value!r:.60}"
+
+
+def roster_source(value: str) -> str | None:
+    if value.startswith("hf://") and not re.fullmatch(r"hf://datasets/[^/]+/[^/]+/.+", value):
+        return f"expected hf://datasets/OWNER/NAME/FILE.csv or a path, got {value!r:.60}"
+    return None
 
 
 def hub_roles(values: tuple[str, ...]) -> str | None:
@@ -98,6 +105,20 @@ class HubConfig:
     include_disabled: bool = setting(False, "list disabled repos too")
     ttl_seconds: int = setting(600, "how often the Hub is read", check=positive)
     timeout_seconds: float = setting(15.0, "per request to the Hub", check=positive)
+    deadline: dt.datetime | None = setting(
+        None, "the hackathon's deadline (UTC; a bare date: its end): Proyectos then shows the standings as of it"
+    )
+
+
+@dataclass(frozen=True)
+class TeamsConfig:
+    """Who is in which team and country: a roster CSV, read with the other reads."""
+
+    source: str | None = setting(
+        None,
+        "the roster CSV: a path (relative to campaign.toml) or hf://datasets/OWNER/NAME/FILE.csv",
+        check=roster_source,
+    )
 
 
 @dataclass(frozen=True)
@@ -149,6 +170,7 @@ class CampaignConfig:
     guide_url: str | None = setting(None, "the annotation guide", url=True)
     datasets: tuple[DatasetConfig, ...] = table(DatasetConfig, "one per Argilla dataset of the campaign", many=True)
     hub: HubConfig = table(HubConfig, "the hackathon projects on the Hub")
+    teams: TeamsConfig = table(TeamsConfig, "optional: teams and countries from a roster CSV")
     organizers: OrganizersConfig = table(OrganizersConfig, "who opens Organización when people sign in")
     storage: StorageConfig = table(StorageConfig, "optional: the durable state in a dataset repo")
     webhooks: WebhooksConfig = table(WebhooksConfig, "optional: the live ranking by Argilla webhooks")
@@ -201,7 +223,9 @@ def _parse_table(f: dataclasses.Field, cls: type, data: Any, where: str) -> Any:
 def _value(f: dataclasses.Field, kind: Any, value: Any, where: str) -> Any:
     """One value, typed as its annotation says (`X | None` means X) and checked."""
     base = _base(kind)
-    if base is dt.date:
+    if base is dt.datetime:
+        value = _datetime(value, where)
+    elif base is dt.date:
         value = _date(value, where)
     elif typing.get_origin(base) is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -233,6 +257,23 @@ def _date(value: Any, where: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{where}: expected a date like 2024-03-04, got {value!r:.60}") from None
+
+
+def _datetime(value: Any, where: str) -> dt.datetime:
+    """A moment in UTC: a TOML datetime (without an offset: UTC), an ISO 8601 text, or a date
+    (its last second, as `end` counts its whole day)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ConfigError(
+                f"{where}: expected a UTC datetime like 2024-04-10T23:59:00Z, got {value!r:.60}"
+            ) from None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(23, 59, 59), tzinfo=dt.UTC)
+    raise ConfigError(f"{where}: expected a UTC datetime like 2024-04-10T23:59:00Z, got {value!r:.60}")
 
 
 def _url(value: str, where: str) -> str:
@@ -339,7 +380,14 @@ def _kind_name(f: dataclasses.Field, kind: Any) -> str:
         return "list of text"
     if f.metadata.get("url"):
         return "URL"
-    return {str: "text", int: "integer", float: "number", bool: "true/false", dt.date: "date"}[base]
+    return {
+        str: "text",
+        int: "integer",
+        float: "number",
+        bool: "true/false",
+        dt.date: "date",
+        dt.datetime: "UTC datetime",
+    }[base]
 
 
 def _toml(value: Any) -> str:

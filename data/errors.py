@@ -16,6 +16,8 @@ class ErrorKind(StrEnum):
     FORBIDDEN = "forbidden"
     MISSING_DATASET = "missing_dataset"
     MISSING_QUESTION = "missing_question"
+    MISSING_FILE = "missing_file"
+    BAD_FILE = "bad_file"
     SERVER_ERROR = "server_error"
     RATE_LIMITED = "rate_limited"
     BAD_DATA = "bad_data"

@@ -3,7 +3,7 @@
 import shutil
 
 from data.model.projects import Projects
-from data.state.demo import DEMO_DIR, DEMO_SOURCE, generate, generate_projects
+from data.state.demo import DEMO_DIR, DEMO_SOURCE, generate, generate_projects, generate_roster
 from data.state.snapshots import SnapshotStore, save_campaign, save_projects
 
 if __name__ == "__main__":
@@ -12,4 +12,5 @@ if __name__ == "__main__":
     save_campaign(SnapshotStore(DEMO_DIR), campaign)
     raw, history, at = generate_projects(at=campaign.fetched_at)
     save_projects(SnapshotStore(DEMO_DIR), Projects(raw, history, at, source=DEMO_SOURCE))
+    (DEMO_DIR / "roster.csv").write_text(generate_roster(campaign, raw), encoding="utf-8")
     print(f"demo: {len(campaign.responses)} responses, {campaign.responses['user'].nunique()} users -> {DEMO_DIR}")

@@ -3,7 +3,7 @@ shareable by ?user=. A name that is not ranked gets the reasons why and close na
 
 import streamlit as st
 
-from components import card, charts
+from components import card, charts, teams_view
 from components.call_to_action import start_validating
 from components.context import context
 from components.contributor import (
@@ -54,6 +54,11 @@ if row.empty:
 
 me = row.iloc[0]
 contributor_card(me, table, config.min_validations_for_prize, lang)
+if ctx.roster.configured:
+    roster = ctx.roster.current()
+    mine = ctx.feed.placed(campaign, roster).set_index("username").loc[user]
+    teams = ctx.feed.standings(campaign, roster, "team")
+    teams_view.membership(mine["team"], mine["country"], teams, ctx.feed.standings(campaign, roster, "country"), lang)
 st.subheader(t(lang, "me.around"), anchor=False)
 ranking_table(aggregate.neighbours(table, user), lang, key="me.neighbours")
 st.subheader(t(lang, "me.daily"), anchor=False)

@@ -1,13 +1,17 @@
-"""Organización (gated): quality signals, prize list exports and acknowledgements."""
+"""Organización (gated): the roster's problems, quality signals, prize list exports (as of the
+campaign's end), the project standings as of the deadline, certificates and acknowledgements."""
 
+import pandas as pd
 import streamlit as st
 
+from components import i18n, teams_view
 from components.context import context
 from components.contributor import certificates_button
 from components.i18n import t
 from components.organizer_gate import organizer_unlocked
 from components.signals_table import signals_table
-from components.status import storage_status
+from components.status import problem_text, storage_status
+from data.model.export import to_csv
 
 ctx = context()
 lang = ctx.lang
@@ -16,6 +20,14 @@ if not organizer_unlocked(ctx.secrets.organizer_token, ctx.config.organizers, la
     st.stop()
 
 storage_status(ctx.services.state.status if ctx.services.state else None, lang)
+roster_view = ctx.roster.view()
+error = roster_view.state.error if roster_view.state is not None else None
+teams_view.roster_status(
+    roster_view.value,
+    problem_text(error, lang) if error is not None else None,
+    i18n.age(roster_view.age, lang) if roster_view.value is not None and roster_view.mode != "demo" else "—",
+    lang,
+)
 campaign = ctx.view().value
 table = ctx.feed.signals(campaign)
 
@@ -25,6 +37,7 @@ flagged_only = st.toggle(t(lang, "org.flagged_only"), key="organizer.flagged")
 signals_table(table[table["flags"].fillna("") != ""] if flagged_only else table, lang)
 
 st.subheader(t(lang, "org.eligible"), anchor=False)
+st.caption(t(lang, "org.as_of", when=i18n.datetime(ctx.feed.counted_until(campaign), lang)))
 prize_csv, prize_markdown = ctx.feed.prize_files(campaign)
 left, right = st.columns(2)
 left.download_button(
@@ -43,6 +56,26 @@ right.download_button(
     icon="⬇️",
     key="organizer.prize_md",
 )
+
+projects = ctx.projects.view().value
+frozen = ctx.projects.frozen(projects) if projects is not None else None
+if frozen is not None:
+    st.subheader(t(lang, "org.final"), anchor=False)
+    roster = ctx.roster.current()
+    final = (
+        ctx.projects.team_board(frozen.board, projects, roster).drop(columns="urls")
+        if len(roster.projects)
+        else frozen.board
+    )
+    reading = frozen.reading_at if frozen.reading_at is not None else pd.NaT
+    st.download_button(
+        t(lang, "org.final_csv"),
+        to_csv(final.assign(as_of=pd.Timestamp(frozen.deadline), read_at=reading)),
+        file_name=f"projects_as_of_{frozen.deadline:%Y-%m-%dT%H%M}Z.csv",
+        mime="text/csv",
+        icon="⬇️",
+        key="organizer.final_csv",
+    )
 
 st.subheader(t(lang, "org.certificates"), anchor=False)
 certificates_button(campaign, ctx.feed, ctx.config, ctx.services.certificate_key, lang)

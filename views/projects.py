@@ -1,23 +1,52 @@
-"""Proyectos: the hackathon projects on the Hub ranked by likes, with trends and climbers."""
+"""Proyectos: the hackathon projects on the Hub ranked by likes (a team's repos as one project when
+the roster says whose they are), with trends and climbers; after `[hub] deadline`, the standings
+as of the deadline and the honour mention first, today's likes apart."""
 
 import streamlit as st
 
-from components import projects_view
+from components import i18n, projects_view
 from components.context import context
 from components.i18n import t
 from components.safe import md_text
 from data.model.export import to_csv
 from data.model.projects import CLIMBER_WINDOWS
 from data.text import matching
+from data.times import utc_now
 
 ctx = context()
 lang = ctx.lang
 feed = ctx.projects
 view = feed.view()
 board = feed.board(view.value)
+roster = ctx.roster.current()
+grouping = len(roster.projects) > 0
 org = ctx.config.hub.org or (board["author"].iloc[0] if len(board) else "")
 st.title(t(lang, "projects.title"), anchor=False)
 st.caption(t(lang, "projects.subtitle", org=md_text(org)))
+
+deadline = ctx.config.hub.deadline
+frozen = feed.frozen(view.value)
+if deadline is not None and frozen is None:
+    st.info(
+        t(
+            lang,
+            "projects.deadline_ahead",
+            when=i18n.datetime(deadline, lang),
+            left=i18n.age(utc_now() - deadline, lang),
+        ),
+        icon="⏱️",
+    )
+if frozen is not None:
+    st.subheader(t(lang, "projects.final_title", when=i18n.datetime(deadline, lang)), anchor=False)
+    projects_view.deadline_state(frozen, lang)
+    if grouping:
+        final = feed.team_board(frozen.board, view.value, roster)
+        projects_view.honour(final, "project", lang)
+        projects_view.team_table(final, lang, key="projects.final_teams")
+    else:
+        projects_view.honour(frozen.board, "repo_id", lang)
+        projects_view.final_table(frozen.board, lang)
+    st.subheader(t(lang, "projects.today"), anchor=False)
 
 left, right = st.columns([2, 3])
 kinds = left.multiselect(
@@ -33,6 +62,10 @@ shown = shown[matching(shown["repo_id"], query)]
 if shown.empty:
     st.info(t(lang, "projects.empty"))
 else:
+    if grouping:
+        projects_view.team_table(feed.team_board(shown, view.value, roster), lang, key="projects.teams")
+        st.caption(t(lang, "projects.grouped"))
+        st.subheader(t(lang, "projects.repos"), anchor=False)
     projects_view.projects_table(shown, lang)
     st.download_button(
         t(lang, "projects.download"),

@@ -21,9 +21,10 @@ from data.feeds.follower import Follower, Published, publish_status
 from data.feeds.poller import Poller, PollState
 from data.feeds.read_cache import ReadCache
 from data.live.updates import LiveMode, LiveUpdates
-from data.model import aggregate, digests, export, quality
+from data.model import aggregate, digests, export, quality, teams
 from data.model.aggregate import Filters
 from data.model.frames import Campaign, build_responses, typed_records
+from data.model.roster import Roster
 from data.sources.argilla import ArgillaSource, RawCampaign
 from data.sources.progress import Report
 from data.state.demo import DEMO_SOURCE, load_demo
@@ -227,8 +228,44 @@ class CampaignFeed(Feed[Campaign]):
         return self.derived.get(campaign, ("datasets_by_user",), compute)
 
     def ranking_csv(self, campaign: Campaign, filters: Filters = Filters()) -> bytes:
+        as_of = self.counted_until(campaign, filters.end)
         return self.derived.get(
-            campaign, ("ranking_csv", filters), lambda: export.ranking_csv(self.contributors(campaign, filters))
+            campaign, ("ranking_csv", filters), lambda: export.ranking_csv(self.contributors(campaign, filters), as_of)
+        )
+
+    def counted_until(self, campaign: Campaign, end: dt.date | None = None) -> dt.datetime:
+        """Until when the ranking counts: the end of the window's last day, or the data's time if sooner."""
+        last = min(filter(None, [end, self.config.end]), default=None)
+        closes = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC) if last else None
+        return min(filter(None, [closes, campaign.fetched_at]))
+
+    # --- by team and country (data.model.teams), for a roster ----------------------------
+    def placed(self, campaign: Campaign, roster: Roster) -> pd.DataFrame:
+        """The ranking with each person's team and country."""
+        return self.derived.get(
+            campaign, ("placed", roster.digest), lambda: teams.placed(self.contributors(campaign), roster)
+        )
+
+    def standings(self, campaign: Campaign, roster: Roster, by: str) -> pd.DataFrame:
+        """The ranking by team or by country (`by`), the unplaced last."""
+        return self.derived.get(
+            campaign,
+            ("standings", by, roster.digest),
+            lambda: teams.standings(self.placed(campaign, roster), roster, by),
+        )
+
+    def by_country_daily(self, campaign: Campaign, roster: Roster) -> pd.DataFrame:
+        return self.derived.get(
+            campaign,
+            ("by_country_daily", roster.digest),
+            lambda: teams.daily_by_country(self.in_window(campaign), self.placed(campaign, roster)),
+        )
+
+    def standings_csv(self, campaign: Campaign, roster: Roster, by: str) -> bytes:
+        return self.derived.get(
+            campaign,
+            ("standings_csv", by, roster.digest),
+            lambda: export.to_csv(self.standings(campaign, roster, by).assign(as_of=self.counted_until(campaign))),
         )
 
     def in_window(self, campaign: Campaign) -> pd.DataFrame:
@@ -252,8 +289,11 @@ class CampaignFeed(Feed[Campaign]):
     def prize_files(self, campaign: Campaign) -> tuple[bytes, str]:
         """The prize list as CSV bytes and as a Markdown table."""
         prize = self.prize_list(campaign)
+        as_of = self.counted_until(campaign)
         return self.derived.get(
-            campaign, ("prize_files",), lambda: (export.to_csv(prize), export.to_markdown_table(prize.round(3)))
+            campaign,
+            ("prize_files",),
+            lambda: (export.to_csv(prize.assign(as_of=as_of)), export.to_markdown_table(prize.round(3))),
         )
 
     def acknowledgements(self, campaign: Campaign, counts: bool) -> str:

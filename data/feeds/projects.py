@@ -20,6 +20,7 @@ from data.feeds.poller import Poller
 from data.feeds.read_cache import ReadCache
 from data.model import digests, projects
 from data.model.projects import CLIMBER_WINDOWS, Projects
+from data.model.roster import Roster
 from data.sources.hub import HubSource
 from data.sources.progress import ReadProgress, Report
 from data.state.demo import DEMO_SOURCE, load_demo_projects
@@ -81,7 +82,8 @@ class ProjectsFeed(Feed[Projects]):
             restored, self._restored_history = self._restored_history, None
         history = projects.merge_history(previous.history if previous is not None else None, restored)
         board = projects.leaderboard(raw, self.config)
-        value = Projects(raw, projects.append_history(history, board, at), at, self.source)
+        everything = projects.records_everything(at, self.config.deadline, self.period)
+        value = Projects(raw, projects.append_history(history, board, at, everything=everything), at, self.source)
         self.derived.get(value, ("board",), lambda: board)
         self._warm(value)
         return value
@@ -105,6 +107,27 @@ class ProjectsFeed(Feed[Projects]):
     def board(self, value: Projects) -> pd.DataFrame:
         """The leaderboard of a read."""
         return self.derived.get(value, ("board",), lambda: projects.leaderboard(value.raw, self.config))
+
+    @property
+    def period(self) -> dt.timedelta:
+        """One refresh period: the interval between polls and the three list calls of a poll."""
+        return dt.timedelta(seconds=self.config.ttl_seconds + 3 * self.config.timeout_seconds)
+
+    def frozen(self, value: Projects) -> projects.Frozen | None:
+        """The standings as of `[hub] deadline` once it has passed (None before it, or without one)."""
+        deadline = self.config.deadline
+        if deadline is None or value.fetched_at < deadline:
+            return None
+        return self.derived.get(
+            value,
+            ("frozen", deadline),
+            lambda: projects.as_of(value.history, self.board(value), deadline, self.period, self.config.exclude),
+        )
+
+    def team_board(self, board: pd.DataFrame, value: Projects, roster: Roster) -> pd.DataFrame:
+        """`board` (the leaderboard, or the standings as of the deadline) with each team's repos as one project."""
+        key = ("team_board", digests.content(board), roster.digest)
+        return self.derived.get(value, key, lambda: projects.by_team(board, roster.projects))
 
     def climbers(self, value: Projects, window: dt.timedelta) -> pd.DataFrame:
         """Likes gained by each project over `window`, biggest first."""

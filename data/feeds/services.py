@@ -27,6 +27,7 @@ from data.feeds import registry
 from data.feeds.campaign import CampaignFeed
 from data.feeds.poller import FeedView
 from data.feeds.projects import ProjectsFeed
+from data.feeds.roster import RosterFeed
 from data.feeds.sync import RESTORE_WAIT, PublishedSync, StateSync
 from data.model import digests
 from data.sources.hub import install_timeout
@@ -43,6 +44,7 @@ class Services:
     config: CampaignConfig
     campaign: CampaignFeed
     projects: ProjectsFeed
+    roster: RosterFeed
     state: StateSync | PublishedSync | None = None
     deliveries: Deliveries | None = None  # beyond one machine: where deliveries go to the writer
     certificate_key: bytes = field(default=b"", repr=False)  # signs and checks the certificates' IDs
@@ -63,6 +65,7 @@ class Services:
             config=config,
             campaign=CampaignFeed(config, secrets, data_dir, demo=demo, follow=follow, store=store),
             projects=ProjectsFeed(config.hub, secrets, data_dir, demo=demo, follow=follow, store=store),
+            roster=RosterFeed(config, secrets, data_dir, demo=demo),
             deliveries=deliveries,
             certificate_key=secrets.certificate_key,
         )
@@ -90,6 +93,7 @@ class Services:
                 content += digests.content(repr(self.state.status))
         else:
             return None
+        content += self.roster.current().digest  # teams and countries show on every page
         live = self.campaign.live_mode() if feed is self.campaign else None
         at = view.checked_at.isoformat() if view.value is not None and view.mode != "demo" else None
         return _state_print(view, live) + content, at
@@ -115,6 +119,7 @@ class Services:
     def _start_pollers(self) -> None:
         self.campaign.start()
         self.projects.start()
+        self.roster.start()
 
     def _relay_deliveries(self) -> None:
         """The writer's end of the deliveries other processes handed over: verified here, as its own."""
@@ -135,6 +140,7 @@ class Services:
             self.state.stop()
         self.campaign.stop()
         self.projects.stop()
+        self.roster.stop()
 
 
 def _state_print(view: FeedView, live) -> str:

@@ -8,6 +8,8 @@ text instead of running a formula.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from data.model import columns
@@ -45,9 +47,11 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def ranking_csv(contributors: pd.DataFrame) -> bytes:
-    """The prize-allocation CSV: the contractual columns first, in order."""
-    return to_csv(contributors[columns.CSV_NAMES])
+def ranking_csv(contributors: pd.DataFrame, as_of: dt.datetime | None = None) -> bytes:
+    """The prize-allocation CSV: the contractual columns first, in order; with `as_of`, a last
+    column saying until when validations were counted (the campaign's end, or the data's time)."""
+    table = contributors[columns.CSV_NAMES]
+    return to_csv(table.assign(as_of=pd.Timestamp(as_of)) if as_of is not None else table)
 
 
 def to_markdown_table(frame: pd.DataFrame) -> str:

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from data.config import DEFAULT_CONFIG, HubConfig, load_config
+from data.model import roster
 from data.model.frames import Campaign, fingerprint, typed_records, typed_responses
 from data.model.projects import HISTORY_COLUMNS, Projects, append_history, leaderboard
+from data.model.roster import Roster
 from data.state.snapshots import SnapshotStore, load_campaign, load_projects
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"  # data/demo/: the committed snapshot
@@ -155,6 +157,55 @@ def generate_projects(org: str = "somosnlp", at: dt.datetime | None = None, seed
         snapshot = raw.assign(likes=np.floor(final * share**1.5).astype(int))
         history = append_history(history, leaderboard(snapshot, config), moment)
     return raw, history, at
+
+
+TEAM_WORDS = ["Quetzal", "Cóndor", "Jaguar", "Colibrí", "Ceiba", "Alpaca", "Tucán", "Ombú", "Lince", "Olivo"]
+# how people write their country in a form: codes, and names in Spanish and English
+COUNTRIES = {
+    "MX": ["MX", "México", "Mexico"],
+    "ES": ["ES", "España", "Spain"],
+    "CO": ["CO", "Colombia"],
+    "AR": ["AR", "Argentina"],
+    "PE": ["PE", "Perú", "Peru"],
+    "CL": ["CL", "Chile"],
+    "VE": ["VE", "Venezuela"],
+    "EC": ["EC", "Ecuador"],
+    "US": ["US", "Estados Unidos", "USA"],
+    "UY": ["UY", "Uruguay"],
+    "CU": ["CU", "Cuba"],
+    "GQ": ["GQ", "Guinea Ecuatorial"],
+}
+COUNTRY_WEIGHTS = [22, 20, 14, 12, 8, 6, 5, 4, 3, 3, 2, 1]
+
+
+def generate_roster(campaign: Campaign, repos: pd.DataFrame, seed: int = 600) -> str:
+    """A demo roster CSV: most validators in teams of 1 to 5 from a dozen countries (written as
+    people write them), a few with a country and no team, some not in the roster at all; and
+    two thirds of the repos claimed by teams."""
+    rng = np.random.default_rng(seed)
+    people = rng.permutation(campaign.responses["user"].dropna().astype(str).unique())
+    listed = people[: int(len(people) * 0.85)]
+    sizes = rng.integers(1, 6, size=len(listed))
+    team_of = np.repeat(np.arange(len(sizes)), sizes)[: len(listed)]
+    names = [f"{TEAM_WORDS[i % len(TEAM_WORDS)]} {i // len(TEAM_WORDS) + 1}" for i in range(team_of.max() + 1)]
+    team = np.array(names, dtype=object)[team_of]
+    team[rng.random(len(listed)) < 0.12] = ""  # a country, no team
+    codes = list(COUNTRIES)
+    home = rng.choice(len(codes), size=len(names), p=np.array(COUNTRY_WEIGHTS) / sum(COUNTRY_WEIGHTS))[team_of]
+    written = [rng.choice(COUNTRIES[codes[i]]) for i in home]
+    rows = pd.DataFrame({"username": listed, "team": team, "country": written, "repo_id": ""})
+    claimed = repos.sample(frac=2 / 3, random_state=seed)
+    owners = rng.choice(names[:12], size=len(claimed))
+    rows = pd.concat(
+        [rows, pd.DataFrame({"username": "", "team": owners, "country": "", "repo_id": claimed["repo_id"].to_numpy()})]
+    )
+    return rows.to_csv(index=False, lineterminator="\n")
+
+
+@functools.cache
+def load_demo_roster() -> Roster:
+    """The embedded demo's roster (read once per process), as of the demo's read."""
+    return roster.parse((DEMO_DIR / "roster.csv").read_bytes(), load_demo().fetched_at, DEMO_SOURCE)
 
 
 @functools.cache

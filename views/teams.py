@@ -1,0 +1,58 @@
+"""Equipos y países: the campaign ranked by team and by country (from the roster), a map of the
+validations by country, each country's progress over time, and the tables as CSV."""
+
+import streamlit as st
+
+from components import i18n, teams_view
+from components.context import context
+from components.i18n import t
+
+ctx = context()
+lang, view = ctx.lang, ctx.view()
+campaign = view.value
+st.title(t(lang, "teams.title"), anchor=False)
+if not ctx.roster.configured:
+    st.info(t(lang, "teams.no_roster"))
+    st.stop()
+
+roster = ctx.roster.current()
+teams = ctx.feed.standings(campaign, roster, "team")
+places = ctx.feed.standings(campaign, roster, "country")
+st.caption(t(lang, "teams.subtitle"))
+roster_view = ctx.roster.view()
+if roster_view.mode in ("live", "stale"):
+    st.caption(t(lang, f"teams.roster_{roster_view.mode}", age=i18n.age(roster_view.age, lang)))
+elif roster_view.mode == "first_read":
+    st.caption(t(lang, "teams.roster_first"))
+cells = st.columns(4)
+cells[0].metric(t(lang, "teams.teams"), i18n.number(int(teams["rank"].notna().sum()), lang))
+cells[1].metric(t(lang, "teams.countries"), i18n.number(int(places["rank"].notna().sum()), lang))
+cells[2].metric(t(lang, "teams.registered"), i18n.number(len(roster.people), lang))
+unplaced = int(teams.loc[teams["rank"].isna(), "people"].sum())
+cells[3].metric(t(lang, "teams.none.team"), i18n.number(unplaced, lang), help=t(lang, "teams.none_help"))
+
+st.subheader(t(lang, "teams.by_team"), anchor=False)
+teams_view.standings_table(teams, "team", lang, key="teams.team")
+teams_view.unplaced_note(teams, "team", lang)
+st.download_button(
+    t(lang, "teams.download_team"),
+    ctx.feed.standings_csv(campaign, roster, "team"),
+    file_name="teams.csv",
+    mime="text/csv",
+    icon="⬇️",
+    key="teams.team_csv",
+)
+st.subheader(t(lang, "teams.by_country"), anchor=False)
+teams_view.country_map(places, lang, key="teams.map")
+teams_view.standings_table(places, "country", lang, key="teams.country")
+teams_view.unplaced_note(places, "country", lang)
+st.download_button(
+    t(lang, "teams.download_country"),
+    ctx.feed.standings_csv(campaign, roster, "country"),
+    file_name="countries.csv",
+    mime="text/csv",
+    icon="⬇️",
+    key="teams.country_csv",
+)
+st.subheader(t(lang, "teams.over_time"), anchor=False)
+teams_view.country_progress(ctx.feed.by_country_daily(campaign, roster), places, lang, key="teams.progress")
