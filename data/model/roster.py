@@ -60,9 +60,8 @@ def parse(data: bytes, fetched_at: dt.datetime, source: str = "") -> Roster:
     table = _read_csv(data)
     has_user = "username" in table and table["username"].notna()
     people_rows = table[has_user] if "username" in table else table.iloc[0:0]
-    repo_rows = table[table["repo_id"].notna()] if "repo_id" in table else table.iloc[0:0]
     people, problems = _people(people_rows)
-    projects = _projects(repo_rows)
+    projects = _projects(table) if "repo_id" in table else empty(fetched_at).projects
     digest = digests.content(people, projects)
     return Roster(people, projects, tuple(problems), fetched_at, source, digest)
 
