@@ -74,3 +74,14 @@ def test_acknowledgements_sorted_linked_and_escaped():
     assert lines[0] == "- [ana](https://huggingface.co/ana) (2)"
     assert lines[1] == "- \\<img src=x\\> (1)"
     assert "owner" not in md
+
+
+def test_the_prize_csv_says_until_when_it_counted():
+    """A last column, after the contract's: the end of the campaign's last day, or the data's time."""
+    import datetime as dt
+
+    table = ranking(["ana", "beto"])
+    moment = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    rows = list(csv.DictReader(io.StringIO(ranking_csv(table, moment).decode("utf-8"))))
+    assert list(rows[0])[-1] == "as_of" and {row["as_of"] for row in rows} == {"2024-05-01T00:00:00Z"}
+    assert ",".join(list(rows[0])[: len(columns.CSV_NAMES)]) == ",".join(columns.CSV_NAMES)
