@@ -34,6 +34,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "teams.roster_live": "Roster leído {age}.",
         "teams.roster_stale": "Roster de {age}: la última lectura falló.",
         "teams.roster_first": "Leyendo el roster…",
+        "teams.roster_failed": "Todavía no se ha podido leer el roster: {problem} Se reintentará con la próxima "
+        "lectura.",
         "teams.teams": "Equipos",
         "teams.countries": "Países",
         "teams.registered": "Personas en el roster",
@@ -358,6 +360,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "teams.roster_live": "Roster read {age}.",
         "teams.roster_stale": "Roster from {age}: the last read failed.",
         "teams.roster_first": "Reading the roster…",
+        "teams.roster_failed": "The roster could not be read yet: {problem} It will be tried again with the next read.",
         "teams.teams": "Teams",
         "teams.countries": "Countries",
         "teams.registered": "People in the roster",

@@ -68,8 +68,7 @@ def test_unknown_countries_and_duplicates_are_reported_and_the_later_row_wins():
         "beto,Quetzal,Narnia\n"
         "carla,Cóndor,MX\n"
         "ANA,Cóndor,AR\n"
-        "dani,,\n"
-        + "".join(f"p{i},Grande,CL\n" for i in range(7))
+        "dani,,\n" + "".join(f"p{i},Grande,CL\n" for i in range(7))
     )
     parsed = parse(text)
     people = parsed.people.set_index("key")
@@ -169,7 +168,7 @@ def hub():
 
 
 def test_a_roster_in_a_private_hub_dataset_repo(hub, tmp_path):
-    hub.state.store.put(REPO, {"equipos/roster.csv": "username,team,country\nana,Quetzal,Chile\n".encode()})
+    hub.state.store.put(REPO, {"equipos/roster.csv": b"username,team,country\nana,Quetzal,Chile\n"})
     config = _config(f"hf://datasets/{REPO}/equipos/roster.csv")
     without = _feed(config, tmp_path / "a", endpoint=hub.endpoint)
     state = without.poller.refresh()
@@ -178,7 +177,9 @@ def test_a_roster_in_a_private_hub_dataset_repo(hub, tmp_path):
     feed = _feed(config, tmp_path / "b", token=TOKEN, endpoint=hub.endpoint)
     assert feed.poller.refresh().error is None
     assert feed.current().people[["username", "team", "country"]].values.tolist() == [["ana", "Quetzal", "CL"]]
-    hub.state.store.put(REPO, {"equipos/roster.csv": "username,team,country\nana,Cóndor,Chile\nbeto,Cóndor,AR\n".encode()})
+    hub.state.store.put(
+        REPO, {"equipos/roster.csv": "username,team,country\nana,Cóndor,Chile\nbeto,Cóndor,AR\n".encode()}
+    )
     assert feed.poller.refresh().error is None
     assert feed.current().people["team"].tolist() == ["Cóndor", "Cóndor"]
     hub.stop()  # the Hub goes away: the last good roster stays (huggingface_hub serves its cached copy)

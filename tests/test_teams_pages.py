@@ -31,7 +31,6 @@ def test_the_teams_page_on_the_demo(demo_env):
     members = load_demo_roster()
     placed = teams.placed(demo_ranking(), members)
     by_team = teams.standings(placed, members, "team")
-    by_country = teams.standings(placed, members, "country")
     at = open_page("views/teams.py")
     shown = metrics(at)
     assert shown["Equipos"] == str(by_team["rank"].notna().sum())
@@ -44,7 +43,9 @@ def test_the_teams_page_on_the_demo(demo_env):
     unplaced = [c.value for c in at.caption if c.value.startswith("Sin equipo (aparte)")]
     assert unplaced and str(by_team.loc[by_team["rank"].isna(), "validations"].sum()) in unplaced[0].replace(".", "")
     english = open_page("views/teams.py", lang="en")
-    assert english.title[0].value == "Teams and countries" and "🇲🇽 Mexico" in english.dataframe[1].value["name"].tolist()
+    assert (
+        english.title[0].value == "Teams and countries" and "🇲🇽 Mexico" in english.dataframe[1].value["name"].tolist()
+    )
 
 
 def test_my_rank_shows_the_persons_team_and_country(demo_env):
@@ -121,7 +122,7 @@ ROSTER = (
     "carla,Cóndor,Narnia\n"
     "dani,Cóndor,AR\n"
     "dani,Quetzal,Argentina\n"
-    '"<script>alert(\'xss\')</script>",=cmd|calc,ES\n'
+    "\"<script>alert('xss')</script>\",=cmd|calc,ES\n"
 )
 
 
@@ -208,9 +209,11 @@ def test_the_map_draws_in_chromium_without_reaching_a_cdn(browser, tmp_path):
         wait_for_app(page)
         shapes = page.locator("path.choroplethlocation")
         shapes.first.wait_for(state="attached", timeout=30_000)
-        countries_shown = teams.standings(
-            teams.placed(demo_ranking(), load_demo_roster()), load_demo_roster(), "country"
-        )["rank"].notna().sum()
+        countries_shown = (
+            teams.standings(teams.placed(demo_ranking(), load_demo_roster()), load_demo_roster(), "country")["rank"]
+            .notna()
+            .sum()
+        )
         assert shapes.count() == countries_shown  # one shape per country with validations
         borders = page.locator(".layer.countries path").first.get_attribute("d")
         assert len(borders) > 10_000  # the world's borders, drawn from the shapes the app served
@@ -219,3 +222,16 @@ def test_the_map_draws_in_chromium_without_reaching_a_cdn(browser, tmp_path):
         assert (f"{app.url}/_tablero/maps/world_110m.json", 200) in served
     finally:
         app.stop()
+
+
+def test_a_roster_that_cannot_be_read_puts_nobody_in_sin_equipo(live_env, live_campaign, tmp_path):
+    """Configured but missing: the page says why and shows no table; nobody is "without a team"."""
+    _, config = live_campaign
+    path = tmp_path / "campaign.toml"
+    path.write_text(config.read_text(encoding="utf-8") + '\n[teams]\nsource = "no-existe.csv"\n', encoding="utf-8")
+    with environment(**{**live_env, "CAMPAIGN_CONFIG": str(path)}):
+        refreshed_feed()
+        running().roster.poller.refresh()
+        at = open_page("views/teams.py")
+        assert any("existe" in w.value and "roster" in w.value for w in at.warning) and not at.dataframe
+        assert "Equipo" not in metrics(open_page("views/my_rank.py", user="ana"))

@@ -54,8 +54,8 @@ if row.empty:
 
 me = row.iloc[0]
 contributor_card(me, table, config.min_validations_for_prize, lang)
-if ctx.roster.configured:
-    roster = ctx.roster.current()
+roster = ctx.roster.view().value
+if roster is not None:  # with a roster: the person's team and country, and their ranks
     mine = ctx.feed.placed(campaign, roster).set_index("username").loc[user]
     teams = ctx.feed.standings(campaign, roster, "team")
     teams_view.membership(mine["team"], mine["country"], teams, ctx.feed.standings(campaign, roster, "country"), lang)

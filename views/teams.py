@@ -6,6 +6,7 @@ import streamlit as st
 from components import i18n, teams_view
 from components.context import context
 from components.i18n import t
+from components.status import problem_text
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
@@ -15,15 +16,20 @@ if not ctx.roster.configured:
     st.info(t(lang, "teams.no_roster"))
     st.stop()
 
-roster = ctx.roster.current()
-teams = ctx.feed.standings(campaign, roster, "team")
-places = ctx.feed.standings(campaign, roster, "country")
 st.caption(t(lang, "teams.subtitle"))
 roster_view = ctx.roster.view()
+if roster_view.value is None:  # configured, not read yet (or unreadable since the start): no guesses
+    error = roster_view.state.error if roster_view.state is not None else None
+    if error is None:
+        st.info(t(lang, "teams.roster_first"))
+    else:
+        st.warning(t(lang, "teams.roster_failed", problem=problem_text(error, lang)))
+    st.stop()
 if roster_view.mode in ("live", "stale"):
     st.caption(t(lang, f"teams.roster_{roster_view.mode}", age=i18n.age(roster_view.age, lang)))
-elif roster_view.mode == "first_read":
-    st.caption(t(lang, "teams.roster_first"))
+roster = roster_view.value
+teams = ctx.feed.standings(campaign, roster, "team")
+places = ctx.feed.standings(campaign, roster, "country")
 cells = st.columns(4)
 cells[0].metric(t(lang, "teams.teams"), i18n.number(int(teams["rank"].notna().sum()), lang))
 cells[1].metric(t(lang, "teams.countries"), i18n.number(int(places["rank"].notna().sum()), lang))

@@ -42,7 +42,7 @@ class ProjectsFeed(Feed[Projects]):
         follow: bool = False,
         store: Published | None = None,
     ):
-        cache = ReadCache(maxsize=16, ttl=max(3 * config.ttl_seconds, 600))
+        cache = ReadCache(maxsize=64, ttl=max(3 * config.ttl_seconds, 600))  # filtered views group by team too
         super().__init__(store or SnapshotStore(data_dir), cache)
         self.config = config
         self._restored_history: pd.DataFrame | None = None
