@@ -24,6 +24,23 @@ def named(table: pd.DataFrame, by: str, lang: str) -> pd.Series:
     return table[by]
 
 
+FILE_NAMES = {"team": "teams.csv", "country": "countries.csv"}
+
+
+def standings_section(table: pd.DataFrame, by: str, csv: bytes, lang: str) -> None:
+    """The ranked groups, the unplaced apart, and the table as CSV."""
+    standings_table(table, by, lang, key=f"teams.{by}")
+    unplaced_note(table, by, lang)
+    st.download_button(
+        t(lang, f"teams.download_{by}"),
+        csv,
+        file_name=FILE_NAMES[by],
+        mime="text/csv",
+        icon="⬇️",
+        key=f"teams.{by}_csv",
+    )
+
+
 def standings_table(table: pd.DataFrame, by: str, lang: str, key: str) -> None:
     """The ranked groups (the unplaced are left to `unplaced_note`)."""
     ranked = table[table["rank"].notna()]

@@ -38,27 +38,9 @@ unplaced = int(teams.loc[teams["rank"].isna(), "people"].sum())
 cells[3].metric(t(lang, "teams.none.team"), i18n.number(unplaced, lang), help=t(lang, "teams.none_help"))
 
 st.subheader(t(lang, "teams.by_team"), anchor=False)
-teams_view.standings_table(teams, "team", lang, key="teams.team")
-teams_view.unplaced_note(teams, "team", lang)
-st.download_button(
-    t(lang, "teams.download_team"),
-    ctx.feed.standings_csv(campaign, roster, "team"),
-    file_name="teams.csv",
-    mime="text/csv",
-    icon="⬇️",
-    key="teams.team_csv",
-)
+teams_view.standings_section(teams, "team", ctx.feed.standings_csv(campaign, roster, "team"), lang)
 st.subheader(t(lang, "teams.by_country"), anchor=False)
 teams_view.country_map(places, lang, key="teams.map")
-teams_view.standings_table(places, "country", lang, key="teams.country")
-teams_view.unplaced_note(places, "country", lang)
-st.download_button(
-    t(lang, "teams.download_country"),
-    ctx.feed.standings_csv(campaign, roster, "country"),
-    file_name="countries.csv",
-    mime="text/csv",
-    icon="⬇️",
-    key="teams.country_csv",
-)
+teams_view.standings_section(places, "country", ctx.feed.standings_csv(campaign, roster, "country"), lang)
 st.subheader(t(lang, "teams.over_time"), anchor=False)
 teams_view.country_progress(ctx.feed.by_country_daily(campaign, roster), places, lang, key="teams.progress")
