@@ -5,8 +5,9 @@
 1. Reads the values from the environment, then from `--env-file` (default `.env`, never uploaded)
    for what the environment does not set. Which names are secrets and which plain variables is
    `data.config.VARIABLES`, the same list as the README's table.
-2. Checks before anything is written: the campaign file validates; the Argilla URL answers and the
-   key is an owner or admin key; with `[storage]`, `HF_TOKEN` may write to its repo. Each problem
+2. Checks before anything is written: the campaign file validates (and a roster file it names is
+   uploaded with it, and is a roster); the Argilla URL answers and the key is an owner or admin key;
+   with `[storage]`, `HF_TOKEN` may write to its repo. Each problem
    is one line, and then nothing is uploaded or set.
 3. Creates the Space if missing, sets its secrets and the variables that changed, and uploads
    the files the image is built from (everything but what `.dockerignore` leaves out of the build
@@ -20,6 +21,7 @@ The token that deploys is huggingface_hub's own (`HF_DEPLOY_TOKEN`, else `hf aut
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import fnmatch
 import os
 import subprocess
@@ -36,6 +38,9 @@ from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
 from data.config import DEPLOYED, ConfigError, load_config, load_secrets
+from data.model import roster
+from data.model.roster import RosterError
+from data.sources.roster import split_hub
 
 ROOT = Path(__file__).resolve().parent.parent
 NEVER = (".env", ".env.*", ".streamlit/secrets.toml", ".git")  # whatever .dockerignore says
@@ -122,12 +127,26 @@ def check(values: Mapping[str, str], root: Path, files: list[str], hf_endpoint: 
         secrets = load_secrets(values)
     except ConfigError as error:
         return [str(error)]
-    problems = []
+    problems = _check_roster(config.teams.source, Path(campaign).parent, root, files)
     if secrets.argilla_configured:
         problems += _check_argilla(secrets.argilla_api_url, secrets.argilla_api_key)
     if config.storage.repo and config.storage.writer:
         problems += _check_storage(config.storage.repo, secrets.hf_token, values.get("HF_ENDPOINT") or hf_endpoint)
     return problems
+
+
+def _check_roster(source: str | None, folder: Path, root: Path, files: list[str]) -> list[str]:
+    """A roster file beside the campaign file must be uploaded with it, and be a roster."""
+    if not source or split_hub(source):
+        return []
+    path = (folder / source).as_posix()
+    if path not in files:
+        return [f"[teams] source: {path!r} is not a file of the upload (a path relative to the campaign file)"]
+    try:
+        roster.parse((root / path).read_bytes(), dt.datetime.now(dt.UTC), path)
+    except RosterError as error:
+        return [f"[teams] source: {path}: {error}"]
+    return []
 
 
 def _check_argilla(url: str, key: str) -> list[str]:

@@ -160,6 +160,17 @@ def test_an_invalid_campaign_file_uploads_nothing(hub, project, secrets):
     assert hub.state.store.repo(SPACE, "space") is None
 
 
+def test_a_roster_beside_the_campaign_file_must_be_uploaded_and_be_a_roster(hub, project, secrets):
+    config = project / "campaign.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[teams]\nsource = "equipos.csv"\n', encoding="utf-8")
+    done = deploy(hub, project, secrets)
+    assert done.returncode == 1 and "'equipos.csv' is not a file of the upload" in done.stderr
+    (project / "equipos.csv").write_text("username,country\nana,MX\n", encoding="utf-8")
+    done = deploy(hub, project, secrets)
+    assert done.returncode == 1 and "missing column team" in done.stderr
+    assert hub.state.store.repo(SPACE, "space") is None
+
+
 def test_a_failed_build_is_reported(hub, project):
     hub.state.store.build_error = "Build failed: pip could not resolve requirements.txt"
     done = deploy(hub, project, {})
