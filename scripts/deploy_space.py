@@ -123,11 +123,11 @@ def check(values: Mapping[str, str], root: Path, files: list[str], hf_endpoint: 
         config = load_config(root / campaign)
     except ConfigError as error:
         return [f"{campaign}: {error}"]
+    problems = _check_roster(config.teams.source, Path(campaign).parent, root, files)
     try:
         secrets = load_secrets(values)
     except ConfigError as error:
-        return [str(error)]
-    problems = _check_roster(config.teams.source, Path(campaign).parent, root, files)
+        return [*problems, str(error)]
     if secrets.argilla_configured:
         problems += _check_argilla(secrets.argilla_api_url, secrets.argilla_api_key)
     if config.storage.repo and config.storage.writer:
