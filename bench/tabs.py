@@ -69,7 +69,7 @@ class Tab:
         started = time.monotonic()
         answer = await self._get(f"/{self.path}" + (f"?{self.query}" if self.query else ""))
         if fetch_assets:
-            await asyncio.gather(*(self._fetch("/" + asset) for asset in set(ASSETS.findall(answer.text))))
+            await self._fetch_assets(["/" + asset for asset in set(ASSETS.findall(answer.text))])
         headers = {"Cookie": self._cookie_header()} if self.cookies else {}
         self.socket = await websockets.connect(
             self.base.replace("http", "ws", 1) + "/_stcore/stream",
@@ -209,13 +209,35 @@ class Tab:
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return answer
 
-    async def _fetch(self, path: str) -> None:
-        """A script or stylesheet, as the browser's network process gets it: compressed bytes, read
-        to the end (decompressing them is the browser's work, not the server's: not done here)."""
-        headers = {"Accept-Encoding": "gzip", "Cookie": self._cookie_header()}
-        async with self.http.stream("GET", self.base + path, headers=headers) as answer:
-            async for _ in answer.aiter_raw():
-                pass
+    async def _fetch_assets(self, paths: list[str]) -> None:
+        """The page's scripts and stylesheets as a browser's network process gets them: over six
+        keep-alive connections, compressed, each read to its end. Plain sockets, not httpx: a
+        browser does this in native code, and sixty requests per arrival through a Python HTTP
+        client cost the bench more CPU than the server spends on the whole arrival (BENCHMARKS.md)."""
+        pending = list(paths)
+        await asyncio.gather(*(self._fetch_over_one_connection(pending) for _ in range(min(6, len(pending)))))
+
+    async def _fetch_over_one_connection(self, pending: list[str]) -> None:
+        url = httpx.URL(self.base)
+        reader, writer = await asyncio.open_connection(url.host, url.port or 80)
+        try:
+            while pending:
+                path = pending.pop()
+                request = (
+                    f"GET {path} HTTP/1.1\r\nHost: {url.host}:{url.port}\r\nAccept-Encoding: gzip\r\n"
+                    f"Cookie: {self._cookie_header()}\r\n\r\n"
+                )
+                writer.write(request.encode())
+                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+                length = re.search(r"\r\ncontent-length: *(\d+)", head)
+                if length:
+                    await reader.readexactly(int(length.group(1)))
+                else:  # chunked (Streamlit's own server, without nginx in front)
+                    while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                        await reader.readexactly(size + 2)
+                    await reader.readuntil(b"\r\n")
+        finally:
+            writer.close()
 
     def _cookie_header(self) -> str:
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())

@@ -177,6 +177,17 @@ def card_png(facts: CardFacts, lang: str) -> bytes:
     return buffer.getvalue()
 
 
+@functools.lru_cache(maxsize=256)
+def card_preview(facts: CardFacts, lang: str, width: int) -> bytes:
+    """The card at `width` pixels, as a page shows it: scaled once here, not by `st.image` for every
+    viewer (Streamlit resizes and re-encodes an image wider than it is shown, on each run)."""
+    image = Image.open(io.BytesIO(card_png(facts, lang)))
+    scaled = image.resize((width, round(SIZE[1] * width / SIZE[0])), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    scaled.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def _progress(image: Image.Image, done: float, inner: int, lang: str) -> None:
     draw = ImageDraw.Draw(image)
     done = min(max(done, 0.0), 1.0)

@@ -1,7 +1,10 @@
 """Plotly charts without the modebar, each with a text alternative for screen readers.
 
-Figures are built by `st.cache_data` functions: the frames change once per upstream read, and
-building a plotly figure costs tens of milliseconds that every viewer's rerun would pay again.
+Figures are built by `st.cache_resource` functions: the frames change once per upstream read, and
+building a plotly figure costs tens of milliseconds that every viewer's rerun would pay again. A
+cached figure is shared by every session, as it is (never modified once built): `st.cache_data`
+would unpickle a copy for each viewer, and re-validating that copy was a tenth of a worker's time
+when a thousand visitors arrived at once (BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -18,14 +21,18 @@ CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 COLORS = ["#e4572e", "#17bebb", "#ffc914", "#2e282a", "#76b041", "#6c5b7b"]
 
 
-def _show(fig: go.Figure, key: str, alt: str) -> None:
-    fig.update_layout(
+def _styled(fig: go.Figure) -> go.Figure:
+    """The house layout of the time charts (applied before a figure is cached: cached figures are shared)."""
+    return fig.update_layout(
         margin=dict(l=8, r=8, t=30, b=8),
         height=320,
         legend_title_text="",
         legend=dict(orientation="h", y=-0.2),
         colorway=COLORS,
     )
+
+
+def _show(fig: go.Figure, key: str, alt: str) -> None:
     st.plotly_chart(fig, config=CONFIG, width="stretch", key=key)
     st.caption(alt)
 
@@ -46,7 +53,7 @@ def daily_bars(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: s
     _show(fig, key, alt)
 
 
-@st.cache_data(**FIGURE_CACHE)
+@st.cache_resource(**FIGURE_CACHE)
 def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
     frame = _titled(activity, titles)
     fig = px.bar(
@@ -63,7 +70,7 @@ def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Fi
     )
     alt = f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}"
     if "completed" not in frame:
-        return fig, alt
+        return _styled(fig), alt
     completed = frame.groupby("day")["completed"].sum().reset_index()
     fig.add_scatter(
         x=completed["day"],
@@ -72,7 +79,7 @@ def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Fi
         name=t(lang, "progress.records_completed"),
         line=dict(color="#2e282a"),
     )
-    return fig, f"{alt}; {t(lang, 'progress.records_completed')}: {int(frame['completed'].sum())}."
+    return _styled(fig), f"{alt}; {t(lang, 'progress.records_completed')}: {int(frame['completed'].sum())}."
 
 
 def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
@@ -80,7 +87,7 @@ def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, k
     _show(fig, key, alt)
 
 
-@st.cache_data(**FIGURE_CACHE)
+@st.cache_resource(**FIGURE_CACHE)
 def _cumulative_line(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
     frame = _titled(activity, titles).sort_values("day")
     frame["cumulative"] = frame.groupby("dataset")["completed"].cumsum()
@@ -97,7 +104,7 @@ def _cumulative_line(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[
         },
     )
     last = frame.groupby("dataset")["cumulative"].last()
-    return fig, "; ".join(f"{name}: {int(value)}" for name, value in last.items())
+    return _styled(fig), "; ".join(f"{name}: {int(value)}" for name, value in last.items())
 
 
 def people_per_day(daily: pd.DataFrame, lang: str, key: str) -> None:
@@ -105,7 +112,7 @@ def people_per_day(daily: pd.DataFrame, lang: str, key: str) -> None:
     _show(fig, key, alt)
 
 
-@st.cache_data(**FIGURE_CACHE)
+@st.cache_resource(**FIGURE_CACHE)
 def _people_per_day(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     fig = px.bar(
         daily,
@@ -115,7 +122,7 @@ def _people_per_day(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
         labels={"day": t(lang, "col.day"), "contributors": t(lang, "col.contributors")},
     )
     peak = int(daily["contributors"].max()) if len(daily) else 0
-    return fig, f"{t(lang, 'col.contributors')} (max): {peak}"
+    return _styled(fig), f"{t(lang, 'col.contributors')} (max): {peak}"
 
 
 def likes_bars(top: pd.DataFrame, lang: str, key: str) -> None:
@@ -125,7 +132,7 @@ def likes_bars(top: pd.DataFrame, lang: str, key: str) -> None:
     st.caption(alt)
 
 
-@st.cache_data(**FIGURE_CACHE)
+@st.cache_resource(**FIGURE_CACHE)
 def _likes_bars(top: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     ordered = top.sort_values("likes")
     likes = t(lang, "projects.col.likes")
@@ -151,7 +158,7 @@ def likes_over_time(lines: pd.DataFrame, lang: str, key: str) -> None:
     st.caption(alt)
 
 
-@st.cache_data(**FIGURE_CACHE)
+@st.cache_resource(**FIGURE_CACHE)
 def _likes_over_time(lines: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     fig = px.line(
         lines,
@@ -174,7 +181,7 @@ def activity_calendar(grid: pd.DataFrame, lang: str, key: str) -> None:
     st.caption(alt)
 
 
-@st.cache_data(**FIGURE_CACHE)
+@st.cache_resource(**FIGURE_CACHE)
 def _activity_calendar(grid: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     names = i18n.weekday_names(lang)
     fig = go.Figure(
@@ -208,7 +215,7 @@ def country_map(countries: pd.DataFrame, lang: str, key: str) -> None:
     st.caption(alt)
 
 
-@st.cache_data(**FIGURE_CACHE)
+@st.cache_resource(**FIGURE_CACHE)
 def _country_map(countries: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     label = t(lang, "progress.validations")
     fig = go.Figure(
@@ -244,7 +251,7 @@ def country_progress(daily: pd.DataFrame, lang: str, key: str) -> None:
     _show(fig, key, alt)
 
 
-@st.cache_data(**FIGURE_CACHE)
+@st.cache_resource(**FIGURE_CACHE)
 def _country_progress(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     fig = px.line(
         daily,
@@ -256,4 +263,4 @@ def _country_progress(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
         labels={"day": t(lang, "col.day"), "total": t(lang, "progress.validations"), "name": ""},
     )
     last = daily.sort_values("day").groupby("name")["total"].last().sort_values(ascending=False)
-    return fig, "; ".join(f"{name}: {int(value)}" for name, value in last.items())
+    return _styled(fig), "; ".join(f"{name}: {int(value)}" for name, value in last.items())

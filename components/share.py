@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from components import i18n
-from components.card import CardFacts, card_png
+from components.card import CardFacts, card_preview
 from components.certificate import CertificateFacts
 from components.i18n import t
 from data.text import shorten, shown_name
 
 ORGANIZATION = "SomosNLP"
+PREVIEW_WIDTH = 600
 
 
 def share_links(url: str, text: str) -> dict[str, str]:
@@ -46,7 +47,7 @@ def share_section(card: CardFacts, url: str, certificate: CertificateFacts | Non
     st.subheader(t(lang, "share.title"), anchor=False)
     numbers = {"rank": i18n.number(card.rank or 0, lang), "validations": i18n.number(card.validations, lang)}
     alt = t(lang, "share.card_alt", name=shorten(shown_name(card.name or ""), 60), **numbers)
-    st.image(card_png(card, lang), alt=alt, width=600)
+    st.image(card_preview(card, lang, PREVIEW_WIDTH), alt=alt, width=PREVIEW_WIDTH)
     text = t(lang, "share.text", campaign=card.campaign, **numbers)
     columns = st.columns(5)
     for column, (network, link) in zip(columns, share_links(url, text).items(), strict=True):

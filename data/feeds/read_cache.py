@@ -17,16 +17,30 @@ class ReadCache:
     def __init__(self, maxsize: int = 128, ttl: float = 600):
         self._cache = cachetools.TTLCache(maxsize=maxsize, ttl=ttl)
         self._lock = threading.Lock()
+        self._computing: dict[tuple, threading.Event] = {}
 
     def get(self, read: Any, key: tuple[Hashable, ...], compute: Callable[[], Any]) -> Any:
+        """The value for `key` of `read`, computed by one caller: others asking meanwhile wait for
+        it (a burst of first visitors would otherwise each compute the same aggregate)."""
         full_key = (id(read), read.fetched_at, *key)
-        with self._lock:
-            if full_key in self._cache:
-                return self._cache[full_key]
-        value = compute()
-        with self._lock:
-            self._cache[full_key] = value
-        return value
+        while True:
+            with self._lock:
+                if full_key in self._cache:
+                    return self._cache[full_key]
+                computing = self._computing.get(full_key)
+                if computing is None:  # ours to compute
+                    computing = self._computing[full_key] = threading.Event()
+                    break
+            computing.wait()  # then the value is there, or its computation failed: ours to try
+        try:
+            value = compute()
+            with self._lock:
+                self._cache[full_key] = value
+            return value
+        finally:
+            with self._lock:
+                del self._computing[full_key]
+            computing.set()
 
     def __len__(self) -> int:
         return len(self._cache)
