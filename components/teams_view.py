@@ -115,10 +115,8 @@ def membership(team: str | None, country: str | None, teams: pd.DataFrame, place
             continue
         name = value if by == "team" else countries.name(value, lang)
         place = group_rank(table, by, value)
-        help_text = t(lang, "teams.rank_of", rank=place[0], n=place[1]) if place else None
-        cell.metric(
-            t(lang, f"teams.col.{by}"), name, delta=f"#{place[0]}" if place else None, delta_color="off", help=help_text
-        )
+        standing = t(lang, "teams.rank_of", rank=place[0], n=place[1]) if place else None
+        cell.metric(t(lang, f"teams.col.{by}"), name, delta=standing, delta_color="off", delta_arrow="off")
 
 
 def roster_status(roster: Roster | None, error_text: str | None, age: str, lang: str) -> None:

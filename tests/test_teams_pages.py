@@ -56,7 +56,8 @@ def test_my_rank_shows_the_persons_team_and_country(demo_env):
     rank = int(standing.loc[standing["team"] == row["team"], "rank"].iloc[0])
     at = open_page("views/my_rank.py", user=row["username"])
     team = next(m for m in at.metric if m.label == "Equipo")
-    assert team.value == row["team"] and team.proto.delta == f"#{rank}"
+    teams_ranked = int(standing["rank"].notna().sum())
+    assert team.value == row["team"] and team.proto.delta == f"Puesto {rank} de {teams_ranked}"
     assert metrics(at)["País"] == countries.name(row["country"], "es")  # by its name, with its flag
     outsider = demo_ranking().loc[~demo_ranking()["username"].isin(members.people["username"]), "username"].iloc[0]
     assert metrics(open_page("views/my_rank.py", user=outsider))["Equipo"] == "Sin equipo"
