@@ -8,7 +8,7 @@ import streamlit as st
 from components import charts, i18n
 from components.i18n import t
 from components.safe import md_text
-from components.tables import MEDALS
+from components.tables import place_columns, with_medals
 from data.model.projects import Frozen
 
 KIND_BADGES = {"model": "🧠", "dataset": "📚", "space": "🚀"}
@@ -61,18 +61,14 @@ def trend_chart(history: pd.DataFrame, board: pd.DataFrame, top: int, lang: str)
 
 def team_table(grouped: pd.DataFrame, lang: str, key: str, extra: dict | None = None) -> None:
     """Projects with a team's repos as one (data.model.projects.by_team)."""
-    shown = grouped.assign(
-        project=grouped["project"].where(~grouped["team"], "👥 " + grouped["project"]),
-        medal=grouped["rank"].map(MEDALS).fillna(""),
-    )
+    shown = with_medals(grouped).assign(project=grouped["project"].where(~grouped["team"], "👥 " + grouped["project"]))
     st.dataframe(
         shown[["rank", "medal", "project", "likes", "repos", *(extra or {})]],
         hide_index=True,
         width="stretch",
         key=key,
         column_config={
-            "rank": st.column_config.NumberColumn(t(lang, "projects.col.rank"), width="small"),
-            "medal": st.column_config.TextColumn(t(lang, "col.medal"), width="small"),
+            **place_columns(lang, "projects.col.rank"),
             "project": st.column_config.TextColumn(t(lang, "projects.col.project")),
             "likes": st.column_config.NumberColumn(t(lang, "projects.col.likes"), format="%d ❤️"),
             "repos": st.column_config.TextColumn(t(lang, "projects.col.repos"), width="large"),
@@ -83,15 +79,14 @@ def team_table(grouped: pd.DataFrame, lang: str, key: str, extra: dict | None = 
 
 def final_table(board: pd.DataFrame, lang: str) -> None:
     """The standings as of the deadline, with today's likes beside them."""
-    shown = board.assign(medal=board["rank"].map(MEDALS).fillna(""))
+    shown = with_medals(board)
     st.dataframe(
         shown[["rank", "medal", "url", "likes", "likes_now"]],
         hide_index=True,
         width="stretch",
         key="projects.final",
         column_config={
-            "rank": st.column_config.NumberColumn(t(lang, "projects.col.rank"), width="small"),
-            "medal": st.column_config.TextColumn(t(lang, "col.medal"), width="small"),
+            **place_columns(lang, "projects.col.rank"),
             "url": st.column_config.LinkColumn(
                 t(lang, "projects.col.name"), display_text=r"https://huggingface\.co/(?:datasets/|spaces/)?(.*)"
             ),

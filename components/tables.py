@@ -13,6 +13,19 @@ from data.model.people import profile_urls
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
+def with_medals(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with a medal for ranks 1 to 3 (column `medal`), drawn by `place_columns`."""
+    return table.assign(medal=table["rank"].map(MEDALS).fillna(""))
+
+
+def place_columns(lang: str, rank_label: str = "col.rank") -> dict:
+    """How the rank and its medal are drawn: two narrow columns."""
+    return {
+        "rank": st.column_config.NumberColumn(t(lang, rank_label), width="small"),
+        "medal": st.column_config.TextColumn(t(lang, "col.medal"), width="small"),
+    }
+
+
 def _column_config(column: Column, lang: str, table: pd.DataFrame):
     """How a registry column is drawn, from its kind."""
     label = t(lang, column.label)

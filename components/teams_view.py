@@ -9,7 +9,7 @@ import streamlit as st
 from components import charts, i18n
 from components.i18n import t
 from components.safe import md_text
-from components.tables import MEDALS
+from components.tables import place_columns, with_medals
 from data.model import countries
 from data.model.roster import Roster
 from data.model.teams import group_rank
@@ -44,8 +44,7 @@ def standings_section(table: pd.DataFrame, by: str, csv: bytes, lang: str) -> No
 def standings_table(table: pd.DataFrame, by: str, lang: str, key: str) -> None:
     """The ranked groups (the unplaced are left to `unplaced_note`)."""
     ranked = table[table["rank"].notna()]
-    shown = ranked.assign(
-        medal=ranked["rank"].map(MEDALS).fillna(""),
+    shown = with_medals(ranked).assign(
         name=named(ranked, by, lang),
         per_person=ranked["per_person"].map(lambda value: i18n.number(value, lang, digits=1)),
     )
@@ -56,8 +55,7 @@ def standings_table(table: pd.DataFrame, by: str, lang: str, key: str) -> None:
         width="stretch",
         key=key,
         column_config={
-            "rank": st.column_config.NumberColumn(t(lang, "col.rank"), width="small"),
-            "medal": st.column_config.TextColumn(t(lang, "col.medal"), width="small"),
+            **place_columns(lang),
             "name": st.column_config.TextColumn(t(lang, f"teams.col.{by}")),
             "validations": st.column_config.ProgressColumn(
                 t(lang, "col.validations"), min_value=0, max_value=top, format="%d"
