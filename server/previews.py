@@ -91,28 +91,26 @@ def preview(path: str, query: dict[str, list[str]], base: str) -> Preview:
         return Preview(description, description, f"{base}{CARD_PATH}?{urlencode(card)}", url, lang)
     facts = facts_for(title, contributors, progress, user or None)
     if facts.name is not None:
-        name = shorten(shown_name(facts.name), LONGEST_NAME)
+        card["user"] = facts.name
         numbers = {
-            "name": name,
+            "name": shorten(shown_name(facts.name), LONGEST_NAME),
             "rank": i18n.number(facts.rank, lang),
             "people": i18n.number(facts.people, lang),
             "validations": i18n.number(facts.validations, lang),
             "corrections": i18n.number(facts.corrections, lang),
             "campaign": title,
         }
-        card["user"] = facts.name
-        image = f"{base}{CARD_PATH}?{urlencode(card)}"
-        text = t(lang, "preview.person_text", **numbers)
-        return Preview(t(lang, "preview.person", **numbers), text, image, url, lang)
-    numbers = {
-        "campaign": title,
-        "validations": i18n.number(facts.validations, lang),
-        "people": i18n.number(facts.people, lang),
-        "percent": i18n.percent(facts.done, lang),
-    }
+        kind = "person"
+    else:
+        numbers = {
+            "campaign": title,
+            "validations": i18n.number(facts.validations, lang),
+            "people": i18n.number(facts.people, lang),
+            "percent": i18n.percent(facts.done, lang),
+        }
+        kind = "campaign"
     image = f"{base}{CARD_PATH}?{urlencode(card)}"
-    text = t(lang, "preview.campaign_text", **numbers)
-    return Preview(t(lang, "preview.campaign", **numbers), text, image, url, lang)
+    return Preview(t(lang, f"preview.{kind}", **numbers), t(lang, f"preview.{kind}_text", **numbers), image, url, lang)
 
 
 def tags(found: Preview) -> str:

@@ -61,7 +61,7 @@ def parse(data: bytes, fetched_at: dt.datetime, source: str = "") -> Roster:
     has_user = "username" in table and table["username"].notna()
     people_rows = table[has_user] if "username" in table else table.iloc[0:0]
     people, problems = _people(people_rows)
-    projects = _projects(table) if "repo_id" in table else empty(fetched_at).projects
+    projects = _projects(table)
     digest = digests.content(people, projects)
     return Roster(people, projects, tuple(problems), fetched_at, source, digest)
 
@@ -126,6 +126,8 @@ def _people(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
 
 
 def _projects(rows: pd.DataFrame) -> pd.DataFrame:
+    if "repo_id" not in rows:
+        return pd.DataFrame({column: pd.Series(dtype="string") for column in PROJECT_COLUMNS})
     frame = rows[["repo_id", "team"]].dropna()
     frame = frame.assign(repo_id=frame["repo_id"].str.strip())
     return frame.drop_duplicates("repo_id", keep="last")[PROJECT_COLUMNS].reset_index(drop=True)
@@ -134,5 +136,4 @@ def _projects(rows: pd.DataFrame) -> pd.DataFrame:
 def empty(fetched_at: dt.datetime, source: str = "") -> Roster:
     """No roster: everyone is "without a team" and "without a country"."""
     people = pd.DataFrame({column: pd.Series(dtype="string") for column in PEOPLE_COLUMNS})
-    projects = pd.DataFrame({column: pd.Series(dtype="string") for column in PROJECT_COLUMNS})
-    return Roster(people, projects, (), fetched_at, source, "")
+    return Roster(people, _projects(people), (), fetched_at, source, "")

@@ -86,16 +86,11 @@ def daily_by_country(in_window: pd.DataFrame, placed_table: pd.DataFrame) -> pd.
     running total per country: the progress of each country over time."""
     submitted = in_window[(in_window["status"] == "submitted").to_numpy() & in_window["updated_at"].notna().to_numpy()]
     users = submitted["user"].astype("category")
-    country_of = placed_table.set_index("username")["country"]
-    codes = country_of.reindex(users.cat.categories.astype("string")).to_numpy()
-    position = users.cat.codes.to_numpy()
-    ranked = position >= 0
-    ranked[ranked] = pd.Index(users.cat.categories.astype("string")).isin(country_of.index)[position[ranked]]
+    # each user's country (missing for the unranked and the unplaced), looked up once per distinct name
+    of_user = placed_table.set_index("username")["country"].reindex(users.cat.categories.astype("string"))
+    country = np.append(of_user.to_numpy(), pd.NA)[users.cat.codes.to_numpy()]
     frame = pd.DataFrame(
-        {
-            "day": submitted["updated_at"].dt.floor("D").to_numpy()[ranked],
-            "country": pd.array(codes[position[ranked]], dtype="string"),
-        }
+        {"day": submitted["updated_at"].dt.floor("D").to_numpy(), "country": pd.array(country, dtype="string")}
     )
     daily = frame.dropna().groupby(["country", "day"]).size().rename("validations").reset_index()
     daily["total"] = daily.groupby("country")["validations"].cumsum()
