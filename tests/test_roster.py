@@ -126,6 +126,12 @@ def test_repo_rows_give_repos_to_teams():
     assert sorted(parsed.people["username"]) == ["ana", "beto"]
 
 
+def test_a_roster_of_team_projects_only():
+    parsed = parse("team,repo_id\nQuetzal,org/quetzal-7b\nCóndor,org/condor-data\n")
+    assert parsed.people.empty and parsed.problems == ()
+    assert parsed.projects["repo_id"].tolist() == ["org/quetzal-7b", "org/condor-data"]
+
+
 def _config(source: str):
     return parse_config(
         {

@@ -58,9 +58,9 @@ def person_key(names: pd.Series) -> pd.Series:
 def parse(data: bytes, fetched_at: dt.datetime, source: str = "") -> Roster:
     """A roster from the CSV's bytes. Raises `RosterError` for a file that is not one."""
     table = _read_csv(data)
-    has_user = "username" in table and table["username"].notna()
-    people_rows = table[has_user] if "username" in table else table.iloc[0:0]
-    people, problems = _people(people_rows)
+    if "username" not in table:  # a roster of team projects only
+        table = table.assign(username=pd.Series(pd.NA, index=table.index, dtype="string"))
+    people, problems = _people(table[table["username"].notna()])
     projects = _projects(table)
     digest = digests.content(people, projects)
     return Roster(people, projects, tuple(problems), fetched_at, source, digest)
