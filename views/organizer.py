@@ -1,7 +1,6 @@
 """Organización (gated): the roster's problems, quality signals, prize list exports (as of the
 campaign's end), the project standings as of the deadline, certificates and acknowledgements."""
 
-import pandas as pd
 import streamlit as st
 
 from components import i18n, teams_view
@@ -11,7 +10,6 @@ from components.i18n import t
 from components.organizer_gate import organizer_unlocked
 from components.signals_table import signals_table
 from components.status import problem_text, storage_status
-from data.model.export import to_csv
 
 ctx = context()
 lang = ctx.lang
@@ -61,16 +59,9 @@ projects = ctx.projects.view().value
 frozen = ctx.projects.frozen(projects) if projects is not None else None
 if frozen is not None:
     st.subheader(t(lang, "org.final"), anchor=False)
-    roster = ctx.roster.current()
-    final = (
-        ctx.projects.team_board(frozen.board, projects, roster).drop(columns="urls")
-        if len(roster.projects)
-        else frozen.board
-    )
-    reading = frozen.reading_at if frozen.reading_at is not None else pd.NaT
     st.download_button(
         t(lang, "org.final_csv"),
-        to_csv(final.assign(as_of=pd.Timestamp(frozen.deadline), read_at=reading)),
+        ctx.projects.final_csv(projects, ctx.roster.current()),
         file_name=f"projects_as_of_{frozen.deadline:%Y-%m-%dT%H%M}Z.csv",
         mime="text/csv",
         icon="⬇️",

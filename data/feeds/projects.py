@@ -18,7 +18,7 @@ from data.feeds.feed import Feed
 from data.feeds.follower import Follower, Published, publish_status
 from data.feeds.poller import Poller
 from data.feeds.read_cache import ReadCache
-from data.model import digests, projects
+from data.model import digests, export, projects
 from data.model.projects import CLIMBER_WINDOWS, Projects
 from data.model.roster import Roster
 from data.sources.hub import HubSource
@@ -99,6 +99,7 @@ class ProjectsFeed(Feed[Projects]):
         for window in CLIMBER_WINDOWS.values():
             self.climbers(value, window)
         self.fingerprint(value)
+        self.frozen(value)
 
     def fingerprint(self, value: Projects) -> str:
         """What *Proyectos* shows, fingerprinted: the leaderboard and the likes history."""
@@ -123,6 +124,20 @@ class ProjectsFeed(Feed[Projects]):
             ("frozen", deadline),
             lambda: projects.as_of(value.history, self.board(value), deadline, self.period, self.config.exclude),
         )
+
+    def final_csv(self, value: Projects, roster: Roster) -> bytes:
+        """The standings as of the deadline as CSV (a team's repos as one project with a roster),
+        with the deadline (`as_of`) and the reading's time (`read_at`). Only once it has passed."""
+        frozen = self.frozen(value)
+
+        def compute() -> bytes:
+            board = frozen.board
+            if len(roster.projects):
+                board = self.team_board(board, value, roster).drop(columns="urls")
+            reading = frozen.reading_at if frozen.reading_at is not None else pd.NaT
+            return export.to_csv(board.assign(as_of=pd.Timestamp(frozen.deadline), read_at=reading))
+
+        return self.derived.get(value, ("final_csv", roster.digest), compute)
 
     def team_board(self, board: pd.DataFrame, value: Projects, roster: Roster) -> pd.DataFrame:
         """`board` (the leaderboard, or the standings as of the deadline) with each team's repos as one project."""
