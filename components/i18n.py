@@ -103,7 +103,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "{records} registros leídos hasta ahora.",
         "first.progress.projects": "Primera lectura de los proyectos: lista {step} de {steps} (**{label}**), "
         "{records} repos hasta ahora.",
-        "first.since": "Esperando la primera lectura desde {age}.",
+        "first.since": "Esperando la primera lectura desde el {when}.",
         "first.auto": "Esta página se mostrará sola en cuanto lleguen los datos; no hace falta recargar.",
         "first.off.campaign": "No hay un servidor Argilla configurado (ARGILLA_API_URL y ARGILLA_API_KEY).",
         "first.off.projects": "No hay organización del Hub configurada ([hub] org).",
@@ -428,7 +428,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "{records} records read so far.",
         "first.progress.projects": "First read of the projects: list {step} of {steps} (**{label}**), "
         "{records} repos so far.",
-        "first.since": "Waiting for the first read since {age}.",
+        "first.since": "Waiting for the first read since {when}.",
         "first.auto": "This page will show itself as soon as the data arrives; no need to reload.",
         "first.off.campaign": "No Argilla server is configured (ARGILLA_API_URL and ARGILLA_API_KEY).",
         "first.off.projects": "No Hub organisation is configured ([hub] org).",

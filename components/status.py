@@ -88,7 +88,8 @@ def first_read_state(view: FeedView, kind: str, lang: str) -> None:
         )
     else:
         st.markdown(t(lang, f"first.starting.{kind}"))
-    st.caption(t(lang, "first.since", age=i18n.age(utc_now() - view.since, lang)) + " " + t(lang, "first.auto"))
+    # a moment, not an age: this text is drawn once and stays until the data arrives
+    st.caption(t(lang, "first.since", when=i18n.datetime(view.since, lang)) + " " + t(lang, "first.auto"))
 
 
 def storage_status(status: SyncStatus | None, lang: str) -> None:
