@@ -15,11 +15,30 @@ from pathlib import Path
 from data.config import settings_table, variables_table
 from data.model.columns import csv_header
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+SYSTEM_PACKAGES = ROOT / "scripts" / "system-packages.txt"
+
+
+def system_packages() -> list[tuple[str, str]]:
+    """(package, what for) of every system package the test suite needs, as scripts/test.sh reads them."""
+    rows = []
+    for line in SYSTEM_PACKAGES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            package, _, what = (cell.strip() for cell in line.split("|"))
+            rows.append((package, what))
+    return rows
+
+
+def system_packages_list() -> str:
+    return "".join(f"- `{package}`: {what}\n" for package, what in system_packages())
+
+
 PARTS: dict[str, Callable[[], str]] = {
     "settings": settings_table,
     "variables": variables_table,
     "csv-header": lambda: f"```\n{csv_header()}\n```\n",
+    "system-packages": system_packages_list,
 }
 
 

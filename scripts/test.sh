@@ -1,27 +1,42 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs on a fresh machine, then run the whole suite.
-#   - Debian packages: redis-server (for argilla-server), nginx (scripts/serve's proxy), chromium (browser tests), poppler-utils
-#     (pdftotext/pdftoppm read the certificates back), the emoji font the certificates use, and python3-venv (the
-#     image's steps followed by tests/test_image.py, as the Space's user), tesseract-ocr and zbar-tools (the cards and
-#     the certificates' QR codes read back), libfribidi0 (Pillow's layout of right-to-left names);
+# Install everything the test suite needs on a fresh machine, then run the whole suite:
+#   - the system packages listed in scripts/system-packages.txt (the README shows the same list),
+#     with apt-get as root or with sudo; elsewhere it says what to install and stops;
 #   - .venv with requirements-test.txt, and axe-core (npm) for the accessibility audit;
+#   - argilla-server 2.8.0 in its own cached virtualenv;
 #   - the lint gate (ruff check, ruff format --check, lint-imports);
-#   - argilla-server 2.8.0 in its own cached virtualenv (done by the pytest fixture on first use).
+#   - pytest, spread over parallel workers (pytest-xdist; TEST_WORKERS, default from the cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+python=$(command -v python3 || command -v python || true)
+[ -n "$python" ] || { echo "Python 3.11 or newer is needed, and none is on PATH." >&2; exit 1; }
+"$python" scripts/check_python.py
 
+present() {  # present KIND WHAT: is this package's mark on the machine?
+  case "$1" in
+    command) command -v "$2" >/dev/null || [ -x "/usr/sbin/$2" ] ;;
+    file) [ -e "$2" ] ;;
+    library) ldconfig -p 2>/dev/null | grep -q "$2" ;;
+    module) /usr/bin/python3 -c "import $2" 2>/dev/null ;;
+    *) echo "scripts/system-packages.txt: unknown check '$1'" >&2; return 1 ;;
+  esac
+}
 need=()
-command -v redis-server >/dev/null || need+=(redis-server)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
-command -v chromium >/dev/null || need+=(chromium)
-command -v pdftotext >/dev/null || need+=(poppler-utils)
-[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
-/usr/bin/python3 -c "import ensurepip" 2>/dev/null || need+=(python3-venv)  # tests/test_image.py, as uid 1000
-command -v tesseract >/dev/null || need+=(tesseract-ocr)  # reads the picture cards back
-command -v zbarimg >/dev/null || need+=(zbar-tools)  # reads the certificates' QR codes back
-ldconfig -p | grep -q libfribidi || need+=(libfribidi0)  # Pillow's text layout (right-to-left names)
+while IFS='|' read -r package mark _; do
+  package=$(echo "$package" | xargs); read -r kind what <<<"$mark"
+  [ -z "$package" ] || [[ "$package" == \#* ]] || present "$kind" "$what" || need+=("$package")
+done < scripts/system-packages.txt
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  if ! command -v apt-get >/dev/null || { [ -n "$sudo_cmd" ] && ! sudo -n true 2>/dev/null; }; then
+    {
+      echo "The test suite needs these system packages, which are missing: ${need[*]}"
+      echo "(Debian's names; what each is for: scripts/system-packages.txt)."
+      echo "This script installs them with apt-get as root or with sudo, and can do neither here:"
+      echo "install them with your system's package manager, then run bash scripts/test.sh again."
+    } >&2
+    exit 1
+  fi
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
 fi
@@ -29,7 +44,7 @@ fi
 # axe-core for the accessibility audit, from the npm registry (the version in tests/a11y/package-lock.json).
 [ -f tests/a11y/node_modules/axe-core/axe.min.js ] || (cd tests/a11y && npm ci --no-audit --no-fund --silent)
 
-[ -x .venv/bin/python ] || python3 -m venv .venv
+[ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 .venv/bin/python -c "from tests.servers.argilla_process import ensure_server_installed; ensure_server_installed()"
 

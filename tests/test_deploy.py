@@ -86,7 +86,8 @@ def test_a_deploy_uploads_the_image_files_sets_secrets_and_variables_and_waits(h
     assert space.sdk == "docker"
     expected = set(image_files(project))
     assert set(space.files) == expected
-    assert {"app.py", "Dockerfile", "requirements.txt", "README.md", ".gitattributes", "scripts/serve"} <= expected
+    assert {"app.py", "Dockerfile", "requirements.txt", "README.md", "scripts/serve"} <= expected
+    assert ".gitattributes" not in expected  # this repository's (no LFS filter): the Space keeps the Hub's
     assert not set(PLANTED) & set(space.files)
     assert not any(path.startswith(("tests/", "bench/")) for path in space.files)
     for path, data in space.files.items():
