@@ -128,7 +128,8 @@ class ServedApp:
     """The production setup as a process tree: `scripts/serve` (supervisord, nginx, WORKERS
     Streamlit processes) on a free port, with `supervisorctl` to look at and restart them."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int = 2, port: int | None = None):
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 2, port: int | None = None, root: Path = ROOT):
+        self.root = root
         self.port = port or free_port()
         ports = [free_port() for _ in range(workers)] if workers > 1 else [self.port]  # one: on the port itself
         self.env = {
@@ -154,8 +155,8 @@ class ServedApp:
 
     def start(self) -> ServedApp:
         self.process = subprocess.Popen(
-            [str(ROOT / "scripts" / "serve")],
-            cwd=ROOT,
+            [str(self.root / "scripts" / "serve")],
+            cwd=self.root,
             env=self.env,
             stdout=open(self.log, "wb"),
             stderr=subprocess.STDOUT,

@@ -2,13 +2,17 @@
 Streamlit processes (the writer and a reader) against the real argilla-server and its webhook
 worker; headless Chromium visits through nginx."""
 
+import re
+import subprocess
 import time
+from pathlib import Path
 
 import httpx
 import pytest
+import streamlit
 
 from data.live.inbox import PATH
-from tests.app_env import write_config
+from tests.app_env import ROOT, write_config
 from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users
 from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import ServedApp, wait_for_app
@@ -167,3 +171,23 @@ def test_a_killed_writer_leaves_the_ranking_on_screen_and_comes_back(browser, se
     before = shown_validations(mine)
     Annotator(proxy.url, key).submit(ids[5])  # the new writer takes deliveries again
     eventually(lambda: shown_validations(mine) == before + 1, timeout=90, what="the validation, via the new writer")
+
+
+def test_served_from_a_private_folder_every_static_file_answers(tmp_path):
+    """A clone in a folder only its owner may enter (`mktemp -d`): nginx's workers read the
+    project's files as that owner, so no script or stylesheet is refused (403 left the page blank)."""
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(private / "clone")], check=True)
+    app = ServedApp({"DATA_DIR": str(private / "data")}, tmp_path / "serve.log", root=private / "clone").start()
+    try:
+        with httpx.Client(base_url=app.url, timeout=10) as client:
+            page = client.get("/clasificacion").text
+            named = re.findall(r'(?:src|href)="\./(static/[^"]+)"', page)
+            static = Path(streamlit.__file__).parent / "static"
+            every = [path.relative_to(static).as_posix() for path in static.rglob("*") if path.is_file()]
+            answers = {path: client.get(f"/{path}").status_code for path in {*named, *every}}
+    finally:
+        app.stop()
+    assert len(named) > 20
+    assert {path: code for path, code in answers.items() if code != 200} == {}
