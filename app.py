@@ -75,8 +75,8 @@ def frame() -> None:
             feed.wait_for_first(ctx.config.first_wait_seconds)
     view, background = feed.view(), False
     if view.mode == "demo":
-        demo_banner(lang)
-    elif view.mode != "off":
+        demo_banner(view, spec.feed, ctx.config.hub.org, lang)
+    if view.mode != "off" and (view.mode != "demo" or view.state is not None):  # a demo awaiting a read too
         background = follow_changes(ctx, spec, view, lang)
     if view.mode in WAITING:
         first_read_state(view, spec.feed, lang)

@@ -2,7 +2,7 @@
 
 Configuration problems never raise into a page: they become `Context.config_error`. After a bad
 edit of campaign.toml the services of the last good configuration keep running; with nothing
-configured the dashboard shows the embedded demo; with a live source and no good configuration
+configured (no Argilla) the dashboard shows the embedded demo; with Argilla and no good configuration
 yet, or a malformed secret, there is nothing to show but the error (`services` is None), never
 the demo.
 """
@@ -92,7 +92,7 @@ def configured() -> tuple[CampaignConfig | None, Secrets, Services | None, str |
         secrets = load_secrets(environment())
     except ConfigError as problem:  # a source is configured, wrongly: say so, show no data
         return config, Secrets(), None, str(problem)
-    if config is None and not secrets.any_source:
+    if config is None and not secrets.argilla_configured:
         config = DEMO_CONFIG  # nothing configured and a broken file: the demo, with the error shown
     role = os.environ.get("TABLERO_ROLE") or "writer"  # scripts/serve says; a process alone is the writer
     services = running_services(config, secrets, data_dir(), role) if config is not None else None

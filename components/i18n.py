@@ -94,6 +94,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "top.me": "Mi posición",
         "status.live": "Datos en vivo · actualizados {age}",
         "status.demo": "Datos de demostración: no hay un servidor Argilla configurado. Las cifras son inventadas.",
+        "status.demo_projects_no_org": "Proyectos de demostración: no hay organización del Hub configurada "
+        "([hub] org). Las cifras son inventadas.",
+        "status.demo_projects_reading": "Proyectos de demostración mientras se leen los de la organización "
+        "**{org}** del Hub.",
+        "status.demo_projects_failed": "Proyectos de demostración: no se pueden leer los de la organización "
+        "**{org}** del Hub ({problem}). Las cifras son inventadas; se vuelve a intentar.",
         "status.stale": "Datos de {age}. Último intento fallido: {problem}",
         "status.restored": "Datos guardados de {age} · leyendo datos nuevos…",
         "first.title": "Preparando el tablero",
@@ -419,6 +425,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "top.me": "My rank",
         "status.live": "Live data · updated {age}",
         "status.demo": "Demo data: no Argilla server is configured. The numbers are made up.",
+        "status.demo_projects_no_org": "Demo projects: no Hub organisation is configured ([hub] org). "
+        "The numbers are made up.",
+        "status.demo_projects_reading": "Demo projects while those of the Hub organisation **{org}** are read.",
+        "status.demo_projects_failed": "Demo projects: those of the Hub organisation **{org}** cannot be read "
+        "({problem}). The numbers are made up; trying again.",
         "status.stale": "Data from {age}. Last attempt failed: {problem}",
         "status.restored": "Saved data from {age} · reading fresh data…",
         "first.title": "Getting the dashboard ready",

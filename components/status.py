@@ -52,8 +52,19 @@ def freshness(view: FeedView, lang: str, mode: LiveMode | None = None, every: in
     return "", ""
 
 
-def demo_banner(lang: str) -> None:
-    st.info(t(lang, "status.demo"), icon="🧪")
+def demo_banner(view: FeedView, kind: str, org: str | None, lang: str) -> None:
+    """Which data is invented, and why: the campaign's (no Argilla configured), or the projects'
+    (no org configured, or the org's real projects not read yet: being read, or why not)."""
+    if kind != "projects":
+        text = t(lang, "status.demo")
+    elif not org:
+        text = t(lang, "status.demo_projects_no_org")
+    elif view.state is not None and view.state.error is not None:
+        problem = problem_text(view.state.error, lang).rstrip(".")
+        text = t(lang, "status.demo_projects_failed", org=md_text(org, 96), problem=problem)
+    else:
+        text = t(lang, "status.demo_projects_reading", org=md_text(org, 96))
+    st.info(text, icon="🧪")
 
 
 def live_text(mode: LiveMode | None, every: int, lang: str) -> str:

@@ -517,7 +517,6 @@ class Secrets:
     argilla_api_key: str | None = field(default=None, repr=False)
     hf_token: str | None = field(default=None, repr=False)
     hf_endpoint: str = "https://huggingface.co"
-    hub_endpoint_set: bool = False
     organizer_token: str | None = field(default=None, repr=False)
     oauth_client_id: str | None = None
     oauth_client_secret: str | None = field(default=None, repr=False)
@@ -531,12 +530,9 @@ class Secrets:
 
     @property
     def argilla_configured(self) -> bool:
+        """Is the campaign live? Without Argilla its pages run on the embedded demo, whatever the
+        Hub's token or endpoint say (they configure no campaign)."""
         return bool(self.argilla_api_url and self.argilla_api_key)
-
-    @property
-    def any_source(self) -> bool:
-        """Is any upstream configured? If none is, the whole app runs on the embedded demo."""
-        return self.argilla_configured or self.hub_endpoint_set or bool(self.hf_token)
 
     @property
     def sign_in_configured(self) -> bool:
@@ -584,7 +580,6 @@ def load_secrets(env: Mapping[str, str]) -> Secrets:
         argilla_api_key=key,
         hf_token=value("HF_TOKEN"),
         hf_endpoint=value("HF_ENDPOINT") or "https://huggingface.co",
-        hub_endpoint_set=bool(value("HF_ENDPOINT")),
         organizer_token=value("ORGANIZER_TOKEN"),
         oauth_client_id=value("OAUTH_CLIENT_ID"),
         oauth_client_secret=value("OAUTH_CLIENT_SECRET"),

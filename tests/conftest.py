@@ -14,6 +14,9 @@ from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS
 ROOT = Path(__file__).resolve().parent.parent
 for name in ENVIRONMENT:  # nothing from the developer's shell reaches the app under test
     os.environ.pop(name, None)
+# The real Hub is never reached from a test: beside the demo campaign the app reads its org's
+# projects, and here that address refuses at once (a test of the Hub sets its own server).
+os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"
 
 
 @pytest.fixture(scope="session")

@@ -111,6 +111,22 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     )
 
 
+def wait_for_drawn(page, timeout: float = 30_000) -> None:
+    """`wait_for_app`, then what a person looks at is drawn: the fonts loaded, every image decoded,
+    every metric's value and every table's canvas in place. Screenshots and audits wait for this,
+    never for the network to be idle (an open page keeps a long-poll open)."""
+    wait_for_app(page, timeout)
+    page.wait_for_function(
+        """() => document.fonts.status === 'loaded'
+          && Array.from(document.images).every(image => image.complete)
+          && Array.from(document.querySelectorAll('[data-testid="stMetricValue"]'))
+               .every(value => value.innerText.trim() !== '')
+          && Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'))
+               .every(table => table.querySelector('canvas'))""",
+        timeout=timeout,
+    )
+
+
 def grid_rows(page, grid) -> list[list[str]]:
     """The cells of an `st.dataframe` as a person copies them: click into the grid, select all, copy.
 

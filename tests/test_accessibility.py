@@ -8,7 +8,7 @@ import pytest
 
 from components.navigation import HOME, MY_RANK, ORGANIZER, PAGES, TOP
 from tests.app_env import campaign_with, demo_ranking
-from tests.streamlit_process import StreamlitApp, wait_for_app
+from tests.streamlit_process import StreamlitApp, wait_for_drawn
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
@@ -52,14 +52,12 @@ def test_no_serious_or_critical_violation_on_any_page(browser, audited_app, widt
     found = {}
     for path in paths():
         page.goto(f"{audited_app.url}/{path}")
-        wait_for_app(page)
-        page.wait_for_load_state("networkidle")
+        wait_for_drawn(page)
         if path == ORGANIZER.url:  # the tools behind the passphrase too
             page.get_by_label("Frase de acceso").fill(PASSPHRASE)
             page.keyboard.press("Enter")
             page.get_by_text("Señales de calidad").wait_for(timeout=30_000)
-            wait_for_app(page)
-            page.wait_for_load_state("networkidle")
+            wait_for_drawn(page)
         problems = serious_violations(page)
         if problems:
             found[path or "/"] = problems

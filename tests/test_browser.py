@@ -17,7 +17,7 @@ from data.model import aggregate, credentials
 from data.model.export import ranking_csv
 from data.state.demo import load_demo
 from tests.app_env import campaign_with, demo_ranking
-from tests.streamlit_process import ROOT, StreamlitApp, grid_rows, wait_for_app
+from tests.streamlit_process import ROOT, StreamlitApp, grid_rows, wait_for_app, wait_for_drawn
 
 pytestmark = pytest.mark.browser
 DEMO_USER = demo_ranking()["username"].iloc[3]
@@ -47,7 +47,7 @@ def test_every_page_in_spanish_and_english_with_screenshots(browser, demo_app, a
             assert page.locator("[role=dialog]").count() == 0, path
             assert "demostración" in page.inner_text("body")
             name = path.split("?")[0] or HOME.url
-            page.wait_for_load_state("networkidle")  # lazily loaded widgets (inputs, tables) drawn
+            wait_for_drawn(page)
             page.screenshot(path=str(shots / f"{name}-{label}.png"), full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, path
         page.close()
@@ -58,6 +58,30 @@ def test_every_page_in_spanish_and_english_with_screenshots(browser, demo_app, a
     page.get_by_text("Español").click()
     wait_for_app(page)
     assert "Ranking de contribuciones" in page.inner_text("body")
+
+
+def test_the_readme_command_with_a_hub_token_exported_shows_the_demo(browser, tmp_path):
+    """Most Hub users have HF_TOKEN (and some HF_ENDPOINT) exported: that configures no campaign,
+    so the README's first command shows the demo ranking; Proyectos says its projects are the
+    demo's while the org's real ones cannot be read."""
+    env = {"DATA_DIR": str(tmp_path / "data"), "HF_TOKEN": "hf_anything", "HF_ENDPOINT": "http://127.0.0.1:9"}
+    app = StreamlitApp(env, tmp_path / "streamlit.log").start()
+    try:
+        context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+        page = context.new_page()
+        page.goto(f"{app.url}/top10")
+        wait_for_app(page)
+        assert "no hay un servidor Argilla configurado" in page.inner_text("body")
+        top = demo_ranking().head(10)
+        rows = grid_rows(page, page.locator('[data-testid="stDataFrame"]'))
+        assert [(name, int(n)) for _, name, n in rows] == list(zip(top["username"], top["validations"]))
+        page.goto(f"{app.url}/proyectos")
+        wait_for_app(page)
+        assert "Proyectos de demostración" in page.inner_text("body")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        context.close()
+    finally:
+        app.stop()
 
 
 def test_export_download_is_the_ranking_csv(browser, demo_app):

@@ -5,11 +5,14 @@ import threading
 import time
 
 from data.config import Secrets, load_config
+from data.errors import ErrorKind
 from data.feeds.campaign import CampaignFeed
 from data.feeds.services import Services
 from data.model.aggregate import Filters
 from tests.app_env import environment, running, write_config
+from tests.hub_fixtures import make_repos
 from tests.servers.counting_proxy import CountingProxy
+from tests.servers.hub_server import HubServer
 
 
 def test_nothing_configured_is_the_demo(tmp_path):
@@ -24,9 +27,35 @@ def test_a_configured_argilla_is_never_the_demo(tmp_path):
     assert services.projects.view().mode == "first_read"  # [hub] org is set and a source is configured
 
 
-def test_a_configured_hub_alone_leaves_the_campaign_off(tmp_path):
-    services = Services.build(load_config(), Secrets(hf_token="hf_x", hub_endpoint_set=True), tmp_path)
-    assert services.campaign.view().mode == "off" and services.projects.view().mode == "first_read"
+def test_a_hub_token_alone_configures_no_campaign(tmp_path):
+    """A Hub token and endpoint (most Hub users export them): the demo campaign; the org's real
+    projects are read, and the demo's stand in until they land, with the reason."""
+    server = HubServer().start()
+    try:
+        server.state.faults = [(401, {})] * 3  # the token is refused
+        services = Services.build(load_config(), Secrets(hf_token="hf_x", hf_endpoint=server.endpoint), tmp_path)
+        assert services.campaign.view().mode == "demo" and services.roster.view().mode == "demo"
+        projects = services.projects
+        assert projects.view().mode == "demo" and projects.poller is not None
+        projects.poller.refresh()
+        view = projects.view()
+        assert view.mode == "demo" and view.value is not None and view.state.error.kind is ErrorKind.AUTH
+    finally:
+        server.stop()
+
+
+def test_the_demo_campaign_shows_the_orgs_real_projects_once_the_hub_answers(tmp_path):
+    server = HubServer().start()
+    try:
+        server.state.repos = make_repos("somosnlp")
+        services = Services.build(load_config(), Secrets(hf_endpoint=server.endpoint), tmp_path)
+        services.projects.poller.refresh()
+        view = services.projects.view()
+        assert view.mode == "live" and services.campaign.view().mode == "demo"
+        listed = {repo["id"] for kind in server.state.repos.values() for repo in kind}
+        assert 0 < len(set(view.value.raw["repo_id"])) and set(view.value.raw["repo_id"]) <= listed
+    finally:
+        server.stop()
 
 
 def test_derived_cache_is_bounded(tmp_path):

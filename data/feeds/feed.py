@@ -1,8 +1,11 @@
 """What pages read: one feed per kind of data (the campaign, the projects).
 
-A feed is live (a `Poller` reads its upstream), the embedded demo (nothing at all is configured),
-or off (this upstream is not configured while another one is). The demo is never mixed with a
-live source: a live feed with nothing read yet says so (`FeedView.mode == "first_read"`).
+A feed is live (a `Poller` reads its upstream), the embedded demo (its upstream is not
+configured), or off (this upstream is not configured while another one is). The demo is never
+mixed with a live source: a live feed with nothing read yet says so (`FeedView.mode ==
+"first_read"`). A feed may have both, a poller and the demo (the projects of the demo campaign:
+the Hub is read when an org is set): the demo then stands in until a first read lands, and the
+view carries the poller's state (why nothing is read yet).
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ class Feed(Generic[T]):
         self.demo: Callable[[], T] | None = None
 
     def view(self) -> FeedView[T]:
-        if self.demo is not None:
-            return FeedView(self.demo(), "demo", None)
         if self.poller is None:
-            return FeedView(None, "off", None)
-        return FeedView.of(self.poller)
+            return FeedView(self.demo(), "demo", None) if self.demo is not None else FeedView(None, "off", None)
+        view = FeedView.of(self.poller)
+        if self.demo is None or view.value is not None:
+            return view
+        return FeedView(self.demo(), "demo", view.state)
 
     def wait_for_first(self, timeout: float) -> None:
         """Give a first read in flight up to `timeout` s to land (a no-op once there is data)."""

@@ -1,8 +1,9 @@
 """The projects feed: the org's repos from the Hub, polled politely, with a likes history.
 
 Like the campaign feed: one poller in the writer process, the last good read persisted (with the
-history) in the snapshot store and followed by the other processes, the embedded demo only when
-nothing at all is configured.
+history) in the snapshot store and followed by the other processes. Beside the demo campaign (no
+Argilla configured), the org's real projects when `[hub] org` is set and the Hub answers, and the
+demo's until then (or without an org).
 """
 
 from __future__ import annotations
@@ -47,10 +48,10 @@ class ProjectsFeed(Feed[Projects]):
         self.config = config
         self._restored_history: pd.DataFrame | None = None
         self._restored_lock = threading.Lock()
-        if demo:
-            self.source = DEMO_SOURCE
+        self.source = DEMO_SOURCE
+        if demo:  # the demo campaign's projects: the real ones once the Hub answers (with an org)
             self.demo = load_demo_projects
-        elif config.org and follow:
+        if config.org and follow:
             self.source = projects_source(config)
             self.poller = Follower(self.store, PROJECTS, load=self._published)
         elif config.org:

@@ -54,7 +54,7 @@ class Services:
     def build(
         cls, config: CampaignConfig, secrets: Secrets, data_dir: Path, follow: bool = False, lease: Lease | None = None
     ) -> Services:
-        demo = not secrets.any_source
+        demo = not secrets.argilla_configured  # a Hub token or endpoint alone configures no campaign
         store = deliveries = None
         if secrets.redis_url and not demo and (follow or lease is not None):
             client, prefix = connect(secrets.redis_url), shared_prefix(config)
