@@ -54,4 +54,8 @@ fi
 .venv/bin/ruff format --check .
 .venv/bin/lint-imports --no-cache
 
-exec .venv/bin/python -m pytest "$@"
+# Parallel workers (pytest-xdist), each with its own argilla-server, browser and ports; whole
+# modules per worker, the long ones first (tests/conftest.py). Most of a test's time is waiting on
+# real processes, so there are more workers than cores. TEST_WORKERS=0 runs in one process.
+workers=${TEST_WORKERS:-$(( $(nproc) + 1 ))}
+exec .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"

@@ -19,6 +19,23 @@ for name in ENVIRONMENT:  # nothing from the developer's shell reaches the app u
 os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"
 
 
+def pytest_collection_modifyitems(config, items):
+    """The modules marked `long` (minutes of real processes) first: parallel workers take whole
+    modules in this order (`--dist loadfile`), so the longest do not start last and finish alone."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
+def pytest_sessionstart(session):
+    """Once per run, before any worker (pytest-xdist) starts `scripts/serve`: Streamlit's static
+    files precompressed in the project, as the image's build does, so that parallel workers never
+    build the same mirror at once."""
+    if not hasattr(session.config, "workerinput"):
+        from scripts.serve import ROOT as PROJECT
+        from scripts.serve import precompressed_static
+
+        precompressed_static(PROJECT / ".static")
+
+
 @pytest.fixture(scope="session")
 def argilla_server():
     """A real argilla-server (+ Redis) for the whole session; installed on first use."""

@@ -10,7 +10,7 @@ from components.navigation import HOME, MY_RANK, ORGANIZER, PAGES, TOP
 from tests.app_env import campaign_with, demo_ranking
 from tests.streamlit_process import StreamlitApp, wait_for_drawn
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long]
 AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSPHRASE = "frase-de-prueba"

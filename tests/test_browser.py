@@ -19,7 +19,7 @@ from data.state.demo import load_demo
 from tests.app_env import campaign_with, demo_ranking
 from tests.streamlit_process import ROOT, StreamlitApp, grid_rows, wait_for_app, wait_for_drawn
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long]
 DEMO_USER = demo_ranking()["username"].iloc[3]
 PATHS = [
     "" if spec is HOME else spec.url + (f"?user={DEMO_USER}" if spec.url == "mi-posicion" else "") for spec in PAGES

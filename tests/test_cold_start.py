@@ -19,7 +19,7 @@ from tests.servers.counting_proxy import CountingProxy
 from tests.servers.hub_server import HubServer
 from tests.streamlit_process import README_COMMAND, StreamlitApp, dockerfile_command, wait_for_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long]
 DEMO_NAMES = set(demo_ranking()["username"])
 ORG = "org-en-frio"
 

@@ -15,6 +15,8 @@ from tests.app_env import open_page as page
 from tests.campaign_builder import DatasetSpec, build_campaign
 from tests.servers.counting_proxy import CountingProxy
 
+pytestmark = pytest.mark.long
+
 SPECS = [DatasetSpec("fallos_a", "texto", "ref", min_submitted=1, records=20)]
 
 

@@ -11,6 +11,8 @@ from data.sources.hub import HubSource
 from tests.hub_fixtures import expected_board, make_repos
 from tests.servers.hub_server import HubServer
 
+pytestmark = pytest.mark.long
+
 ORG = "hackathon-x"
 
 

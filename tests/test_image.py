@@ -28,6 +28,8 @@ import pytest
 from scripts.deploy_space import image_files
 from tests.servers.argilla_process import free_port
 
+pytestmark = pytest.mark.long
+
 ROOT = Path(__file__).resolve().parent.parent
 UID = 1000
 

@@ -20,6 +20,8 @@ from tests.campaign_builder import DatasetSpec, build_campaign
 from tests.servers.counting_proxy import CountingProxy
 from tests.servers.webhook_receiver import Receiver
 
+pytestmark = pytest.mark.long
+
 SPECS = [
     DatasetSpec("inc_a", "texto", "ref", min_submitted=2, records=25),
     DatasetSpec("inc_b", "texto", None, min_submitted=1, records=25),

@@ -19,7 +19,7 @@ from tests.streamlit_process import ServedApp, wait_for_app
 from tests.test_serving import shown_validations
 from tests.test_webhooks import Annotator, eventually
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long]
 WORKSPACE = "replicas"
 SPEC = DatasetSpec("replicas_a", "texto", "ref", min_submitted=1, records=40, suggestion_share=1.0)
 ANNOTATOR = "rep_ana"

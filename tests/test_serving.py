@@ -18,7 +18,7 @@ from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import ServedApp, wait_for_app
 from tests.test_webhooks import Annotator, eventually
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long]
 WORKSPACE = "servicio"
 SPEC = DatasetSpec("servicio_a", "texto", "ref", min_submitted=1, records=60, suggestion_share=1.0)
 ANNOTATOR = "serv_ana"

@@ -16,6 +16,8 @@ from tests.app_env import demo_ranking
 from tests.servers.argilla_process import free_port
 from tests.streamlit_process import StreamlitApp, wait_for_app
 
+pytestmark = pytest.mark.long
+
 CLIENT_SECRET = "oauth-client-secret-sentinel-93f1c0ffee"
 COOKIE_SECRET = "cookie-secret-for-the-test-0123456789abcdef"
 ORG = "org-tablero"

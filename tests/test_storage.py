@@ -26,6 +26,8 @@ from tests.hub_fixtures import HeldFeed, make_repos
 from tests.servers.hub_server import HubServer
 from tests.streamlit_process import StreamlitApp, wait_for_app
 
+pytestmark = pytest.mark.long
+
 ORG = "org-estado"
 REPO = "org-estado/tablero-estado"
 WRITE, READ = "hf_writeTOKENsentinel1234", "hf_readTOKENsentinel5678"

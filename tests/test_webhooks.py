@@ -24,6 +24,8 @@ from tests.servers.argilla_process import free_port
 from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import StreamlitApp, wait_for_app
 
+pytestmark = pytest.mark.long
+
 SECRET = "dGVzdC1zZWNyZXQtZm9yLXRoZS1pbmJveC0xMjM0NQ=="
 EVENT = {
     "type": "response.created",
