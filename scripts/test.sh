@@ -23,8 +23,9 @@ present() {  # present KIND WHAT: is this package's mark on the machine?
 }
 need=()
 while IFS='|' read -r package mark _; do
-  package=$(echo "$package" | xargs); read -r kind what <<<"$mark"
-  [ -z "$package" ] || [[ "$package" == \#* ]] || present "$kind" "$what" || need+=("$package")
+  [[ "$package" =~ ^[[:space:]]*(#|$) ]] && continue
+  read -r package <<<"$package"; read -r kind what <<<"$mark"
+  present "$kind" "$what" || need+=("$package")
 done < scripts/system-packages.txt
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
