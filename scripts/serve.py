@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import grp
 import gzip
+import hashlib
 import os
 import pwd
 import resource
 import secrets
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,8 +189,18 @@ http {{
 """
 
 
+def control_socket(run: Path) -> Path:
+    """supervisord's control socket: in the run folder, or, where that path is longer than a unix
+    socket's address may be (108 bytes; a deep DATA_DIR), under the system's temporary folder."""
+    inside = run / "supervisor.sock"
+    if len(os.fsencode(inside)) < 100:
+        return inside
+    return Path(tempfile.gettempdir()) / f"tablero-{hashlib.sha256(os.fsencode(run)).hexdigest()[:16]}.sock"
+
+
 def supervisor_conf(plan: Plan, python: str, nginx: str) -> str:
     run = plan.run_dir
+    sock = control_socket(run)
     programs = [
         f"""[program:nginx]
 command={nginx} -e stderr -c {run}/nginx.conf -p {run}
@@ -218,13 +230,13 @@ pidfile={run}/supervisord.pid
 childlogdir={run}
 
 [unix_http_server]
-file={run}/supervisor.sock
+file={sock}
 
 [rpcinterface:supervisor]
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 
 [supervisorctl]
-serverurl=unix://{run}/supervisor.sock
+serverurl=unix://{sock}
 
 """
         + "\n\n".join(programs)

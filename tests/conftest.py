@@ -52,14 +52,26 @@ def rg_client(argilla_server):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser), one per worker."""
     if not shutil.which("chromium"):
         pytest.fail("Debian chromium is not installed: run scripts/test.sh")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser(chromium):
+    """The browser, for one test: the tabs it opens are closed after it. An open tab keeps its
+    page's scripts running (the live-status loop, a long-poll), so tabs left open by earlier tests
+    would cost every later one."""
+    before = set(chromium.contexts)
+    yield chromium
+    for context in chromium.contexts:
+        if context not in before:
+            context.close()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 import streamlit
 
 from data.live.inbox import PATH
+from scripts.serve import control_socket
 from tests.app_env import ROOT, write_config
 from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users
 from tests.servers.counting_proxy import CountingProxy
@@ -191,3 +192,11 @@ def test_served_from_a_private_folder_every_static_file_answers(tmp_path):
         app.stop()
     assert len(named) > 20
     assert {path: code for path, code in answers.items() if code != 200} == {}
+
+
+def test_a_deep_data_dir_still_gets_a_control_socket(tmp_path):
+    """A unix socket's address holds 108 bytes: a run folder deeper than that moves the socket."""
+    deep = tmp_path / ("carpeta-" * 12) / "run-8501"
+    socket = control_socket(deep)
+    assert len(str(socket)) < 100 and socket != control_socket(deep.parent / "run-8502")
+    assert control_socket(tmp_path / "run-8501") == tmp_path / "run-8501" / "supervisor.sock"
