@@ -81,16 +81,30 @@ def people(at) -> str:
     return {m.label: m.value for m in at.metric}["Personas"]
 
 
+def committed_parts(hub) -> dict:
+    """The `fetched_at` of each part the repo's manifest holds (the first commit may have one)."""
+    repo = hub.state.store.repo(REPO)
+    if repo is None or MANIFEST not in repo.files:
+        return {}
+    document = json.loads(repo.files[MANIFEST])
+    return {
+        name: dt.datetime.fromisoformat(part["fetched_at"])
+        for name in ("campaign", "projects")
+        if (part := document.get(name))
+    }
+
+
 def written_state(env, hub, likes_change: bool = True):
     """Run a writing process until the repo holds its campaign and a likes history of two reads."""
     with environment(**env):
         services = running()
-        wait_until(lambda: services.state.status.commits >= 1, what="a first commit")
+        wait_until(lambda: len(committed_parts(hub)) == 2, what="a commit of the campaign and the projects")
         if likes_change:
             for item in hub.state.repos["model"][:3]:
                 item["likes"] += 5
+            first = services.projects.view().value.fetched_at
             services.projects.poller.refresh()
-            wait_until(lambda: services.state.status.commits >= 2, what="a second commit")
+            wait_until(lambda: committed_parts(hub)["projects"] > first, what="a commit of the second read")
         state = (
             services.campaign.view().value,
             services.projects.view().value,
