@@ -9,7 +9,6 @@ the demo.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from data.config import (
     load_config_or_last_good,
     load_secrets,
 )
+from data.config import environment as config_environment
 from data.feeds.campaign import CampaignFeed
 from data.feeds.feed import Feed
 from data.feeds.poller import FeedView
@@ -31,7 +31,6 @@ from data.feeds.projects import ProjectsFeed
 from data.feeds.roster import RosterFeed
 from data.feeds.services import Services, running_services
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "cache"
 DEMO_CONFIG = CampaignConfig(title="#Somos600M", datasets=())
 
 
@@ -63,18 +62,16 @@ class Context:
 
 
 def environment() -> dict[str, str]:
-    """os.environ first (how HF Spaces passes secrets), then .streamlit/secrets.toml."""
-    values: dict[str, str] = {}
+    """The environment over .streamlit/secrets.toml (which may be absent or unreadable)."""
     try:
-        values.update({k: str(st.secrets[k]) for k in APP_VARIABLES if k in st.secrets})
+        secrets_file = {name: st.secrets[name] for name in APP_VARIABLES if name in st.secrets}
     except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
-        pass
-    values.update({k: v for k, v in os.environ.items() if k in APP_VARIABLES})
-    return values
+        secrets_file = {}
+    return config_environment.app_values(secrets_file)
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("DATA_DIR") or DEFAULT_DATA_DIR)
+    return Path(config_environment.read("DATA_DIR"))
 
 
 def language() -> str:
@@ -94,7 +91,7 @@ def configured() -> tuple[CampaignConfig | None, Secrets, Services | None, str |
         return config, Secrets(), None, str(problem)
     if config is None and not secrets.argilla_configured:
         config = DEMO_CONFIG  # nothing configured and a broken file: the demo, with the error shown
-    role = os.environ.get("TABLERO_ROLE") or "writer"  # scripts/serve says; a process alone is the writer
+    role = config_environment.read("TABLERO_ROLE")  # scripts/serve says; a process alone is the writer
     services = running_services(config, secrets, data_dir(), role) if config is not None else None
     return config, secrets, services, error
 

@@ -4,7 +4,7 @@
 
 1. Reads the values from the environment, then from `--env-file` (default `.env`, never uploaded)
    for what the environment does not set. Which names are secrets and which plain variables is
-   `data.config.VARIABLES`, the same list as the README's table.
+   `data.config.environment.VARIABLES`, the same list as the README's table.
 2. Checks before anything is written: the campaign file validates (and a roster file it names is
    uploaded with it, and is a roster); the Argilla URL answers and the key is an owner or admin key;
    with `[storage]`, `HF_TOKEN` may write to its repo. Each problem

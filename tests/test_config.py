@@ -113,12 +113,13 @@ def test_secrets_do_not_show_in_repr():
 
 def declared() -> list[tuple[str, str, object]]:
     """(table, key, annotation) of every declared campaign.toml key."""
-    from data.config import CampaignConfig, _fields
+    from data.config import CampaignConfig
+    from data.config.schema import declared_fields
 
     found = []
 
     def walk(cls, where):
-        for f, kind in _fields(cls):
+        for f, kind in declared_fields(cls):
             nested = f.metadata.get("table")
             if nested is not None:
                 walk(nested, f.name)

@@ -1,0 +1,61 @@
+"""The configuration, declared once: `campaign.toml` (campaign.py, on the engine of schema.py),
+the environment variables (environment.py, the one place that reads them) and the credentials
+with the keys derived from them (secrets.py). The README's reference tables are generated from
+these declarations (`python -m scripts.docs`; tests/test_docs.py keeps them in step)."""
+
+from data.config.campaign import (
+    DEFAULT_CONFIG,
+    HUB_ROLES,
+    CampaignConfig,
+    DatasetConfig,
+    HubConfig,
+    OrganizersConfig,
+    StorageConfig,
+    TeamsConfig,
+    WebhooksConfig,
+    config_path,
+    load_config,
+    load_config_or_last_good,
+    parse_config,
+    settings_table,
+)
+from data.config.environment import (
+    APP_VARIABLES,
+    BY_VARIABLE,
+    DEPLOYED,
+    ENVIRONMENT,
+    VARIABLES,
+    Variable,
+    app_values,
+    variables_table,
+)
+from data.config.schema import ConfigError
+from data.config.secrets import Secrets, load_secrets
+
+__all__ = [
+    "APP_VARIABLES",
+    "BY_VARIABLE",
+    "DEFAULT_CONFIG",
+    "DEPLOYED",
+    "ENVIRONMENT",
+    "HUB_ROLES",
+    "VARIABLES",
+    "CampaignConfig",
+    "ConfigError",
+    "DatasetConfig",
+    "HubConfig",
+    "OrganizersConfig",
+    "Secrets",
+    "StorageConfig",
+    "TeamsConfig",
+    "Variable",
+    "WebhooksConfig",
+    "app_values",
+    "config_path",
+    "load_config",
+    "load_config_or_last_good",
+    "load_secrets",
+    "parse_config",
+    "settings_table",
+    "variables_table",
+]

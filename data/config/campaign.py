@@ -1,0 +1,232 @@
+"""The campaign's configuration: every `campaign.toml` key declared once, its reading and checks.
+
+Every key is a field of one of the dataclasses below, declared with `setting()` (data/config/schema.py):
+its name (the field's), its type (the annotation), its default, its help and its checks. The
+parser, the allowed keys, the one-line error messages and the README's reference table
+(`settings_table`, kept in step by tests/test_docs.py) all derive from those declarations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from data.config import environment
+from data.config.schema import (
+    ConfigError,
+    declared_fields,
+    is_required,
+    kind_name,
+    not_negative,
+    parse_table,
+    positive,
+    setting,
+    table,
+    toml_text,
+)
+
+DEFAULT_CONFIG = environment.ROOT / "campaign.toml"
+HUB_ROLES = ("admin", "write", "contributor", "read")
+
+
+def repo_id(value: str) -> str | None:
+    parts = value.split("/")
+    return None if len(parts) == 2 and all(parts) else f"expected a repo id like org/name, got {value!r:.60}"
+
+
+def roster_source(value: str) -> str | None:
+    if value.startswith("hf://") and not re.fullmatch(r"hf://datasets/[^/]+/[^/]+/.+", value):
+        return f"expected hf://datasets/OWNER/NAME/FILE.csv or a path, got {value!r:.60}"
+    return None
+
+
+def hub_roles(values: tuple[str, ...]) -> str | None:
+    unknown = [role for role in values if role not in HUB_ROLES]
+    return f"unknown role {unknown[0]!r:.30} (Hub roles: {', '.join(HUB_ROLES)})" if unknown else None
+
+
+# --- the declarations --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DatasetConfig:
+    name: str = setting(help="the Argilla dataset's name")
+    correction_question: str = setting(help="the TextQuestion that holds the validated translation")
+    workspace: str | None = setting(None, "its Argilla workspace (needed when two datasets share a name)")
+    title: str | None = setting(None, "how pages name it (default: its name)")
+    reference_field: str | None = setting(None, "the field compared when that question has no suggestion")
+    label_question: str | None = setting(None, "a LabelQuestion for the agreement signals (default: the first)")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", self.title or self.name)
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    org: str | None = setting(None, "the Hub organisation whose models, datasets and Spaces are ranked")
+    since: dt.date | None = setting(None, "only repos created on or after this day")
+    until: dt.date | None = setting(None, "only repos created on or before this day")
+    tags: tuple[str, ...] = setting((), "only repos with all these tags")
+    exclude: tuple[str, ...] = setting((), "repo ids never listed")
+    include_private: bool = setting(False, "list private repos too (the token must see them)")
+    include_disabled: bool = setting(False, "list disabled repos too")
+    ttl_seconds: int = setting(600, "how often the Hub is read", check=positive)
+    timeout_seconds: float = setting(15.0, "per request to the Hub", check=positive)
+    deadline: dt.datetime | None = setting(
+        None, "the hackathon's deadline (UTC; a bare date: its end): Proyectos then shows the standings as of it"
+    )
+
+
+@dataclass(frozen=True)
+class TeamsConfig:
+    """Who is in which team and country: a roster CSV, read with the other reads."""
+
+    source: str | None = setting(
+        None,
+        "the roster CSV: a path (relative to campaign.toml) or hf://datasets/OWNER/NAME/FILE.csv",
+        check=roster_source,
+    )
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    """Where the durable state (snapshots, likes history) is kept on the Hub: a dataset repo."""
+
+    repo: str | None = setting(
+        None, "the dataset repo that keeps the state (HF_TOKEN must write)", required=True, check=repo_id
+    )
+    every_minutes: float = setting(10.0, "at most one commit per period", check=positive)
+    writer: bool = setting(True, "false: read the state at start, never write")
+
+
+@dataclass(frozen=True)
+class WebhooksConfig:
+    enabled: bool = setting(False, "keep the ranking live by Argilla webhooks (owner/admin key, Argilla >= 2.5)")
+    public_url: str | None = setting(
+        None, "the dashboard's public address (default: PUBLIC_URL, else the Space's)", url=True
+    )
+    reconcile_minutes: int = setting(30, "the full read while webhooks are live", check=positive)
+
+
+@dataclass(frozen=True)
+class OrganizersConfig:
+    """Who may open the organizer page when people sign in with Hugging Face."""
+
+    org: str | None = setting(None, "members of this Hub org open Organización (with sign-in)")
+    roles: tuple[str, ...] = setting(("admin", "write"), "... with one of these roles", check=hub_roles)
+
+
+@dataclass(frozen=True)
+class CampaignConfig:
+    """The [campaign] keys, and the other tables."""
+
+    title: str = setting("#Somos600M", "the campaign's name on every page and certificate")
+    start: dt.date | None = setting(None, "validations before this UTC day are not counted")
+    end: dt.date | None = setting(None, "validations after this UTC day (inclusive) are not counted")
+    min_validations_for_prize: int = setting(
+        50, "validations that make a contributor prize-eligible", check=not_negative
+    )
+    exclude_users: tuple[str, ...] = setting((), "organizers, bots: never ranked")
+    refresh_seconds: int = setting(120, "how often the one shared poller reads Argilla", check=positive)
+    reconcile_every: int = setting(10, "while polling: every Nth poll is a full read", check=positive)
+    timeout_seconds: float = setting(20.0, "per request to Argilla", check=positive)
+    first_wait_seconds: float = setting(
+        10.0, "a first visitor waits this long for the very first read", check=not_negative
+    )
+    annotation_url: str | None = setting(None, "the annotation Space: the «Comienza a validar» button", url=True)
+    guide_url: str | None = setting(None, "the annotation guide", url=True)
+    datasets: tuple[DatasetConfig, ...] = table(DatasetConfig, "one per Argilla dataset of the campaign", many=True)
+    hub: HubConfig = table(HubConfig, "the hackathon projects on the Hub")
+    teams: TeamsConfig = table(TeamsConfig, "optional: teams and countries from a roster CSV")
+    organizers: OrganizersConfig = table(OrganizersConfig, "who opens Organización when people sign in")
+    storage: StorageConfig = table(StorageConfig, "optional: the durable state in a dataset repo")
+    webhooks: WebhooksConfig = table(WebhooksConfig, "optional: the live ranking by Argilla webhooks")
+
+
+def parse_config(document: Mapping[str, Any]) -> CampaignConfig:
+    """Validate a parsed TOML document into a `CampaignConfig` (the [campaign] keys sit in their table)."""
+    document = dict(document)
+    tables = {f.name for f, _ in declared_fields(CampaignConfig) if "table" in f.metadata}
+    unknown = sorted(set(document) - tables - {"campaign"})
+    if unknown:
+        raise ConfigError(f"config.{unknown[0]}: unknown key (allowed: {', '.join(sorted(tables | {'campaign'}))})")
+    campaign = document.pop("campaign", {})
+    if not isinstance(campaign, dict):
+        raise ConfigError("campaign: expected a table")
+    clash = sorted(set(campaign) & tables)
+    if clash:
+        raise ConfigError(f"campaign.{clash[0]}: unknown key (it is a table of its own: [{clash[0]}])")
+    config = parse_table(CampaignConfig, {**campaign, **document}, "campaign")
+    pairs = [(d.workspace, d.name) for d in config.datasets]
+    if len(set(pairs)) != len(pairs):
+        raise ConfigError("datasets: the same name and workspace appear twice")
+    if config.start and config.end and config.end < config.start:
+        raise ConfigError("campaign.end: is before campaign.start")
+    return config
+
+
+def config_path() -> Path:
+    return Path(environment.read("CAMPAIGN_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_config(path: str | os.PathLike | None = None) -> CampaignConfig:
+    """Read the TOML file at `path` (default: env CAMPAIGN_CONFIG, else campaign.toml).
+
+    Every page rerun asks for the configuration: reading the small file is cheap, and it is
+    parsed again only when its text changed.
+    """
+    path = Path(path) if path else config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"CAMPAIGN_CONFIG: file not found: {path}") from None
+    return _parse_text(text, path.name)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_text(text: str, name: str) -> CampaignConfig:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{name}: not valid TOML ({error})") from None
+    return parse_config(document)
+
+
+_last_good: dict[Path, CampaignConfig] = {}
+
+
+def load_config_or_last_good() -> tuple[CampaignConfig | None, str | None]:
+    """The configuration, or after a bad edit the last good one this process read, with the error.
+
+    A mistake in campaign.toml then costs nothing that was running: the dashboard keeps its data
+    and says what is wrong. At a cold start with a bad file there is no last good one (None).
+    """
+    path = config_path()
+    try:
+        config = load_config(path)
+    except ConfigError as problem:
+        return _last_good.get(path), str(problem)
+    _last_good[path] = config
+    return config, None
+
+
+def settings_table() -> str:
+    """Every campaign.toml key as a Markdown table: the README's reference, derived from here."""
+    rows = ["| key | type | default | what |", "|---|---|---|---|"]
+
+    def walk(cls: type, prefix: str) -> None:
+        for f, kind in declared_fields(cls):
+            nested = f.metadata.get("table")
+            if nested is not None:
+                walk(nested, f"[[{f.name}]]" if f.metadata["many"] else f"[{f.name}]")
+                continue
+            default = "required" if is_required(f, {"any": 1}) else toml_text(f.default)
+            rows.append(f"| `{prefix} {f.name}` | {kind_name(f, kind)} | {default} | {f.metadata['help']} |")
+
+    walk(CampaignConfig, "[campaign]")
+    return "\n".join(rows) + "\n"

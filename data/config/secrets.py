@@ -1,0 +1,90 @@
+"""The credentials and deployment facts read from the environment, and the keys derived from them
+(certificates, sign-in cookies). A credential is never rendered, logged or put in a message."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from data.config.environment import read
+from data.config.schema import ConfigError
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Credentials and deployment facts; the credentials are never rendered, logged or put in a message."""
+
+    argilla_api_url: str | None = None
+    argilla_api_key: str | None = field(default=None, repr=False)
+    hf_token: str | None = field(default=None, repr=False)
+    hf_endpoint: str = "https://huggingface.co"
+    organizer_token: str | None = field(default=None, repr=False)
+    oauth_client_id: str | None = None
+    oauth_client_secret: str | None = field(default=None, repr=False)
+    oauth_scopes: str = "openid profile"
+    openid_provider_url: str | None = None
+    auth_cookie_secret: str | None = field(default=None, repr=False)
+    public_url: str | None = None  # PUBLIC_URL, else https://$SPACE_HOST
+    space_id: str | None = None  # SPACE_ID: owner/name of the Space
+    redis_url: str | None = field(default=None, repr=False)  # REDIS_URL: may hold a password
+    certificate_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def argilla_configured(self) -> bool:
+        """Is the campaign live? Without Argilla its pages run on the embedded demo, whatever the
+        Hub's token or endpoint say (they configure no campaign)."""
+        return bool(self.argilla_api_url and self.argilla_api_key)
+
+    @property
+    def sign_in_configured(self) -> bool:
+        return bool(self.oauth_client_id and self.oauth_client_secret and self.openid_provider_url)
+
+    @property
+    def certificate_key(self) -> bytes:
+        """The key of the certificates' IDs: CERTIFICATE_SECRET, else one derived from the Argilla key
+        (stable across restarts and processes); the demo's is public, as its data is invented."""
+        if self.certificate_secret:
+            return self.certificate_secret.encode()
+        base = self.argilla_api_key or "demo"
+        return hmac.new(base.encode(), b"tablero-somos600m certificates", hashlib.sha256).digest()
+
+    @property
+    def cookie_secret(self) -> str | None:
+        """AUTH_COOKIE_SECRET, else a key derived from the OAuth client secret (stable across restarts)."""
+        if self.auth_cookie_secret:
+            return self.auth_cookie_secret
+        if self.oauth_client_secret:
+            digest = hmac.new(self.oauth_client_secret.encode(), b"tablero-somos600m cookies", hashlib.sha256)
+            return digest.hexdigest()
+        return None
+
+
+def load_secrets(env: Mapping[str, str]) -> Secrets:
+    """Read credentials from a mapping (`environment.app_values()`: the environment over secrets.toml)."""
+
+    def value(name: str) -> str | None:
+        return read(name, env)
+
+    url, key = value("ARGILLA_API_URL"), value("ARGILLA_API_KEY")
+    if bool(url) != bool(key):
+        missing = "ARGILLA_API_KEY" if url else "ARGILLA_API_URL"
+        raise ConfigError(f"{missing}: missing (set both ARGILLA_API_URL and ARGILLA_API_KEY, or neither for the demo)")
+    space_host = value("SPACE_HOST")
+    return Secrets(
+        argilla_api_url=url,
+        argilla_api_key=key,
+        hf_token=value("HF_TOKEN"),
+        hf_endpoint=value("HF_ENDPOINT"),
+        organizer_token=value("ORGANIZER_TOKEN"),
+        oauth_client_id=value("OAUTH_CLIENT_ID"),
+        oauth_client_secret=value("OAUTH_CLIENT_SECRET"),
+        oauth_scopes=value("OAUTH_SCOPES"),
+        openid_provider_url=value("OPENID_PROVIDER_URL"),
+        auth_cookie_secret=value("AUTH_COOKIE_SECRET"),
+        public_url=value("PUBLIC_URL") or (f"https://{space_host}" if space_host else None),
+        space_id=value("SPACE_ID"),
+        redis_url=value("REDIS_URL"),
+        certificate_secret=value("CERTIFICATE_SECRET"),
+    )
