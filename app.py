@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 
 import streamlit as st
 from starlette.middleware import Middleware
@@ -28,7 +27,7 @@ from components.live_status import live_status, view_key
 from components.navigation import TEAMS, navigation
 from components.sign_in import sign_in_sidebar
 from components.status import config_error_banner, demo_banner, first_read_state, freshness
-from data.config import APP_VARIABLES, ConfigError, load_secrets
+from data.config import ConfigError, app_values, load_secrets
 from data.feeds import registry
 from data.feeds.poller import watch
 from data.feeds.sign_in import auth_settings
@@ -53,11 +52,11 @@ def follow_changes(ctx, spec, view, lang: str) -> bool:
 
 
 def frame() -> None:
-    st.set_page_config(page_title=t(language(), "app.title"), page_icon="🦙", layout="wide")
+    st.set_page_config(page_title=t(language(), "Tablero #Somos600M"), page_icon="🦙", layout="wide")
     ctx = context()
     lang = ctx.lang
     with st.sidebar:
-        st.radio(t(lang, "lang.label"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+        st.radio(t(lang, "Idioma"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
         sign_in_sidebar(lang)
     if lang == "en":
         st.query_params["lang"] = "en"
@@ -71,7 +70,7 @@ def frame() -> None:
     feed = ctx.feed_for(spec.feed)
     if feed.view().mode == "first_read" and not st.session_state.get("frame.waited"):
         st.session_state["frame.waited"] = True  # a bounded wait, once per session
-        with st.spinner(t(lang, "first.title") + "…"):
+        with st.spinner(t(lang, "Preparando el tablero") + "…"):
             feed.wait_for_first(ctx.config.first_wait_seconds)
     view, background = feed.view(), False
     if view.mode == "demo":
@@ -111,7 +110,7 @@ def page_versions(key: str) -> tuple[str, str | None] | None:
 def launch_secrets() -> dict | None:
     """Sign in with Hugging Face from a Space's environment (hf_oauth: true), as `[auth]` secrets."""
     try:
-        settings = auth_settings(load_secrets({k: v for k, v in os.environ.items() if k in APP_VARIABLES}))
+        settings = auth_settings(load_secrets(app_values()))
     except ConfigError:
         return None  # the frame shows the configuration error
     return {"auth": settings} if settings else None

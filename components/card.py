@@ -144,17 +144,22 @@ def card_png(facts: CardFacts, lang: str) -> bytes:
     draw.rectangle((0, 0, 24, SIZE[1]), fill=ACCENT)
     inner = SIZE[0] - 2 * MARGIN
     campaign = printable(visible(facts.campaign)) or "#Somos600M"
-    header, font = _fitted(t(lang, "card.header", campaign=campaign), True, range(34, 21, -2), inner)
+    header, font = _fitted(t(lang, "SomosNLP · {campaign}", campaign=campaign), True, range(34, 21, -2), inner)
     _draw(image, (MARGIN, 60), header, font, ACCENT)
     if facts.name is not None:
         name = printable(shown_name(facts.name))[:150]  # no line of 1040 px holds more at 40 px
         name, font = _fitted(name, True, range(96, 39, -4), inner)
         _draw(image, (MARGIN, 150), name, font, INK)
-        rank = t(lang, "card.rank", rank=i18n.number(facts.rank or 0, lang), people=i18n.number(facts.people, lang))
+        rank = t(
+            lang,
+            "Puesto {rank} de {people}",
+            rank=i18n.number(facts.rank or 0, lang),
+            people=i18n.number(facts.people, lang),
+        )
         _draw(image, (MARGIN, 290), rank, _font(True, 48), INK)
         counts = t(
             lang,
-            "card.counts",
+            "{validations} validaciones · {corrections} correcciones",
             validations=i18n.number(facts.validations, lang),
             corrections=i18n.number(facts.corrections, lang),
         )
@@ -165,7 +170,7 @@ def card_png(facts: CardFacts, lang: str) -> bytes:
         if facts.people:  # none yet (nothing read): no numbers rather than zeros
             totals = t(
                 lang,
-                "card.totals",
+                "{validations} validaciones de {people} personas",
                 validations=i18n.number(facts.validations, lang),
                 people=i18n.number(facts.people, lang),
             )
@@ -194,4 +199,10 @@ def _progress(image: Image.Image, done: float, inner: int, lang: str) -> None:
     draw.rounded_rectangle((MARGIN, 470, MARGIN + inner, 500), radius=15, fill=TRACK)
     if done > 0:
         draw.rounded_rectangle((MARGIN, 470, MARGIN + max(30, int(inner * done)), 500), radius=15, fill=ACCENT)
-    _draw(image, (MARGIN, 520), t(lang, "card.done", percent=i18n.percent(done, lang)), _font(False, 34), INK)
+    _draw(
+        image,
+        (MARGIN, 520),
+        t(lang, "Campaña: {percent} completado", percent=i18n.percent(done, lang)),
+        _font(False, 34),
+        INK,
+    )

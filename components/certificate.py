@@ -133,7 +133,7 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     name, campaign = printable(shown_name(facts.name)), printable(visible(facts.campaign))
     datasets = printable(visible(", ".join(facts.datasets)) or "—")
     pdf = _Certificate(fallback=_needs_fallback(name + datasets + campaign))
-    pdf.set_title(t(lang, "cert.title"))
+    pdf.set_title(t(lang, "Certificado de participación"))
     pdf.set_author("SomosNLP")
     pdf.set_creator("Tablero #Somos600M")
     pdf.set_creation_date(dt.datetime.combine(facts.issued, dt.time(), dt.UTC))
@@ -145,14 +145,14 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     pdf.set_text_color(*ACCENT)
     pdf.set_font("DejaVu", "B", 12)
     pdf.set_xy(30, 24)
-    pdf.cell(width, 8, t(lang, "cert.header"), align="C")
+    pdf.cell(width, 8, t(lang, "SomosNLP · #Somos600M"), align="C")
     pdf.set_text_color(*INK)
     pdf.set_font("DejaVu", "B", 30)
     pdf.set_xy(30, 38)
-    pdf.cell(width, 14, t(lang, "cert.title"), align="C")
+    pdf.cell(width, 14, t(lang, "Certificado de participación"), align="C")
     pdf.set_font("DejaVu", "", 14)
     pdf.set_xy(30, 60)
-    pdf.cell(width, 8, t(lang, "cert.certifies"), align="C")
+    pdf.cell(width, 8, t(lang, "Se certifica que"), align="C")
     size, lines = _fit_name(pdf, name, width)
     pdf.set_xy(30, 72)
     pdf.set_font("DejaVu", "B", size)
@@ -164,14 +164,28 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
         pdf.set_text_color(*ACCENT)
         pdf.set_font("DejaVu", "B", 13)
         pdf.set_x(30)
-        pdf.multi_cell(width, 8, t(lang, "cert.eligible", n=i18n.number(facts.minimum, lang)), align="C")
+        pdf.multi_cell(
+            width,
+            8,
+            t(
+                lang,
+                "Supera las {n} validaciones: elegible para el premio de la campaña.",
+                n=i18n.number(facts.minimum, lang),
+            ),
+            align="C",
+        )
         pdf.set_text_color(*INK)
     pdf.set_font("DejaVu", "", 10)
     pdf.set_xy(30, pdf.h - 44)
-    dates = t(lang, "cert.dates", issued=i18n.date(facts.issued, lang), data=i18n.datetime(facts.data_at, lang))
+    dates = t(
+        lang,
+        "Emitido el {issued} con los datos de la campaña del {data}.",
+        issued=i18n.date(facts.issued, lang),
+        data=i18n.datetime(facts.data_at, lang),
+    )
     pdf.cell(width, 6, dates, align="C")
     pdf.set_xy(30, pdf.h - 36)
-    pdf.cell(width, 6, t(lang, "cert.verify"), align="C")
+    pdf.cell(width, 6, t(lang, "Compruébalo en:"), align="C")
     pdf.set_text_color(*ACCENT)
     pdf.set_xy(30, pdf.h - 30)
     pdf.set_font("DejaVu", "", 8)
@@ -179,7 +193,7 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     if facts.credential_id:
         pdf.set_text_color(*INK)
         pdf.set_xy(30, pdf.h - 25)
-        pdf.cell(width, 4, t(lang, "cert.id", id=facts.credential_id), align="C")
+        pdf.cell(width, 4, t(lang, "ID del certificado: {id}", id=facts.credential_id), align="C")
         pdf.image(_qr_png(facts.verify_url), x=pdf.w - 46, y=pdf.h - 46, w=28, h=28, link=facts.verify_url)
     return bytes(pdf.output())
 
@@ -196,7 +210,9 @@ def _body(facts: CertificateFacts, campaign: str, datasets: str, lang: str) -> s
     window = " – ".join(i18n.date(day, lang) for day in (facts.start, facts.end) if day)
     return t(
         lang,
-        "cert.body",
+        "ha contribuido a la campaña «{campaign}»{window} con {validations} validaciones, de "
+        "las cuales {corrections} fueron correcciones, en los datasets {datasets}. Puesto "
+        "{rank} de {contributors} personas.",
         campaign=campaign,
         window=f" ({window})" if window else "",
         validations=i18n.number(facts.validations, lang),

@@ -63,12 +63,12 @@ def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Fi
         color="dataset",
         color_discrete_sequence=COLORS,
         labels={
-            "day": t(lang, "col.day"),
-            "validations": t(lang, "progress.validations"),
-            "dataset": t(lang, "col.dataset"),
+            "day": t(lang, "Día"),
+            "validations": t(lang, "Validaciones"),
+            "dataset": t(lang, "Dataset"),
         },
     )
-    alt = f"{t(lang, 'progress.validations')}: {int(frame['validations'].sum())}"
+    alt = t(lang, "Validaciones") + f": {int(frame['validations'].sum())}"
     if "completed" not in frame:
         return _styled(fig), alt
     completed = frame.groupby("day")["completed"].sum().reset_index()
@@ -76,10 +76,10 @@ def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Fi
         x=completed["day"],
         y=completed["completed"],
         mode="lines+markers",
-        name=t(lang, "progress.records_completed"),
+        name=t(lang, "Registros completados"),
         line=dict(color="#2e282a"),
     )
-    return _styled(fig), f"{alt}; {t(lang, 'progress.records_completed')}: {int(frame['completed'].sum())}."
+    return _styled(fig), f"{alt}; " + t(lang, "Registros completados") + f": {int(frame['completed'].sum())}."
 
 
 def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
@@ -98,9 +98,9 @@ def _cumulative_line(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[
         color="dataset",
         color_discrete_sequence=COLORS,
         labels={
-            "day": t(lang, "col.day"),
-            "cumulative": t(lang, "progress.records_completed"),
-            "dataset": t(lang, "col.dataset"),
+            "day": t(lang, "Día"),
+            "cumulative": t(lang, "Registros completados"),
+            "dataset": t(lang, "Dataset"),
         },
     )
     last = frame.groupby("dataset")["cumulative"].last()
@@ -119,10 +119,10 @@ def _people_per_day(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
         x="day",
         y="contributors",
         color_discrete_sequence=COLORS,
-        labels={"day": t(lang, "col.day"), "contributors": t(lang, "col.contributors")},
+        labels={"day": t(lang, "Día"), "contributors": t(lang, "Personas")},
     )
     peak = int(daily["contributors"].max()) if len(daily) else 0
-    return _styled(fig), f"{t(lang, 'col.contributors')} (max): {peak}"
+    return _styled(fig), t(lang, "Personas") + f" (max): {peak}"
 
 
 def likes_bars(top: pd.DataFrame, lang: str, key: str) -> None:
@@ -135,7 +135,7 @@ def likes_bars(top: pd.DataFrame, lang: str, key: str) -> None:
 @st.cache_resource(**FIGURE_CACHE)
 def _likes_bars(top: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     ordered = top.sort_values("likes")
-    likes = t(lang, "projects.col.likes")
+    likes = t(lang, "Me gusta")
     fig = px.bar(
         ordered,
         x="likes",
@@ -167,7 +167,7 @@ def _likes_over_time(lines: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
         color="name",
         line_shape="hv",
         color_discrete_sequence=COLORS,
-        labels={"time": "", "likes": t(lang, "projects.col.likes"), "name": ""},
+        labels={"time": "", "likes": t(lang, "Me gusta"), "name": ""},
     )
     fig.update_layout(margin=dict(l=8, r=8, t=30, b=8), height=340, legend=dict(orientation="h", y=-0.2))
     latest = lines.sort_values("time").groupby("name")["likes"].agg(["first", "last"])
@@ -202,7 +202,12 @@ def _activity_calendar(grid: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     fig.update_layout(margin=dict(l=8, r=8, t=10, b=8), height=220, plot_bgcolor="white")
     active = int((grid["validations"] > 0).sum())
     total = int(grid["validations"].sum())
-    return fig, t(lang, "me.calendar_alt", total=i18n.number(total, lang), days=i18n.number(active, lang))
+    return fig, t(
+        lang,
+        "{total} validaciones en {days} días con actividad.",
+        total=i18n.number(total, lang),
+        days=i18n.number(active, lang),
+    )
 
 
 MAP_CONFIG = {**CONFIG, "topojsonURL": "_tablero/maps/"}  # served by the app (server/maps.py), not a CDN
@@ -217,7 +222,7 @@ def country_map(countries: pd.DataFrame, lang: str, key: str) -> None:
 
 @st.cache_resource(**FIGURE_CACHE)
 def _country_map(countries: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
-    label = t(lang, "progress.validations")
+    label = t(lang, "Validaciones")
     fig = go.Figure(
         go.Choropleth(
             locations=countries["iso3"],
@@ -260,7 +265,7 @@ def _country_progress(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
         color="name",
         line_shape="hv",
         color_discrete_sequence=COLORS + ["#8f2d56", "#218380"],
-        labels={"day": t(lang, "col.day"), "total": t(lang, "progress.validations"), "name": ""},
+        labels={"day": t(lang, "Día"), "total": t(lang, "Validaciones"), "name": ""},
     )
     last = daily.sort_values("day").groupby("name")["total"].last().sort_values(ascending=False)
     return _styled(fig), "; ".join(f"{name}: {int(value)}" for name, value in last.items())

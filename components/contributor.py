@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import charts, i18n
 from components.certificate import CertificateFacts, certificate_pdf, certificates_zip, file_name
-from components.i18n import t
+from components.i18n import t, tn
 from components.navigation import HOME, VERIFY, page_url
 from components.safe import md_text
 from data.config import CampaignConfig
@@ -23,22 +23,29 @@ from data.times import utc_now
 def contributor_card(me: pd.Series, table: pd.DataFrame, minimum: int, lang: str) -> None:
     st.subheader(md_text(me["username"]), anchor=False)
     cells = st.columns(4)
-    cells[0].metric(t(lang, "me.rank"), f"#{int(me['rank'])}", help=t(lang, "me.of", n=len(table)))
-    cells[1].metric(t(lang, "col.validations"), i18n.number(int(me["validations"]), lang))
-    cells[2].metric(t(lang, "col.corrections"), i18n.number(int(me["corrections"]), lang))
+    cells[0].metric(t(lang, "Puesto"), f"#{int(me['rank'])}", help=t(lang, "de {n}", n=len(table)))
+    cells[1].metric(t(lang, "Validaciones"), i18n.number(int(me["validations"]), lang))
+    cells[2].metric(t(lang, "Correcciones"), i18n.number(int(me["corrections"]), lang))
     gap = aggregate.distance_to_next_rank(table, me["username"])
     cells[3].metric(
-        t(lang, "me.to_next"),
-        t(lang, "me.top") if gap is None else i18n.number(gap, lang),
-        help=t(lang, "me.to_next_help"),
+        t(lang, "Para subir de puesto"),
+        t(lang, "¡Vas primero!") if gap is None else i18n.number(gap, lang),
+        help=t(lang, "Validaciones que te faltan para alcanzar el puesto de arriba."),
     )
     need = minimum - int(me["validations"])
-    st.metric(t(lang, "me.to_prize", n=minimum), t(lang, "me.prize_done") if need <= 0 else i18n.number(need, lang))
+    st.metric(
+        t(lang, "Validaciones para el premio ({n})", n=minimum),
+        t(lang, "Conseguido ✔") if need <= 0 else i18n.number(need, lang),
+    )
 
 
 def streak_and_calendar(grid: pd.DataFrame, today: dt.date, lang: str) -> None:
     days = aggregate.streak(grid, today)
-    st.metric(t(lang, "me.streak"), t(lang, "me.streak_days", n=days), help=t(lang, "me.streak_help"))
+    st.metric(
+        t(lang, "Racha actual"),
+        tn(lang, "{n} día", "{n} días", days, n=i18n.number(days, lang)),
+        help=t(lang, "Días seguidos con al menos una validación, hasta hoy (UTC)."),
+    )
     charts.activity_calendar(grid, lang, key="me.calendar")
 
 
@@ -86,12 +93,12 @@ def campaign_tag(config: CampaignConfig) -> bytes:
 def certificate_button(facts: CertificateFacts, lang: str) -> None:
     """Download of the certificate, drawn only when asked for (it takes a moment)."""
     st.download_button(
-        t(lang, "me.certificate"),
+        t(lang, "Descargar certificado (PDF)"),
         data=lambda: certificate_pdf(facts, lang),
         file_name=file_name(facts),
         mime="application/pdf",
         icon="🎓",
-        help=t(lang, "me.certificate_help"),
+        help=t(lang, "Un certificado de participación con tus números, para compartir."),
         on_click="ignore",
     )
 
@@ -110,9 +117,18 @@ def certificates_button(campaign, feed, config: CampaignConfig, key: bytes, lang
         ]
         return certificates_zip(facts, lang)
 
-    st.caption(t(lang, "org.certificates_help", n=i18n.number(len(eligible), lang)))
+    st.caption(
+        tn(
+            lang,
+            "Un PDF para la persona elegible para el premio, en un ZIP.",
+            "Un PDF por cada una de las {n} personas elegibles para el premio, en un ZIP (cada certificado tarda "
+            "una fracción de segundo).",
+            len(eligible),
+            n=i18n.number(len(eligible), lang),
+        )
+    )
     st.download_button(
-        t(lang, "org.certificates_zip"),
+        t(lang, "Descargar certificados (ZIP)"),
         data=lambda: feed.derived.get(campaign, ("certificates_zip", lang, page_url(HOME)), build),
         file_name="certificados.zip",
         mime="application/zip",
@@ -127,25 +143,43 @@ def absence_explanation(
     name: str, why: Absence, view: FeedView, config: CampaignConfig, names: pd.Series, lang: str
 ) -> None:
     """Why `name` is not in the ranking, in plain words, and close names to pick instead."""
-    st.warning(t(lang, "me.not_found", user=md_text(name)))
+    st.warning(t(lang, "«{user}» no aparece en el ranking.", user=md_text(name)))
     reasons = []
     if why.excluded:
-        reasons.append(t(lang, "me.why.excluded"))
+        reasons.append(t(lang, "Esta cuenta está excluida del ranking (organización o bots)."))
     if why.drafts:
-        reasons.append(t(lang, "me.why.drafts", n=i18n.number(why.drafts, lang)))
+        reasons.append(
+            tn(
+                lang,
+                "Tienes {n} respuesta en borrador: envíala para que cuente.",
+                "Tienes {n} respuestas en borrador: envíalas para que cuenten.",
+                why.drafts,
+                n=i18n.number(why.drafts, lang),
+            )
+        )
     if why.outside_window:
-        reasons.append(t(lang, "me.why.outside", n=i18n.number(why.outside_window, lang)))
-    reasons.append(t(lang, "me.why.submitted"))
+        reasons.append(
+            tn(
+                lang,
+                "Tienes {n} validación fuera de las fechas de la campaña: no cuenta.",
+                "Tienes {n} validaciones fuera de las fechas de la campaña: no cuentan.",
+                why.outside_window,
+                n=i18n.number(why.outside_window, lang),
+            )
+        )
+    reasons.append(t(lang, "Solo cuentan las validaciones enviadas («Enviar»); los borradores no."))
     if config.start or config.end:
         window = " – ".join(i18n.date(day, lang) if day else "…" for day in (config.start, config.end))
-        reasons.append(t(lang, "me.why.window", window=window))
+        reasons.append(
+            t(lang, "Solo cuentan las validaciones hechas durante la campaña: {window} (UTC).", window=window)
+        )
     if view.mode != "demo":
-        reasons.append(t(lang, "me.why.age", age=i18n.age(view.age, lang)) + " " + _next_read(view, lang))
+        reasons.append(t(lang, "Los datos son de {age}.", age=i18n.age(view.age, lang)) + " " + _next_read(view, lang))
     st.markdown("\n".join(f"- {reason}" for reason in reasons))
     close = [candidate for candidate in close_names(names, name) if candidate != name]
     if not close:
         return
-    st.markdown(t(lang, "me.did_you_mean"))
+    st.markdown(t(lang, "¿Quizás buscabas…?"))
     for index, (column, candidate) in enumerate(zip(st.columns(len(close)), close)):
         column.button(md_text(candidate, 40), key=f"me.suggestion.{index}", on_click=_pick, args=(candidate,))
 
@@ -158,5 +192,5 @@ def _pick(name: str) -> None:
 def _next_read(view: FeedView, lang: str) -> str:
     next_at = view.state.next_at if view.state is not None else None
     if next_at is None:
-        return t(lang, "me.why.next_soon")
-    return t(lang, "me.why.next", when=i18n.age(utc_now() - next_at, lang))
+        return t(lang, "La próxima lectura llega en breve.")
+    return t(lang, "La próxima lectura llega {when}.", when=i18n.age(utc_now() - next_at, lang))

@@ -10,6 +10,9 @@ import streamlit as st
 from components import i18n
 from components.i18n import t
 from data.model.aggregate import Filters
+from data.model.texts import N_
+
+WINDOWS = {"all": N_("Toda la campaña"), "7d": N_("Últimos 7 días"), "custom": N_("Fechas")}
 
 
 def campaign_filters(datasets: pd.DataFrame, as_of: dt.datetime, lang: str, key: str) -> Filters:
@@ -17,19 +20,18 @@ def campaign_filters(datasets: pd.DataFrame, as_of: dt.datetime, lang: str, key:
     titles = dict(zip(datasets["dataset"], datasets["title"]))
     left, right = st.columns([3, 2])
     chosen = left.multiselect(
-        t(lang, "filter.datasets"),
+        t(lang, "Datasets"),
         options=list(titles),
         format_func=titles.get,
-        placeholder=t(lang, "filter.all"),
+        placeholder=t(lang, "todos"),
         key=f"{key}.datasets",
     )
-    modes = ["all", "7d", "custom"]
     mode = right.radio(
-        t(lang, "filter.window"),
-        modes,
+        t(lang, "Periodo"),
+        list(WINDOWS),
         horizontal=True,
         key=f"{key}.window",
-        format_func=lambda m: t(lang, f"filter.window.{m}"),
+        format_func=lambda m: t(lang, WINDOWS[m]),
     )
     start = end = None
     today = as_of.date()
@@ -37,7 +39,7 @@ def campaign_filters(datasets: pd.DataFrame, as_of: dt.datetime, lang: str, key:
         start, end = today - dt.timedelta(days=6), today
     elif mode == "custom":
         picked = st.date_input(
-            t(lang, "filter.dates"),
+            t(lang, "Desde / hasta"),
             value=(today - dt.timedelta(days=13), today),
             key=f"{key}.dates",
             format="YYYY-MM-DD",
@@ -49,9 +51,9 @@ def campaign_filters(datasets: pd.DataFrame, as_of: dt.datetime, lang: str, key:
 
 def describe_filters(filters: Filters, datasets: pd.DataFrame, lang: str) -> str:
     titles = dict(zip(datasets["dataset"], datasets["title"]))
-    names = ", ".join(titles.get(d, d) for d in filters.datasets) if filters.datasets else t(lang, "filter.all")
+    names = ", ".join(titles.get(d, d) for d in filters.datasets) if filters.datasets else t(lang, "todos")
     if filters.start or filters.end:
         window = " – ".join(i18n.date(d, lang) if d else "…" for d in (filters.start, filters.end))
     else:
-        window = t(lang, "window.all")
-    return t(lang, "filter.applied", datasets=names, window=window)
+        window = t(lang, "toda la campaña")
+    return t(lang, "Filtros: datasets {datasets}; periodo {window}.", datasets=names, window=window)

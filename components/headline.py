@@ -14,14 +14,14 @@ def headline(progress: pd.DataFrame, contributors: pd.DataFrame, lang: str) -> N
     validations = int(contributors["validations"].sum())
     corrections = int(contributors["corrections"].sum())
     cells = st.columns(5)
-    cells[0].metric(t(lang, "metric.validations"), i18n.number(validations, lang))
-    cells[1].metric(t(lang, "metric.contributors"), i18n.number(len(contributors), lang))
+    cells[0].metric(t(lang, "Validaciones"), i18n.number(validations, lang))
+    cells[1].metric(t(lang, "Personas"), i18n.number(len(contributors), lang))
     cells[2].metric(
-        t(lang, "metric.completed"),
+        t(lang, "Registros completados"),
         i18n.number(completed, lang),
-        help=t(lang, "metric.completed_of", total=i18n.number(total, lang)),
+        help=t(lang, "de {total} registros en total", total=i18n.number(total, lang)),
     )
-    cells[3].metric(t(lang, "metric.campaign_done"), i18n.percent(completed / total if total else 0.0, lang))
+    cells[3].metric(t(lang, "Campaña completada"), i18n.percent(completed / total if total else 0.0, lang))
     cells[4].metric(
-        t(lang, "metric.correction_rate"), i18n.percent(corrections / validations if validations else 0.0, lang)
+        t(lang, "Tasa de corrección"), i18n.percent(corrections / validations if validations else 0.0, lang)
     )

@@ -9,28 +9,29 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from components.i18n import t
+from data.model.texts import N_
 
 
 @dataclass(frozen=True)
 class PageSpec:
     script: str  # the page script, relative to the repository root
-    title: str  # text key
+    title: str  # a text of the catalogues (N_)
     icon: str
     url: str  # its own URL path (Spanish, shareable)
     feed: str = "campaign"  # which feed it shows: "campaign" or "projects"
     hidden: bool = False  # reachable by URL, not listed in the menu
 
 
-OVERVIEW = PageSpec("views/overview.py", "nav.overview", "🏠", "inicio")
-RANKING = PageSpec("views/ranking.py", "nav.ranking", "🏆", "clasificacion")
-MY_RANK = PageSpec("views/my_rank.py", "nav.my_rank", "🙋", "mi-posicion")
-PROGRESS = PageSpec("views/progress.py", "nav.progress", "📈", "progreso")
-TEAMS = PageSpec("views/teams.py", "nav.teams", "🌎", "equipos")  # listed when there is a roster
-EXPORT = PageSpec("views/export.py", "nav.export", "⬇️", "exportar")
-PROJECTS = PageSpec("views/projects.py", "nav.projects", "❤️", "proyectos", feed="projects")
-ORGANIZER = PageSpec("views/organizer.py", "nav.organizer", "🔒", "organizacion")
-TOP = PageSpec("views/top.py", "nav.top", "🏅", "top10", hidden=True)  # for an iframe: /top10?embed=true
-VERIFY = PageSpec("views/verify.py", "nav.verify", "🎓", "certificado", hidden=True)  # /certificado?id=
+OVERVIEW = PageSpec("views/overview.py", N_("Inicio"), "🏠", "inicio")
+RANKING = PageSpec("views/ranking.py", N_("Ranking"), "🏆", "clasificacion")
+MY_RANK = PageSpec("views/my_rank.py", N_("Mi posición"), "🙋", "mi-posicion")
+PROGRESS = PageSpec("views/progress.py", N_("Progreso"), "📈", "progreso")
+TEAMS = PageSpec("views/teams.py", N_("Equipos y países"), "🌎", "equipos")  # listed when there is a roster
+EXPORT = PageSpec("views/export.py", N_("Exportar"), "⬇️", "exportar")
+PROJECTS = PageSpec("views/projects.py", N_("Proyectos"), "❤️", "proyectos", feed="projects")
+ORGANIZER = PageSpec("views/organizer.py", N_("Organización"), "🔒", "organizacion")
+TOP = PageSpec("views/top.py", N_("Top 10"), "🏅", "top10", hidden=True)  # for an iframe: /top10?embed=true
+VERIFY = PageSpec("views/verify.py", N_("Verificar certificado"), "🎓", "certificado", hidden=True)  # /certificado?id=
 PAGES = (OVERVIEW, RANKING, MY_RANK, PROGRESS, TEAMS, EXPORT, PROJECTS, ORGANIZER, TOP, VERIFY)
 HOME = OVERVIEW
 

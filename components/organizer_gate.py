@@ -65,11 +65,27 @@ def _by_sign_in(organizers: OrganizersConfig, lang: str) -> bool:
     claims = signed_in()
     org = md_text(organizers.org, 60)
     if claims is None:
-        st.info(t(lang, "org.sign_in", org=org), icon="🔒")
+        st.info(
+            t(
+                lang,
+                "Esta página es para quienes organizan en {org}: inicia sesión con Hugging Face (barra "
+                "lateral) para entrar.",
+                org=org,
+            ),
+            icon="🔒",
+        )
         return False
     if is_organizer(claims, organizers):
         return True
-    st.error(t(lang, "org.no_access", user=md_text(username(claims) or "—", 40), org=org), icon="⛔")
+    st.error(
+        t(
+            lang,
+            "{user} no tiene acceso: hace falta ser miembro de {org} en el Hub con un rol admitido.",
+            user=md_text(username(claims) or "—", 40),
+            org=org,
+        ),
+        icon="⛔",
+    )
     return False
 
 
@@ -86,17 +102,24 @@ def _take_typed() -> None:
 
 def _by_passphrase(expected: str | None, lang: str) -> bool:
     if not expected:
-        st.info(t(lang, "org.disabled"), icon="🔒")
+        st.info(t(lang, "No hay frase de acceso configurada (ORGANIZER_TOKEN): la página está desactivada."), icon="🔒")
         return False
     if hmac.compare_digest(st.session_state.get("organizer.opened", ""), _opened_with(expected)):
         return True
     st.session_state.pop("organizer.opened", None)  # opened with a passphrase that has since changed
-    st.info(t(lang, "org.restricted"), icon="🔒")
+    st.info(t(lang, "Esta página es solo para la organización."), icon="🔒")
     mine = st.session_state.setdefault("organizer.attempts", Attempts(SESSION_ATTEMPTS, LOCK))
     if mine.blocked() or PROCESS.blocked():
-        st.error(t(lang, "org.locked", minutes=int(LOCK // 60)), icon="⏳")
+        st.error(
+            t(
+                lang,
+                "Demasiados intentos fallidos: vuelve a intentarlo dentro de {minutes} minutos.",
+                minutes=int(LOCK // 60),
+            ),
+            icon="⏳",
+        )
         return False
-    st.text_input(t(lang, "org.passphrase"), type="password", key="organizer.passphrase", on_change=_take_typed)
+    st.text_input(t(lang, "Frase de acceso"), type="password", key="organizer.passphrase", on_change=_take_typed)
     typed = st.session_state.pop("organizer.typed", None)
     if not typed:
         return False
@@ -105,5 +128,5 @@ def _by_passphrase(expected: str | None, lang: str) -> bool:
         st.rerun()
     mine.failed()
     PROCESS.failed()
-    st.error(t(lang, "org.wrong"))
+    st.error(t(lang, "Frase de acceso incorrecta."))
     return False

@@ -10,14 +10,17 @@ from components.i18n import t
 from components.safe import md_text
 from components.tables import place_columns, with_medals
 from data.model.projects import Frozen
+from data.model.texts import N_
 
 KIND_BADGES = {"model": "🧠", "dataset": "📚", "space": "🚀"}
+CLIMBER_TITLES = {"24h": N_("Últimas 24 h"), "7d": N_("Últimos 7 días")}  # of CLIMBER_WINDOWS
+KIND_NAMES = {"model": N_("modelo"), "dataset": N_("dataset"), "space": N_("Space")}
 
 
 def with_badges(board: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Kinds as badges; no SDK or state (models, datasets) shown as a dash rather than None."""
     return board.assign(
-        kind=board["kind"].map(lambda k: f"{KIND_BADGES.get(k, '')} {t(lang, f'kind.{k}')}"),
+        kind=board["kind"].map(lambda k: f"{KIND_BADGES.get(k, '')} {t(lang, KIND_NAMES[k])}"),
         sdk=board["sdk"].fillna("—"),
         state=board["state"].fillna("—"),
     )
@@ -31,16 +34,16 @@ def projects_table(board: pd.DataFrame, lang: str, extra: dict | None = None, ke
         width="stretch",
         key=key,
         column_config={
-            "rank": st.column_config.NumberColumn(t(lang, "projects.col.rank"), width="small"),
-            "kind": st.column_config.TextColumn(t(lang, "projects.col.kind")),
+            "rank": st.column_config.NumberColumn(t(lang, "Puesto"), width="small"),
+            "kind": st.column_config.TextColumn(t(lang, "Tipo")),
             "url": st.column_config.LinkColumn(
-                t(lang, "projects.col.name"), display_text=r"https://huggingface\.co/(?:datasets/|spaces/)?(.*)"
+                t(lang, "Proyecto"), display_text=r"https://huggingface\.co/(?:datasets/|spaces/)?(.*)"
             ),
-            "likes": st.column_config.NumberColumn(t(lang, "projects.col.likes"), format="%d ❤️"),
-            "author": st.column_config.TextColumn(t(lang, "projects.col.author")),
-            "created_at": st.column_config.DateColumn(t(lang, "projects.col.created"), format="YYYY-MM-DD"),
-            "sdk": st.column_config.TextColumn(t(lang, "projects.col.sdk"), width="small"),
-            "state": st.column_config.TextColumn(t(lang, "projects.col.state"), width="small"),
+            "likes": st.column_config.NumberColumn(t(lang, "Me gusta"), format="%d ❤️"),
+            "author": st.column_config.TextColumn(t(lang, "Autor")),
+            "created_at": st.column_config.DateColumn(t(lang, "Creado"), format="YYYY-MM-DD"),
+            "sdk": st.column_config.TextColumn(t(lang, "SDK"), width="small"),
+            "state": st.column_config.TextColumn(t(lang, "Estado"), width="small"),
             **(extra or {}),
         },
     )
@@ -68,10 +71,10 @@ def team_table(grouped: pd.DataFrame, lang: str, key: str, extra: dict | None = 
         width="stretch",
         key=key,
         column_config={
-            **place_columns(lang, "projects.col.rank"),
-            "project": st.column_config.TextColumn(t(lang, "projects.col.project")),
-            "likes": st.column_config.NumberColumn(t(lang, "projects.col.likes"), format="%d ❤️"),
-            "repos": st.column_config.TextColumn(t(lang, "projects.col.repos"), width="large"),
+            **place_columns(lang, N_("Puesto")),
+            "project": st.column_config.TextColumn(t(lang, "Proyecto")),
+            "likes": st.column_config.NumberColumn(t(lang, "Me gusta"), format="%d ❤️"),
+            "repos": st.column_config.TextColumn(t(lang, "Repositorios"), width="large"),
             **(extra or {}),
         },
     )
@@ -86,12 +89,12 @@ def final_table(board: pd.DataFrame, lang: str) -> None:
         width="stretch",
         key="projects.final",
         column_config={
-            **place_columns(lang, "projects.col.rank"),
+            **place_columns(lang, N_("Puesto")),
             "url": st.column_config.LinkColumn(
-                t(lang, "projects.col.name"), display_text=r"https://huggingface\.co/(?:datasets/|spaces/)?(.*)"
+                t(lang, "Proyecto"), display_text=r"https://huggingface\.co/(?:datasets/|spaces/)?(.*)"
             ),
-            "likes": st.column_config.NumberColumn(t(lang, "projects.col.likes_final"), format="%d ❤️"),
-            "likes_now": st.column_config.NumberColumn(t(lang, "projects.col.likes_now"), format="%d"),
+            "likes": st.column_config.NumberColumn(t(lang, "Likes al cierre"), format="%d ❤️"),
+            "likes_now": st.column_config.NumberColumn(t(lang, "Likes hoy"), format="%d"),
         },
     )
 
@@ -100,14 +103,32 @@ def deadline_state(frozen: Frozen, lang: str) -> None:
     """When the standings were read, relative to the deadline; a warning when that reading is old."""
     when = i18n.datetime(frozen.deadline, lang)
     if frozen.reading_at is None:
-        st.warning(t(lang, "projects.final_none", when=when), icon="⏱️")
+        st.warning(
+            t(
+                lang,
+                "No hay ninguna lectura de likes anterior al cierre ({when}): no se puede fijar la "
+                "clasificación al cierre.",
+                when=when,
+            ),
+            icon="⏱️",
+        )
         return
     before = i18n.duration(frozen.deadline - frozen.reading_at.to_pydatetime(), lang)
     read = i18n.datetime(frozen.reading_at.to_pydatetime(), lang)
     if frozen.gap:
-        st.warning(t(lang, "projects.final_gap", read=read, before=before), icon="⏱️")
+        st.warning(
+            t(
+                lang,
+                "La lectura más cercana al cierre es del {read}, {before} antes: no hay ninguna dentro "
+                "del último periodo de actualización, así que los likes al cierre pueden ser más "
+                "altos.",
+                read=read,
+                before=before,
+            ),
+            icon="⏱️",
+        )
     else:
-        st.caption(t(lang, "projects.final_read", read=read, before=before))
+        st.caption(t(lang, "Según la lectura del {read}, {before} antes del cierre.", read=read, before=before))
 
 
 def honour(standings: pd.DataFrame, name_column: str, lang: str) -> None:
@@ -116,4 +137,12 @@ def honour(standings: pd.DataFrame, name_column: str, lang: str) -> None:
     if first.empty or int(first["likes"].iloc[0]) == 0:
         return
     names = ", ".join(md_text(str(name), 80) for name in first[name_column])
-    st.success(t(lang, "projects.honour", names=names, likes=i18n.number(int(first["likes"].iloc[0]), lang)), icon="🏅")
+    st.success(
+        t(
+            lang,
+            "Mención de honor: **{names}**, con {likes} likes al cierre.",
+            names=names,
+            likes=i18n.number(int(first["likes"].iloc[0]), lang),
+        ),
+        icon="🏅",
+    )

@@ -32,7 +32,7 @@ def linkedin_certification(facts: CertificateFacts, lang: str) -> str:
     """LinkedIn's add-to-profile link for a certification, filled with the certificate's facts."""
     params = {
         "startTask": "CERTIFICATION_NAME",
-        "name": f"{t(lang, 'cert.title')} · {facts.campaign}",
+        "name": t(lang, "Certificado de participación") + f" · {facts.campaign}",
         "organizationName": ORGANIZATION,
         "issueYear": facts.issued.year,
         "issueMonth": facts.issued.month,
@@ -44,18 +44,30 @@ def linkedin_certification(facts: CertificateFacts, lang: str) -> str:
 
 def share_section(card: CardFacts, url: str, certificate: CertificateFacts | None, lang: str) -> None:
     """The card as a shared link shows it, a button per network, and the LinkedIn profile link."""
-    st.subheader(t(lang, "share.title"), anchor=False)
+    st.subheader(t(lang, "Compártelo"), anchor=False)
     numbers = {"rank": i18n.number(card.rank or 0, lang), "validations": i18n.number(card.validations, lang)}
-    alt = t(lang, "share.card_alt", name=shorten(shown_name(card.name or ""), 60), **numbers)
+    alt = t(
+        lang,
+        "Tarjeta de {name}: puesto {rank} con {validations} validaciones",
+        name=shorten(shown_name(card.name or ""), 60),
+        **numbers,
+    )
     st.image(card_preview(card, lang, PREVIEW_WIDTH), alt=alt, width=PREVIEW_WIDTH)
-    text = t(lang, "share.text", campaign=card.campaign, **numbers)
+    text = t(
+        lang,
+        "Estoy en el puesto {rank} de «{campaign}» con {validations} validaciones. #Somos600M",
+        campaign=card.campaign,
+        **numbers,
+    )
     columns = st.columns(5)
     for column, (network, link) in zip(columns, share_links(url, text).items(), strict=True):
         column.link_button(network, link, width="stretch")
     if certificate is not None:
         st.link_button(
-            t(lang, "share.linkedin_profile"),
+            t(lang, "Añadir a mi perfil de LinkedIn"),
             linkedin_certification(certificate, lang),
             icon="🎓",
-            help=t(lang, "share.linkedin_profile_help"),
+            help=t(
+                lang, "Añade el certificado a «Licencias y certificaciones», con su ID y su enlace de verificación."
+            ),
         )

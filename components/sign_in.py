@@ -49,12 +49,23 @@ def sign_in_sidebar(lang: str) -> None:
         return
     claims = signed_in()
     if claims is not None:
-        st.caption(t(lang, "auth.signed_in_as", name=md_text(username(claims) or claims.get("name") or "—", 40)))
-        st.button(t(lang, "auth.sign_out"), on_click=st.logout, icon="🚪", key="auth.sign_out")
+        st.caption(
+            t(lang, "Sesión iniciada como **{name}**", name=md_text(username(claims) or claims.get("name") or "—", 40))
+        )
+        st.button(t(lang, "Cerrar sesión"), on_click=st.logout, icon="🚪", key="auth.sign_out")
         return
     url = str(section["server_metadata_url"])
     check = registry.current("sign_in", url, lambda: ProviderCheck(url).start())
     if check.available(wait=2):
-        st.button(t(lang, "auth.sign_in"), on_click=st.login, icon="🤗", key="auth.sign_in", type="primary")
+        st.button(
+            t(lang, "Iniciar sesión con Hugging Face"), on_click=st.login, icon="🤗", key="auth.sign_in", type="primary"
+        )
     else:
-        st.caption("🔒 " + t(lang, "auth.unavailable"))
+        st.caption(
+            "🔒 "
+            + t(
+                lang,
+                "El inicio de sesión con Hugging Face no está disponible ahora mismo; las páginas "
+                "públicas siguen funcionando.",
+            )
+        )

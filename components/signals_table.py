@@ -7,28 +7,33 @@ import streamlit as st
 
 from components import i18n
 from components.i18n import t
-from data.model.quality import FLAGS
+from data.model.texts import N_
+
+FLAGS = {
+    "burst": N_("ráfaga (validaciones muy seguidas)"),
+    "never_corrects": N_("nunca corrige"),
+    "low_agreement": N_("poco acuerdo con la mayoría"),
+}  # the reasons of data/model/quality.py, in words
 
 
 def flag_reasons(flags: pd.Series, lang: str) -> pd.Series:
     """ "burst,never_corrects" -> the reasons in words, in the chosen language."""
-    words = {flag: t(lang, f"flag.{flag}") for flag in FLAGS}
-    return flags.fillna("").str.split(",").map(lambda codes: "; ".join(words[c] for c in codes if c))
+    return flags.fillna("").str.split(",").map(lambda codes: "; ".join(t(lang, FLAGS[c]) for c in codes if c))
 
 
 def signals_table(table: pd.DataFrame, lang: str) -> None:
     config = {
-        "rank": st.column_config.NumberColumn(t(lang, "col.rank"), width="small"),
-        "username": st.column_config.TextColumn(t(lang, "col.username")),
-        "validations": st.column_config.NumberColumn(t(lang, "col.validations")),
-        "corrections": st.column_config.NumberColumn(t(lang, "col.corrections")),
-        "unchanged_share": st.column_config.TextColumn(t(lang, "signal.unchanged_share")),
-        "agreement": st.column_config.TextColumn(t(lang, "signal.agreement")),
-        "agreement_records": st.column_config.NumberColumn(t(lang, "signal.agreement_records")),
-        "label_agreement": st.column_config.TextColumn(t(lang, "signal.label_agreement")),
-        "median_gap_seconds": st.column_config.NumberColumn(t(lang, "signal.median_gap_seconds"), format="%.0f"),
-        "sole_validator": st.column_config.NumberColumn(t(lang, "signal.sole_validator")),
-        "flags": st.column_config.TextColumn(t(lang, "signal.flags")),
+        "rank": st.column_config.NumberColumn(t(lang, "Puesto"), width="small"),
+        "username": st.column_config.TextColumn(t(lang, "Usuario")),
+        "validations": st.column_config.NumberColumn(t(lang, "Validaciones")),
+        "corrections": st.column_config.NumberColumn(t(lang, "Correcciones")),
+        "unchanged_share": st.column_config.TextColumn(t(lang, "% sin cambios")),
+        "agreement": st.column_config.TextColumn(t(lang, "Acuerdo")),
+        "agreement_records": st.column_config.NumberColumn(t(lang, "Registros compartidos")),
+        "label_agreement": st.column_config.TextColumn(t(lang, "Acuerdo etiqueta")),
+        "median_gap_seconds": st.column_config.NumberColumn(t(lang, "Mediana entre validaciones (s)"), format="%.0f"),
+        "sole_validator": st.column_config.NumberColumn(t(lang, "Único validador")),
+        "flags": st.column_config.TextColumn(t(lang, "Revisar")),
     }
     shares = {name: i18n.percents(table[name], lang) for name in ("unchanged_share", "agreement", "label_agreement")}
     shown = table.assign(flags=flag_reasons(table["flags"], lang), **shares)[list(config)]

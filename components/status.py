@@ -9,6 +9,7 @@ read failed. It never shows a figure.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -16,9 +17,10 @@ import streamlit as st
 from components import i18n
 from components.i18n import t
 from components.safe import md_text
-from data.errors import SourceError
+from data.errors import ErrorKind, SourceError
 from data.feeds.poller import FeedView
 from data.feeds.sync import SyncStatus
+from data.model.texts import N_
 from data.text import shorten
 from data.times import utc_now
 
@@ -26,15 +28,74 @@ if TYPE_CHECKING:
     from data.live.updates import LiveMode
 
 
+ERRORS = {  # every ErrorKind in words
+    ErrorKind.UNREACHABLE: N_("no se puede conectar con el servidor."),
+    ErrorKind.TIMEOUT: N_("el servidor tardó demasiado en responder."),
+    ErrorKind.AUTH: N_("la clave de API no es válida (¿se rotó?)."),
+    ErrorKind.FORBIDDEN: N_("la clave no tiene permiso para estos datos (Argilla pide rol owner o admin)."),
+    ErrorKind.MISSING_DATASET: N_("no existe el dataset «{detail}»."),
+    ErrorKind.MISSING_QUESTION: N_("no existe la pregunta «{detail}»."),
+    ErrorKind.SERVER_ERROR: N_("el servidor respondió con un error ({detail})."),
+    ErrorKind.RATE_LIMITED: N_("límite de peticiones del Hub alcanzado; se reintentará más tarde."),
+    ErrorKind.BAD_DATA: N_("el servidor devolvió datos inesperados."),
+    ErrorKind.MISSING_FILE: N_(
+        "no se encuentra el archivo «{detail}» (si el repo es privado, HF_TOKEN debe poder leerlo)."
+    ),
+    ErrorKind.BAD_FILE: N_("el archivo no es un roster válido: {detail}."),
+}
+STORAGE_ERRORS = {
+    ErrorKind.AUTH: N_("el token HF_TOKEN falta o no es válido."),
+    ErrorKind.FORBIDDEN: N_(
+        "el token HF_TOKEN no puede escribir en el repo (¿es de solo lectura?); el "
+        "tablero sigue funcionando con su copia local."
+    ),
+}
+LIVE_REASONS = {  # why the page polls rather than follows webhooks (data/live/updates.py)
+    "starting": N_("(webhooks: suscribiéndose…)"),
+    "no_url": N_("(webhooks no disponibles: falta la URL pública del tablero)"),
+    "forbidden": N_("(webhooks no disponibles: la clave no es de owner o admin)"),
+    "unsupported": N_("(webhooks no disponibles: el servidor Argilla es anterior a 2.5)"),
+    "deleted": N_("(el webhook del tablero se borró o desactivó en Argilla)"),
+    "silent": N_("(los webhooks no avisan de cambios: se vuelve a leer Argilla)"),
+    "failed": N_("(webhooks no disponibles por ahora: se reintentará)"),
+}
+
+
+@dataclass(frozen=True)
+class FirstRead:
+    """What the first-read page says of one feed: not configured, connecting, reading."""
+
+    off: str
+    starting: str
+    progress: str
+
+
+FIRST_READ = {
+    "campaign": FirstRead(
+        N_("No hay un servidor Argilla configurado (ARGILLA_API_URL y ARGILLA_API_KEY)."),
+        N_("Conectando con el servidor de Argilla para la primera lectura de la campaña…"),
+        N_(
+            "Primera lectura de la campaña: dataset {step} de {steps} (**{label}**), "
+            "{records} registros leídos hasta ahora."
+        ),
+    ),
+    "projects": FirstRead(
+        N_("No hay organización del Hub configurada ([hub] org)."),
+        N_("Conectando con el Hub de Hugging Face para la primera lectura de los proyectos…"),
+        N_("Primera lectura de los proyectos: lista {step} de {steps} (**{label}**), {records} repos hasta ahora."),
+    ),
+}
+
+
 def problem_text(error: SourceError, lang: str, markdown: bool = True) -> str:
     """What went wrong, in words (as Markdown, or as plain text for the live-status line)."""
     detail = md_text(error.detail, 120) if markdown else shorten(error.detail, 120)
-    return t(lang, f"error.{error.kind.value}", detail=detail)
+    return t(lang, ERRORS[error.kind], detail=detail)
 
 
 def config_error_banner(error: str | None, lang: str) -> None:
     if error:
-        st.error(t(lang, "status.config", problem=md_text(error, 300)), icon="⚠️")
+        st.error(t(lang, "Error de configuración: {problem}", problem=md_text(error, 300)), icon="⚠️")
 
 
 def freshness(view: FeedView, lang: str, mode: LiveMode | None = None, every: int = 0) -> tuple[str, str]:
@@ -44,11 +105,13 @@ def freshness(view: FeedView, lang: str, mode: LiveMode | None = None, every: in
     state = view.state
     if view.mode == "stale" and state.error is not None:
         problem = problem_text(state.error, lang, markdown=False)
-        return t(lang, "status.stale", age="{age}", problem=problem) + " " + t(lang, "status.next"), "warn"
+        return t(lang, "Datos de {age}. Último intento fallido: {problem}", age="{age}", problem=problem) + " " + t(
+            lang, "Se reintentará automáticamente."
+        ), "warn"
     if view.mode == "stale":
-        return "🕓 " + t(lang, "status.restored", age="{age}"), ""
+        return "🕓 " + t(lang, "Datos guardados de {age} · leyendo datos nuevos…", age="{age}"), ""
     if view.mode == "live":
-        return "🟢 " + t(lang, "status.live", age="{age}") + live_text(mode, every, lang), ""
+        return "🟢 " + t(lang, "Datos en vivo · actualizados {age}", age="{age}") + live_text(mode, every, lang), ""
     return "", ""
 
 
@@ -56,14 +119,28 @@ def demo_banner(view: FeedView, kind: str, org: str | None, lang: str) -> None:
     """Which data is invented, and why: the campaign's (no Argilla configured), or the projects'
     (no org configured, or the org's real projects not read yet: being read, or why not)."""
     if kind != "projects":
-        text = t(lang, "status.demo")
+        text = t(lang, "Datos de demostración: no hay un servidor Argilla configurado. Las cifras son inventadas.")
     elif not org:
-        text = t(lang, "status.demo_projects_no_org")
+        text = t(
+            lang,
+            "Proyectos de demostración: no hay organización del Hub configurada ([hub] org). Las "
+            "cifras son inventadas.",
+        )
     elif view.state is not None and view.state.error is not None:
         problem = problem_text(view.state.error, lang).rstrip(".")
-        text = t(lang, "status.demo_projects_failed", org=md_text(org, 96), problem=problem)
+        text = t(
+            lang,
+            "Proyectos de demostración: no se pueden leer los de la organización **{org}** del Hub "
+            "({problem}). Las cifras son inventadas; se vuelve a intentar.",
+            org=md_text(org, 96),
+            problem=problem,
+        )
     else:
-        text = t(lang, "status.demo_projects_reading", org=md_text(org, 96))
+        text = t(
+            lang,
+            "Proyectos de demostración mientras se leen los de la organización **{org}** del Hub.",
+            org=md_text(org, 96),
+        )
     st.info(text, icon="🧪")
 
 
@@ -71,26 +148,30 @@ def live_text(mode: LiveMode | None, every: int, lang: str) -> str:
     if mode is None:
         return ""
     if mode.kind == "webhooks" and mode.reason is None:
-        return " · " + t(lang, "live.webhooks")
-    polling = " · " + t(lang, "live.polling", seconds=every)
-    return polling + (" " + t(lang, f"live.{mode.reason}") if mode.reason else "")
+        return " · " + t(lang, "en directo por webhooks: cada validación aparece en segundos")
+    polling = " · " + t(lang, "se consulta Argilla cada {seconds} s", seconds=every)
+    return polling + (" " + t(lang, LIVE_REASONS[mode.reason]) if mode.reason else "")
 
 
 def first_read_state(view: FeedView, kind: str, lang: str) -> None:
     """In place of a page whose feed has no data yet (`view.mode` "first_read" or "off")."""
-    st.subheader(t(lang, "first.title"), anchor=False)
+    st.subheader(t(lang, "Preparando el tablero"), anchor=False)
     if view.mode == "off":
-        st.info(t(lang, f"first.off.{kind}"))
+        st.info(t(lang, FIRST_READ[kind].off))
         return
     state = view.state
     if state.error is not None:
-        st.warning(t(lang, "status.failed", problem=problem_text(state.error, lang)) + " " + t(lang, "status.next"))
+        st.warning(
+            t(lang, "No se pudieron leer los datos: {problem}", problem=problem_text(state.error, lang))
+            + " "
+            + t(lang, "Se reintentará automáticamente.")
+        )
     progress = state.progress
     if progress is not None:
         st.markdown(
             t(
                 lang,
-                f"first.progress.{kind}",
+                FIRST_READ[kind].progress,
                 step=progress.step,
                 steps=progress.steps,
                 label=md_text(progress.label, 60),
@@ -98,9 +179,13 @@ def first_read_state(view: FeedView, kind: str, lang: str) -> None:
             )
         )
     else:
-        st.markdown(t(lang, f"first.starting.{kind}"))
+        st.markdown(t(lang, FIRST_READ[kind].starting))
     # a moment, not an age: this text is drawn once and stays until the data arrives
-    st.caption(t(lang, "first.since", when=i18n.datetime(view.since, lang)) + " " + t(lang, "first.auto"))
+    st.caption(
+        t(lang, "Esperando la primera lectura desde el {when}.", when=i18n.datetime(view.since, lang))
+        + " "
+        + t(lang, "Esta página se mostrará sola en cuanto lleguen los datos; no hace falta recargar.")
+    )
 
 
 def storage_status(status: SyncStatus | None, lang: str) -> None:
@@ -109,15 +194,27 @@ def storage_status(status: SyncStatus | None, lang: str) -> None:
         return
     repo = md_text(status.repo, 100)
     if status.newer_format:
-        st.warning(t(lang, "storage.newer", repo=repo), icon="💾")
+        st.warning(
+            t(lang, "El repo {repo} guarda un formato más nuevo que esta versión: no se lee ni se escribe.", repo=repo),
+            icon="💾",
+        )
     elif status.error is not None:
-        kind = status.error.kind.value
-        problem = t(lang, f"storage.{kind}") if kind in ("auth", "forbidden") else problem_text(status.error, lang)
-        st.warning(t(lang, "storage.failed", repo=repo, problem=problem) + " " + t(lang, "status.next"), icon="💾")
+        kind = status.error.kind
+        problem = t(lang, STORAGE_ERRORS[kind]) if kind in STORAGE_ERRORS else problem_text(status.error, lang)
+        st.warning(
+            t(lang, "No se pudo usar el estado guardado en el Hub ({repo}): {problem}", repo=repo, problem=problem)
+            + " "
+            + t(lang, "Se reintentará automáticamente."),
+            icon="💾",
+        )
     else:
         when = {
             key: i18n.age(utc_now() - moment, lang) if moment else "—"
             for key, moment in (("restored", status.restored_at), ("written", status.written_at))
         }
-        key = "storage.ok" if status.writer else "storage.reader"
+        key = (
+            N_("Estado guardado en el Hub ({repo}): restaurado {restored}, guardado por última vez {written}.")
+            if status.writer
+            else N_("Estado leído del Hub ({repo}) al arrancar {restored}; este proceso no escribe (writer = false).")
+        )
         st.caption("💾 " + t(lang, key, repo=repo, **when))

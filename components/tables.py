@@ -9,6 +9,7 @@ from components import i18n
 from components.i18n import t
 from data.model.columns import BY_NAME, TABLE_NAMES, Column
 from data.model.people import profile_urls
+from data.model.texts import N_
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
@@ -18,11 +19,11 @@ def with_medals(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(medal=table["rank"].map(MEDALS).fillna(""))
 
 
-def place_columns(lang: str, rank_label: str = "col.rank") -> dict:
+def place_columns(lang: str, rank_label: str = N_("Puesto")) -> dict:
     """How the rank and its medal are drawn: two narrow columns."""
     return {
         "rank": st.column_config.NumberColumn(t(lang, rank_label), width="small"),
-        "medal": st.column_config.TextColumn(t(lang, "col.medal"), width="small"),
+        "medal": st.column_config.TextColumn(" ", width="small"),
     }
 
 
@@ -54,8 +55,8 @@ def ranking_table(table: pd.DataFrame, lang: str, height: int | str = "auto", ke
             shown[name] = i18n.percents(shown[name], lang)
     shown.insert(1, "medal", table["rank"].map(MEDALS).fillna(""))
     config = {name: _column_config(BY_NAME[name], lang, table) for name in TABLE_NAMES}
-    config["medal"] = st.column_config.TextColumn(t(lang, "col.medal"), width="small")
-    config["profile"] = st.column_config.LinkColumn(t(lang, "col.profile"), display_text=t(lang, "col.profile_text"))
+    config["medal"] = st.column_config.TextColumn(" ", width="small")
+    config["profile"] = st.column_config.LinkColumn(t(lang, "Perfil"), display_text=t(lang, "perfil"))
     st.dataframe(shown, hide_index=True, width="stretch", height=height, key=key, column_config=config)
 
 
@@ -64,7 +65,7 @@ def compact_ranking(table: pd.DataFrame, lang: str) -> None:
     shown = table[["username", "validations"]].copy()
     shown.insert(0, "place", table["rank"].map(MEDALS).fillna(table["rank"].astype("string")))
     config = {name: _column_config(BY_NAME[name], lang, table) for name in ("username", "validations")}
-    config["place"] = st.column_config.TextColumn(t(lang, "col.rank"), width=56)
+    config["place"] = st.column_config.TextColumn(t(lang, "Puesto"), width=56)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 
 
@@ -78,12 +79,12 @@ def progress_table(progress: pd.DataFrame, lang: str) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "title": st.column_config.TextColumn(t(lang, "col.dataset")),
-            "bar": st.column_config.ProgressColumn(t(lang, "col.progress"), min_value=0, max_value=1, format=" "),
-            "pct_done": st.column_config.TextColumn(t(lang, "col.pct_done")),
-            "completed": st.column_config.NumberColumn(t(lang, "col.completed")),
-            "pending": st.column_config.NumberColumn(t(lang, "col.pending")),
-            "total": st.column_config.NumberColumn(t(lang, "col.total")),
-            "submitted": st.column_config.NumberColumn(t(lang, "col.submitted")),
+            "title": st.column_config.TextColumn(t(lang, "Dataset")),
+            "bar": st.column_config.ProgressColumn(t(lang, "Avance"), min_value=0, max_value=1, format=" "),
+            "pct_done": st.column_config.TextColumn(t(lang, "% hecho")),
+            "completed": st.column_config.NumberColumn(t(lang, "Completados")),
+            "pending": st.column_config.NumberColumn(t(lang, "Pendientes")),
+            "total": st.column_config.NumberColumn(t(lang, "Total")),
+            "submitted": st.column_config.NumberColumn(t(lang, "Respuestas enviadas")),
         },
     )

@@ -7,12 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, i18n
-from components.i18n import t
+from components.i18n import t, tc
 from components.safe import md_text
 from components.tables import place_columns, with_medals
 from data.model import countries
 from data.model.roster import Roster
 from data.model.teams import group_rank
+from data.model.texts import N_
 
 TOP_COUNTRIES = 8  # lines on the progress chart
 
@@ -25,6 +26,20 @@ def named(table: pd.DataFrame, by: str, lang: str) -> pd.Series:
 
 
 FILE_NAMES = {"team": "teams.csv", "country": "countries.csv"}
+GROUP = {"team": N_("Equipo"), "country": N_("País")}
+NO_GROUP = {"team": N_("Sin equipo"), "country": N_("Sin país")}
+DOWNLOAD = {"team": N_("Descargar equipos (CSV)"), "country": N_("Descargar países (CSV)")}
+UNPLACED = {
+    "team": N_("Sin equipo (aparte): {people} personas, {validations} validaciones."),
+    "country": N_("Sin país (aparte): {people} personas, {validations} validaciones."),
+}
+ROSTER_AGE = {"live": N_("Roster leído {age}."), "stale": N_("Roster de {age}: la última lectura falló.")}
+PROBLEMS = {
+    "unknown_country": N_("país desconocido «{value}» ({rows} filas): esas personas cuentan sin país"),
+    "duplicate": N_("«{value}» aparece {rows} veces: cuenta la última fila"),
+    "big_team": N_("el equipo «{value}» tiene {rows} personas (más de 5)"),
+    "no_team": N_("«{value}» no tiene ni equipo ni país"),
+}
 
 
 def standings_section(table: pd.DataFrame, by: str, csv: bytes, lang: str) -> None:
@@ -32,7 +47,7 @@ def standings_section(table: pd.DataFrame, by: str, csv: bytes, lang: str) -> No
     standings_table(table, by, lang, key=f"teams.{by}")
     unplaced_note(table, by, lang)
     st.download_button(
-        t(lang, f"teams.download_{by}"),
+        t(lang, DOWNLOAD[by]),
         csv,
         file_name=FILE_NAMES[by],
         mime="text/csv",
@@ -56,17 +71,19 @@ def standings_table(table: pd.DataFrame, by: str, lang: str, key: str) -> None:
         key=key,
         column_config={
             **place_columns(lang),
-            "name": st.column_config.TextColumn(t(lang, f"teams.col.{by}")),
+            "name": st.column_config.TextColumn(t(lang, GROUP[by])),
             "validations": st.column_config.ProgressColumn(
-                t(lang, "col.validations"), min_value=0, max_value=top, format="%d"
+                t(lang, "Validaciones"), min_value=0, max_value=top, format="%d"
             ),
-            "corrections": st.column_config.NumberColumn(t(lang, "col.corrections")),
-            "people": st.column_config.NumberColumn(t(lang, "teams.col.people"), help=t(lang, "teams.col.people_help")),
-            "per_person": st.column_config.TextColumn(t(lang, "teams.col.per_person")),
+            "corrections": st.column_config.NumberColumn(t(lang, "Correcciones")),
+            "people": st.column_config.NumberColumn(
+                tc(lang, "equipos", "Personas"), help=t(lang, "Personas con al menos una validación.")
+            ),
+            "per_person": st.column_config.TextColumn(t(lang, "Validaciones por persona")),
             "registered": st.column_config.NumberColumn(
-                t(lang, "teams.col.registered"), help=t(lang, "teams.col.registered_help")
+                t(lang, "En el roster"), help=t(lang, "Personas inscritas en el roster, hayan validado o no.")
             ),
-            "members": st.column_config.TextColumn(t(lang, "teams.col.members"), width="large"),
+            "members": st.column_config.TextColumn(t(lang, "Quiénes más validan"), width="large"),
         },
     )
 
@@ -77,7 +94,7 @@ def unplaced_note(table: pd.DataFrame, by: str, lang: str) -> None:
     people = int(rest["people"].sum())
     if people:
         validations = i18n.number(int(rest["validations"].sum()), lang)
-        st.caption(t(lang, f"teams.unplaced.{by}", people=i18n.number(people, lang), validations=validations))
+        st.caption(t(lang, UNPLACED[by], people=i18n.number(people, lang), validations=validations))
 
 
 def country_map(table: pd.DataFrame, lang: str, key: str) -> None:
@@ -90,7 +107,7 @@ def country_map(table: pd.DataFrame, lang: str, key: str) -> None:
         }
     ).dropna(subset=["iso3"])
     if frame.empty:
-        st.info(t(lang, "teams.no_countries"))
+        st.info(t(lang, "Todavía no hay validaciones de personas con país."))
         return
     charts.country_map(frame, lang, key=key)
 
@@ -109,12 +126,12 @@ def membership(team: str | None, country: str | None, teams: pd.DataFrame, place
     cells = st.columns(2)
     for cell, by, value, table in ((cells[0], "team", team, teams), (cells[1], "country", country, places)):
         if value is None or pd.isna(value):
-            cell.metric(t(lang, f"teams.col.{by}"), t(lang, f"teams.none.{by}"))
+            cell.metric(t(lang, GROUP[by]), t(lang, NO_GROUP[by]))
             continue
         name = value if by == "team" else countries.name(value, lang)
         place = group_rank(table, by, value)
-        standing = t(lang, "teams.rank_of", rank=place[0], n=place[1]) if place else None
-        cell.metric(t(lang, f"teams.col.{by}"), name, delta=standing, delta_color="off", delta_arrow="off")
+        standing = t(lang, "Puesto {rank} de {n}", rank=place[0], n=place[1]) if place else None
+        cell.metric(t(lang, GROUP[by]), name, delta=standing, delta_color="off", delta_arrow="off")
 
 
 def roster_status(roster: Roster | None, error_text: str | None, age: str, lang: str) -> None:
@@ -122,16 +139,37 @@ def roster_status(roster: Roster | None, error_text: str | None, age: str, lang:
     if roster is None and error_text is None:
         return
     if error_text:
-        st.warning(t(lang, "roster.failed", problem=error_text, age=age), icon="👥")
+        st.warning(
+            t(
+                lang,
+                "No se pudo leer el roster: {problem} Se sigue usando el último bueno ({age}).",
+                problem=error_text,
+                age=age,
+            ),
+            icon="👥",
+        )
     if roster is None:
         return
     source = md_text(roster.source, 100)
     counts = dict(people=i18n.number(len(roster.people), lang), repos=i18n.number(len(roster.projects), lang))
-    st.caption("👥 " + t(lang, "roster.ok", source=source, age=age, **counts))
+    st.caption(
+        "👥 "
+        + t(
+            lang,
+            "Roster: {source}, leído {age}: {people} personas, {repos} repositorios de equipos.",
+            source=source,
+            age=age,
+            **counts,
+        )
+    )
     if roster.problems:
         lines = [
-            "- " + t(lang, f"roster.problem.{problem.kind}", value=md_text(problem.value, 60), rows=problem.rows)
+            "- " + t(lang, PROBLEMS[problem.kind], value=md_text(problem.value, 60), rows=problem.rows)
             for problem in roster.problems[:30]
         ]
         more = len(roster.problems) - 30
-        st.warning("\n".join([t(lang, "roster.problems"), *lines]) + (f"\n- … (+{more})" if more > 0 else ""), icon="⚠️")
+        st.warning(
+            "\n".join([t(lang, "Filas del roster que conviene revisar:"), *lines])
+            + (f"\n- … (+{more})" if more > 0 else ""),
+            icon="⚠️",
+        )

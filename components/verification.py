@@ -15,24 +15,32 @@ from data.text import shown_name
 def verification(credential: Credential | None, campaign: str, today: pd.Series | None, lang: str) -> None:
     """`credential` as a short table (None: the ID is not valid), with where the person stands today."""
     if credential is None:
-        st.error(t(lang, "verify.invalid"), icon="❌")
+        st.error(
+            t(
+                lang,
+                "Este ID no corresponde a ningún certificado emitido por este tablero (o se emitió para otra campaña).",
+            ),
+            icon="❌",
+        )
         return
-    st.success(t(lang, "verify.valid", campaign=md_text(campaign)), icon="✅")
+    st.success(
+        t(lang, "Certificado válido, emitido por el tablero de «{campaign}».", campaign=md_text(campaign)), icon="✅"
+    )
     counts = f"{i18n.number(credential.validations, lang)} · {i18n.number(credential.corrections, lang)}"
     if today is None:
-        now = t(lang, "verify.today_absent")
+        now = t(lang, "no aparece en la clasificación actual")
     else:
         now = t(
             lang,
-            "verify.today_rank",
+            "puesto {rank} con {validations} validaciones",
             rank=i18n.number(int(today["rank"]), lang),
             validations=i18n.number(int(today["validations"]), lang),
         )
     rows = [
-        (t(lang, "verify.who"), shown_name(credential.username)),
-        (t(lang, "verify.campaign"), campaign),
-        (t(lang, "verify.counts"), counts),
-        (t(lang, "verify.issued"), i18n.date(credential.issued, lang)),
-        (t(lang, "verify.today"), now),
+        (t(lang, "Persona"), shown_name(credential.username)),
+        (t(lang, "Campaña"), campaign),
+        (t(lang, "Validaciones · correcciones al emitirlo"), counts),
+        (t(lang, "Emitido el"), i18n.date(credential.issued, lang)),
+        (t(lang, "Hoy"), now),
     ]
     st.table(pd.DataFrame(rows, columns=["", " "]).set_index(""))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import html
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
@@ -27,8 +26,9 @@ from components import i18n
 from components.card import CardFacts, card_png, facts_for
 from components.i18n import LANGUAGES, LOCALES, t
 from components.navigation import MY_RANK, PAGES
-from data.config import APP_VARIABLES, ConfigError, load_secrets
+from data.config import ConfigError, app_values, load_secrets
 from data.feeds import registry
+from data.model.texts import N_
 from data.text import shorten, shown_name
 
 CARD_PATH = "/_tablero/card.png"
@@ -49,9 +49,28 @@ class Preview:
 def _configured_base() -> str | None:
     """PUBLIC_URL or the Space's address: read once (the environment is fixed for a process)."""
     try:
-        return load_secrets({k: v for k, v in os.environ.items() if k in APP_VARIABLES}).public_url
+        return load_secrets(app_values()).public_url
     except ConfigError:
         return None
+
+
+PREVIEWS = {  # (title, description) of a shared link, by what it points at
+    "person": (
+        N_("{name} · puesto {rank} · {validations} validaciones · #Somos600M"),
+        N_(
+            "{name} ocupa el puesto {rank} de {people} en «{campaign}» con {validations} "
+            "validaciones y {corrections} correcciones. ¡Únete y traduce con la "
+            "comunidad!"
+        ),
+    ),
+    "campaign": (
+        N_("{campaign} · #Somos600M"),
+        N_(
+            "{validations} validaciones de {people} personas; {percent} completado. "
+            "Valida y corrige traducciones al español con la comunidad de SomosNLP."
+        ),
+    ),
+}
 
 
 def _public_base(scope: dict) -> str:
@@ -87,7 +106,7 @@ def preview(path: str, query: dict[str, list[str]], base: str) -> Preview:
     url = base + path + (f"?{urlencode({k: v[0] for k, v in query.items() if k in ('user', 'lang')})}" if query else "")
     card = {"lang": lang, "v": version[:12]}
     if contributors is None:
-        description = t(lang, "preview.campaign", campaign=title)
+        description = t(lang, "{campaign} · #Somos600M", campaign=title)
         return Preview(description, description, f"{base}{CARD_PATH}?{urlencode(card)}", url, lang)
     facts = facts_for(title, contributors, progress, user or None)
     if facts.name is not None:
@@ -110,7 +129,8 @@ def preview(path: str, query: dict[str, list[str]], base: str) -> Preview:
         }
         kind = "campaign"
     image = f"{base}{CARD_PATH}?{urlencode(card)}"
-    return Preview(t(lang, f"preview.{kind}", **numbers), t(lang, f"preview.{kind}_text", **numbers), image, url, lang)
+    title, text = PREVIEWS[kind]
+    return Preview(t(lang, title, **numbers), t(lang, text, **numbers), image, url, lang)
 
 
 def tags(found: Preview) -> str:

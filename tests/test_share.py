@@ -117,7 +117,7 @@ def test_the_card_is_a_1200_by_630_png_that_reads_back_as_its_figures(lang, tmp_
     assert image.format == "PNG" and image.size == (1200, 630)
     text = " ".join(ocr(card_png(facts, lang), tmp_path).split())
     assert "Valentina" in text
-    assert i18n.t(lang, "card.rank", rank="2", people="40") in text
+    assert i18n.t(lang, "Puesto {rank} de {people}", rank="2", people="40") in text
     assert i18n.number(1234, lang) in text and "56" in text
     assert i18n.percent(0.337, lang).replace("\xa0", " ") in text
 

@@ -12,21 +12,28 @@ ctx = context()
 lang, view = ctx.lang, ctx.view()
 campaign = view.value
 
-st.title(t(lang, "export.title"), anchor=False)
+st.title(t(lang, "Exportar el ranking"), anchor=False)
 filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="export")
 applied = filters.within(ctx.config.start, ctx.config.end)
 table = ctx.feed.contributors(campaign, filters)
 st.caption(describe_filters(applied, campaign.datasets, lang))
 excluded = ", ".join(md_text(u, 40) for u in ctx.config.exclude_users) or "—"
-st.caption(t(lang, "export.rows", n=i18n.number(len(table), lang), excluded=excluded))
+st.caption(t(lang, "{n} filas; personas excluidas: {excluded}.", n=i18n.number(len(table), lang), excluded=excluded))
 parts = ["ranking", *(applied.datasets or ("all",)), *(d.isoformat() for d in (applied.start, applied.end) if d)]
 st.download_button(
-    t(lang, "export.button"),
+    t(lang, "Descargar CSV"),
     data=ctx.feed.ranking_csv(campaign, filters),
     file_name="_".join(parts) + ".csv",
     mime="text/csv",
     icon="⬇️",
     type="primary",
 )
-st.caption(t(lang, "export.help"))
+st.caption(
+    t(
+        lang,
+        "UTF-8, una fila por persona; fechas ISO 8601 en UTC; «eligible» vale true/false. Las "
+        "celdas que empiezan por =, +, -, @ se prefijan con ' para que ninguna hoja de cálculo "
+        "las ejecute como fórmula.",
+    )
+)
 st.dataframe(table.head(20), hide_index=True, width="stretch")

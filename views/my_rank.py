@@ -27,7 +27,7 @@ campaign = view.value
 table = ctx.feed.contributors(campaign)
 names = table["username"].tolist()
 
-st.title(t(lang, "me.title"), anchor=False)
+st.title(t(lang, "Mi posición"), anchor=False)
 me_signed_in = username(signed_in())
 if "me.user" not in st.session_state:  # a shared link first, else the signed-in person
     st.session_state["me.user"] = st.query_params.get("user") or me_signed_in
@@ -35,7 +35,11 @@ wanted = st.session_state["me.user"]
 options = names if not wanted or wanted in names else [wanted, *names]
 st.session_state.setdefault("me.pick", wanted)  # the picker's state: the frame reads it before this page runs
 user = st.selectbox(
-    t(lang, "me.pick"), options, placeholder=t(lang, "me.placeholder"), accept_new_options=True, key="me.pick"
+    t(lang, "Tu usuario de Argilla"),
+    options,
+    placeholder=t(lang, "Escribe o elige un usuario"),
+    accept_new_options=True,
+    key="me.pick",
 )
 if not user:
     st.query_params.pop("user", None)
@@ -47,7 +51,7 @@ st.query_params["user"] = user
 row = table[table["username"] == user]
 if row.empty:
     if user == me_signed_in:
-        st.info(t(lang, "me.signed_in_empty", user=md_text(user)))
+        st.info(t(lang, "Aún no tienes validaciones enviadas en la campaña, **{user}**.", user=md_text(user)))
     absence_explanation(user, ctx.feed.absence(campaign, user), view, config, table["username"], lang)
     start_validating(config.annotation_url, config.guide_url, lang)
     st.stop()
@@ -59,21 +63,21 @@ if roster is not None:  # with a roster: the person's team and country, and thei
     mine = ctx.feed.placed(campaign, roster).set_index("username").loc[user]
     teams = ctx.feed.standings(campaign, roster, "team")
     teams_view.membership(mine["team"], mine["country"], teams, ctx.feed.standings(campaign, roster, "country"), lang)
-st.subheader(t(lang, "me.around"), anchor=False)
+st.subheader(t(lang, "Tus vecinos en el ranking"), anchor=False)
 ranking_table(aggregate.neighbours(table, user), lang, key="me.neighbours")
-st.subheader(t(lang, "me.daily"), anchor=False)
+st.subheader(t(lang, "Tu actividad diaria"), anchor=False)
 streak_and_calendar(ctx.feed.calendar(campaign, user), campaign.fetched_at.date(), lang)
 titles = dict(zip(campaign.datasets["dataset"], campaign.datasets["title"]))
 daily = ctx.feed.user_activity(campaign, user)
 charts.daily_bars(daily, titles, lang, key="me.daily")
 certificate = None
 if me["validations"] > 0:
-    st.subheader(t(lang, "me.certificate_title"), anchor=False)
+    st.subheader(t(lang, "Tu certificado"), anchor=False)
     mine = ctx.feed.datasets_by_user(campaign).get(user, ())
     certificate = certificate_facts(me, table, mine, config, campaign.fetched_at, ctx.services.certificate_key)
     certificate_button(certificate, lang)
 link = page_url(MY_RANK, user=user, **({"lang": lang} if lang != "es" else {}))
 share_section(card.facts_for(config.title, table, ctx.feed.progress(campaign), user), link, certificate, lang)
-st.caption(t(lang, "me.share"))
+st.caption(t(lang, "Comparte este enlace con tus estadísticas:"))
 st.code(link, language=None, wrap_lines=True)
 start_validating(config.annotation_url, config.guide_url, lang)

@@ -13,7 +13,7 @@ from components.status import problem_text, storage_status
 
 ctx = context()
 lang = ctx.lang
-st.title(t(lang, "org.title"), anchor=False)
+st.title(t(lang, "Herramientas de organización"), anchor=False)
 if not organizer_unlocked(ctx.secrets.organizer_token, ctx.config.organizers, lang):
     st.stop()
 
@@ -29,17 +29,19 @@ teams_view.roster_status(
 campaign = ctx.view().value
 table = ctx.feed.signals(campaign)
 
-st.subheader(t(lang, "org.signals"), anchor=False)
-st.caption(t(lang, "org.signals_help"))
-flagged_only = st.toggle(t(lang, "org.flagged_only"), key="organizer.flagged")
+st.subheader(t(lang, "Señales de calidad"), anchor=False)
+st.caption(t(lang, "Señales para revisar a mano, nunca penalizaciones automáticas."))
+flagged_only = st.toggle(t(lang, "Solo marcados"), key="organizer.flagged")
 signals_table(table[table["flags"].fillna("") != ""] if flagged_only else table, lang)
 
-st.subheader(t(lang, "org.eligible"), anchor=False)
-st.caption(t(lang, "org.as_of", when=i18n.datetime(ctx.feed.counted_until(campaign), lang)))
+st.subheader(t(lang, "Lista para premios"), anchor=False)
+st.caption(
+    t(lang, "Cuenta las validaciones hasta el {when}.", when=i18n.datetime(ctx.feed.counted_until(campaign), lang))
+)
 prize_csv, prize_markdown = ctx.feed.prize_files(campaign)
 left, right = st.columns(2)
 left.download_button(
-    t(lang, "org.download_csv"),
+    t(lang, "Descargar CSV"),
     prize_csv,
     file_name="prize_list.csv",
     mime="text/csv",
@@ -47,7 +49,7 @@ left.download_button(
     key="organizer.prize_csv",
 )
 right.download_button(
-    t(lang, "org.download_md"),
+    t(lang, "Descargar Markdown"),
     prize_markdown,
     file_name="prize_list.md",
     mime="text/markdown",
@@ -58,9 +60,9 @@ right.download_button(
 projects = ctx.projects.view().value
 frozen = ctx.projects.frozen(projects) if projects is not None else None
 if frozen is not None:
-    st.subheader(t(lang, "org.final"), anchor=False)
+    st.subheader(t(lang, "Proyectos al cierre del hackathon"), anchor=False)
     st.download_button(
-        t(lang, "org.final_csv"),
+        t(lang, "Descargar la clasificación al cierre (CSV)"),
         ctx.projects.final_csv(projects, ctx.roster.current()),
         file_name=f"projects_as_of_{frozen.deadline:%Y-%m-%dT%H%M}Z.csv",
         mime="text/csv",
@@ -68,14 +70,14 @@ if frozen is not None:
         key="organizer.final_csv",
     )
 
-st.subheader(t(lang, "org.certificates"), anchor=False)
+st.subheader(t(lang, "Certificados"), anchor=False)
 certificates_button(campaign, ctx.feed, ctx.config, ctx.services.certificate_key, lang)
 
-st.subheader(t(lang, "org.ack"), anchor=False)
-counts = st.toggle(t(lang, "org.ack_counts"), key="organizer.ack_counts")
+st.subheader(t(lang, "Agradecimientos para las Dataset Cards"), anchor=False)
+counts = st.toggle(t(lang, "Incluir número de validaciones"), key="organizer.ack_counts")
 markdown = ctx.feed.acknowledgements(campaign, counts)
 st.download_button(
-    t(lang, "org.download_md"),
+    t(lang, "Descargar Markdown"),
     markdown,
     file_name="acknowledgements.md",
     mime="text/markdown",

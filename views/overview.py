@@ -17,14 +17,14 @@ contributors = ctx.feed.contributors(campaign)
 
 st.title(ctx.config.title, anchor=False)
 if progress["total"].sum() == 0:
-    st.info(t(lang, "empty.campaign"))
+    st.info(t(lang, "La campaña aún no tiene registros."))
 headline(progress, contributors, lang)
 start_validating(ctx.config.annotation_url, ctx.config.guide_url, lang)
-st.subheader(t(lang, "overview.progress"), anchor=False)
+st.subheader(t(lang, "Progreso por dataset"), anchor=False)
 progress_table(progress, lang)
-st.subheader(t(lang, "overview.top"), anchor=False)
+st.subheader(t(lang, "Top 10"), anchor=False)
 if contributors.empty:
-    st.info(t(lang, "ranking.empty"))
+    st.info(t(lang, "Nadie ha validado todavía en este periodo."))
 else:
     ranking_table(contributors.head(10), lang)
-st.page_link(RANKING.script, label=t(lang, "overview.see_all"), icon="🏆")
+st.page_link(RANKING.script, label=t(lang, "Ver ranking completo"), icon="🏆")

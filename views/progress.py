@@ -15,23 +15,25 @@ progress = ctx.feed.progress(campaign)
 activity = ctx.feed.activity(campaign)
 titles = dict(zip(campaign.datasets["dataset"], campaign.datasets["title"]))
 
-st.title(t(lang, "progress.title"), anchor=False)
+st.title(t(lang, "Progreso de la campaña"), anchor=False)
 progress_table(progress, lang)
-st.caption(t(lang, "progress.note"))
+st.caption(t(lang, "Un registro está completo cuando alcanza las respuestas mínimas de Argilla (min_submitted)."))
 pace = aggregate.velocity(activity, progress, campaign.fetched_at)
 cells = st.columns(3)
 cells[0].metric(
-    t(lang, "progress.velocity"),
-    t(lang, "progress.velocity_value", n=i18n.number(pace.records_per_day, lang, digits=1)),
+    t(lang, "Ritmo (últimos 7 días)"),
+    t(lang, "{n} registros/día", n=i18n.number(pace.records_per_day, lang, digits=1)),
 )
-cells[1].metric(t(lang, "col.pending"), i18n.number(pace.pending, lang))
-cells[2].metric(t(lang, "progress.eta"), i18n.date(pace.eta, lang) if pace.eta else t(lang, "progress.eta_none"))
+cells[1].metric(t(lang, "Pendientes"), i18n.number(pace.pending, lang))
+cells[2].metric(
+    t(lang, "Fecha estimada de fin"), i18n.date(pace.eta, lang) if pace.eta else t(lang, "sin ritmo suficiente")
+)
 if activity.empty:
-    st.info(t(lang, "ranking.empty"))
+    st.info(t(lang, "Nadie ha validado todavía en este periodo."))
 else:
-    st.subheader(t(lang, "progress.daily"), anchor=False)
+    st.subheader(t(lang, "Validaciones y registros completados por día"), anchor=False)
     charts.daily_bars(activity, titles, lang, key="progress.daily")
-    st.subheader(t(lang, "progress.cumulative"), anchor=False)
+    st.subheader(t(lang, "Registros completados (acumulado)"), anchor=False)
     charts.cumulative_line(activity, titles, lang, key="progress.cumulative")
-    st.subheader(t(lang, "progress.people"), anchor=False)
+    st.subheader(t(lang, "Personas que validan cada día"), anchor=False)
     charts.people_per_day(ctx.feed.daily_contributors(campaign), lang, key="progress.people")

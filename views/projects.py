@@ -21,8 +21,8 @@ board = feed.board(view.value)
 roster = ctx.roster.current()
 grouping = len(roster.projects) > 0
 org = ctx.config.hub.org or (board["author"].iloc[0] if len(board) else "")
-st.title(t(lang, "projects.title"), anchor=False)
-st.caption(t(lang, "projects.subtitle", org=md_text(org)))
+st.title(t(lang, "Proyectos del hackathon"), anchor=False)
+st.caption(t(lang, "Modelos, datasets y Spaces de {org} en el Hub, por «me gusta».", org=md_text(org)))
 
 deadline = ctx.config.hub.deadline
 frozen = feed.frozen(view.value)
@@ -30,14 +30,14 @@ if deadline is not None and frozen is None:
     st.info(
         t(
             lang,
-            "projects.deadline_ahead",
+            "El plazo del hackathon cierra el {when} ({left}). Después, esta página fija la clasificación a esa hora.",
             when=i18n.datetime(deadline, lang),
             left=i18n.age(utc_now() - deadline, lang),
         ),
         icon="⏱️",
     )
 if frozen is not None:
-    st.subheader(t(lang, "projects.final_title", when=i18n.datetime(deadline, lang)), anchor=False)
+    st.subheader(t(lang, "Clasificación al cierre ({when})", when=i18n.datetime(deadline, lang)), anchor=False)
     projects_view.deadline_state(frozen, lang)
     if grouping:
         final = feed.team_board(frozen.board, view.value, roster)
@@ -46,48 +46,48 @@ if frozen is not None:
     else:
         projects_view.honour(frozen.board, "repo_id", lang)
         projects_view.final_table(frozen.board, lang)
-    st.subheader(t(lang, "projects.today"), anchor=False)
+    st.subheader(t(lang, "Likes de hoy"), anchor=False)
 
 left, right = st.columns([2, 3])
 kinds = left.multiselect(
-    t(lang, "projects.type"),
-    ["model", "dataset", "space"],
-    format_func=lambda k: t(lang, f"kind.{k}"),
-    placeholder=t(lang, "filter.all"),
+    t(lang, "Tipo"),
+    list(projects_view.KIND_NAMES),
+    format_func=lambda k: t(lang, projects_view.KIND_NAMES[k]),
+    placeholder=t(lang, "todos"),
 )
-query = right.text_input(t(lang, "projects.search"), max_chars=200).strip()
+query = right.text_input(t(lang, "Buscar proyecto"), max_chars=200).strip()
 shown = board[board["kind"].isin(kinds)] if kinds else board
 shown = shown[matching(shown["repo_id"], query)]
 
 if shown.empty:
-    st.info(t(lang, "projects.empty"))
+    st.info(t(lang, "No hay proyectos que mostrar."))
 else:
     if grouping:
         projects_view.team_table(feed.team_board(shown, view.value, roster), lang, key="projects.teams")
-        st.caption(t(lang, "projects.grouped"))
-        st.subheader(t(lang, "projects.repos"), anchor=False)
+        st.caption(t(lang, "Los repositorios de un mismo equipo (según el roster) suman como un proyecto."))
+        st.subheader(t(lang, "Repositorios"), anchor=False)
     projects_view.projects_table(shown, lang)
     st.download_button(
-        t(lang, "projects.download"),
+        t(lang, "Descargar CSV"),
         to_csv(shown),
         file_name=f"projects_{org}.csv",
         mime="text/csv",
         icon="⬇️",
     )
-    st.subheader(t(lang, "projects.top"), anchor=False)
+    st.subheader(t(lang, "Top 20 por «me gusta»"), anchor=False)
     projects_view.top_chart(shown, lang)
 
-st.subheader(t(lang, "projects.trend"), anchor=False)
+st.subheader(t(lang, "Evolución de «me gusta»"), anchor=False)
 history = view.value.history
 if history.empty or history["time"].nunique() < 2:
-    st.info(t(lang, "projects.no_history"))
+    st.info(t(lang, "Aún no hay suficientes lecturas para mostrar la evolución."))
 else:
     projects_view.trend_chart(history, shown if not shown.empty else board, 8, lang)
-    st.subheader(t(lang, "projects.climbers"), anchor=False)
-    gain = {"gain": st.column_config.NumberColumn(t(lang, "projects.col.gain"), format="+%d")}
+    st.subheader(t(lang, "Los que más suben"), anchor=False)
+    gain = {"gain": st.column_config.NumberColumn(t(lang, "Subida"), format="+%d")}
     for column, (name, window) in zip(st.columns(2), CLIMBER_WINDOWS.items()):
         with column:
-            st.markdown(f"**{t(lang, f'projects.climbers_{name}')}**")
+            st.markdown(f"**{t(lang, projects_view.CLIMBER_TITLES[name])}**")
             rising = feed.climbers(view.value, window)
             if rising.empty:
                 st.caption("—")

@@ -14,22 +14,29 @@ ctx = context()
 lang, view = ctx.lang, ctx.view()
 campaign = view.value
 
-st.title(t(lang, "ranking.title"), anchor=False)
+st.title(t(lang, "Ranking de contribuciones"), anchor=False)
 filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="ranking")
 left, right = st.columns([3, 2])
-query = left.text_input(t(lang, "filter.search"), key="ranking.search", max_chars=200)
+query = left.text_input(t(lang, "Buscar usuario"), key="ranking.search", max_chars=200)
 order = right.selectbox(
-    t(lang, "filter.sort"), list(SORTS), format_func=lambda c: t(lang, BY_NAME[c].label), key="ranking.sort"
+    t(lang, "Ordenar por"), list(SORTS), format_func=lambda c: t(lang, BY_NAME[c].label), key="ranking.sort"
 )
 table = search_and_sort(ctx.feed.contributors(campaign, filters), query, order)
 
 st.caption(
     describe_filters(filters.within(ctx.config.start, ctx.config.end), campaign.datasets, lang)
     + " "
-    + t(lang, "ranking.count", n=i18n.number(len(table), lang))
+    + t(lang, "{n} personas", n=i18n.number(len(table), lang))
 )
 if table.empty:
-    st.info(t(lang, "ranking.empty"))
+    st.info(t(lang, "Nadie ha validado todavía en este periodo."))
 else:
     ranking_table(table, lang, height=600)
-st.caption(t(lang, "ranking.definitions"))
+st.caption(
+    t(
+        lang,
+        "Una validación es una respuesta enviada (los borradores no cuentan; los descartes se "
+        "cuentan aparte). Una corrección es una validación cuyo texto difiere de la traducción "
+        "sugerida. Los empates comparten puesto (1, 2, 2, 4).",
+    )
+)

@@ -12,9 +12,10 @@ ctx = context()
 lang, campaign = ctx.lang, ctx.view().value
 top = ctx.feed.contributors(campaign).head(10)
 
-st.markdown(f"**{md_text(ctx.config.title, 60)} · {t(lang, 'top.title')}**")
+st.markdown(f"**{md_text(ctx.config.title, 60)} · " + t(lang, "Top 10") + "**")
 if top.empty:
-    st.info(t(lang, "ranking.empty"))
+    st.info(t(lang, "Nadie ha validado todavía en este periodo."))
 else:
     compact_ranking(top, lang)
-st.markdown(f"[{t(lang, 'top.all')}]({page_url(RANKING)}) · [{t(lang, 'top.me')}]({page_url(MY_RANK)})")
+full_ranking, my_rank = t(lang, "Ranking completo"), t(lang, "Mi posición")
+st.markdown(f"[{full_ranking}]({page_url(RANKING)}) · [{my_rank}]({page_url(MY_RANK)})")

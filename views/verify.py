@@ -12,11 +12,11 @@ from data.model import credentials
 
 ctx = context()
 lang, config = ctx.lang, ctx.config
-st.title(t(lang, "verify.title"), anchor=False)
-given = st.text_input(t(lang, "verify.input"), value=st.query_params.get("id", ""), max_chars=credentials.LONGEST)
+st.title(t(lang, "Verificar un certificado"), anchor=False)
+given = st.text_input(t(lang, "ID del certificado"), value=st.query_params.get("id", ""), max_chars=credentials.LONGEST)
 token = given.strip()
 if not token:
-    st.info(t(lang, "verify.empty"))
+    st.info(t(lang, "Pega el ID impreso en el certificado, o abre el enlace de su código QR."))
     st.stop()
 st.query_params["id"] = token
 credential = credentials.verify(token, ctx.services.certificate_key, campaign_tag(config))

@@ -40,7 +40,7 @@ BATCH_MAX = 3.0  # seconds a burst may keep a batch open (the latency bound unde
 @dataclass(frozen=True)
 class LiveMode:
     kind: str  # "webhooks" or "polling"
-    reason: str | None = None  # why polling although webhooks are enabled (a text key: live.<reason>)
+    reason: str | None = None  # why polling although webhooks are enabled (its words: components/status.py)
 
 
 class LiveUpdates:
