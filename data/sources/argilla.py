@@ -18,8 +18,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,22 +28,21 @@ import pandas as pd
 
 from data.config import DatasetConfig
 from data.errors import ErrorKind, SourceError
-from data.model.frames import RAW_RESPONSE_COLUMNS, RECORD_COLUMNS
-from data.sources.internals import ArgillaCredentialsError
+from data.sources.argilla_errors import translated_errors
+from data.sources.argilla_frames import (
+    RECORD_STATE,
+    DatasetSettings,
+    records_frame,
+    responses_frame,
+    responses_of,
+    updated,
+    upserted,
+    without,
+)
 from data.sources.progress import ReadProgress, Report
 
-log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
 IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
-RECORD_STATE = ["status", "inserted_at", "updated_at"]  # what a delivery states of a record
-
-
-@dataclass(frozen=True)
-class DatasetSettings:
-    id: str
-    min_submitted: int
-    correction_question_id: str
-    label_question: str | None
 
 
 @dataclass
@@ -95,7 +93,7 @@ class ArgillaSource:
     def session(self) -> Iterator[rg.Argilla]:
         """The SDK client, errors translated to `SourceError` (after which the next call logs in again)."""
         try:
-            with _translated_errors():
+            with translated_errors():
                 yield self._connect()
         except SourceError:
             self._client = None  # a rotated key, a restarted server: log in again next time
@@ -122,8 +120,8 @@ class ArgillaSource:
                         pages.append(page)
                         read_so_far += len(page)
                         report(ReadProgress(step, len(self._datasets), config.title, read_so_far))
-                    records.append(_records_frame(pages, config, settings))
-                    responses.append(_responses_frame(_responses_of(pages), config, settings))
+                    records.append(records_frame(pages, config, settings))
+                    responses.append(responses_frame(responses_of(pages), config, settings))
                     reread.add(config.name)
                 meta.append({"dataset": config.name, "title": config.title, "min_submitted": settings.min_submitted})
         return RawCampaign(
@@ -148,19 +146,19 @@ class ArgillaSource:
         with self.session() as client:
             http = client.api.http_client
             pairs = {(name, record_id) for name, ids in changed.items() for record_id in ids}
-            records, responses = [_without(previous.records, pairs)], [_without(previous.responses, pairs)]
+            records, responses = [without(previous.records, pairs)], [without(previous.responses, pairs)]
             for name, ids in changed.items():
                 found = list(_records_by_id(http, previous.settings[name].id, sorted(ids)))
-                records.append(_records_frame(found, configs[name], previous.settings[name]))
-                responses.append(_responses_frame(_responses_of(found), configs[name], previous.settings[name]))
-            responses_frame = pd.concat(responses, ignore_index=True)
+                records.append(records_frame(found, configs[name], previous.settings[name]))
+                responses.append(responses_frame(responses_of(found), configs[name], previous.settings[name]))
+            all_responses = pd.concat(responses, ignore_index=True)
             users = previous.users
-            if not set(responses_frame["user_id"]) <= set(users):  # someone new: one request for the names
+            if not set(all_responses["user_id"]) <= set(users):  # someone new: one request for the names
                 users = {str(user.id): user.username for user in client.users}
         return dataclasses.replace(
             previous,
             records=pd.concat(records, ignore_index=True),
-            responses=responses_frame,
+            responses=all_responses,
             users=users,
             reread=frozenset(),
         )
@@ -173,8 +171,8 @@ class ArgillaSource:
         records, responses = previous.records, previous.responses
         for name, news in delivered.items():
             states = pd.DataFrame(news.records, columns=["id", *RECORD_STATE]).rename(columns={"id": "record_id"})
-            records = _updated(records, states.assign(dataset=name))
-            responses = _upserted(responses, _responses_frame(news.responses, configs[name], previous.settings[name]))
+            records = updated(records, states.assign(dataset=name))
+            responses = upserted(responses, responses_frame(news.responses, configs[name], previous.settings[name]))
             records = records[~((records["dataset"] == name) & records["record_id"].isin(news.gone_records))]
             gone = responses["record_id"].isin(news.gone_records) | responses["response_id"].isin(news.gone_responses)
             responses = responses[~((responses["dataset"] == name) & gone)]
@@ -228,43 +226,6 @@ def _records_by_id(http: httpx.Client, dataset_id: str, ids: list[str]) -> Itera
         yield [item["record"] for item in answer.json().get("items", []) if item.get("record")]
 
 
-def _without(frame: pd.DataFrame, pairs: set[tuple[str, str]]) -> pd.DataFrame:
-    """The rows of `frame` whose (dataset, record_id) is not in `pairs`."""
-    keys = pd.MultiIndex.from_arrays([frame["dataset"].astype("string"), frame["record_id"].astype("string")])
-    return frame[~keys.isin(list(pairs))]
-
-
-def _newer(frame: pd.DataFrame, fresh: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    """The rows of `fresh` (the latest per key), indexed by key, that are at least as new
-    (`updated_at`) as the row of `frame` with the same key, if there is one."""
-    fresh = fresh.assign(_when=_parsed(fresh["updated_at"]))
-    fresh = fresh.sort_values("_when", kind="stable").drop_duplicates(key, keep="last").set_index(key)
-    held_when = _parsed(frame.set_index(key)["updated_at"].reindex(fresh.index))
-    return fresh[~(fresh["_when"] < held_when)]
-
-
-def _parsed(times: pd.Series) -> pd.Series:
-    return pd.to_datetime(times, errors="coerce", utc=True, format="ISO8601")
-
-
-def _updated(records: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
-    """The records we hold with their newer states (status and times; the reference is kept)."""
-    key = ["dataset", "record_id"]
-    held = records.set_index(key)
-    newer = _newer(records, states, key)
-    newer = newer[newer.index.isin(held.index)]
-    held.loc[newer.index, RECORD_STATE] = newer[RECORD_STATE]
-    return held.reset_index()[records.columns]
-
-
-def _upserted(responses: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
-    """The responses with fresh ones added, or replacing older versions of themselves."""
-    key = ["dataset", "response_id"]
-    held = responses.set_index(key)
-    newer = _newer(responses, fresh, key)
-    return pd.concat([held[~held.index.isin(newer.index)], newer[held.columns]]).reset_index()[responses.columns]
-
-
 def _signature(http: httpx.Client, dataset_id: str) -> str:
     """A string that changes whenever a response or record of the dataset changes (see above)."""
     parts = []
@@ -316,113 +277,3 @@ def _record_pages(http: httpx.Client, dataset_id: str) -> Iterator[list[dict[str
         offset += len(items)
         if not items or offset >= body.get("total", 0):
             return
-
-
-def _records_frame(pages: list[list[dict]], config: DatasetConfig, settings: DatasetSettings) -> pd.DataFrame:
-    rows = [
-        (
-            str(r.get("id")),
-            r.get("status"),
-            r.get("inserted_at"),
-            r.get("updated_at"),
-            _reference(r, config, settings.correction_question_id),
-        )
-        for page in pages
-        for r in page
-    ]
-    frame = pd.DataFrame(rows, columns=[c for c in RECORD_COLUMNS if c != "dataset"] + ["reference"])
-    frame.insert(0, "dataset", config.name)
-    return frame
-
-
-def _reference(record: dict, config: DatasetConfig, question_id: str) -> str | None:
-    for suggestion in record.get("suggestions") or []:
-        if str(suggestion.get("question_id")) == question_id and isinstance(suggestion.get("value"), str):
-            return suggestion["value"]
-    fields = record.get("fields") or {}
-    value = fields.get(config.reference_field) if config.reference_field else None
-    return value if isinstance(value, str) else None
-
-
-def _responses_frame(
-    pairs: Iterable[tuple[str, dict]], config: DatasetConfig, settings: DatasetSettings
-) -> pd.DataFrame:
-    """Responses as (record id, response as the API lists it) pairs, one row each."""
-    rows = [
-        (
-            record_id,
-            str(resp.get("user_id")),
-            resp.get("status"),
-            resp.get("inserted_at"),
-            resp.get("updated_at"),
-            _value(resp, config.correction_question),
-            _value(resp, settings.label_question),
-            str(resp.get("id")),
-        )
-        for record_id, resp in pairs
-    ]
-    frame = pd.DataFrame(rows, columns=[c for c in RAW_RESPONSE_COLUMNS if c != "dataset"])
-    frame.insert(0, "dataset", config.name)
-    return frame
-
-
-def _responses_of(pages: list[list[dict]]) -> Iterator[tuple[str, dict]]:
-    return ((str(r.get("id")), resp) for page in pages for r in page for resp in (r.get("responses") or []))
-
-
-def _value(response: dict, question: str | None) -> Any:
-    if question is None:
-        return None
-    value = ((response.get("values") or {}).get(question) or {}).get("value")
-    return value if isinstance(value, str) else None
-
-
-@contextlib.contextmanager
-def _translated_errors() -> Iterator[None]:
-    """Turn SDK/HTTP exceptions into `SourceError`s whose text is safe to show."""
-    try:
-        yield
-    except SourceError:
-        raise
-    except Exception as error:
-        log.warning("Argilla read failed: %s", type(error).__name__)
-        raise _classify(error) from None
-
-
-def _classify(error: BaseException) -> SourceError:
-    status = _status_code(error)
-    if isinstance(error, ArgillaCredentialsError) or status == 401:
-        return SourceError(ErrorKind.AUTH)
-    if status == 403:
-        return SourceError(ErrorKind.FORBIDDEN)
-    if status is not None and status >= 500:
-        return SourceError(ErrorKind.SERVER_ERROR, f"HTTP {status}")
-    if _caused_by(error, httpx.TimeoutException):
-        return SourceError(ErrorKind.TIMEOUT)
-    if _caused_by(error, httpx.TransportError):
-        return SourceError(ErrorKind.UNREACHABLE)
-    if status is not None:
-        return SourceError(ErrorKind.SERVER_ERROR, f"HTTP {status}")
-    return SourceError(ErrorKind.BAD_DATA, type(error).__name__)
-
-
-def _status_code(error: BaseException) -> int | None:
-    for candidate in _chain(error):
-        if isinstance(candidate, httpx.HTTPStatusError):
-            return candidate.response.status_code
-        status = getattr(candidate, "status_code", None)
-        if isinstance(status, int):
-            return status
-    return None
-
-
-def _caused_by(error: BaseException, kind: type) -> bool:
-    return any(isinstance(candidate, kind) for candidate in _chain(error))
-
-
-def _chain(error: BaseException | None) -> Iterator[BaseException]:
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        yield error
-        error = error.__cause__ or error.__context__
