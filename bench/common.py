@@ -1,4 +1,4 @@
-"""Shared bits of the benchmark scripts: machine description, medians, memory."""
+"""Shared bits of the benchmark scripts: machine description, medians, percentiles, memory, CPU."""
 
 from __future__ import annotations
 
@@ -39,3 +39,30 @@ def rss_mib() -> float:
         if line.startswith("VmRSS"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(share * len(ordered))) - 1)] if ordered else float("nan")
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of `root` and every process below it, now."""
+    children: dict[int, list[int]] = {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, parent = int(entry.name), int(fields[1])
+            children.setdefault(parent, []).append(pid)
+            stats[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total

@@ -44,16 +44,16 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT, machine
+from bench.common import ROOT, machine, percentile, tree_cpu
 from bench.live import discard_recount
 from bench.tabs import Stats, Tab
 from components import i18n
 from tests.app_env import write_config
 from tests.campaign_builder import DatasetSpec, Plan, build_campaign
+from tests.hooked_app import Annotator
 from tests.servers.argilla_process import ArgillaTestServer, free_port
 from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import ServedApp, StreamlitApp
-from tests.test_webhooks import Annotator
 
 BASELINE = "3135c27"  # main before this work: fragments rerun every open page every 2 s
 SPECS = [
@@ -80,33 +80,6 @@ class Result:
     def add(self, variant: str, what: str, value: str) -> None:
         self.rows.setdefault(what, {})[variant] = value
         print(f"  {variant:<10} {what}: {value}", flush=True)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(round(share * len(ordered))) - 1)] if ordered else float("nan")
-
-
-def tree_cpu(root: int) -> float:
-    """CPU seconds (user + system) of `root` and every process below it, now."""
-    children: dict[int, list[int]] = {}
-    ticks = os.sysconf("SC_CLK_TCK")
-    stats = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            pid, parent = int(entry.name), int(fields[1])
-            children.setdefault(parent, []).append(pid)
-            stats[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        total += stats.get(pid, 0.0)
-        todo += children.get(pid, [])
-    return total
 
 
 async def idle_server_cpu(root: int, seconds: float = 30) -> float:

@@ -7,12 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.servers.argilla_process import free_port
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,19 +78,26 @@ class StreamlitApp:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/_stcore/health", timeout=1).text == "ok":
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError(f"streamlit did not start: {self.log.read_text()[-2000:]}")
+        wait_until(lambda: healthy(self.port), 60, "streamlit to start", gave_up=lambda: died(self.process, self.log))
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(10)
+
+
+def healthy(port: int) -> bool:
+    """Does the Streamlit server on this port answer its health check?"""
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).text == "ok"
+    except httpx.HTTPError:
+        return False
+
+
+def died(process: subprocess.Popen, log: Path) -> str | None:
+    """The end of its log if the process has exited (for `wait_until(gave_up=...)`)."""
+    return None if process.poll() is None else f"it exited: {log.read_text(errors='replace')[-3000:]}"
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
@@ -178,19 +185,15 @@ class ServedApp:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 90
-        while not all(self.healthy(port) for port in self.worker_ports):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"scripts/serve did not start: {self.log.read_text()[-3000:]}")
-            time.sleep(0.2)
+        wait_until(
+            lambda: all(map(healthy, self.worker_ports)),
+            90,
+            "scripts/serve to start",
+            gave_up=lambda: died(self.process, self.log),
+        )
         return self
 
-    @staticmethod
-    def healthy(port: int) -> bool:
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).text == "ok"
-        except httpx.HTTPError:
-            return False
+    healthy = staticmethod(healthy)
 
     def supervisorctl(self, *args: str) -> str:
         command = [str(Path(sys.executable).with_name("supervisorctl")), "-c", str(self.run_dir / "supervisord.conf")]

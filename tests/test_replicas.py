@@ -13,11 +13,12 @@ import pytest
 
 from tests.app_env import write_config
 from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users
+from tests.hooked_app import Annotator
 from tests.servers.argilla_process import free_port
 from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import ServedApp, wait_for_app
 from tests.test_serving import shown_validations
-from tests.test_webhooks import Annotator, eventually
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.long]
 WORKSPACE = "replicas"
@@ -45,7 +46,7 @@ def redis_url(tmp_path):
         stdout=subprocess.DEVNULL,
         cwd=tmp_path,
     )
-    eventually(lambda: _pong(port), timeout=20, what="redis")
+    wait_until(lambda: _pong(port), timeout=20, what="redis")
     yield f"redis://127.0.0.1:{port}/0"
     server.kill()
     server.wait()
@@ -111,19 +112,19 @@ def test_one_writer_among_replicas_and_a_takeover_when_its_container_dies(browse
     key, ids = campaign
     annotator = Annotator(proxy.url, key)
     config = groups[0].env["CAMPAIGN_CONFIG"]
-    eventually(lambda: lease_holder(groups, redis_url, config)[0] is not None, what="a lease holder")
-    eventually(lambda: proxy.polls_since(time.monotonic() - REFRESH * 2) > 0, what="a writer's polls")
+    wait_until(lambda: lease_holder(groups, redis_url, config)[0] is not None, what="a lease holder")
+    wait_until(lambda: proxy.polls_since(time.monotonic() - REFRESH * 2) > 0, what="a writer's polls")
     assert polls_per_interval(proxy, REFRESH * 5) <= 1.3  # one writer among four processes
     first, second = lease_holder(groups, redis_url, config)
 
     page = open_my_rank(browser, second)  # a follower's page, on the other "machine"
     before = shown_validations(page)
     annotator.submit(ids[0])
-    eventually(lambda: shown_validations(page) == before + 1, timeout=60, what="the validation, via Redis")
+    wait_until(lambda: shown_validations(page) == before + 1, timeout=60, what="the validation, via Redis")
 
     os.killpg(first.process.pid, signal.SIGKILL)  # the first container dies: its writer with it
     first.process.wait()
     annotator.submit(ids[1])
-    eventually(lambda: shown_validations(page) == before + 2, timeout=90, what="the validation, via a new writer")
+    wait_until(lambda: shown_validations(page) == before + 2, timeout=90, what="the validation, via a new writer")
     assert polls_per_interval(proxy, REFRESH * 5) <= 1.3  # and still one writer
     assert page.locator("[role=dialog]").count() == 0

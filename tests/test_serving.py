@@ -15,9 +15,10 @@ from data.live.inbox import PATH
 from scripts.serve import control_socket
 from tests.app_env import ROOT, write_config
 from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users
+from tests.hooked_app import Annotator
 from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import ServedApp, wait_for_app
-from tests.test_webhooks import Annotator, eventually
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.long]
 WORKSPACE = "servicio"
@@ -56,7 +57,7 @@ def served(campaign, argilla_server, rg_client, tmp_path):
     )
     app.start()
     hook = f"{app.url}{PATH}"
-    eventually(lambda: any(w.url == hook and w.enabled for w in rg_client.webhooks.list()), what="the subscription")
+    wait_until(lambda: any(w.url == hook and w.enabled for w in rg_client.webhooks.list()), what="the subscription")
     yield app, proxy
     app.stop()
     proxy.stop()
@@ -116,7 +117,7 @@ def test_a_page_on_a_reader_follows_a_webhook_delivery(browser, served, campaign
     page = tab_on(browser, app, app.worker_ports[1], f"mi-posicion?user={ANNOTATOR}")
     before = shown_validations(page)
     Annotator(proxy.url, key).submit(ids[0])
-    eventually(lambda: shown_validations(page) == before + 1, timeout=30)  # no reload: the page reran itself
+    wait_until(lambda: shown_validations(page) == before + 1, timeout=30)  # no reload: the page reran itself
     assert page.locator("[role=dialog]").count() == 0
 
 
@@ -155,7 +156,7 @@ def test_a_killed_reader_is_replaced_and_its_visitors_go_elsewhere(browser, serv
         page, port = open_tab(browser, app, "clasificacion")
         assert "Ranking de contribuciones" in page.inner_text("body")
         page.context.close()
-    eventually(lambda: app.pid(reader) not in (None, pid) and app.healthy(app.worker_ports[1]), what="the restart")
+    wait_until(lambda: app.pid(reader) not in (None, pid) and app.healthy(app.worker_ports[1]), what="the restart")
 
 
 def test_a_killed_writer_leaves_the_ranking_on_screen_and_comes_back(browser, served, campaign):
@@ -164,14 +165,14 @@ def test_a_killed_writer_leaves_the_ranking_on_screen_and_comes_back(browser, se
     page = tab_on(browser, app, app.worker_ports[1], "clasificacion")
     pid = app.pid("writer")
     app.supervisorctl("signal", "KILL", "writer")
-    eventually(lambda: app.pid("writer") not in (None, pid), what="a new writer")
-    eventually(lambda: app.healthy(app.worker_ports[0]), timeout=90, what="the new writer serving")
+    wait_until(lambda: app.pid("writer") not in (None, pid), what="a new writer")
+    wait_until(lambda: app.healthy(app.worker_ports[0]), timeout=90, what="the new writer serving")
     assert "Ranking de contribuciones" in page.inner_text("body")  # the reader kept its page
     assert page.locator("[role=dialog]").count() == 0
     mine = tab_on(browser, app, app.worker_ports[1], f"mi-posicion?user={ANNOTATOR}")
     before = shown_validations(mine)
     Annotator(proxy.url, key).submit(ids[5])  # the new writer takes deliveries again
-    eventually(lambda: shown_validations(mine) == before + 1, timeout=90, what="the validation, via the new writer")
+    wait_until(lambda: shown_validations(mine) == before + 1, timeout=90, what="the validation, via the new writer")
 
 
 def test_served_from_a_private_folder_every_static_file_answers(tmp_path):

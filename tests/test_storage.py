@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import signal
-import time
 
 import pandas as pd
 import pytest
@@ -25,19 +24,13 @@ from tests.app_env import environment, open_page, running, status_line, write_co
 from tests.hub_fixtures import HeldFeed, make_repos
 from tests.servers.hub_server import HubServer
 from tests.streamlit_process import StreamlitApp, wait_for_app
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.long
 
 ORG = "org-estado"
 REPO = "org-estado/tablero-estado"
 WRITE, READ = "hf_writeTOKENsentinel1234", "hf_readTOKENsentinel5678"
-
-
-def wait_until(check, timeout: float = 60, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from data.feeds.services import Services
 from data.live.subscription import DESCRIPTION
 from tests.app_env import write_config
 from tests.campaign_builder import DatasetSpec, build_campaign
+from tests.hooked_app import signed
 from tests.servers.counting_proxy import CountingProxy
-from tests.test_webhooks import signed
 
 WORKSPACE = "ciclo"
 SPEC = DatasetSpec("ciclo_a", "texto", "ref", min_submitted=1, records=12)

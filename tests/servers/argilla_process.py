@@ -13,11 +13,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from tests.waiting import wait_until
 
 SERVER_VERSION = "2.8.0"
 OWNER_USERNAME = "owner"
@@ -51,15 +52,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _wait_until(check, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"{what} did not become ready within {timeout:.0f} s")
 
 
 @dataclass
@@ -165,7 +157,7 @@ class ArgillaTestServer:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        _wait_until(self._ready, 60, "argilla-server")
+        wait_until(self._ready, 60, "argilla-server to answer")
 
     def _ready(self) -> bool:
         if self._server is not None and self._server.poll() is not None:

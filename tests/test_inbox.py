@@ -1,0 +1,79 @@
+"""Argilla's webhook deliveries verified and queued by the inbox (Standard Webhooks signatures), with
+no server: what is refused, what is applied once."""
+
+import datetime as dt
+
+import pytest
+
+from data.live.inbox import MAX_BODY, Inbox
+from tests.hooked_app import SECRET, signed
+
+EVENT = {
+    "type": "response.created",
+    "version": 1,
+    "timestamp": "2026-11-23T10:00:00.000000Z",
+    "data": {"id": "resp-1", "status": "submitted", "record": {"id": "rec-1", "dataset": {"id": "ds-1"}}},
+}
+
+
+@pytest.fixture
+def inbox():
+    woken = []
+    box = Inbox(on_change=lambda: woken.append(1))
+    box.accept(SECRET)
+    return box, woken
+
+
+def test_a_signed_delivery_is_queued_and_wakes_the_reader(inbox):
+    box, woken = inbox
+    assert box.deliver(*signed(EVENT)) == (202, "queued")
+    [change] = box.drain()
+    assert (change.event, change.dataset_id, change.record_id, change.response_id) == (
+        "response.created",
+        "ds-1",
+        "rec-1",
+        "resp-1",
+    )
+    assert change.response is None  # no author or times stated: the record is read again instead
+    assert woken == [1]
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("unsigned", 400),
+        ("forged", 401),
+        ("replayed", 401),
+        ("oversized", 413),
+        ("not json", 400),
+        ("malformed", 400),
+    ],
+)
+def test_bad_deliveries_are_refused_and_change_nothing(inbox, case, expected, caplog):
+    box, woken = inbox
+    body, headers = signed(EVENT)
+    if case == "unsigned":
+        headers = {"content-type": "application/json"}
+    elif case == "forged":
+        body, headers = signed(EVENT, secret="Zm9yZ2VkLXNlY3JldC1vZi1hbi1hdHRhY2tlcg==")
+    elif case == "replayed":
+        body, headers = signed(EVENT, at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10))
+    elif case == "oversized":
+        body, headers = signed({**EVENT, "padding": "x" * MAX_BODY})
+    elif case == "not json":
+        body, headers = signed(b"this is not json at all")
+    elif case == "malformed":
+        body, headers = signed({"type": "response.created"})
+    status, _ = box.deliver(body, headers)
+    assert status == expected
+    assert box.drain() == [] and woken == []
+    assert "webhook delivery refused" in caplog.text and "resp-1" not in caplog.text  # one line, no body
+
+
+def test_a_redelivered_message_is_applied_once_and_nothing_is_taken_before_subscribing(inbox):
+    box, _ = inbox
+    body, headers = signed(EVENT, msg_id="msg_same")
+    assert box.deliver(body, headers)[0] == 202 and box.deliver(body, headers)[0] == 200
+    assert len(box.drain()) == 1
+    box.accept(None)
+    assert box.deliver(*signed(EVENT, msg_id="msg_2"))[0] == 404
