@@ -38,7 +38,7 @@ def matching(values: pd.Series, query: str) -> np.ndarray:
     distinct = values.astype("string").astype("category")
     folded_names = pd.Series([folded(name) for name in distinct.cat.categories], dtype="string")
     hits = np.append(folded_names.str.contains(query, regex=False).to_numpy(dtype=bool), False)
-    return hits[distinct.cat.codes.to_numpy()]
+    return np.asarray(hits[distinct.cat.codes.to_numpy()])
 
 
 _JOINERS = {"\u200c", "\u200d"}  # zero-width (non-)joiners: needed inside emoji sequences and some scripts

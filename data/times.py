@@ -35,4 +35,4 @@ def in_days(times: pd.Series, start: dt.date | None, end: dt.date | None) -> np.
 
 def naive_utc(times: pd.Series) -> np.ndarray:
     """UTC timestamps as a plain datetime64 array (a tz-aware `.to_numpy()` builds objects)."""
-    return times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    return np.asarray(times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy())

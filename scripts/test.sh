@@ -4,7 +4,7 @@
 #     with apt-get as root or with sudo; elsewhere it says what to install and stops;
 #   - .venv with requirements-test.txt, and axe-core (npm) for the accessibility audit;
 #   - argilla-server 2.8.0 in its own cached virtualenv;
-#   - the lint gate (ruff check, ruff format --check, lint-imports);
+#   - the lint gate (scripts/lint.sh: ruff, formatting, lint-imports, mypy, the catalogues);
 #   - pytest, spread over parallel workers (pytest-xdist; TEST_WORKERS, default from the cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,11 +49,7 @@ fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 .venv/bin/python -c "from tests.servers.argilla_process import ensure_server_installed; ensure_server_installed()"
 
-# The lint gate (configured in pyproject.toml): import order, one line length, formatting, and the
-# layering contracts (import-linter: arrows only point down).
-.venv/bin/ruff check .
-.venv/bin/ruff format --check .
-.venv/bin/lint-imports --no-cache
+bash scripts/lint.sh  # the lint gate: ruff, formatting, the layers' contracts, mypy, the catalogues
 
 # Parallel workers (pytest-xdist), each with its own argilla-server, browser and ports; whole
 # modules per worker, the long ones first (tests/conftest.py). Most of a test's time is waiting on

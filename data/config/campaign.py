@@ -161,7 +161,7 @@ def parse_config(document: Mapping[str, Any]) -> CampaignConfig:
     clash = sorted(set(campaign) & tables)
     if clash:
         raise ConfigError(f"campaign.{clash[0]}: unknown key (it is a table of its own: [{clash[0]}])")
-    config = parse_table(CampaignConfig, {**campaign, **document}, "campaign")
+    config: CampaignConfig = parse_table(CampaignConfig, {**campaign, **document}, "campaign")
     pairs = [(d.workspace, d.name) for d in config.datasets]
     if len(set(pairs)) != len(pairs):
         raise ConfigError("datasets: the same name and workspace appear twice")
@@ -174,7 +174,7 @@ def config_path() -> Path:
     return Path(environment.read("CAMPAIGN_CONFIG") or DEFAULT_CONFIG)
 
 
-def load_config(path: str | os.PathLike | None = None) -> CampaignConfig:
+def load_config(path: str | os.PathLike[str] | None = None) -> CampaignConfig:
     """Read the TOML file at `path` (default: env CAMPAIGN_CONFIG, else campaign.toml).
 
     Every page rerun asks for the configuration: reading the small file is cheap, and it is

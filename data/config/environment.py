@@ -147,6 +147,14 @@ def read(name: str, env: Mapping[str, str] | None = None) -> str | None:
     return text if text is not None else variable.default
 
 
+def read_or_default(name: str, env: Mapping[str, str] | None = None) -> str:
+    """`read` of a variable declared with a default, so never None."""
+    value = read(name, env)
+    if value is None:
+        raise KeyError(f"{name} is declared without a default")
+    return value
+
+
 def app_values(secrets_file: Mapping[str, object] | None = None) -> dict[str, str]:
     """What the app reads: the environment (how HF Spaces passes secrets) over the values of
     .streamlit/secrets.toml, for the variables the app reads."""

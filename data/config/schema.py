@@ -54,7 +54,7 @@ def table(cls: type, help: str, *, many: bool = False) -> Any:
 
 # --- the parser, derived from the declarations --------------------------------------------------
 @functools.cache
-def declared_fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
+def declared_fields(cls: type) -> tuple[tuple[dataclasses.Field[Any], Any], ...]:
     hints = typing.get_type_hints(cls)
     return tuple((f, hints[f.name]) for f in dataclasses.fields(cls))
 
@@ -63,9 +63,9 @@ def declared_keys(cls: type) -> list[str]:
     return [f.name for f, _ in declared_fields(cls)]
 
 
-def is_required(f: dataclasses.Field, given: Mapping) -> bool:
+def is_required(f: dataclasses.Field[Any], given: Mapping[str, Any]) -> bool:
     """Must this key be in this table? Always without a default; if `required`, once the table is given."""
-    return f.default is MISSING and f.default_factory is MISSING or bool(given) and f.metadata.get("required")
+    return f.default is MISSING and f.default_factory is MISSING or bool(given) and bool(f.metadata.get("required"))
 
 
 def parse_table(cls: type, data: Any, where: str) -> Any:
@@ -88,7 +88,7 @@ def parse_table(cls: type, data: Any, where: str) -> Any:
     return cls(**values)
 
 
-def _parse_nested(f: dataclasses.Field, cls: type, data: Any, where: str) -> Any:
+def _parse_nested(f: dataclasses.Field[Any], cls: type, data: Any, where: str) -> Any:
     if f.metadata["many"]:
         if not isinstance(data, list) or not data:
             raise ConfigError(f"{where}: expected at least one [[{where}]] table")
@@ -96,7 +96,7 @@ def _parse_nested(f: dataclasses.Field, cls: type, data: Any, where: str) -> Any
     return cls() if not data else parse_table(cls, data, where)
 
 
-def _value(f: dataclasses.Field, kind: Any, value: Any, where: str) -> Any:
+def _value(f: dataclasses.Field[Any], kind: Any, value: Any, where: str) -> Any:
     """One value, typed as its annotation says (`X | None` means X) and checked."""
     base = _base(kind)
     if base is dt.datetime:
@@ -167,7 +167,7 @@ def _base(kind: Any) -> Any:
     return kind
 
 
-def kind_name(f: dataclasses.Field, kind: Any) -> str:
+def kind_name(f: dataclasses.Field[Any], kind: Any) -> str:
     base = _base(kind)
     if typing.get_origin(base) is tuple:
         return "list of text"

@@ -8,7 +8,7 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from data.config.environment import read
+from data.config.environment import read, read_or_default
 from data.config.schema import ConfigError
 
 
@@ -76,11 +76,11 @@ def load_secrets(env: Mapping[str, str]) -> Secrets:
         argilla_api_url=url,
         argilla_api_key=key,
         hf_token=value("HF_TOKEN"),
-        hf_endpoint=value("HF_ENDPOINT"),
+        hf_endpoint=read_or_default("HF_ENDPOINT", env),
         organizer_token=value("ORGANIZER_TOKEN"),
         oauth_client_id=value("OAUTH_CLIENT_ID"),
         oauth_client_secret=value("OAUTH_CLIENT_SECRET"),
-        oauth_scopes=value("OAUTH_SCOPES"),
+        oauth_scopes=read_or_default("OAUTH_SCOPES", env),
         openid_provider_url=value("OPENID_PROVIDER_URL"),
         auth_cookie_secret=value("AUTH_COOKIE_SECRET"),
         public_url=value("PUBLIC_URL") or (f"https://{space_host}" if space_host else None),

@@ -12,6 +12,7 @@ A time window keeps responses whose `updated_at` falls within [start 00:00, end 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,7 +49,7 @@ def select(responses: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 
 def contributors(
-    responses: pd.DataFrame, *, min_validations: int, exclude_users=(), filters: Filters = Filters()
+    responses: pd.DataFrame, *, min_validations: int, exclude_users: Iterable[str] = (), filters: Filters = Filters()
 ) -> pd.DataFrame:
     """One row per user with at least one validation or discard, ranked.
 
@@ -125,7 +126,7 @@ def _codes_in(values: pd.Series, universe: pd.Index) -> np.ndarray:
     """Position of each value in `universe` (-1 if absent), hashing each distinct value once."""
     category = values.astype("category")
     lookup = universe.get_indexer(category.cat.categories.astype("string"))
-    return np.append(lookup, -1)[category.cat.codes.to_numpy()]
+    return np.asarray(np.append(lookup, -1)[category.cat.codes.to_numpy()])
 
 
 def completions(records: pd.DataFrame, responses: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFrame:
@@ -237,7 +238,7 @@ class Absence:
     outside_window: int  # validations submitted outside the campaign window
 
 
-def absence(responses: pd.DataFrame, username: str, window: Filters, exclude_users=()) -> Absence:
+def absence(responses: pd.DataFrame, username: str, window: Filters, exclude_users: Iterable[str] = ()) -> Absence:
     mine = responses[(responses["user"] == username).fillna(False).to_numpy()]
     inside = in_days(mine["updated_at"], window.start, window.end)
     submitted = (mine["status"] == "submitted").to_numpy()

@@ -9,6 +9,7 @@ text instead of running a formula.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -44,7 +45,7 @@ def to_csv(frame: pd.DataFrame) -> bytes:
             out[column] = values.map({True: "true", False: "false"})
         elif values.dtype == object or pd.api.types.is_string_dtype(values):
             out[column] = values.astype("object").map(neutralise)
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return str(out.to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
 
 def ranking_csv(contributors: pd.DataFrame, as_of: dt.datetime | None = None) -> bytes:
@@ -64,7 +65,9 @@ def to_markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([header, rule, *rows]) + "\n"
 
 
-def acknowledgements(responses: pd.DataFrame, datasets: pd.DataFrame, exclude_users=(), counts: bool = False) -> str:
+def acknowledgements(
+    responses: pd.DataFrame, datasets: pd.DataFrame, exclude_users: Iterable[str] = (), counts: bool = False
+) -> str:
     """Markdown for Dataset Cards: per dataset, every validator linked to their Hub profile,
     by validations (then name)."""
     submitted = responses[

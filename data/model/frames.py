@@ -124,7 +124,7 @@ def build_responses(raw: pd.DataFrame, records: pd.DataFrame, users: dict[str, s
     return typed_responses(merged)
 
 
-def _edit_sizes(reference: pd.Series, answer: pd.Series, changed) -> pd.Series:
+def _edit_sizes(reference: pd.Series, answer: pd.Series, changed: pd.Series) -> pd.Series:
     sizes = pd.Series(0, index=reference.index, dtype="int64")
     if changed.any():
         left = reference[changed].tolist()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,7 +140,7 @@ class Frozen:
 
 
 def as_of(
-    history: pd.DataFrame, board: pd.DataFrame, deadline: dt.datetime, period: dt.timedelta, exclude=()
+    history: pd.DataFrame, board: pd.DataFrame, deadline: dt.datetime, period: dt.timedelta, exclude: Iterable[str] = ()
 ) -> Frozen:
     """Each repo's likes at the deadline: its last reading at or before it (the history records a
     repo whenever its likes change, and every repo at the last polls before a deadline), ranked;

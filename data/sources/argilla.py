@@ -50,8 +50,9 @@ class Delivered:
     """What webhook deliveries stated about one dataset, in the API's own shapes: applied to the
     frames without reading anything (`ArgillaSource.patch`)."""
 
-    records: list[dict] = field(default_factory=list)  # record states: id, status, inserted_at, updated_at
-    responses: list[tuple[str, dict]] = field(default_factory=list)  # (record id, response as the API lists it)
+    records: list[dict[str, Any]] = field(default_factory=list)  # record states: id, status, inserted_at, updated_at
+    # (record id, response as the API lists it)
+    responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     gone_records: set[str] = field(default_factory=set)
     gone_responses: set[str] = field(default_factory=set)
 
@@ -108,7 +109,7 @@ class ArgillaSource:
             records, responses, meta, signatures, reread, all_settings = [], [], [], {}, set(), {}
             read_so_far = 0
             for step, config in enumerate(self._datasets, start=1):
-                report(ReadProgress(step, len(self._datasets), config.title, read_so_far))
+                report(ReadProgress(step, len(self._datasets), config.title or config.name, read_so_far))
                 settings = all_settings[config.name] = _dataset_settings(client, config)
                 signatures[config.name] = _signature(client.api.http_client, settings.id)  # before the records
                 if previous is not None and previous.signatures.get(config.name) == signatures[config.name]:
@@ -119,7 +120,7 @@ class ArgillaSource:
                     for page in _record_pages(client.api.http_client, settings.id):
                         pages.append(page)
                         read_so_far += len(page)
-                        report(ReadProgress(step, len(self._datasets), config.title, read_so_far))
+                        report(ReadProgress(step, len(self._datasets), config.title or config.name, read_so_far))
                     records.append(records_frame(pages, config, settings))
                     responses.append(responses_frame(responses_of(pages), config, settings))
                     reread.add(config.name)

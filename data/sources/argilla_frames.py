@@ -26,7 +26,7 @@ class DatasetSettings:
     label_question: str | None
 
 
-def records_frame(pages: list[list[dict]], config: DatasetConfig, settings: DatasetSettings) -> pd.DataFrame:
+def records_frame(pages: list[list[dict[str, Any]]], config: DatasetConfig, settings: DatasetSettings) -> pd.DataFrame:
     rows = [
         (
             str(r.get("id")),
@@ -43,17 +43,17 @@ def records_frame(pages: list[list[dict]], config: DatasetConfig, settings: Data
     return frame
 
 
-def _reference(record: dict, config: DatasetConfig, question_id: str) -> str | None:
+def _reference(record: dict[str, Any], config: DatasetConfig, question_id: str) -> str | None:
     for suggestion in record.get("suggestions") or []:
         if str(suggestion.get("question_id")) == question_id and isinstance(suggestion.get("value"), str):
-            return suggestion["value"]
+            return str(suggestion["value"])
     fields = record.get("fields") or {}
     value = fields.get(config.reference_field) if config.reference_field else None
     return value if isinstance(value, str) else None
 
 
 def responses_frame(
-    pairs: Iterable[tuple[str, dict]], config: DatasetConfig, settings: DatasetSettings
+    pairs: Iterable[tuple[str, dict[str, Any]]], config: DatasetConfig, settings: DatasetSettings
 ) -> pd.DataFrame:
     """Responses as (record id, response as the API lists it) pairs, one row each."""
     rows = [
@@ -74,11 +74,11 @@ def responses_frame(
     return frame
 
 
-def responses_of(pages: list[list[dict]]) -> Iterator[tuple[str, dict]]:
+def responses_of(pages: list[list[dict[str, Any]]]) -> Iterator[tuple[str, dict[str, Any]]]:
     return ((str(r.get("id")), resp) for page in pages for r in page for resp in (r.get("responses") or []))
 
 
-def _value(response: dict, question: str | None) -> Any:
+def _value(response: dict[str, Any], question: str | None) -> Any:
     if question is None:
         return None
     value = ((response.get("values") or {}).get(question) or {}).get("value")

@@ -37,7 +37,7 @@ RAW_PROJECT_COLUMNS = [
     "sdk",
     "state",
 ]
-REPO_EXPAND = ["author", "likes", "createdAt", "lastModified", "tags", "private", "disabled"]
+REPO_EXPAND: list[Any] = ["author", "likes", "createdAt", "lastModified", "tags", "private", "disabled"]
 SPACE_EXPAND = REPO_EXPAND + ["sdk", "runtime"]
 
 
@@ -62,12 +62,12 @@ class HubSource:
         common: dict[str, Any] = {"author": self.config.org, "sort": "likes"}
         if self.config.tags:
             common["filter"] = list(self.config.tags)
-        calls = [
+        calls: list[tuple[str, Callable[[], Iterable[Any]]]] = [
             ("model", lambda: self.api.list_models(expand=REPO_EXPAND, **common)),
             ("dataset", lambda: self.api.list_datasets(expand=REPO_EXPAND, **common)),
             ("space", lambda: self.api.list_spaces(expand=SPACE_EXPAND, **common)),
         ]
-        rows: list[tuple] = []
+        rows: list[tuple[Any, ...]] = []
         with hub_errors():
             for step, (kind, listing) in enumerate(calls, start=1):
                 rows += _rows(kind, listing())
@@ -76,7 +76,7 @@ class HubSource:
         return pd.DataFrame(rows, columns=RAW_PROJECT_COLUMNS)
 
 
-def _rows(kind: str, infos: Iterable[Any]) -> list[tuple]:
+def _rows(kind: str, infos: Iterable[Any]) -> list[tuple[Any, ...]]:
     return [
         (
             kind,

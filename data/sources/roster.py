@@ -47,6 +47,7 @@ class RosterSource:
                 raise SourceError(ErrorKind.MISSING_FILE, self.source) from None
             except OSError as error:
                 raise SourceError(ErrorKind.BAD_DATA, type(error).__name__) from None
+        assert self.hub is not None and self.api is not None  # not a path: a Hub file
         repo, path = self.hub
         with hub_errors():
             try:
