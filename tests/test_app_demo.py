@@ -4,7 +4,7 @@ import pytest
 
 from components.navigation import PAGES
 from data.config import load_config
-from data.model import aggregate
+from data.model import aggregate, columns
 from data.state.demo import load_demo
 from tests.app_env import demo_ranking, environment, open_page
 
@@ -28,6 +28,15 @@ def test_overview_headline_and_top_ten():
     assert metrics["Personas"] == f"{len(table)}"
     assert metrics["Validaciones"] == f"{table['validations'].sum():,}".replace(",", ".")
     assert at.dataframe[1].value["username"].tolist() == table["username"].head(10).tolist()
+
+
+def test_the_ranking_shows_and_sorts_by_every_registered_column():
+    """The table and the sort picker come from data/model/columns.py: a column declared there
+    reaches the page without the page changing (CONTRIBUTING.md's worked example)."""
+    at = open_page("views/ranking.py")
+    shown = at.dataframe[0].value
+    assert [name for name in shown.columns if name in columns.NAMES] == columns.TABLE_NAMES
+    assert at.selectbox(key="ranking.sort").options == [columns.BY_NAME[name].label for name in columns.SORTS]
 
 
 def test_ranking_search_filters_rows():
