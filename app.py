@@ -22,16 +22,15 @@ from starlette.routing import Route
 from components import i18n
 from components.context import configured, context, language
 from components.i18n import LANGUAGES, t
-from components.live_status import PATH as CHANGES_PATH
 from components.live_status import live_status, view_key
 from components.navigation import TEAMS, navigation
 from components.sign_in import sign_in_sidebar
 from components.status import config_error_banner, demo_banner, first_read_state, freshness
+from data import routes
 from data.config import ConfigError, app_values, load_secrets
 from data.feeds import registry
 from data.feeds.poller import watch
 from data.feeds.sign_in import auth_settings
-from data.live.inbox import PATH
 from server.changes import CHANGES, IN_PROGRESS, changes_route
 from server.maps import MAPS_PATH, maps_route
 from server.previews import CARD_PATH, LinkPreviews, card_route
@@ -123,8 +122,8 @@ else:
         __file__,
         lifespan=lifespan,
         routes=[
-            Route(PATH, argilla_webhook, methods=["POST"]),
-            Route(CHANGES_PATH, changes_route(page_versions), methods=["GET"]),
+            Route(routes.WEBHOOKS, argilla_webhook, methods=["POST"]),
+            Route(routes.CHANGES, changes_route(page_versions), methods=["GET"]),
             Route(CARD_PATH, card_route, methods=["GET"]),
             Route(MAPS_PATH, maps_route, methods=["GET"]),
         ],

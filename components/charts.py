@@ -16,6 +16,7 @@ import streamlit as st
 
 from components import i18n
 from components.i18n import t
+from data.routes import MAPS
 
 CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 COLORS = ["#e4572e", "#17bebb", "#ffc914", "#2e282a", "#76b041", "#6c5b7b"]
@@ -210,7 +211,7 @@ def _activity_calendar(grid: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     )
 
 
-MAP_CONFIG = {**CONFIG, "topojsonURL": "_tablero/maps/"}  # served by the app (server/maps.py), not a CDN
+MAP_CONFIG = {**CONFIG, "topojsonURL": MAPS.lstrip("/")}  # served by the app (server/maps.py), not a CDN
 
 
 def country_map(countries: pd.DataFrame, lang: str, key: str) -> None:

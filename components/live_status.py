@@ -14,8 +14,8 @@ import streamlit as st
 
 from components.navigation import MY_RANK, ORGANIZER, PageSpec
 from data.model.digests import user_key
+from data.routes import CHANGES
 
-PATH = "/_tablero/changes"  # served beside the app (server/changes.py)
 HOLD = 25.0  # seconds a question waits on the server for a change before it is answered "unchanged"
 
 _CSS = """
@@ -119,4 +119,4 @@ def live_status(text: str, tone: str, lang: str, key: str, version: str, at: str
 
 def _endpoint() -> str:
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}{PATH}" if base else PATH
+    return f"/{base}{CHANGES}" if base else CHANGES

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import streamlit
 
+from data import routes
+
 ROOT = Path(__file__).resolve().parent.parent
 STREAMLIT_STATIC = Path(streamlit.__file__).resolve().parent / "static"
 STARTING = ROOT / "server" / "starting.html"
@@ -163,9 +165,9 @@ http {{
     proxy_buffering off;
     proxy_read_timeout 1d;
     proxy_next_upstream error timeout http_502;
-    error_page 502 503 504 /_tablero/starting.html;
+    error_page 502 503 504 {routes.STARTING};
 
-    location = /_tablero/starting.html {{
+    location = {routes.STARTING} {{
       internal;
       alias {STARTING};
       add_header Cache-Control "no-store";
@@ -176,7 +178,7 @@ http {{
       expires 7d;
       add_header Cache-Control "public, immutable";
     }}
-    location /webhooks/ {{
+    location = {routes.WEBHOOKS} {{
       proxy_pass http://writer;
     }}
     location / {{

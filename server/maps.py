@@ -12,7 +12,9 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import Response
 
-MAPS_PATH = "/_tablero/maps/{name}"
+from data.routes import MAPS
+
+MAPS_PATH = MAPS + "{name}"
 MAPS_DIR = Path(__file__).resolve().parent.parent / "assets" / "maps"
 SHAPES = frozenset({"world_110m.json"})
 

@@ -29,9 +29,10 @@ from components.navigation import MY_RANK, PAGES
 from data.config import ConfigError, app_values, load_secrets
 from data.feeds import registry
 from data.model.texts import N_
+from data.routes import CARD
 from data.text import shorten, shown_name
 
-CARD_PATH = "/_tablero/card.png"
+CARD_PATH = CARD
 PAGE_PATHS = frozenset({"/", *(f"/{spec.url}" for spec in PAGES)})
 LONGEST_NAME = 60
 

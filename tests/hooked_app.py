@@ -11,9 +11,9 @@ from standardwebhooks.webhooks import Webhook
 
 from data.config import load_config
 from data.feeds.campaign import campaign_source
-from data.live.inbox import PATH
 from data.live.subscription import DESCRIPTION
 from data.model import aggregate
+from data.routes import WEBHOOKS as PATH
 from data.state.snapshots import SnapshotStore, load_campaign
 from tests.app_env import environment, write_config
 from tests.campaign_builder import DatasetSpec, Plan

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import streamlit
 
-from data.live.inbox import PATH
+from data.routes import WEBHOOKS as PATH
 from scripts.serve import control_socket
 from tests.app_env import ROOT, write_config
 from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users

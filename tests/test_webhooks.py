@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from data.live.inbox import MAX_BODY, PATH
+from data.live.inbox import MAX_BODY
 from data.live.subscription import DESCRIPTION
+from data.routes import WEBHOOKS as PATH
 from tests.campaign_builder import build_campaign, ensure_users
 from tests.hooked_app import ANNOTATORS, SPEC, WORKSPACE, Annotator, HookedApp, chunked, ours, raw_post, signed
 from tests.streamlit_process import wait_for_app

@@ -25,7 +25,6 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from data.times import utc_now
 
 log = logging.getLogger(__name__)
-PATH = "/webhooks/argilla"  # where deliveries arrive, beside the dashboard, on the same port
 EVENTS = (  # not record.completed: argilla-server sends record.updated with the same record first
     "response.created",
     "response.updated",

@@ -25,8 +25,9 @@ import cachetools
 
 from data.config import CampaignConfig
 from data.errors import ErrorKind, SourceError
-from data.live.inbox import PATH, TOLERANCE, Change, Inbox
+from data.live.inbox import TOLERANCE, Change, Inbox
 from data.live.subscription import LOCK, retire, subscribe, subscribed, unsubscribe
+from data.routes import WEBHOOKS
 from data.sources.argilla import ArgillaSource, Delivered, RawCampaign
 from data.sources.progress import Report
 from data.times import utc_now
@@ -50,7 +51,7 @@ class LiveUpdates:
         self.argilla = argilla
         self.config = config
         self.tag = tag  # names this deployment's webhook (data.live.subscription)
-        self.url = f"{public_url.rstrip('/')}{PATH}" if public_url else None
+        self.url = f"{public_url.rstrip('/')}{WEBHOOKS}" if public_url else None
         self.inbox = Inbox(on_change=wake)
         if not config.webhooks.enabled:
             self.mode = LiveMode("polling")

@@ -1,0 +1,9 @@
+"""The app's own HTTP routes, on the dashboard's port beside Streamlit's pages: each path declared
+once, for what serves it (app.py, server/), what links to it (components/, data/live/) and nginx's
+configuration (scripts/serve.py)."""
+
+WEBHOOKS = "/webhooks/argilla"  # POST: Argilla's deliveries (server/webhooks.py), sent to the writer
+CHANGES = "/_tablero/changes"  # GET: has what an open page shows changed? (server/changes.py)
+CARD = "/_tablero/card.png"  # GET: a shared link's picture card (server/previews.py)
+MAPS = "/_tablero/maps/"  # GET MAPS + name: the map shapes, from assets/maps (server/maps.py)
+STARTING = "/_tablero/starting.html"  # nginx's page while no worker answers (scripts/serve.py)
