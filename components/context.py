@@ -25,6 +25,7 @@ from data.config import (
 )
 from data.config import environment as config_environment
 from data.feeds.campaign import CampaignFeed
+from data.feeds.campaign_read import CampaignRead
 from data.feeds.feed import Feed
 from data.feeds.poller import FeedView
 from data.feeds.projects import ProjectsFeed
@@ -59,6 +60,11 @@ class Context:
 
     def view(self) -> FeedView:
         return self.feed.view()
+
+    def read(self, view: FeedView) -> CampaignRead:
+        """The campaign's read that `view` shows, with its queries (a page runs only once there is one)."""
+        assert view.value is not None, "a campaign page runs only with a read (app.py's frame)"
+        return self.feed.read_of(view.value)
 
 
 def environment() -> dict[str, str]:

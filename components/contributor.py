@@ -13,6 +13,7 @@ from components.i18n import t, tn
 from components.navigation import HOME, VERIFY, page_url
 from components.safe import md_text
 from data.config import CampaignConfig
+from data.feeds.campaign_read import CampaignRead
 from data.feeds.poller import FeedView
 from data.model import aggregate, credentials
 from data.model.aggregate import Absence
@@ -103,16 +104,16 @@ def certificate_button(facts: CertificateFacts, lang: str) -> None:
     )
 
 
-def certificates_button(campaign, feed, config: CampaignConfig, key: bytes, lang: str) -> None:
+def certificates_button(read: CampaignRead, key: bytes, lang: str) -> None:
     """Download of every eligible contributor's certificate as one ZIP, drawn when asked for and
     kept for the rest of this read."""
-    table = feed.contributors(campaign)
+    table = read.contributors()
     eligible = table[table["eligible"]]
 
     def build() -> bytes:
-        titles = feed.datasets_by_user(campaign)
+        titles = read.datasets_by_user()
         facts = [
-            certificate_facts(row, table, titles.get(row["username"], ()), config, campaign.fetched_at, key)
+            certificate_facts(row, table, titles.get(row["username"], ()), read.config, read.fetched_at, key)
             for _, row in eligible.iterrows()
         ]
         return certificates_zip(facts, lang)
@@ -129,7 +130,7 @@ def certificates_button(campaign, feed, config: CampaignConfig, key: bytes, lang
     )
     st.download_button(
         t(lang, "Descargar certificados (ZIP)"),
-        data=lambda: feed.derived.get(campaign, ("certificates_zip", lang, page_url(HOME)), build),
+        data=lambda: read.memo(("certificates_zip", lang, page_url(HOME)), build),
         file_name="certificados.zip",
         mime="application/zip",
         icon="🎓",

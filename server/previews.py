@@ -94,7 +94,8 @@ def _campaign_state():
     if view.value is None:
         return services, services.config, None, None, ""
     version = (services.version("c") or ("",))[0]
-    return services, services.config, feed.contributors(view.value), feed.progress(view.value), version
+    read = feed.read_of(view.value)
+    return services, services.config, read.contributors(), read.progress(), version
 
 
 def preview(path: str, query: dict[str, list[str]], base: str) -> Preview:

@@ -49,7 +49,7 @@ def test_csv_matches_the_plan_and_neutralises_formulas(live_env, live_campaign):
     plan, _ = live_campaign
     with environment(**live_env):
         feed = refreshed_feed()
-        table = feed.contributors(feed.view().value)
+        table = feed.read_of(feed.view().value).contributors()
     rows = list(csv.DictReader(io.StringIO(ranking_csv(table).decode("utf-8"))))
     truth = expected.per_user(plan, exclude=["owner"])
     truth = {u: s for u, s in truth.items() if s["validations"] or s["discarded"]}

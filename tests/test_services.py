@@ -64,10 +64,10 @@ def test_derived_cache_is_bounded(tmp_path):
     start = dt.date(2024, 3, 4)
     for days in range(300):
         window = Filters(start=start, end=start + dt.timedelta(days=days % 40))
-        feed.contributors(campaign, Filters(("mmlu_es",), window.start, window.end) if days % 2 else window)
+        feed.read_of(campaign).contributors(Filters(("mmlu_es",), window.start, window.end) if days % 2 else window)
     assert len(feed.derived) <= feed.derived.maxsize
-    first = feed.contributors(campaign)
-    assert feed.contributors(campaign) is first  # memoised per read
+    first = feed.read_of(campaign).contributors()
+    assert feed.read_of(campaign).contributors() is first  # memoised per read
 
 
 def pollers() -> list[threading.Thread]:

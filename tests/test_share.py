@@ -159,7 +159,7 @@ def ranking(live_env_module):
     """The ranking, from the aggregate in this process on the same server (what the pages show)."""
     with environment(**{**live_env_module, "DATA_DIR": live_env_module["DATA_DIR"] + "-test"}):
         feed = refreshed_feed()
-        return feed.contributors(feed.view().value)
+        return feed.read_of(feed.view().value).contributors()
 
 
 def preview_of(app: StreamlitApp, user: str, agent: str = CRAWLERS[0], lang: str = "es") -> Head:

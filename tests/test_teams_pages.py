@@ -164,7 +164,7 @@ def test_live_teams_match_the_campaign_plan(live_roster_env, live_campaign):
 def test_live_team_csv_is_neutralised(live_roster_env):
     services = running()
     campaign = services.campaign.view().value
-    data = services.campaign.standings_csv(campaign, services.roster.current(), "team").decode()
+    data = services.campaign.read_of(campaign).standings_csv(services.roster.current(), "team").decode()
     rows = list(csv.DictReader(io.StringIO(data)))
     assert "'=cmd|calc" in [row["team"] for row in rows]
     assert all(row["as_of"].endswith("Z") for row in rows)

@@ -10,19 +10,20 @@ from components.safe import md_text
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
-campaign = view.value
+read = ctx.read(view)
+campaign = read.campaign
 
 st.title(t(lang, "Exportar el ranking"), anchor=False)
 filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="export")
 applied = filters.within(ctx.config.start, ctx.config.end)
-table = ctx.feed.contributors(campaign, filters)
+table = read.contributors(filters)
 st.caption(describe_filters(applied, campaign.datasets, lang))
 excluded = ", ".join(md_text(u, 40) for u in ctx.config.exclude_users) or "—"
 st.caption(t(lang, "{n} filas; personas excluidas: {excluded}.", n=i18n.number(len(table), lang), excluded=excluded))
 parts = ["ranking", *(applied.datasets or ("all",)), *(d.isoformat() for d in (applied.start, applied.end) if d)]
 st.download_button(
     t(lang, "Descargar CSV"),
-    data=ctx.feed.ranking_csv(campaign, filters),
+    data=read.ranking_csv(filters),
     file_name="_".join(parts) + ".csv",
     mime="text/csv",
     icon="⬇️",

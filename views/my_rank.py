@@ -23,8 +23,9 @@ from data.model import aggregate
 
 ctx = context()
 lang, view, config = ctx.lang, ctx.view(), ctx.config
-campaign = view.value
-table = ctx.feed.contributors(campaign)
+read = ctx.read(view)
+campaign = read.campaign
+table = read.contributors()
 names = table["username"].tolist()
 
 st.title(t(lang, "Mi posición"), anchor=False)
@@ -52,7 +53,7 @@ row = table[table["username"] == user]
 if row.empty:
     if user == me_signed_in:
         st.info(t(lang, "Aún no tienes validaciones enviadas en la campaña, **{user}**.", user=md_text(user)))
-    absence_explanation(user, ctx.feed.absence(campaign, user), view, config, table["username"], lang)
+    absence_explanation(user, read.absence(user), view, config, table["username"], lang)
     start_validating(config.annotation_url, config.guide_url, lang)
     st.stop()
 
@@ -60,24 +61,24 @@ me = row.iloc[0]
 contributor_card(me, table, config.min_validations_for_prize, lang)
 roster = ctx.roster.view().value
 if roster is not None:  # with a roster: the person's team and country, and their ranks
-    mine = ctx.feed.placed(campaign, roster).set_index("username").loc[user]
-    teams = ctx.feed.standings(campaign, roster, "team")
-    teams_view.membership(mine["team"], mine["country"], teams, ctx.feed.standings(campaign, roster, "country"), lang)
+    mine = read.placed(roster).set_index("username").loc[user]
+    teams = read.standings(roster, "team")
+    teams_view.membership(mine["team"], mine["country"], teams, read.standings(roster, "country"), lang)
 st.subheader(t(lang, "Tus vecinos en el ranking"), anchor=False)
 ranking_table(aggregate.neighbours(table, user), lang, key="me.neighbours")
 st.subheader(t(lang, "Tu actividad diaria"), anchor=False)
-streak_and_calendar(ctx.feed.calendar(campaign, user), campaign.fetched_at.date(), lang)
-titles = dict(zip(campaign.datasets["dataset"], campaign.datasets["title"]))
-daily = ctx.feed.user_activity(campaign, user)
+streak_and_calendar(read.calendar(user), campaign.fetched_at.date(), lang)
+titles = read.titles()
+daily = read.user_activity(user)
 charts.daily_bars(daily, titles, lang, key="me.daily")
 certificate = None
 if me["validations"] > 0:
     st.subheader(t(lang, "Tu certificado"), anchor=False)
-    mine = ctx.feed.datasets_by_user(campaign).get(user, ())
+    mine = read.datasets_by_user().get(user, ())
     certificate = certificate_facts(me, table, mine, config, campaign.fetched_at, ctx.services.certificate_key)
     certificate_button(certificate, lang)
 link = page_url(MY_RANK, user=user, **({"lang": lang} if lang != "es" else {}))
-share_section(card.facts_for(config.title, table, ctx.feed.progress(campaign), user), link, certificate, lang)
+share_section(card.facts_for(config.title, table, read.progress(), user), link, certificate, lang)
 st.caption(t(lang, "Comparte este enlace con tus estadísticas:"))
 st.code(link, language=None, wrap_lines=True)
 start_validating(config.annotation_url, config.guide_url, lang)

@@ -26,8 +26,8 @@ teams_view.roster_status(
     i18n.age(roster_view.age, lang) if roster_view.value is not None and roster_view.mode != "demo" else "—",
     lang,
 )
-campaign = ctx.view().value
-table = ctx.feed.signals(campaign)
+read = ctx.read(ctx.view())
+table = read.signals()
 
 st.subheader(t(lang, "Señales de calidad"), anchor=False)
 st.caption(t(lang, "Señales para revisar a mano, nunca penalizaciones automáticas."))
@@ -35,10 +35,8 @@ flagged_only = st.toggle(t(lang, "Solo marcados"), key="organizer.flagged")
 signals_table(table[table["flags"].fillna("") != ""] if flagged_only else table, lang)
 
 st.subheader(t(lang, "Lista para premios"), anchor=False)
-st.caption(
-    t(lang, "Cuenta las validaciones hasta el {when}.", when=i18n.datetime(ctx.feed.counted_until(campaign), lang))
-)
-prize_csv, prize_markdown = ctx.feed.prize_files(campaign)
+st.caption(t(lang, "Cuenta las validaciones hasta el {when}.", when=i18n.datetime(read.counted_until(), lang)))
+prize_csv, prize_markdown = read.prize_files()
 left, right = st.columns(2)
 left.download_button(
     t(lang, "Descargar CSV"),
@@ -71,11 +69,11 @@ if frozen is not None:
     )
 
 st.subheader(t(lang, "Certificados"), anchor=False)
-certificates_button(campaign, ctx.feed, ctx.config, ctx.services.certificate_key, lang)
+certificates_button(read, ctx.services.certificate_key, lang)
 
 st.subheader(t(lang, "Agradecimientos para las Dataset Cards"), anchor=False)
 counts = st.toggle(t(lang, "Incluir número de validaciones"), key="organizer.ack_counts")
-markdown = ctx.feed.acknowledgements(campaign, counts)
+markdown = read.acknowledgements(counts)
 st.download_button(
     t(lang, "Descargar Markdown"),
     markdown,

@@ -11,9 +11,9 @@ from components.tables import progress_table, ranking_table
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
-campaign = view.value
-progress = ctx.feed.progress(campaign)
-contributors = ctx.feed.contributors(campaign)
+read = ctx.read(view)
+progress = read.progress()
+contributors = read.contributors()
 
 st.title(ctx.config.title, anchor=False)
 if progress["total"].sum() == 0:

@@ -10,10 +10,11 @@ from data.model import aggregate
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
-campaign = view.value
-progress = ctx.feed.progress(campaign)
-activity = ctx.feed.activity(campaign)
-titles = dict(zip(campaign.datasets["dataset"], campaign.datasets["title"]))
+read = ctx.read(view)
+campaign = read.campaign
+progress = read.progress()
+activity = read.activity()
+titles = read.titles()
 
 st.title(t(lang, "Progreso de la campaña"), anchor=False)
 progress_table(progress, lang)
@@ -36,4 +37,4 @@ else:
     st.subheader(t(lang, "Registros completados (acumulado)"), anchor=False)
     charts.cumulative_line(activity, titles, lang, key="progress.cumulative")
     st.subheader(t(lang, "Personas que validan cada día"), anchor=False)
-    charts.people_per_day(ctx.feed.daily_contributors(campaign), lang, key="progress.people")
+    charts.people_per_day(read.daily_contributors(), lang, key="progress.people")

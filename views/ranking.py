@@ -12,7 +12,8 @@ from data.model.columns import BY_NAME, SORTS
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
-campaign = view.value
+read = ctx.read(view)
+campaign = read.campaign
 
 st.title(t(lang, "Ranking de contribuciones"), anchor=False)
 filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="ranking")
@@ -21,7 +22,7 @@ query = left.text_input(t(lang, "Buscar usuario"), key="ranking.search", max_cha
 order = right.selectbox(
     t(lang, "Ordenar por"), list(SORTS), format_func=lambda c: t(lang, BY_NAME[c].label), key="ranking.sort"
 )
-table = search_and_sort(ctx.feed.contributors(campaign, filters), query, order)
+table = search_and_sort(read.contributors(filters), query, order)
 
 st.caption(
     describe_filters(filters.within(ctx.config.start, ctx.config.end), campaign.datasets, lang)

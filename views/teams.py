@@ -10,7 +10,7 @@ from components.status import problem_text
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
-campaign = view.value
+read = ctx.read(view)
 st.title(t(lang, "Equipos y países"), anchor=False)
 if not ctx.roster.configured:
     st.info(
@@ -46,8 +46,8 @@ if roster_view.value is None:  # configured, not read yet (or unreadable since t
 if roster_view.mode in teams_view.ROSTER_AGE:
     st.caption(t(lang, teams_view.ROSTER_AGE[roster_view.mode], age=i18n.age(roster_view.age, lang)))
 roster = roster_view.value
-teams = ctx.feed.standings(campaign, roster, "team")
-places = ctx.feed.standings(campaign, roster, "country")
+teams = read.standings(roster, "team")
+places = read.standings(roster, "country")
 cells = st.columns(4)
 cells[0].metric(t(lang, "Equipos"), i18n.number(int(teams["rank"].notna().sum()), lang))
 cells[1].metric(t(lang, "Países"), i18n.number(int(places["rank"].notna().sum()), lang))
@@ -60,9 +60,9 @@ cells[3].metric(
 )
 
 st.subheader(t(lang, "Por equipo"), anchor=False)
-teams_view.standings_section(teams, "team", ctx.feed.standings_csv(campaign, roster, "team"), lang)
+teams_view.standings_section(teams, "team", read.standings_csv(roster, "team"), lang)
 st.subheader(t(lang, "Por país"), anchor=False)
 teams_view.country_map(places, lang, key="teams.map")
-teams_view.standings_section(places, "country", ctx.feed.standings_csv(campaign, roster, "country"), lang)
+teams_view.standings_section(places, "country", read.standings_csv(roster, "country"), lang)
 st.subheader(t(lang, "Validaciones acumuladas por país"), anchor=False)
-teams_view.country_progress(ctx.feed.by_country_daily(campaign, roster), places, lang, key="teams.progress")
+teams_view.country_progress(read.by_country_daily(roster), places, lang, key="teams.progress")

@@ -9,8 +9,8 @@ from components.safe import md_text
 from components.tables import compact_ranking
 
 ctx = context()
-lang, campaign = ctx.lang, ctx.view().value
-top = ctx.feed.contributors(campaign).head(10)
+lang, read = ctx.lang, ctx.read(ctx.view())
+top = read.contributors().head(10)
 
 st.markdown(f"**{md_text(ctx.config.title, 60)} · " + t(lang, "Top 10") + "**")
 if top.empty:

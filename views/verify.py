@@ -20,9 +20,9 @@ if not token:
     st.stop()
 st.query_params["id"] = token
 credential = credentials.verify(token, ctx.services.certificate_key, campaign_tag(config))
-campaign, today = ctx.view().value, None
-if credential is not None and campaign is not None:
-    table = ctx.feed.contributors(campaign)
+view, today = ctx.view(), None
+if credential is not None and view.value is not None:
+    table = ctx.read(view).contributors()
     row = table[table["username"] == credential.username]
     today = None if row.empty else row.iloc[0]
 verification(credential, config.title, today, lang)

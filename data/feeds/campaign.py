@@ -3,8 +3,8 @@
 Live when an Argilla server is configured: in the writer process one `Poller` reads it (each good
 read persisted to the snapshot store, its status published beside it); in any other process a
 `Follower` serves what the writer published. The embedded demo when nothing at all is configured.
-Aggregates and the pages' fingerprints are memoised in a bounded, expiring cache keyed by the read
-they came from, and computed when a read lands, not by the first viewer.
+What the pages ask of a read is `CampaignRead` (data/feeds/campaign_read.py), memoised in this
+feed's bounded, expiring cache keyed by the read, the common aggregates computed when a read lands.
 """
 
 from __future__ import annotations
@@ -13,18 +13,14 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-import pandas as pd
-
 from data.config import CampaignConfig, Secrets
+from data.feeds.campaign_read import CampaignRead
 from data.feeds.feed import Feed
 from data.feeds.follower import Follower, Published, publish_status
 from data.feeds.poller import Poller, PollState
 from data.feeds.read_cache import ReadCache
 from data.live.updates import LiveMode, LiveUpdates
-from data.model import aggregate, digests, export, quality, teams
-from data.model.aggregate import Filters
 from data.model.frames import Campaign, build_responses, typed_records
-from data.model.roster import Roster
 from data.sources.argilla import ArgillaSource, RawCampaign
 from data.sources.progress import Report
 from data.state.demo import DEMO_SOURCE, load_demo
@@ -141,166 +137,15 @@ class CampaignFeed(Feed[Campaign]):
         self._warm(campaign)
         return campaign
 
+    def read_of(self, campaign: Campaign) -> CampaignRead:
+        """This read with its queries, memoised in this feed's cache."""
+        return CampaignRead(campaign, self.config, self.derived)
+
     def _warm(self, campaign: Campaign) -> None:
         """Compute the unfiltered aggregates here, in the poller, so no viewer waits for them."""
-        self.contributors(campaign)
-        self.progress(campaign)
-        self.activity(campaign)
-        self.daily_contributors(campaign)
-        self.fingerprints(campaign)
-
-    def fingerprints(self, campaign: Campaign) -> dict[str, str]:
-        """What each page shows, fingerprinted: "c" for the whole campaign (every page but one
-        person's), and a key per ranked person for *Mi posición* (data.model.digests)."""
-
-        def compute() -> dict[str, str]:
-            table = self.contributors(campaign)
-            whole = digests.content(table, self.progress(campaign), self.activity(campaign))
-            return {"c": whole, **digests.user_digests(table, salt=campaign.fetched_at.date().isoformat())}
-
-        return self.derived.get(campaign, ("fingerprints",), compute)
-
-    # --- derived frames, computed once per read -------------------------------------------
-    def contributors(self, campaign: Campaign, filters: Filters = Filters()) -> pd.DataFrame:
-        window = filters.within(self.config.start, self.config.end)
-        return self.derived.get(
-            campaign,
-            ("contributors", window),
-            lambda: aggregate.contributors(
-                campaign.responses,
-                min_validations=self.config.min_validations_for_prize,
-                exclude_users=self.config.exclude_users,
-                filters=window,
-            ),
-        )
-
-    def progress(self, campaign: Campaign) -> pd.DataFrame:
-        return self.derived.get(
-            campaign, ("progress",), lambda: aggregate.progress(campaign.records, campaign.responses, campaign.datasets)
-        )
-
-    def activity(self, campaign: Campaign) -> pd.DataFrame:
-        return self.derived.get(
-            campaign, ("activity",), lambda: aggregate.activity(campaign.records, campaign.responses, campaign.datasets)
-        )
-
-    def daily_contributors(self, campaign: Campaign) -> pd.DataFrame:
-        return self.derived.get(
-            campaign, ("daily_contributors",), lambda: aggregate.daily_contributors(campaign.responses)
-        )
-
-    def user_activity(self, campaign: Campaign, username: str) -> pd.DataFrame:
-        """Daily validations of one user (within the campaign window)."""
-        window = Filters().within(self.config.start, self.config.end)
-        return self.derived.get(
-            campaign,
-            ("user_activity", username),
-            lambda: aggregate.user_activity(campaign.responses, username, window),
-        )
-
-    def absence(self, campaign: Campaign, username: str) -> aggregate.Absence:
-        """What the responses say about a name that is not ranked."""
-        window = Filters().within(self.config.start, self.config.end)
-        return self.derived.get(
-            campaign,
-            ("absence", username),
-            lambda: aggregate.absence(campaign.responses, username, window, self.config.exclude_users),
-        )
-
-    def calendar(self, campaign: Campaign, username: str) -> pd.DataFrame:
-        """One user's validations per day over the campaign (its window, up to the data's day)."""
-        daily = self.user_activity(campaign, username)
-        last = min(filter(None, [self.config.end, campaign.fetched_at.date()]))
-        first = self.config.start or (daily["day"].min().date() if len(daily) else last)
-        return self.derived.get(campaign, ("calendar", username), lambda: aggregate.calendar(daily, first, last))
-
-    def datasets_by_user(self, campaign: Campaign) -> dict[str, tuple[str, ...]]:
-        """Per contributor, the titles of the datasets where they have a validation (in the window)."""
-
-        def compute() -> dict[str, tuple[str, ...]]:
-            responses = self.in_window(campaign)
-            submitted = responses[(responses["status"] == "submitted").to_numpy() & responses["user"].notna()]
-            pairs = submitted[["user", "dataset"]].drop_duplicates().astype("string")
-            titles = dict(zip(campaign.datasets["dataset"], campaign.datasets["title"]))
-            pairs = pairs.assign(title=pairs["dataset"].map(titles).fillna(pairs["dataset"])).sort_values("title")
-            return {user: tuple(group) for user, group in pairs.groupby("user")["title"]}
-
-        return self.derived.get(campaign, ("datasets_by_user",), compute)
-
-    def ranking_csv(self, campaign: Campaign, filters: Filters = Filters()) -> bytes:
-        as_of = self.counted_until(campaign, filters.end)
-        return self.derived.get(
-            campaign, ("ranking_csv", filters), lambda: export.ranking_csv(self.contributors(campaign, filters), as_of)
-        )
-
-    def counted_until(self, campaign: Campaign, end: dt.date | None = None) -> dt.datetime:
-        """Until when the ranking counts: the end of the window's last day, or the data's time if sooner."""
-        last = min(filter(None, [end, self.config.end]), default=None)
-        closes = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC) if last else None
-        return min(filter(None, [closes, campaign.fetched_at]))
-
-    # --- by team and country (data.model.teams), for a roster ----------------------------
-    def placed(self, campaign: Campaign, roster: Roster) -> pd.DataFrame:
-        """The ranking with each person's team and country."""
-        return self.derived.get(
-            campaign, ("placed", roster.digest), lambda: teams.placed(self.contributors(campaign), roster)
-        )
-
-    def standings(self, campaign: Campaign, roster: Roster, by: str) -> pd.DataFrame:
-        """The ranking by team or by country (`by`), the unplaced last."""
-        return self.derived.get(
-            campaign,
-            ("standings", by, roster.digest),
-            lambda: teams.standings(self.placed(campaign, roster), roster, by),
-        )
-
-    def by_country_daily(self, campaign: Campaign, roster: Roster) -> pd.DataFrame:
-        return self.derived.get(
-            campaign,
-            ("by_country_daily", roster.digest),
-            lambda: teams.daily_by_country(self.in_window(campaign), self.placed(campaign, roster)),
-        )
-
-    def standings_csv(self, campaign: Campaign, roster: Roster, by: str) -> bytes:
-        return self.derived.get(
-            campaign,
-            ("standings_csv", by, roster.digest),
-            lambda: export.to_csv(self.standings(campaign, roster, by).assign(as_of=self.counted_until(campaign))),
-        )
-
-    def in_window(self, campaign: Campaign) -> pd.DataFrame:
-        """The responses that count for this campaign: those inside its window (all, without one).
-
-        The ranking, the quality signals and the acknowledgements all read these, so the people
-        thanked and the signals reviewed are exactly the contributions that earn a rank.
-        """
-        window = Filters().within(self.config.start, self.config.end)
-        return self.derived.get(campaign, ("in_window",), lambda: aggregate.select(campaign.responses, window))
-
-    def signals(self, campaign: Campaign) -> pd.DataFrame:
-        return self.derived.get(
-            campaign, ("signals",), lambda: quality.signals(self.in_window(campaign), self.contributors(campaign))
-        )
-
-    def prize_list(self, campaign: Campaign) -> pd.DataFrame:
-        """The eligible contributors with their quality signals, for the organizers' review."""
-        return self.derived.get(campaign, ("prize_list",), lambda: quality.prize_list(self.signals(campaign)))
-
-    def prize_files(self, campaign: Campaign) -> tuple[bytes, str]:
-        """The prize list as CSV bytes and as a Markdown table."""
-        prize = self.prize_list(campaign)
-        as_of = self.counted_until(campaign)
-        return self.derived.get(
-            campaign,
-            ("prize_files",),
-            lambda: (export.to_csv(prize.assign(as_of=as_of)), export.to_markdown_table(prize.round(3))),
-        )
-
-    def acknowledgements(self, campaign: Campaign, counts: bool) -> str:
-        return self.derived.get(
-            campaign,
-            ("acknowledgements", counts),
-            lambda: export.acknowledgements(
-                self.in_window(campaign), campaign.datasets, self.config.exclude_users, counts=counts
-            ),
-        )
+        read = self.read_of(campaign)
+        read.contributors()
+        read.progress()
+        read.activity()
+        read.daily_contributors()
+        read.fingerprints()

@@ -87,7 +87,7 @@ class Services:
             content = feed.fingerprint(view.value) if view.value is not None else ""
         elif key == "c" or key == "o" or key.startswith("u"):
             feed, view = self.campaign, self.campaign.view()
-            prints = feed.fingerprints(view.value) if view.value is not None else {}
+            prints = feed.read_of(view.value).fingerprints() if view.value is not None else {}
             content = prints.get(key) or prints.get("c", "")
             if key == "o" and self.state is not None:
                 content += digests.content(repr(self.state.status))

@@ -1,0 +1,190 @@
+"""One read of the campaign, and every question the pages ask of it, each answered once per read.
+
+A page holds a `CampaignRead` (`feed.read_of(view.value)`): the read's tidy frames and the
+campaign's configuration, with the aggregates, exports and signals derived from them memoised in
+the feed's bounded, expiring cache under the read they came from. The poller warms the common
+ones when a read lands (`CampaignFeed._warm`), so no viewer waits for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+import pandas as pd
+
+from data.config import CampaignConfig
+from data.feeds.read_cache import ReadCache
+from data.model import aggregate, digests, export, quality, teams
+from data.model.aggregate import Filters
+from data.model.frames import Campaign
+from data.model.roster import Roster
+
+T = TypeVar("T")
+
+
+class CampaignRead:
+    def __init__(self, campaign: Campaign, config: CampaignConfig, memo: ReadCache):
+        self.campaign = campaign
+        self.config = config
+        self._memo = memo
+
+    @property
+    def fetched_at(self) -> dt.datetime:
+        return self.campaign.fetched_at
+
+    @property
+    def window(self) -> Filters:
+        """The campaign's own dates (every day, without them)."""
+        return Filters().within(self.config.start, self.config.end)
+
+    def titles(self) -> dict[str, str]:
+        """Each dataset's title, by its name."""
+        return dict(zip(self.campaign.datasets["dataset"], self.campaign.datasets["title"]))
+
+    def memo(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """A value derived from this read, computed once for every viewer (`key` names it)."""
+        value: T = self._memo.get(self.campaign, key, compute)
+        return value
+
+    def fingerprints(self) -> dict[str, str]:
+        """What each page shows, fingerprinted: "c" for the whole campaign (every page but one
+        person's), and a key per ranked person for *Mi posición* (data.model.digests)."""
+
+        def compute() -> dict[str, str]:
+            table = self.contributors()
+            whole = digests.content(table, self.progress(), self.activity())
+            return {"c": whole, **digests.user_digests(table, salt=self.campaign.fetched_at.date().isoformat())}
+
+        return self.memo(("fingerprints",), compute)
+
+    def contributors(self, filters: Filters = Filters()) -> pd.DataFrame:
+        window = filters.within(self.config.start, self.config.end)
+        return self.memo(
+            ("contributors", window),
+            lambda: aggregate.contributors(
+                self.campaign.responses,
+                min_validations=self.config.min_validations_for_prize,
+                exclude_users=self.config.exclude_users,
+                filters=window,
+            ),
+        )
+
+    def progress(self) -> pd.DataFrame:
+        return self.memo(
+            ("progress",),
+            lambda: aggregate.progress(self.campaign.records, self.campaign.responses, self.campaign.datasets),
+        )
+
+    def activity(self) -> pd.DataFrame:
+        return self.memo(
+            ("activity",),
+            lambda: aggregate.activity(self.campaign.records, self.campaign.responses, self.campaign.datasets),
+        )
+
+    def daily_contributors(self) -> pd.DataFrame:
+        return self.memo(("daily_contributors",), lambda: aggregate.daily_contributors(self.campaign.responses))
+
+    def user_activity(self, username: str) -> pd.DataFrame:
+        """Daily validations of one user (within the campaign window)."""
+        window = self.window
+        return self.memo(
+            ("user_activity", username),
+            lambda: aggregate.user_activity(self.campaign.responses, username, window),
+        )
+
+    def absence(self, username: str) -> aggregate.Absence:
+        """What the responses say about a name that is not ranked."""
+        window = self.window
+        return self.memo(
+            ("absence", username),
+            lambda: aggregate.absence(self.campaign.responses, username, window, self.config.exclude_users),
+        )
+
+    def calendar(self, username: str) -> pd.DataFrame:
+        """One user's validations per day over the campaign (its window, up to the data's day)."""
+        daily = self.user_activity(username)
+        last = min(filter(None, [self.config.end, self.campaign.fetched_at.date()]))
+        first = self.config.start or (daily["day"].min().date() if len(daily) else last)
+        return self.memo(("calendar", username), lambda: aggregate.calendar(daily, first, last))
+
+    def datasets_by_user(self) -> dict[str, tuple[str, ...]]:
+        """Per contributor, the titles of the datasets where they have a validation (in the window)."""
+
+        def compute() -> dict[str, tuple[str, ...]]:
+            responses = self.in_window()
+            submitted = responses[(responses["status"] == "submitted").to_numpy() & responses["user"].notna()]
+            pairs = submitted[["user", "dataset"]].drop_duplicates().astype("string")
+            titles = self.titles()
+            pairs = pairs.assign(title=pairs["dataset"].map(titles).fillna(pairs["dataset"])).sort_values("title")
+            return {user: tuple(group) for user, group in pairs.groupby("user")["title"]}
+
+        return self.memo(("datasets_by_user",), compute)
+
+    def ranking_csv(self, filters: Filters = Filters()) -> bytes:
+        as_of = self.counted_until(filters.end)
+        return self.memo(("ranking_csv", filters), lambda: export.ranking_csv(self.contributors(filters), as_of))
+
+    def counted_until(self, end: dt.date | None = None) -> dt.datetime:
+        """Until when the ranking counts: the end of the window's last day, or the data's time if sooner."""
+        last = min(filter(None, [end, self.config.end]), default=None)
+        closes = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC) if last else None
+        return min(filter(None, [closes, self.campaign.fetched_at]))
+
+    # --- by team and country (data.model.teams), for a roster ----------------------------
+    def placed(self, roster: Roster) -> pd.DataFrame:
+        """The ranking with each person's team and country."""
+        return self.memo(("placed", roster.digest), lambda: teams.placed(self.contributors(), roster))
+
+    def standings(self, roster: Roster, by: str) -> pd.DataFrame:
+        """The ranking by team or by country (`by`), the unplaced last."""
+        return self.memo(
+            ("standings", by, roster.digest),
+            lambda: teams.standings(self.placed(roster), roster, by),
+        )
+
+    def by_country_daily(self, roster: Roster) -> pd.DataFrame:
+        return self.memo(
+            ("by_country_daily", roster.digest),
+            lambda: teams.daily_by_country(self.in_window(), self.placed(roster)),
+        )
+
+    def standings_csv(self, roster: Roster, by: str) -> bytes:
+        return self.memo(
+            ("standings_csv", by, roster.digest),
+            lambda: export.to_csv(self.standings(roster, by).assign(as_of=self.counted_until())),
+        )
+
+    def in_window(self) -> pd.DataFrame:
+        """The responses that count for this campaign: those inside its window (all, without one).
+
+        The ranking, the quality signals and the acknowledgements all read these, so the people
+        thanked and the signals reviewed are exactly the contributions that earn a rank.
+        """
+        window = self.window
+        return self.memo(("in_window",), lambda: aggregate.select(self.campaign.responses, window))
+
+    def signals(self) -> pd.DataFrame:
+        return self.memo(("signals",), lambda: quality.signals(self.in_window(), self.contributors()))
+
+    def prize_list(self) -> pd.DataFrame:
+        """The eligible contributors with their quality signals, for the organizers' review."""
+        return self.memo(("prize_list",), lambda: quality.prize_list(self.signals()))
+
+    def prize_files(self) -> tuple[bytes, str]:
+        """The prize list as CSV bytes and as a Markdown table."""
+        prize = self.prize_list()
+        as_of = self.counted_until()
+        return self.memo(
+            ("prize_files",),
+            lambda: (export.to_csv(prize.assign(as_of=as_of)), export.to_markdown_table(prize.round(3))),
+        )
+
+    def acknowledgements(self, counts: bool) -> str:
+        return self.memo(
+            ("acknowledgements", counts),
+            lambda: export.acknowledgements(
+                self.in_window(), self.campaign.datasets, self.config.exclude_users, counts=counts
+            ),
+        )
