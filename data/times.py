@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,21 @@ import pandas as pd
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class Clock:
+    """The time a background reader reads and the pauses it takes: the system's here; a test gives
+    its own (tests/clock.py) to decide when an interval has passed instead of waiting for it."""
+
+    def now(self) -> dt.datetime:
+        return utc_now()
+
+    def pause(self, wake: threading.Event, seconds: float) -> bool:
+        """Wait `seconds`, or less if `wake` is set meanwhile; whether it was."""
+        return wake.wait(seconds)
+
+
+SYSTEM_CLOCK = Clock()
 
 
 def utc_timestamp(moment: dt.datetime | pd.Timestamp) -> pd.Timestamp:

@@ -8,6 +8,8 @@ from data.errors import ErrorKind, SourceError
 from data.feeds.poller import FeedView, Poller
 from data.sources.progress import ReadProgress
 from data.times import utc_now
+from tests.clock import ManualClock
+from tests.waiting import wait_until
 
 
 class Value:
@@ -17,10 +19,7 @@ class Value:
 
 
 def calls_until(poller_calls: list, count: int, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while len(poller_calls) < count:
-        assert time.monotonic() < deadline, f"only {len(poller_calls)} calls"
-        time.sleep(0.01)
+    wait_until(lambda: len(poller_calls) >= count, timeout, f"{count} calls (only {len(poller_calls)})", every=0.01)
 
 
 def test_refresh_is_single_flight_under_concurrency():
@@ -77,14 +76,18 @@ def test_a_failed_first_read_is_a_first_read_with_its_reason():
 
 
 def test_background_thread_waits_its_interval_between_polls():
-    times = []
-    poller = Poller(lambda report: times.append(time.monotonic()) or Value(len(times)), interval=0.2).start()
+    clock, times = ManualClock(), []
+    poller = Poller(lambda report: times.append(clock.now()) or Value(len(times)), interval=0.2, clock=clock).start()
     try:
-        calls_until(times, 3)
+        for polls in (1, 2, 3):
+            wait_until(lambda polls=polls: len(clock.pauses) == polls, what=f"pause {polls}")
+            assert len(times) == polls  # no read before the interval is over
+            clock.advance()
+        calls_until(times, 4)
     finally:
         poller.stop()
     gaps = [later - earlier for earlier, later in zip(times, times[1:])]
-    assert all(gap >= 0.18 for gap in gaps), gaps
+    assert clock.pauses[:3] == [0.2] * 3 and all(gap >= dt.timedelta(seconds=0.18) for gap in gaps), gaps
 
 
 def test_wake_runs_the_next_poll_at_once():
@@ -106,11 +109,12 @@ def test_rate_limit_delays_the_next_attempt():
         calls.append(1)
         raise SourceError(ErrorKind.RATE_LIMITED, retry_after=30.0)
 
-    poller = Poller(read, interval=0.01).start()
+    clock = ManualClock()
+    poller = Poller(read, interval=0.01, clock=clock).start()
     try:
-        calls_until(calls, 1)
-        time.sleep(0.5)  # an interval of 0.01 s would have polled dozens of times
-        assert len(calls) == 1
+        wait_until(lambda: clock.pauses, what="the pause after the refused read")
+        assert clock.pauses == [30.0] and len(calls) == 1  # the server's Retry-After, not the interval
+        assert poller.state.next_at == clock.now() + dt.timedelta(seconds=30)
     finally:
         poller.stop()
 

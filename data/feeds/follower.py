@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from data.errors import ErrorKind, SourceError
 from data.feeds.poller import Holder, PollState, T
 from data.sources.progress import ReadProgress
+from data.times import SYSTEM_CLOCK, Clock
 
 log = logging.getLogger(__name__)
 FOLLOW_EVERY = 0.5  # seconds between two looks at what the writer published
@@ -59,8 +60,15 @@ def publish_status(store: Published, name: str, state: PollState, created_at: dt
 class Follower(Holder[T]):
     """The state a writer process published for one feed, kept current from its store."""
 
-    def __init__(self, store: Published, name: str, load: Callable[[], T | None], interval: float = FOLLOW_EVERY):
-        super().__init__(None, f"{name}-follower")
+    def __init__(
+        self,
+        store: Published,
+        name: str,
+        load: Callable[[], T | None],
+        interval: float = FOLLOW_EVERY,
+        clock: Clock = SYSTEM_CLOCK,
+    ):
+        super().__init__(None, f"{name}-follower", clock=clock)
         self.store, self.feed, self.interval = store, name, interval
         self.extra: dict[str, Any] = {}  # what the writer published besides the state (say, the live mode)
         self._load = load
@@ -126,7 +134,7 @@ class Follower(Holder[T]):
             self._set(state)
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while not self.clock.pause(self._stop, self.interval):
             try:
                 self.refresh()
             except Exception:  # a half-written document, a bug: keep serving what was loaded

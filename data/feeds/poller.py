@@ -19,7 +19,7 @@ from typing import Generic, Protocol, TypeVar
 
 from data.errors import ErrorKind, SourceError
 from data.sources.progress import ReadProgress, Report
-from data.times import utc_now
+from data.times import SYSTEM_CLOCK, Clock, utc_now
 
 log = logging.getLogger(__name__)
 _watchers: list[Callable[[], None]] = []
@@ -51,9 +51,16 @@ class PollState(Generic[T]):
 class Holder(Generic[T]):
     """A feed's state, what waits for it to change, and who hears of each change."""
 
-    def __init__(self, initial: T | None, name: str, on_state: Callable[[PollState[T]], None] | None = None):
+    def __init__(
+        self,
+        initial: T | None,
+        name: str,
+        on_state: Callable[[PollState[T]], None] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+    ):
         self.name = name
-        self.created_at = utc_now()  # since when this feed waits for its first read
+        self.clock = clock
+        self.created_at = clock.now()  # since when this feed waits for its first read
         self._state: PollState[T] = PollState(initial, None, None, 0)
         self._on_state = on_state
         self._changed = threading.Condition()
@@ -89,8 +96,9 @@ class Poller(Holder[T]):
         on_success: Callable[[T], None] | None = None,
         name: str = "poller",
         on_state: Callable[[PollState[T]], None] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ):
-        super().__init__(initial, name, on_state)
+        super().__init__(initial, name, on_state, clock)
         self._read = read
         self._on_success = on_success
         self.interval = interval
@@ -146,7 +154,7 @@ class Poller(Holder[T]):
             self._set(dataclasses.replace(self._state, progress=progress))
 
     def _refresh_once(self) -> None:
-        started = utc_now()
+        started = self.clock.now()
         with self._changed:
             self._set(dataclasses.replace(self._state, progress=None))
         try:
@@ -183,8 +191,8 @@ class Poller(Holder[T]):
             if error is not None and error.retry_after:
                 wait = max(wait, error.retry_after)
             with self._changed:
-                self._set(dataclasses.replace(self._state, next_at=utc_now() + dt.timedelta(seconds=wait)))
-            self._wake.wait(wait)
+                self._set(dataclasses.replace(self._state, next_at=self.clock.now() + dt.timedelta(seconds=wait)))
+            self.clock.pause(self._wake, wait)
 
 
 @dataclass(frozen=True)
