@@ -8,7 +8,7 @@ import streamlit as st
 from components import charts, i18n
 from components.i18n import t
 from components.safe import md_text
-from components.tables import place_columns, with_medals
+from components.tables import place_columns, table_slot, with_medals
 from data.model.projects import Frozen
 from data.model.texts import N_
 
@@ -28,11 +28,10 @@ def with_badges(board: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def projects_table(board: pd.DataFrame, lang: str, extra: dict | None = None, key: str | None = None) -> None:
     columns = ["rank", "kind", "url", "likes", "author", "created_at", "sdk", "state", *(extra or {})]
-    st.dataframe(
+    table_slot(key).dataframe(
         with_badges(board, lang)[columns],
         hide_index=True,
         width="stretch",
-        key=key,
         column_config={
             "rank": st.column_config.NumberColumn(t(lang, "Puesto"), width="small"),
             "kind": st.column_config.TextColumn(t(lang, "Tipo")),
@@ -65,11 +64,10 @@ def trend_chart(history: pd.DataFrame, board: pd.DataFrame, top: int, lang: str)
 def team_table(grouped: pd.DataFrame, lang: str, key: str, extra: dict | None = None) -> None:
     """Projects with a team's repos as one (data.model.projects.by_team)."""
     shown = with_medals(grouped).assign(project=grouped["project"].where(~grouped["team"], "👥 " + grouped["project"]))
-    st.dataframe(
+    table_slot(key).dataframe(
         shown[["rank", "medal", "project", "likes", "repos", *(extra or {})]],
         hide_index=True,
         width="stretch",
-        key=key,
         column_config={
             **place_columns(lang, N_("Puesto")),
             "project": st.column_config.TextColumn(t(lang, "Proyecto")),
@@ -83,11 +81,10 @@ def team_table(grouped: pd.DataFrame, lang: str, key: str, extra: dict | None = 
 def final_table(board: pd.DataFrame, lang: str) -> None:
     """The standings as of the deadline, with today's likes beside them."""
     shown = with_medals(board)
-    st.dataframe(
+    table_slot("projects.final").dataframe(
         shown[["rank", "medal", "url", "likes", "likes_now"]],
         hide_index=True,
         width="stretch",
-        key="projects.final",
         column_config={
             **place_columns(lang, N_("Puesto")),
             "url": st.column_config.LinkColumn(

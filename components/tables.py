@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components import i18n
 from components.i18n import t
@@ -12,6 +13,12 @@ from data.model.people import profile_urls
 from data.model.texts import N_
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+def table_slot(key: str | None) -> DeltaGenerator:
+    """Where a table is drawn: a container named `key` (its CSS class `st-key-<key>`), by which
+    AppTest and browser tests find the table wherever it moves on the page."""
+    return st.container(key=key)
 
 
 def with_medals(table: pd.DataFrame) -> pd.DataFrame:
@@ -57,24 +64,24 @@ def ranking_table(table: pd.DataFrame, lang: str, height: int | str = "auto", ke
     config = {name: _column_config(BY_NAME[name], lang, table) for name in TABLE_NAMES}
     config["medal"] = st.column_config.TextColumn(" ", width="small")
     config["profile"] = st.column_config.LinkColumn(t(lang, "Perfil"), display_text=t(lang, "perfil"))
-    st.dataframe(shown, hide_index=True, width="stretch", height=height, key=key, column_config=config)
+    table_slot(key).dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
 
 
-def compact_ranking(table: pd.DataFrame, lang: str) -> None:
+def compact_ranking(table: pd.DataFrame, lang: str, key: str | None = None) -> None:
     """Place (a medal for the first three), name and validations: fits a frame about 400 px wide."""
     shown = table[["username", "validations"]].copy()
     shown.insert(0, "place", table["rank"].map(MEDALS).fillna(table["rank"].astype("string")))
     config = {name: _column_config(BY_NAME[name], lang, table) for name in ("username", "validations")}
     config["place"] = st.column_config.TextColumn(t(lang, "Puesto"), width=56)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    table_slot(key).dataframe(shown, hide_index=True, width="stretch", column_config=config)
 
 
-def progress_table(progress: pd.DataFrame, lang: str) -> None:
+def progress_table(progress: pd.DataFrame, lang: str, key: str | None = None) -> None:
     """Per dataset: the counts, a bar, and the share done in the page's language."""
     shown = progress[["title", "completed", "pending", "total", "pct_done", "submitted"]].assign(
         bar=progress["pct_done"], pct_done=i18n.percents(progress["pct_done"], lang)
     )
-    st.dataframe(
+    table_slot(key).dataframe(
         shown[["title", "bar", "pct_done", "completed", "pending", "total", "submitted"]],
         hide_index=True,
         width="stretch",

@@ -9,7 +9,7 @@ import streamlit as st
 from components import charts, i18n
 from components.i18n import t, tc
 from components.safe import md_text
-from components.tables import place_columns, with_medals
+from components.tables import place_columns, table_slot, with_medals
 from data.model import countries
 from data.model.roster import Roster
 from data.model.teams import group_rank
@@ -64,11 +64,10 @@ def standings_table(table: pd.DataFrame, by: str, lang: str, key: str) -> None:
         per_person=ranked["per_person"].map(lambda value: i18n.number(value, lang, digits=1)),
     )
     top = max(int(ranked["validations"].max()), 1) if len(ranked) else 1
-    st.dataframe(
+    table_slot(key).dataframe(
         shown[["rank", "medal", "name", "validations", "corrections", "people", "per_person", "registered", "members"]],
         hide_index=True,
         width="stretch",
-        key=key,
         column_config={
             **place_columns(lang),
             "name": st.column_config.TextColumn(t(lang, GROUP[by])),

@@ -104,6 +104,20 @@ def open_page(page: str = HOME.script, **params: str):
     return at
 
 
+def frame_of(at, key: str):
+    """The frame of the page's table named `key` (components.tables.table_slot): found by name, so a
+    table that moves on the page does not change what a test reads."""
+
+    def blocks(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from blocks(child)
+
+    [container] = [node for node in blocks(at.main) if getattr(node, "key", None) == key]
+    [table] = [node for node in blocks(container) if getattr(node, "type", None) == "dataframe"]
+    return table.value
+
+
 def running():
     """The process-wide services the app will use under the current environment."""
     from data.config import APP_VARIABLES, load_config, load_secrets

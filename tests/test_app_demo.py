@@ -6,7 +6,7 @@ from components.navigation import PAGES
 from data.config import load_config
 from data.model import aggregate, columns
 from data.state.demo import load_demo
-from tests.app_env import demo_ranking, environment, open_page
+from tests.app_env import demo_ranking, environment, frame_of, open_page
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +27,14 @@ def test_overview_headline_and_top_ten():
     table = demo_ranking()
     assert metrics["Personas"] == f"{len(table)}"
     assert metrics["Validaciones"] == f"{table['validations'].sum():,}".replace(",", ".")
-    assert at.dataframe[1].value["username"].tolist() == table["username"].head(10).tolist()
+    assert frame_of(at, "overview.top")["username"].tolist() == table["username"].head(10).tolist()
 
 
 def test_the_ranking_shows_and_sorts_by_every_registered_column():
     """The table and the sort picker come from data/model/columns.py: a column declared there
     reaches the page without the page changing (CONTRIBUTING.md's worked example)."""
     at = open_page("views/ranking.py")
-    shown = at.dataframe[0].value
+    shown = frame_of(at, "ranking.table")
     assert [name for name in shown.columns if name in columns.NAMES] == columns.TABLE_NAMES
     assert at.selectbox(key="ranking.sort").options == [columns.BY_NAME[name].label for name in columns.SORTS]
 
@@ -42,17 +42,17 @@ def test_the_ranking_shows_and_sorts_by_every_registered_column():
 def test_ranking_search_filters_rows():
     at = open_page("views/ranking.py")
     table = demo_ranking()
-    assert len(at.dataframe[0].value) == len(table)
+    assert len(frame_of(at, "ranking.table")) == len(table)
     target = table["username"].iloc[5]
     at.text_input(key="ranking.search").input(target[:4].upper()).run()
-    shown = at.dataframe[0].value["username"].tolist()
+    shown = frame_of(at, "ranking.table")["username"].tolist()
     assert target in shown and all(target[:4].lower() in name.lower() for name in shown)
 
 
 def test_ranking_sort_and_dataset_filter():
     at = open_page("views/ranking.py")
     at.selectbox(key="ranking.sort").set_value("corrections").run()
-    corrections = at.dataframe[0].value["corrections"].tolist()
+    corrections = frame_of(at, "ranking.table")["corrections"].tolist()
     assert corrections == sorted(corrections, reverse=True)
     at.multiselect(key="ranking.datasets").set_value(["arc_c_es"]).run()
     config = load_config()
@@ -62,7 +62,7 @@ def test_ranking_sort_and_dataset_filter():
         exclude_users=["owner"],
         filters=aggregate.Filters(datasets=("arc_c_es",)).within(config.start, config.end),
     )
-    assert sorted(at.dataframe[0].value["validations"].tolist()) == sorted(expected["validations"].tolist())
+    assert sorted(frame_of(at, "ranking.table")["validations"].tolist()) == sorted(expected["validations"].tolist())
 
 
 def test_ranking_last_seven_days_window():
@@ -78,7 +78,7 @@ def test_ranking_last_seven_days_window():
         exclude_users=["owner"],
         filters=aggregate.Filters(start=end - dt.timedelta(days=6), end=end),
     )
-    assert at.dataframe[0].value["validations"].sum() == expected["validations"].sum()
+    assert frame_of(at, "ranking.table")["validations"].sum() == expected["validations"].sum()
 
 
 def test_my_rank_reads_the_user_from_the_url():
@@ -88,7 +88,7 @@ def test_my_rank_reads_the_user_from_the_url():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Puesto"] == f"#{table['rank'].iloc[7]}"
     assert at.query_params["user"] == user
-    neighbours = at.dataframe[0].value["username"].tolist()
+    neighbours = frame_of(at, "me.neighbours")["username"].tolist()
     assert neighbours == table["username"].iloc[5:10].tolist()
 
 
@@ -112,7 +112,7 @@ def test_language_switch_and_lang_param():
 
 def test_progress_numbers():
     at = open_page("views/progress.py")
-    progress = at.dataframe[0].value
+    progress = frame_of(at, "progress.datasets")
     demo = load_demo()
     truth = aggregate.progress(demo.records, demo.responses, demo.datasets)
     assert progress["completed"].tolist() == truth["completed"].tolist()
@@ -182,10 +182,10 @@ def test_every_percentage_is_in_the_pages_language(lang, sample):
     demo = load_demo()
     truth = aggregate.progress(demo.records, demo.responses, demo.datasets)
     at = open_page("views/overview.py", lang=lang)
-    shown = at.dataframe[0].value
+    shown = frame_of(at, "overview.progress")
     assert shown["pct_done"].tolist() == [i18n.percent(v, lang) for v in truth["pct_done"]]
     completed, total = truth["completed"].sum(), truth["total"].sum()
     headline = {m.label: m.value for m in at.metric}
     assert i18n.percent(completed / total, lang) in headline.values()
-    ranking = open_page("views/ranking.py", lang=lang).dataframe[0].value
+    ranking = frame_of(open_page("views/ranking.py", lang=lang), "ranking.table")
     assert ranking["correction_rate"].tolist() == [i18n.percent(v, lang) for v in demo_ranking()["correction_rate"]]

@@ -5,7 +5,7 @@ import io
 
 from data.model.export import ranking_csv
 from tests import expected
-from tests.app_env import environment, refreshed_feed, status_line
+from tests.app_env import environment, frame_of, refreshed_feed, status_line
 from tests.app_env import open_page as run
 from tests.campaign_builder import HOSTILE_USERS
 
@@ -28,7 +28,7 @@ def test_ranking_renders_hostile_usernames_as_plain_cells(live_env, live_campaig
     with environment(**live_env):
         refreshed_feed()
         at = run("views/ranking.py")
-        names = set(at.dataframe[0].value["username"])
+        names = set(frame_of(at, "ranking.table")["username"])
         assert {"<script>alert('xss')</script>", "<img src=x onerror=alert(1)>"} <= names
         markdown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
         assert "<script>" not in markdown and "<img" not in markdown

@@ -9,7 +9,7 @@ import pytest
 from data.model import aggregate
 from data.model.aggregate import Filters
 from data.model.people import close_names
-from tests.app_env import campaign_with, demo_ranking, environment, open_page, running
+from tests.app_env import campaign_with, demo_ranking, environment, frame_of, open_page, running
 from tests.test_aggregate import day, responses
 
 
@@ -147,7 +147,7 @@ def test_my_rank_shows_the_streak_the_calendar_and_the_certificate(tmp_path):
 
 def test_the_top_ten_page_is_compact(demo):
     at = open_page("views/top.py")
-    shown = at.dataframe[0].value
+    shown = frame_of(at, "top.ranking")
     assert list(shown.columns) == ["place", "username", "validations"]
     assert shown["place"].tolist()[:4] == ["🥇", "🥈", "🥉", "4"]
     assert shown["username"].tolist() == demo_ranking()["username"].head(10).tolist()

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from data.errors import ErrorKind
-from tests.app_env import environment, refreshed_feed, running, status_line, write_config
+from tests.app_env import environment, frame_of, refreshed_feed, running, status_line, write_config
 from tests.app_env import open_page as page
 from tests.campaign_builder import DatasetSpec, build_campaign
 from tests.servers.counting_proxy import CountingProxy
@@ -213,12 +213,12 @@ def test_hub_rate_limit_and_outage_keep_the_table(hub_env, status, reason):
     with environment(**env):
         feed = running().projects
         feed.poller.refresh()
-        rows = len(page("views/projects.py").dataframe[0].value)
+        rows = len(frame_of(page("views/projects.py"), "projects.board"))
         server.state.faults = [(status, {"RateLimit": '"api";r=0;t=1'} if status == 429 else {})] * 6
         feed.poller.refresh()
         assert feed.view().state.error is not None
         at = page("views/projects.py")
         assert reason in banner(at) and "Datos de hace" in banner(at)
-        assert len(at.dataframe[0].value) == rows
+        assert len(frame_of(at, "projects.board")) == rows
         feed.poller.refresh()
         assert feed.view().mode == "live"

@@ -12,7 +12,7 @@ from data.config import DEFAULT_CONFIG
 from data.model import countries, teams
 from data.state.demo import load_demo_projects, load_demo_roster
 from tests import expected
-from tests.app_env import demo_ranking, environment, open_page, refreshed_feed, running
+from tests.app_env import demo_ranking, environment, frame_of, open_page, refreshed_feed, running
 
 ORGANIZER = "frase-de-prueba"
 
@@ -35,7 +35,7 @@ def test_the_teams_page_on_the_demo(demo_env):
     shown = metrics(at)
     assert shown["Equipos"] == str(by_team["rank"].notna().sum())
     assert shown["Sin equipo"] == str(by_team.loc[by_team["rank"].isna(), "people"].sum())
-    team_table, country_table = at.dataframe[0].value, at.dataframe[1].value
+    team_table, country_table = frame_of(at, "teams.team"), frame_of(at, "teams.country")
     assert team_table["name"].tolist() == by_team["team"].dropna().tolist()
     assert team_table["validations"].tolist() == by_team["validations"].iloc[: len(team_table)].tolist()
     assert "🇲🇽 México" in country_table["name"].tolist()
@@ -44,7 +44,8 @@ def test_the_teams_page_on_the_demo(demo_env):
     assert unplaced and str(by_team.loc[by_team["rank"].isna(), "validations"].sum()) in unplaced[0].replace(".", "")
     english = open_page("views/teams.py", lang="en")
     assert (
-        english.title[0].value == "Teams and countries" and "🇲🇽 Mexico" in english.dataframe[1].value["name"].tolist()
+        english.title[0].value == "Teams and countries"
+        and "🇲🇽 Mexico" in frame_of(english, "teams.country")["name"].tolist()
     )
 
 
@@ -86,7 +87,7 @@ def test_projects_after_the_deadline_show_the_standings_then_and_today_apart(dem
         at = open_page("views/projects.py")
         titles = [s.value for s in at.subheader]
         assert titles[0].startswith("Clasificación al cierre") and "Likes de hoy" in titles
-        final = at.dataframe[0].value  # grouped by team (the demo's roster claims repos)
+        final = frame_of(at, "projects.final_teams")  # grouped by team (the demo's roster claims repos)
         claims = load_demo_roster().projects.set_index("repo_id")["team"]
         owner = last.index.map(lambda repo: claims.get(repo, repo))
         truth = last.groupby(owner).sum().sort_values(ascending=False)
@@ -147,12 +148,12 @@ def test_live_teams_match_the_campaign_plan(live_roster_env, live_campaign):
     team_of = {"ana": "Quetzal", "beto": "Quetzal", "carla": "Cóndor", "dani": "Quetzal"}
     team_of["<script>alert('xss')</script>"] = "=cmd|calc"
     at = open_page("views/teams.py")
-    shown = at.dataframe[0].value.set_index("name")
+    shown = frame_of(at, "teams.team").set_index("name")
     for team in set(team_of.values()):
         validations = sum(s["validations"] for user, s in truth.items() if team_of.get(user) == team)
         if validations:
             assert shown.loc[team, "validations"] == validations, team
-    countries = at.dataframe[1].value.set_index("name")
+    countries = frame_of(at, "teams.country").set_index("name")
     assert countries.loc["🇲🇽 México", "registered"] == 2  # "MX" and "México" are one country
     outside = sum(s["validations"] for user, s in truth.items() if user not in team_of)
     note = next(c.value for c in at.caption if c.value.startswith("Sin equipo (aparte)"))

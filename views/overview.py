@@ -21,10 +21,10 @@ if progress["total"].sum() == 0:
 headline(progress, contributors, lang)
 start_validating(ctx.config.annotation_url, ctx.config.guide_url, lang)
 st.subheader(t(lang, "Progreso por dataset"), anchor=False)
-progress_table(progress, lang)
+progress_table(progress, lang, key="overview.progress")
 st.subheader(t(lang, "Top 10"), anchor=False)
 if contributors.empty:
     st.info(t(lang, "Nadie ha validado todavía en este periodo."))
 else:
-    ranking_table(contributors.head(10), lang)
+    ranking_table(contributors.head(10), lang, key="overview.top")
 st.page_link(RANKING.script, label=t(lang, "Ver ranking completo"), icon="🏆")

@@ -17,7 +17,7 @@ activity = read.activity()
 titles = read.titles()
 
 st.title(t(lang, "Progreso de la campaña"), anchor=False)
-progress_table(progress, lang)
+progress_table(progress, lang, key="progress.datasets")
 st.caption(t(lang, "Un registro está completo cuando alcanza las respuestas mínimas de Argilla (min_submitted)."))
 pace = aggregate.velocity(activity, progress, campaign.fetched_at)
 cells = st.columns(3)

@@ -66,7 +66,7 @@ else:
         projects_view.team_table(feed.team_board(shown, view.value, roster), lang, key="projects.teams")
         st.caption(t(lang, "Los repositorios de un mismo equipo (según el roster) suman como un proyecto."))
         st.subheader(t(lang, "Repositorios"), anchor=False)
-    projects_view.projects_table(shown, lang)
+    projects_view.projects_table(shown, lang, key="projects.board")
     st.download_button(
         t(lang, "Descargar CSV"),
         to_csv(shown),

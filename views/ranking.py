@@ -32,7 +32,7 @@ st.caption(
 if table.empty:
     st.info(t(lang, "Nadie ha validado todavía en este periodo."))
 else:
-    ranking_table(table, lang, height=600)
+    ranking_table(table, lang, height=600, key="ranking.table")
 st.caption(
     t(
         lang,

@@ -16,6 +16,6 @@ st.markdown(f"**{md_text(ctx.config.title, 60)} · " + t(lang, "Top 10") + "**")
 if top.empty:
     st.info(t(lang, "Nadie ha validado todavía en este periodo."))
 else:
-    compact_ranking(top, lang)
+    compact_ranking(top, lang, key="top.ranking")
 full_ranking, my_rank = t(lang, "Ranking completo"), t(lang, "Mi posición")
 st.markdown(f"[{full_ranking}]({page_url(RANKING)}) · [{my_rank}]({page_url(MY_RANK)})")
