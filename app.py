@@ -29,14 +29,14 @@ from components.status import config_error_banner, demo_banner, first_read_state
 from data import routes
 from data.config import ConfigError, app_values, load_secrets
 from data.feeds import registry
-from data.feeds.poller import watch
+from data.feeds.poller import Mode, watch
 from data.feeds.sign_in import auth_settings
 from server.changes import CHANGES, IN_PROGRESS, changes_route
 from server.maps import MAPS_PATH, maps_route
 from server.previews import CARD_PATH, LinkPreviews, card_route
 from server.webhooks import argilla_webhook
 
-WAITING = ("first_read", "off")
+WAITING = (Mode.FIRST_READ, Mode.OFF)
 
 
 def follow_changes(ctx, spec, view, lang: str) -> bool:
@@ -67,19 +67,19 @@ def frame() -> None:
     if ctx.services is None:
         return  # a live source with no usable configuration: the error says what to fix
     feed = ctx.feed_for(spec.feed)
-    if feed.view().mode == "first_read" and not st.session_state.get("frame.waited"):
+    if feed.view().mode == Mode.FIRST_READ and not st.session_state.get("frame.waited"):
         st.session_state["frame.waited"] = True  # a bounded wait, once per session
         with st.spinner(t(lang, "Preparando el tablero") + "…"):
             feed.wait_for_first(ctx.config.first_wait_seconds)
     view, background = feed.view(), False
-    if view.mode == "demo":
+    if view.mode == Mode.DEMO:
         demo_banner(view, spec.feed, ctx.config.hub.org, lang)
-    if view.mode != "off" and (view.mode != "demo" or view.state is not None):  # a demo awaiting a read too
+    if view.mode != Mode.OFF and (view.mode != Mode.DEMO or view.state is not None):  # a demo awaiting a read too
         background = follow_changes(ctx, spec, view, lang)
     if view.mode in WAITING:
         first_read_state(view, spec.feed, lang)
         return
-    if view.mode == "demo" or background:
+    if view.mode == Mode.DEMO or background:
         page.run()
         return
     with IN_PROGRESS:  # someone is waiting for this page: background reruns yield to it

@@ -14,7 +14,7 @@ from components.navigation import HOME, VERIFY, page_url
 from components.safe import md_text
 from data.config import CampaignConfig
 from data.feeds.campaign_read import CampaignRead
-from data.feeds.poller import FeedView
+from data.feeds.poller import FeedView, Mode
 from data.model import aggregate, credentials
 from data.model.aggregate import Absence
 from data.model.people import close_names
@@ -174,7 +174,7 @@ def absence_explanation(
         reasons.append(
             t(lang, "Solo cuentan las validaciones hechas durante la campaña: {window} (UTC).", window=window)
         )
-    if view.mode != "demo":
+    if view.mode != Mode.DEMO:
         reasons.append(t(lang, "Los datos son de {age}.", age=i18n.age(view.age, lang)) + " " + _next_read(view, lang))
     st.markdown("\n".join(f"- {reason}" for reason in reasons))
     close = [candidate for candidate in close_names(names, name) if candidate != name]

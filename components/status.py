@@ -18,7 +18,7 @@ from components import i18n
 from components.i18n import t
 from components.safe import md_text
 from data.errors import ErrorKind, SourceError
-from data.feeds.poller import FeedView
+from data.feeds.poller import FeedView, Mode
 from data.feeds.sync import SyncStatus
 from data.model.texts import N_
 from data.text import shorten
@@ -103,14 +103,14 @@ def freshness(view: FeedView, lang: str, mode: LiveMode | None = None, every: in
     a caption, "warn" for a warning); for a live campaign also how it stays current (webhooks or
     polling, and why). Empty while there is no data (the first-read state says it all)."""
     state = view.state
-    if view.mode == "stale" and state.error is not None:
+    if view.mode == Mode.STALE and state.error is not None:
         problem = problem_text(state.error, lang, markdown=False)
         return t(lang, "Datos de {age}. Último intento fallido: {problem}", age="{age}", problem=problem) + " " + t(
             lang, "Se reintentará automáticamente."
         ), "warn"
-    if view.mode == "stale":
+    if view.mode == Mode.STALE:
         return "🕓 " + t(lang, "Datos guardados de {age} · leyendo datos nuevos…", age="{age}"), ""
-    if view.mode == "live":
+    if view.mode == Mode.LIVE:
         return "🟢 " + t(lang, "Datos en vivo · actualizados {age}", age="{age}") + live_text(mode, every, lang), ""
     return "", ""
 
@@ -156,7 +156,7 @@ def live_text(mode: LiveMode | None, every: int, lang: str) -> str:
 def first_read_state(view: FeedView, kind: str, lang: str) -> None:
     """In place of a page whose feed has no data yet (`view.mode` "first_read" or "off")."""
     st.subheader(t(lang, "Preparando el tablero"), anchor=False)
-    if view.mode == "off":
+    if view.mode == Mode.OFF:
         st.info(t(lang, FIRST_READ[kind].off))
         return
     state = view.state

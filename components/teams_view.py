@@ -9,7 +9,9 @@ import streamlit as st
 from components import charts, i18n
 from components.i18n import t, tc
 from components.safe import md_text
+from components.status import problem_text
 from components.tables import place_columns, table_slot, with_medals
+from data.feeds.poller import FeedView, Mode
 from data.model import countries
 from data.model.roster import Roster
 from data.model.teams import group_rank
@@ -33,7 +35,7 @@ UNPLACED = {
     "team": N_("Sin equipo (aparte): {people} personas, {validations} validaciones."),
     "country": N_("Sin país (aparte): {people} personas, {validations} validaciones."),
 }
-ROSTER_AGE = {"live": N_("Roster leído {age}."), "stale": N_("Roster de {age}: la última lectura falló.")}
+ROSTER_AGE = {Mode.LIVE: N_("Roster leído {age}."), Mode.STALE: N_("Roster de {age}: la última lectura falló.")}
 PROBLEMS = {
     "unknown_country": N_("país desconocido «{value}» ({rows} filas): esas personas cuentan sin país"),
     "duplicate": N_("«{value}» aparece {rows} veces: cuenta la última fila"),
@@ -133,8 +135,11 @@ def membership(team: str | None, country: str | None, teams: pd.DataFrame, place
         cell.metric(t(lang, GROUP[by]), name, delta=standing, delta_color="off", delta_arrow="off")
 
 
-def roster_status(roster: Roster | None, error_text: str | None, age: str, lang: str) -> None:
+def roster_status(view: FeedView[Roster], lang: str) -> None:
     """For organizers: where the roster comes from, what could not be used, and read failures."""
+    roster, error = view.value, view.state.error if view.state is not None else None
+    error_text = problem_text(error, lang) if error is not None else None
+    age = i18n.age(view.age, lang) if roster is not None and view.mode != Mode.DEMO else "—"
     if roster is None and error_text is None:
         return
     if error_text:

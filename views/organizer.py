@@ -9,7 +9,7 @@ from components.contributor import certificates_button
 from components.i18n import t
 from components.organizer_gate import organizer_unlocked
 from components.signals_table import signals_table
-from components.status import problem_text, storage_status
+from components.status import storage_status
 
 ctx = context()
 lang = ctx.lang
@@ -18,14 +18,7 @@ if not organizer_unlocked(ctx.secrets.organizer_token, ctx.config.organizers, la
     st.stop()
 
 storage_status(ctx.services.state.status if ctx.services.state else None, lang)
-roster_view = ctx.roster.view()
-error = roster_view.state.error if roster_view.state is not None else None
-teams_view.roster_status(
-    roster_view.value,
-    problem_text(error, lang) if error is not None else None,
-    i18n.age(roster_view.age, lang) if roster_view.value is not None and roster_view.mode != "demo" else "—",
-    lang,
-)
+teams_view.roster_status(ctx.roster.view(), lang)
 read = ctx.read(ctx.view())
 table = read.signals()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic
 
-from data.feeds.poller import FeedView, Poller, T
+from data.feeds.poller import FeedView, Mode, Poller, T
 from data.feeds.read_cache import ReadCache
 from data.state.snapshots import SnapshotStore
 
@@ -27,11 +27,11 @@ class Feed(Generic[T]):
 
     def view(self) -> FeedView[T]:
         if self.poller is None:
-            return FeedView(self.demo(), "demo", None) if self.demo is not None else FeedView(None, "off", None)
+            return FeedView(self.demo(), Mode.DEMO, None) if self.demo is not None else FeedView(None, Mode.OFF, None)
         view = FeedView.of(self.poller)
         if self.demo is None or view.value is not None:
             return view
-        return FeedView(self.demo(), "demo", view.state)
+        return FeedView(self.demo(), Mode.DEMO, view.state)
 
     def wait_for_first(self, timeout: float) -> None:
         """Give a first read in flight up to `timeout` s to land (a no-op once there is data)."""

@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
 
 from data.errors import ErrorKind, SourceError
@@ -195,6 +196,16 @@ class Poller(Holder[T]):
             self.clock.pause(self._wake, wait)
 
 
+class Mode(StrEnum):
+    """How current what a feed shows is (see FeedView)."""
+
+    LIVE = "live"
+    STALE = "stale"
+    FIRST_READ = "first_read"
+    DEMO = "demo"
+    OFF = "off"
+
+
 @dataclass(frozen=True)
 class FeedView(Generic[T]):
     """What a page render needs to know about a feed: its value, and how fresh.
@@ -206,7 +217,7 @@ class FeedView(Generic[T]):
     """
 
     value: T | None
-    mode: str
+    mode: Mode
     state: PollState[T] | None
     since: dt.datetime | None = None  # when the feed started waiting for its first read
 
@@ -214,7 +225,7 @@ class FeedView(Generic[T]):
     def checked_at(self) -> dt.datetime:
         """Since when the data is known to be current: the last successful read or check (the value
         itself may be older when nothing changed since), else when it was read."""
-        last = self.state.last_success if self.state is not None and self.mode == "live" else None
+        last = self.state.last_success if self.state is not None and self.mode == Mode.LIVE else None
         return max(self.value.fetched_at, last) if last else self.value.fetched_at
 
     @property
@@ -225,6 +236,6 @@ class FeedView(Generic[T]):
     def of(cls, poller: Poller[T]) -> FeedView[T]:
         state = poller.state
         if state.value is None:
-            return cls(None, "first_read", state, poller.created_at)
+            return cls(None, Mode.FIRST_READ, state, poller.created_at)
         live = state.last_success is not None and state.error is None
-        return cls(state.value, "live" if live else "stale", state)
+        return cls(state.value, Mode.LIVE if live else Mode.STALE, state)

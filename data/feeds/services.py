@@ -25,7 +25,7 @@ from pathlib import Path
 from data.config import CampaignConfig, Secrets
 from data.feeds import registry
 from data.feeds.campaign import CampaignFeed
-from data.feeds.poller import FeedView
+from data.feeds.poller import FeedView, Mode
 from data.feeds.projects import ProjectsFeed
 from data.feeds.roster import RosterFeed
 from data.feeds.sync import RESTORE_WAIT, PublishedSync, StateSync
@@ -95,7 +95,7 @@ class Services:
             return None
         content += self.roster.current().digest  # teams and countries show on every page
         live = self.campaign.live_mode() if feed is self.campaign else None
-        at = view.checked_at.isoformat() if view.value is not None and view.mode != "demo" else None
+        at = view.checked_at.isoformat() if view.value is not None and view.mode != Mode.DEMO else None
         return _state_print(view, live) + content, at
 
     def start(self) -> Services:
@@ -147,7 +147,7 @@ def _state_print(view: FeedView, live) -> str:
     """The part of every fingerprint that says how the data stands (what the freshness line says)."""
     state = view.state
     error = state.error if state is not None else None
-    progress = state.progress if state is not None and view.mode == "first_read" else None
+    progress = state.progress if state is not None and view.mode == Mode.FIRST_READ else None
     return digests.content(view.mode, error and (error.kind.value, error.detail), live, progress)[:8]
 
 
