@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from bench.common import machine, median_seconds, rss_mib
 from data.model import aggregate
-from data.state.demo import generate
+from data.synthetic import generate
 
 
 def naive(records: list[dict]) -> dict:

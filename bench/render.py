@@ -17,8 +17,8 @@ from bench.common import ROOT, machine
 from components.navigation import PAGES as NAVIGATION
 from data.config import load_config
 from data.feeds.campaign import campaign_source
-from data.state.demo import generate
 from data.state.snapshots import SnapshotStore, save_campaign
+from data.synthetic import generate
 
 PAGES = [spec.script for spec in NAVIGATION if spec.url != "organizacion"]  # the public pages
 

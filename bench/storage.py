@@ -36,8 +36,8 @@ from data.model.frames import Campaign
 from data.model.projects import Projects
 from data.sources.hub import RAW_PROJECT_COLUMNS
 from data.state import hub_storage
-from data.state.demo import generate
 from data.state.hub_storage import HubStorage
+from data.synthetic import generate
 from tests.hub_fixtures import HeldFeed
 from tests.servers.hub_server import HubServer
 from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS, StreamlitApp

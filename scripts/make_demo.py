@@ -3,8 +3,9 @@
 import shutil
 
 from data.model.projects import Projects
-from data.state.demo import DEMO_DIR, DEMO_SOURCE, generate, generate_projects, generate_roster
+from data.state.demo import DEMO_DIR
 from data.state.snapshots import SnapshotStore, save_campaign, save_projects
+from data.synthetic import DEMO_SOURCE, generate, generate_projects, generate_roster
 
 if __name__ == "__main__":
     shutil.rmtree(DEMO_DIR, ignore_errors=True)

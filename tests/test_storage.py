@@ -18,8 +18,8 @@ from data.feeds import sync as state_sync
 from data.feeds.sync import StateSync
 from data.model.projects import HISTORY_COLUMNS, Projects, append_history, leaderboard
 from data.state import hub_storage
-from data.state.demo import generate, generate_projects
 from data.state.hub_storage import APP, MANIFEST, HubStorage, Stored
+from data.synthetic import generate, generate_projects
 from tests.app_env import environment, open_page, running, status_line, write_config
 from tests.hub_fixtures import HeldFeed, make_repos
 from tests.servers.hub_server import HubServer
