@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import charts, i18n
 from components.certificate import CertificateFacts, certificate_pdf, certificates_zip, file_name
+from components.downloads import download
 from components.i18n import t, tn
 from components.navigation import HOME, VERIFY, page_url
 from components.safe import md_text
@@ -93,11 +94,10 @@ def campaign_tag(config: CampaignConfig) -> bytes:
 
 def certificate_button(facts: CertificateFacts, lang: str) -> None:
     """Download of the certificate, drawn only when asked for (it takes a moment)."""
-    st.download_button(
+    download(
         t(lang, "Descargar certificado (PDF)"),
-        data=lambda: certificate_pdf(facts, lang),
-        file_name=file_name(facts),
-        mime="application/pdf",
+        lambda: certificate_pdf(facts, lang),
+        file_name(facts),
         icon="🎓",
         help=t(lang, "Un certificado de participación con tus números, para compartir."),
         on_click="ignore",
@@ -128,11 +128,10 @@ def certificates_button(read: CampaignRead, key: bytes, lang: str) -> None:
             n=i18n.number(len(eligible), lang),
         )
     )
-    st.download_button(
+    download(
         t(lang, "Descargar certificados (ZIP)"),
-        data=lambda: read.memo(("certificates_zip", lang, page_url(HOME)), build),
-        file_name="certificados.zip",
-        mime="application/zip",
+        lambda: read.memo(("certificates_zip", lang, page_url(HOME)), build),
+        "certificados.zip",
         icon="🎓",
         disabled=eligible.empty,
         on_click="ignore",

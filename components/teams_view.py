@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, i18n
+from components.downloads import download
 from components.i18n import t, tc
 from components.safe import md_text
 from components.status import problem_text
@@ -48,14 +49,7 @@ def standings_section(table: pd.DataFrame, by: str, csv: bytes, lang: str) -> No
     """The ranked groups, the unplaced apart, and the table as CSV."""
     standings_table(table, by, lang, key=f"teams.{by}")
     unplaced_note(table, by, lang)
-    st.download_button(
-        t(lang, DOWNLOAD[by]),
-        csv,
-        file_name=FILE_NAMES[by],
-        mime="text/csv",
-        icon="⬇️",
-        key=f"teams.{by}_csv",
-    )
+    download(t(lang, DOWNLOAD[by]), csv, FILE_NAMES[by], key=f"teams.{by}_csv")
 
 
 def standings_table(table: pd.DataFrame, by: str, lang: str, key: str) -> None:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import i18n
 from components.context import context
+from components.downloads import download
 from components.filters import campaign_filters, describe_filters
 from components.i18n import t
 from components.safe import md_text
@@ -21,14 +22,7 @@ st.caption(describe_filters(applied, campaign.datasets, lang))
 excluded = ", ".join(md_text(u, 40) for u in ctx.config.exclude_users) or "—"
 st.caption(t(lang, "{n} filas; personas excluidas: {excluded}.", n=i18n.number(len(table), lang), excluded=excluded))
 parts = ["ranking", *(applied.datasets or ("all",)), *(d.isoformat() for d in (applied.start, applied.end) if d)]
-st.download_button(
-    t(lang, "Descargar CSV"),
-    data=read.ranking_csv(filters),
-    file_name="_".join(parts) + ".csv",
-    mime="text/csv",
-    icon="⬇️",
-    type="primary",
-)
+download(t(lang, "Descargar CSV"), read.ranking_csv(filters), "_".join(parts) + ".csv", type="primary")
 st.caption(
     t(
         lang,

@@ -6,6 +6,7 @@ import streamlit as st
 from components import i18n, teams_view
 from components.context import context
 from components.contributor import certificates_button
+from components.downloads import download
 from components.i18n import t
 from components.organizer_gate import organizer_unlocked
 from components.signals_table import signals_table
@@ -31,33 +32,17 @@ st.subheader(t(lang, "Lista para premios"), anchor=False)
 st.caption(t(lang, "Cuenta las validaciones hasta el {when}.", when=i18n.datetime(read.counted_until(), lang)))
 prize_csv, prize_markdown = read.prize_files()
 left, right = st.columns(2)
-left.download_button(
-    t(lang, "Descargar CSV"),
-    prize_csv,
-    file_name="prize_list.csv",
-    mime="text/csv",
-    icon="⬇️",
-    key="organizer.prize_csv",
-)
-right.download_button(
-    t(lang, "Descargar Markdown"),
-    prize_markdown,
-    file_name="prize_list.md",
-    mime="text/markdown",
-    icon="⬇️",
-    key="organizer.prize_md",
-)
+download(t(lang, "Descargar CSV"), prize_csv, "prize_list.csv", where=left, key="organizer.prize_csv")
+download(t(lang, "Descargar Markdown"), prize_markdown, "prize_list.md", where=right, key="organizer.prize_md")
 
 projects = ctx.projects.view().value
 frozen = ctx.projects.frozen(projects) if projects is not None else None
 if frozen is not None:
     st.subheader(t(lang, "Proyectos al cierre del hackathon"), anchor=False)
-    st.download_button(
+    download(
         t(lang, "Descargar la clasificación al cierre (CSV)"),
         ctx.projects.final_csv(projects, ctx.roster.current()),
-        file_name=f"projects_as_of_{frozen.deadline:%Y-%m-%dT%H%M}Z.csv",
-        mime="text/csv",
-        icon="⬇️",
+        f"projects_as_of_{frozen.deadline:%Y-%m-%dT%H%M}Z.csv",
         key="organizer.final_csv",
     )
 
@@ -67,12 +52,5 @@ certificates_button(read, ctx.services.certificate_key, lang)
 st.subheader(t(lang, "Agradecimientos para las Dataset Cards"), anchor=False)
 counts = st.toggle(t(lang, "Incluir número de validaciones"), key="organizer.ack_counts")
 markdown = read.acknowledgements(counts)
-st.download_button(
-    t(lang, "Descargar Markdown"),
-    markdown,
-    file_name="acknowledgements.md",
-    mime="text/markdown",
-    icon="⬇️",
-    key="organizer.ack_md",
-)
+download(t(lang, "Descargar Markdown"), markdown, "acknowledgements.md", key="organizer.ack_md")
 st.code(markdown, language="markdown", wrap_lines=True)  # no sideways scroll: readable at 390 px

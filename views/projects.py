@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import i18n, projects_view
 from components.context import context
+from components.downloads import download
 from components.i18n import t
 from components.safe import md_text
 from data.model.export import to_csv
@@ -67,13 +68,7 @@ else:
         st.caption(t(lang, "Los repositorios de un mismo equipo (según el roster) suman como un proyecto."))
         st.subheader(t(lang, "Repositorios"), anchor=False)
     projects_view.projects_table(shown, lang, key="projects.board")
-    st.download_button(
-        t(lang, "Descargar CSV"),
-        to_csv(shown),
-        file_name=f"projects_{org}.csv",
-        mime="text/csv",
-        icon="⬇️",
-    )
+    download(t(lang, "Descargar CSV"), to_csv(shown), f"projects_{org}.csv")
     st.subheader(t(lang, "Top 20 por «me gusta»"), anchor=False)
     projects_view.top_chart(shown, lang)
 
