@@ -9,6 +9,10 @@ when a thousand visitors arrived at once (BENCHMARKS.md).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -19,6 +23,7 @@ from components.i18n import t
 from data.routes import MAPS
 
 CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+Figured = tuple[go.Figure, str]
 COLORS = ["#e4572e", "#17bebb", "#ffc914", "#2e282a", "#76b041", "#6c5b7b"]
 
 
@@ -33,11 +38,6 @@ def _styled(fig: go.Figure) -> go.Figure:
     )
 
 
-def _show(fig: go.Figure, key: str, alt: str) -> None:
-    st.plotly_chart(fig, config=CONFIG, width="stretch", key=key)
-    st.caption(alt)
-
-
 def _titled(frame: pd.DataFrame, titles: tuple) -> pd.DataFrame:
     """`frame` with each dataset shown by its title (`titles`: (name, title) pairs, hashable for the cache)."""
     names = dict(titles)
@@ -47,14 +47,32 @@ def _titled(frame: pd.DataFrame, titles: tuple) -> pd.DataFrame:
 FIGURE_CACHE = dict(max_entries=256, ttl=3600, show_spinner=False)
 
 
+def chart(config: dict[str, Any] = CONFIG) -> Callable[[Callable[..., Figured]], Callable[..., None]]:
+    """A chart drawn from a builder of (figure, caption): the figure is built once per arguments
+    and shared (`st.cache_resource`: built figures are never changed), drawn under `key` with
+    its caption, the chart's words for screen readers, below it."""
+
+    def wrap(build: Callable[..., Figured]) -> Callable[..., None]:
+        cached = st.cache_resource(**FIGURE_CACHE)(build)
+
+        @functools.wraps(build)
+        def draw(*args: Any, key: str) -> None:
+            fig, alt = cached(*args)
+            st.plotly_chart(fig, config=config, width="stretch", key=key)
+            st.caption(alt)
+
+        return draw
+
+    return wrap
+
+
 def daily_bars(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
     """Validations per day stacked by dataset (the campaign's, or one person's), with the records
     completed each day as a line when `activity` has them."""
-    fig, alt = _daily_bars(activity, tuple(titles.items()), lang)
-    _show(fig, key, alt)
+    _daily_bars(activity, tuple(titles.items()), lang, key=key)
 
 
-@st.cache_resource(**FIGURE_CACHE)
+@chart()
 def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
     frame = _titled(activity, titles)
     fig = px.bar(
@@ -84,11 +102,10 @@ def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Fi
 
 
 def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
-    fig, alt = _cumulative_line(activity, tuple(titles.items()), lang)
-    _show(fig, key, alt)
+    _cumulative_line(activity, tuple(titles.items()), lang, key=key)
 
 
-@st.cache_resource(**FIGURE_CACHE)
+@chart()
 def _cumulative_line(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Figure, str]:
     frame = _titled(activity, titles).sort_values("day")
     frame["cumulative"] = frame.groupby("dataset")["completed"].cumsum()
@@ -108,13 +125,8 @@ def _cumulative_line(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[
     return _styled(fig), "; ".join(f"{name}: {int(value)}" for name, value in last.items())
 
 
-def people_per_day(daily: pd.DataFrame, lang: str, key: str) -> None:
-    fig, alt = _people_per_day(daily, lang)
-    _show(fig, key, alt)
-
-
-@st.cache_resource(**FIGURE_CACHE)
-def _people_per_day(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
+@chart()
+def people_per_day(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     fig = px.bar(
         daily,
         x="day",
@@ -126,15 +138,9 @@ def _people_per_day(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     return _styled(fig), t(lang, "Personas") + f" (max): {peak}"
 
 
-def likes_bars(top: pd.DataFrame, lang: str, key: str) -> None:
+@chart()
+def likes_bars(top: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     """Projects (`name`, `kind`, `likes`) as horizontal bars, most liked on top."""
-    fig, alt = _likes_bars(top, lang)
-    st.plotly_chart(fig, config=CONFIG, width="stretch", key=key)
-    st.caption(alt)
-
-
-@st.cache_resource(**FIGURE_CACHE)
-def _likes_bars(top: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     ordered = top.sort_values("likes")
     likes = t(lang, "Me gusta")
     fig = px.bar(
@@ -152,15 +158,9 @@ def _likes_bars(top: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     return fig, "; ".join(f"{name}: {int(n)}" for name, n in zip(leaders["name"], leaders["likes"]))
 
 
-def likes_over_time(lines: pd.DataFrame, lang: str, key: str) -> None:
+@chart()
+def likes_over_time(lines: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     """Likes of some projects (`time`, `name`, `likes`) as step lines."""
-    fig, alt = _likes_over_time(lines, lang)
-    st.plotly_chart(fig, config=CONFIG, width="stretch", key=key)
-    st.caption(alt)
-
-
-@st.cache_resource(**FIGURE_CACHE)
-def _likes_over_time(lines: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     fig = px.line(
         lines,
         x="time",
@@ -175,15 +175,9 @@ def _likes_over_time(lines: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     return fig, "; ".join(f"{name}: {int(row['first'])} → {int(row['last'])}" for name, row in latest.iterrows())
 
 
-def activity_calendar(grid: pd.DataFrame, lang: str, key: str) -> None:
+@chart()
+def activity_calendar(grid: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     """Validations per day as a calendar heatmap: a column per week, a row per weekday."""
-    fig, alt = _activity_calendar(grid, lang)
-    st.plotly_chart(fig, config=CONFIG, width="stretch", key=key)
-    st.caption(alt)
-
-
-@st.cache_resource(**FIGURE_CACHE)
-def _activity_calendar(grid: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     names = i18n.weekday_names(lang)
     fig = go.Figure(
         go.Heatmap(
@@ -214,15 +208,9 @@ def _activity_calendar(grid: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
 MAP_CONFIG = {**CONFIG, "topojsonURL": MAPS.lstrip("/")}  # served by the app (server/maps.py), not a CDN
 
 
-def country_map(countries: pd.DataFrame, lang: str, key: str) -> None:
+@chart(MAP_CONFIG)
+def country_map(countries: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     """Validations by country on a world map (`iso3`, `name`, `validations`)."""
-    fig, alt = _country_map(countries, lang)
-    st.plotly_chart(fig, config=MAP_CONFIG, width="stretch", key=key)
-    st.caption(alt)
-
-
-@st.cache_resource(**FIGURE_CACHE)
-def _country_map(countries: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     label = t(lang, "Validaciones")
     fig = go.Figure(
         go.Choropleth(
@@ -251,14 +239,9 @@ def _country_map(countries: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     return fig, "; ".join(f"{name}: {int(n)}" for name, n in zip(leaders["name"], leaders["validations"]))
 
 
-def country_progress(daily: pd.DataFrame, lang: str, key: str) -> None:
+@chart()
+def country_progress(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     """Running validations per country over time (`day`, `name`, `total`)."""
-    fig, alt = _country_progress(daily, lang)
-    _show(fig, key, alt)
-
-
-@st.cache_resource(**FIGURE_CACHE)
-def _country_progress(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     fig = px.line(
         daily,
         x="day",
