@@ -10,7 +10,6 @@ read failed. It never shows a figure.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -20,13 +19,10 @@ from components.safe import md_text
 from data.errors import ErrorKind, SourceError
 from data.feeds.poller import FeedView, Mode
 from data.feeds.sync import SyncStatus
+from data.model.live import Live, LiveMode, Reason
 from data.model.texts import N_
 from data.text import shorten
 from data.times import utc_now
-
-if TYPE_CHECKING:
-    from data.live.updates import LiveMode
-
 
 ERRORS = {  # every ErrorKind in words
     ErrorKind.UNREACHABLE: N_("no se puede conectar con el servidor."),
@@ -51,13 +47,13 @@ STORAGE_ERRORS = {
     ),
 }
 LIVE_REASONS = {  # why the page polls rather than follows webhooks (data/live/updates.py)
-    "starting": N_("(webhooks: suscribiéndose…)"),
-    "no_url": N_("(webhooks no disponibles: falta la URL pública del tablero)"),
-    "forbidden": N_("(webhooks no disponibles: la clave no es de owner o admin)"),
-    "unsupported": N_("(webhooks no disponibles: el servidor Argilla es anterior a 2.5)"),
-    "deleted": N_("(el webhook del tablero se borró o desactivó en Argilla)"),
-    "silent": N_("(los webhooks no avisan de cambios: se vuelve a leer Argilla)"),
-    "failed": N_("(webhooks no disponibles por ahora: se reintentará)"),
+    Reason.STARTING: N_("(webhooks: suscribiéndose…)"),
+    Reason.NO_URL: N_("(webhooks no disponibles: falta la URL pública del tablero)"),
+    Reason.FORBIDDEN: N_("(webhooks no disponibles: la clave no es de owner o admin)"),
+    Reason.UNSUPPORTED: N_("(webhooks no disponibles: el servidor Argilla es anterior a 2.5)"),
+    Reason.DELETED: N_("(el webhook del tablero se borró o desactivó en Argilla)"),
+    Reason.SILENT: N_("(los webhooks no avisan de cambios: se vuelve a leer Argilla)"),
+    Reason.FAILED: N_("(webhooks no disponibles por ahora: se reintentará)"),
 }
 
 
@@ -147,7 +143,7 @@ def demo_banner(view: FeedView, kind: str, org: str | None, lang: str) -> None:
 def live_text(mode: LiveMode | None, every: int, lang: str) -> str:
     if mode is None:
         return ""
-    if mode.kind == "webhooks" and mode.reason is None:
+    if mode.kind == Live.WEBHOOKS and mode.reason is None:
         return " · " + t(lang, "en directo por webhooks: cada validación aparece en segundos")
     polling = " · " + t(lang, "se consulta Argilla cada {seconds} s", seconds=every)
     return polling + (" " + t(lang, LIVE_REASONS[mode.reason]) if mode.reason else "")

@@ -15,7 +15,7 @@ from scripts.i18n import TEMPLATE, language_files, read
 from tests.app_env import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-LIVE_REASONS = ("starting", "no_url", "forbidden", "unsupported", "deleted", "silent", "failed")  # data/live/updates.py
+LIVE_REASONS = ("starting", "no_url", "forbidden", "unsupported", "deleted", "silent", "failed")  # data/model/live.py
 
 
 @pytest.mark.parametrize("part", PARTS)

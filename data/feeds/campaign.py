@@ -19,8 +19,9 @@ from data.feeds.feed import Feed
 from data.feeds.follower import Follower, Published, publish_status
 from data.feeds.poller import Poller, PollState
 from data.feeds.read_cache import ReadCache
-from data.live.updates import LiveMode, LiveUpdates
+from data.live.updates import LiveUpdates
 from data.model.frames import Campaign, build_responses, typed_records
+from data.model.live import LiveMode
 from data.sources.argilla import ArgillaSource, RawCampaign
 from data.sources.progress import Report
 from data.state.demo import DEMO_SOURCE, load_demo
@@ -100,7 +101,7 @@ class CampaignFeed(Feed[Campaign]):
         for the demo."""
         if isinstance(self.poller, Follower):
             published = self.poller.extra.get("live")
-            return LiveMode(**published) if published else None
+            return LiveMode.from_json(published) if published else None
         return self.updates.mode if self.updates is not None else None
 
     def _publish(self, state: PollState[Campaign]) -> None:

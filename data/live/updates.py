@@ -27,6 +27,7 @@ from data.config import CampaignConfig
 from data.errors import ErrorKind, SourceError
 from data.live.inbox import TOLERANCE, Change, Inbox
 from data.live.subscription import LOCK, retire, subscribe, subscribed, unsubscribe
+from data.model.live import Live, LiveMode, Reason
 from data.routes import WEBHOOKS
 from data.sources.argilla import ArgillaSource, Delivered, RawCampaign
 from data.sources.progress import Report
@@ -36,12 +37,6 @@ log = logging.getLogger(__name__)
 SILENCE = dt.timedelta(seconds=30)  # a moved signature with no delivery for this long: webhooks are silent
 BATCH_WAIT = 0.3  # seconds without a new delivery that close a batch
 BATCH_MAX = 3.0  # seconds a burst may keep a batch open (the latency bound under load)
-
-
-@dataclass(frozen=True)
-class LiveMode:
-    kind: str  # "webhooks" or "polling"
-    reason: str | None = None  # why polling although webhooks are enabled (its words: components/status.py)
 
 
 class LiveUpdates:
@@ -54,9 +49,9 @@ class LiveUpdates:
         self.url = f"{public_url.rstrip('/')}{WEBHOOKS}" if public_url else None
         self.inbox = Inbox(on_change=wake)
         if not config.webhooks.enabled:
-            self.mode = LiveMode("polling")
+            self.mode = LiveMode(Live.POLLING)
         else:
-            self.mode = LiveMode("polling", "no_url" if self.url is None else "starting")
+            self.mode = LiveMode(Live.POLLING, Reason.NO_URL if self.url is None else Reason.STARTING)
         self._closed = False
         self._settled = False  # the server's webhooks were made to match the configuration once
         self._webhook_id: str | None = None
@@ -73,9 +68,9 @@ class LiveUpdates:
         now = utc_now()
         if not self.config.webhooks.enabled and not self._settled:
             self._retire()
-        if self._webhook_id is None and self.mode.reason in ("starting", "forbidden", "failed"):
+        if self._webhook_id is None and self.mode.reason in (Reason.STARTING, Reason.FORBIDDEN, Reason.FAILED):
             self._subscribe()
-        if self.mode.kind != "webhooks":
+        if self.mode.kind != Live.WEBHOOKS:
             return self._poll(previous, report)
         reconcile = dt.timedelta(minutes=self.config.webhooks.reconcile_minutes)
         if previous is None or self._full_at is None or now - self._full_at >= reconcile:
@@ -139,14 +134,16 @@ class LiveUpdates:
                 with self.argilla.session() as client:
                     self._webhook_id, secret = subscribe(client, self.url, self.tag)
         except SourceError as error:
-            reason = {ErrorKind.AUTH: "forbidden", ErrorKind.FORBIDDEN: "forbidden"}.get(error.kind, "failed")
+            reason = {ErrorKind.AUTH: Reason.FORBIDDEN, ErrorKind.FORBIDDEN: Reason.FORBIDDEN}.get(
+                error.kind, Reason.FAILED
+            )
             if error.kind is ErrorKind.SERVER_ERROR and error.detail in ("HTTP 404", "HTTP 405"):
-                reason = "unsupported"  # no /api/v1/webhooks: argilla-server older than 2.5
+                reason = Reason.UNSUPPORTED  # no /api/v1/webhooks: argilla-server older than 2.5
             log.warning("webhooks unavailable (%s); polling", reason)
-            self.mode = LiveMode("polling", reason)
+            self.mode = LiveMode(Live.POLLING, reason)
             return
         self.inbox.accept(secret)
-        self.mode = LiveMode("webhooks")
+        self.mode = LiveMode(Live.WEBHOOKS)
         self._full_at = None  # read everything once now: deliveries from here on are applied
 
     def _poll(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
@@ -198,7 +195,7 @@ class LiveUpdates:
         if not alive:
             log.warning("our webhook was deleted or disabled on the server; polling")
             self.inbox.accept(None)
-            self._webhook_id, self.mode = None, LiveMode("polling", "deleted")
+            self._webhook_id, self.mode = None, LiveMode(Live.POLLING, Reason.DELETED)
             return raw
         current = self.argilla.signatures(raw)
         stale = set()
@@ -212,8 +209,8 @@ class LiveUpdates:
                 stale.add(name)
         if stale:
             return self._reread(raw, stale)
-        if self.inbox.last_delivery is not None and self.mode.reason == "silent":
-            self.mode = LiveMode("webhooks")
+        if self.inbox.last_delivery is not None and self.mode.reason == Reason.SILENT:
+            self.mode = LiveMode(Live.WEBHOOKS)
         signatures = {**raw.signatures, **{name: sig for name, sig in current.items() if name not in self._moved}}
         return raw if signatures == raw.signatures else _with_signatures(raw, signatures)
 
@@ -228,7 +225,7 @@ class LiveUpdates:
         silent = stale - self._touched
         if silent:
             log.warning("webhooks silent while %s changed; re-reading it", ", ".join(sorted(silent)))
-            self.mode = LiveMode("webhooks", "silent")
+            self.mode = LiveMode(Live.WEBHOOKS, Reason.SILENT)
         if stale - silent:
             log.warning("%s out of step with Argilla's counts; re-reading it", ", ".join(sorted(stale - silent)))
         for name in stale:
