@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -30,15 +31,19 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhooks/argilla"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def quiet(self, seconds: float = 3.0, timeout: float = 120.0) -> list[tuple[bytes, dict[str, str]]]:
-        """The deliveries once none has arrived for `seconds` (at least one has arrived)."""
+    def quiet(
+        self, seconds: float = 3.0, timeout: float = 120.0, until: Callable[[list[bytes]], bool] | None = None
+    ) -> list[tuple[bytes, dict[str, str]]]:
+        """The deliveries once none has arrived for `seconds` (at least one has arrived) and, with
+        `until`, once the bodies so far satisfy it (a busy worker may pause longer than `seconds`)."""
         started, seen, since = time.monotonic(), -1, time.monotonic()
         while time.monotonic() - started < timeout:
             with self.lock:
                 count = len(self.deliveries)
+                ready = until is None or until([body for body, _ in self.deliveries])
             if count != seen:
                 seen, since = count, time.monotonic()
-            elif count and time.monotonic() - since >= seconds:
+            elif count and ready and time.monotonic() - since >= seconds:
                 with self.lock:
                     return list(self.deliveries)
             time.sleep(0.1)
