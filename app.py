@@ -23,7 +23,7 @@ from components import i18n
 from components.context import configured, context, language
 from components.i18n import LANGUAGES, t
 from components.live_status import live_status, view_key
-from components.navigation import TEAMS, navigation
+from components.navigation import TEAMS, FeedKind, navigation
 from components.sign_in import sign_in_sidebar
 from components.status import config_error_banner, demo_banner, first_read_state, freshness
 from data import routes
@@ -44,7 +44,7 @@ def follow_changes(ctx, spec, view, lang: str) -> bool:
     server meanwhile); True when this very run is such a rerun."""
     key = view_key(spec)
     version, at = ctx.services.version(key) or ("", None)
-    mode = ctx.feed.live_mode() if spec.feed == "campaign" else None
+    mode = ctx.feed.live_mode() if spec.feed == FeedKind.CAMPAIGN else None
     text, tone = freshness(view, lang, mode, ctx.config.refresh_seconds)
     age = i18n.age(view.age, lang) if view.value is not None else ""
     return live_status(text, tone, lang, key, version, at, age).changed is not None

@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.i18n import LANGUAGES
+from components.navigation import FeedKind
 from data.config import (
     APP_VARIABLES,
     CampaignConfig,
@@ -55,8 +56,8 @@ class Context:
     def roster(self) -> RosterFeed:
         return self.services.roster
 
-    def feed_for(self, kind: str) -> Feed:
-        return self.services.projects if kind == "projects" else self.services.campaign
+    def feed_for(self, kind: FeedKind) -> Feed:
+        return self.services.projects if kind == FeedKind.PROJECTS else self.services.campaign
 
     def view(self) -> FeedView:
         return self.feed.view()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.navigation import MY_RANK, ORGANIZER, PageSpec
+from components.navigation import MY_RANK, ORGANIZER, FeedKind, PageSpec
 from data.model.digests import user_key
 from data.routes import CHANGES
 
@@ -96,7 +96,7 @@ def view_key(spec: PageSpec) -> str:
         return user_key(str(name)) if name else "c"
     if spec is ORGANIZER:
         return "o"
-    return "p" if spec.feed == "projects" else "c"
+    return "p" if spec.feed == FeedKind.PROJECTS else "c"
 
 
 def live_status(text: str, tone: str, lang: str, key: str, version: str, at: str | None, age: str):

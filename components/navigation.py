@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -12,13 +13,20 @@ from components.i18n import t
 from data.model.texts import N_
 
 
+class FeedKind(StrEnum):
+    """Which feed a page shows."""
+
+    CAMPAIGN = "campaign"  # the Argilla campaign
+    PROJECTS = "projects"  # the Hub org's projects
+
+
 @dataclass(frozen=True)
 class PageSpec:
     script: str  # the page script, relative to the repository root
     title: str  # a text of the catalogues (N_)
     icon: str
     url: str  # its own URL path (Spanish, shareable)
-    feed: str = "campaign"  # which feed it shows: "campaign" or "projects"
+    feed: FeedKind = FeedKind.CAMPAIGN
     hidden: bool = False  # reachable by URL, not listed in the menu
 
 
@@ -28,7 +36,7 @@ MY_RANK = PageSpec("views/my_rank.py", N_("Mi posición"), "🙋", "mi-posicion"
 PROGRESS = PageSpec("views/progress.py", N_("Progreso"), "📈", "progreso")
 TEAMS = PageSpec("views/teams.py", N_("Equipos y países"), "🌎", "equipos")  # listed when there is a roster
 EXPORT = PageSpec("views/export.py", N_("Exportar"), "⬇️", "exportar")
-PROJECTS = PageSpec("views/projects.py", N_("Proyectos"), "❤️", "proyectos", feed="projects")
+PROJECTS = PageSpec("views/projects.py", N_("Proyectos"), "❤️", "proyectos", feed=FeedKind.PROJECTS)
 ORGANIZER = PageSpec("views/organizer.py", N_("Organización"), "🔒", "organizacion")
 TOP = PageSpec("views/top.py", N_("Top 10"), "🏅", "top10", hidden=True)  # for an iframe: /top10?embed=true
 VERIFY = PageSpec("views/verify.py", N_("Verificar certificado"), "🎓", "certificado", hidden=True)  # /certificado?id=

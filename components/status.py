@@ -15,6 +15,7 @@ import streamlit as st
 
 from components import i18n
 from components.i18n import t
+from components.navigation import FeedKind
 from components.safe import md_text
 from data.errors import ErrorKind, SourceError
 from data.feeds.poller import FeedView, Mode
@@ -67,7 +68,7 @@ class FirstRead:
 
 
 FIRST_READ = {
-    "campaign": FirstRead(
+    FeedKind.CAMPAIGN: FirstRead(
         N_("No hay un servidor Argilla configurado (ARGILLA_API_URL y ARGILLA_API_KEY)."),
         N_("Conectando con el servidor de Argilla para la primera lectura de la campaña…"),
         N_(
@@ -75,7 +76,7 @@ FIRST_READ = {
             "{records} registros leídos hasta ahora."
         ),
     ),
-    "projects": FirstRead(
+    FeedKind.PROJECTS: FirstRead(
         N_("No hay organización del Hub configurada ([hub] org)."),
         N_("Conectando con el Hub de Hugging Face para la primera lectura de los proyectos…"),
         N_("Primera lectura de los proyectos: lista {step} de {steps} (**{label}**), {records} repos hasta ahora."),
@@ -111,10 +112,10 @@ def freshness(view: FeedView, lang: str, mode: LiveMode | None = None, every: in
     return "", ""
 
 
-def demo_banner(view: FeedView, kind: str, org: str | None, lang: str) -> None:
+def demo_banner(view: FeedView, kind: FeedKind, org: str | None, lang: str) -> None:
     """Which data is invented, and why: the campaign's (no Argilla configured), or the projects'
     (no org configured, or the org's real projects not read yet: being read, or why not)."""
-    if kind != "projects":
+    if kind != FeedKind.PROJECTS:
         text = t(lang, "Datos de demostración: no hay un servidor Argilla configurado. Las cifras son inventadas.")
     elif not org:
         text = t(
@@ -149,7 +150,7 @@ def live_text(mode: LiveMode | None, every: int, lang: str) -> str:
     return polling + (" " + t(lang, LIVE_REASONS[mode.reason]) if mode.reason else "")
 
 
-def first_read_state(view: FeedView, kind: str, lang: str) -> None:
+def first_read_state(view: FeedView, kind: FeedKind, lang: str) -> None:
     """In place of a page whose feed has no data yet (`view.mode` "first_read" or "off")."""
     st.subheader(t(lang, "Preparando el tablero"), anchor=False)
     if view.mode == Mode.OFF:
