@@ -3,7 +3,11 @@ campaign.toml key, of every environment variable and of the CSV contract is the 
 their declarations; every error kind, quality flag, column, live mode and page has its words,
 translated in every language."""
 
+import functools
+from pathlib import Path
+
 import pytest
+from babel.messages.catalog import Catalog
 
 from components import signals_table, status
 from components.navigation import PAGES
@@ -41,13 +45,18 @@ def shown_texts() -> list[str]:
     ]
 
 
+@functools.cache
+def catalogue(path: Path) -> Catalog:
+    return read(path)  # read once for all the cases below
+
+
 @pytest.mark.parametrize("text", shown_texts(), ids=lambda text: text[:40])
 @pytest.mark.parametrize("lang", ["es", *sorted(language_files())])
 def test_every_kind_flag_column_and_page_is_translated(text, lang):
     if lang == "es":  # the code's own language: the text is the catalogue's message
-        assert text.strip() and read(TEMPLATE).get(text) is not None, text
+        assert text.strip() and catalogue(TEMPLATE).get(text) is not None, text
     else:
-        message = read(language_files()[lang]).get(text)
+        message = catalogue(language_files()[lang]).get(text)
         assert message is not None and message.string and not message.fuzzy, f"{lang}: {text!r}"
 
 

@@ -4,6 +4,7 @@ does them."""
 
 import ast
 import datetime as dt
+import functools
 import string
 
 import pytest
@@ -58,31 +59,39 @@ def message_arguments(call: ast.Call) -> list[ast.expr]:
     return [call.args[p - 1] for p in positions if len(call.args) >= p]
 
 
+@functools.cache
+def code_nodes() -> tuple[tuple[str, ast.AST], ...]:
+    """Every node of the code's syntax trees, with the file it is in (parsed once for these tests)."""
+    return tuple(
+        (str(path.relative_to(catalogues.ROOT)), node)
+        for path in catalogues.source_files()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    )
+
+
 def test_no_text_is_built_at_run_time():
     """A text is a literal (or a name holding one marked with N_), never an f-string or a sum:
     the extractor could not see it, and a translator could not translate it."""
-    built = []
-    for path in catalogues.source_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call):
-                for argument in message_arguments(node):
-                    if isinstance(argument, ast.JoinedStr | ast.BinOp) or (
-                        isinstance(argument, ast.Call) and getattr(argument.func, "attr", "") == "format"
-                    ):
-                        built.append(f"{path.relative_to(catalogues.ROOT)}:{node.lineno}")
+    built = [
+        f"{where}:{node.lineno}"
+        for where, node in code_nodes()
+        if isinstance(node, ast.Call)
+        for argument in message_arguments(node)
+        if isinstance(argument, ast.JoinedStr | ast.BinOp)
+        or (isinstance(argument, ast.Call) and getattr(argument.func, "attr", "") == "format")
+    ]
     assert not built, built
 
 
 def literal_texts() -> dict[str, str]:
     """Every literal text the code hands to t/tn/tc/N_, as Python itself reads it, with where it is."""
-    found = {}
-    for path in catalogues.source_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call):
-                for argument in message_arguments(node):
-                    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                        found[argument.value] = f"{path.relative_to(catalogues.ROOT)}:{node.lineno}"
-    return found
+    return {
+        argument.value: f"{where}:{node.lineno}"
+        for where, node in code_nodes()
+        if isinstance(node, ast.Call)
+        for argument in message_arguments(node)
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+    }
 
 
 def test_the_extractor_sees_every_text_of_the_code():
@@ -98,13 +107,13 @@ def test_the_extractor_sees_every_text_of_the_code():
 def test_no_literal_text_is_looked_up_inside_an_f_string():
     """On Python 3.11 an f-string is one token to Babel's extractor: a literal text inside it is
     found only by luck (when the same text also appears elsewhere)."""
-    inside = []
-    for path in catalogues.source_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.JoinedStr):
-                for call in ast.walk(node):
-                    if isinstance(call, ast.Call) and any(isinstance(a, ast.Constant) for a in message_arguments(call)):
-                        inside.append(f"{path.relative_to(catalogues.ROOT)}:{call.lineno}")
+    inside = [
+        f"{where}:{call.lineno}"
+        for where, node in code_nodes()
+        if isinstance(node, ast.JoinedStr)
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call) and any(isinstance(a, ast.Constant) for a in message_arguments(call))
+    ]
     assert not inside, inside
 
 
