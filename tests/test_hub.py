@@ -1,6 +1,8 @@
 """The Hub source and leaderboard through a real HfApi against a Hub-shaped local server."""
 
 import datetime as dt
+import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -80,6 +82,18 @@ def test_persistent_rate_limit_carries_the_reset_time(hub):
     with pytest.raises(SourceError) as error:
         board_for(hub)
     assert error.value.kind is ErrorKind.RATE_LIMITED and error.value.retry_after == 1
+
+
+def test_a_new_source_does_not_cut_a_request_in_flight(hub, caplog):
+    """Pollers and the storage sync share huggingface_hub's client: building another source (with
+    another timeout) while one lists must not close that client under it."""
+    caplog.set_level(logging.WARNING, logger="huggingface_hub")
+    with ThreadPoolExecutor(1) as pool:
+        listings = pool.submit(lambda: [len(board_for(hub)) for _ in range(5)])
+        while not listings.done():
+            HubSource(hub.endpoint, None, HubConfig(org=ORG, timeout_seconds=3))
+        assert listings.result() == [len(expected_board(hub.state.repos, ORG))] * 5
+    assert not [r.message for r in caplog.records if "thrown while requesting" in r.message]  # no retried request
 
 
 def test_outage_is_a_server_error(hub):

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx2
 import pandas as pd
-from huggingface_hub import HfApi, set_client_factory
+from huggingface_hub import HfApi, get_session, set_client_factory
 from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import parse_ratelimit_headers
 
@@ -41,9 +41,24 @@ REPO_EXPAND: list[Any] = ["author", "likes", "createdAt", "lastModified", "tags"
 SPACE_EXPAND = REPO_EXPAND + ["sdk", "runtime"]
 
 
+_timeout_seconds = [30.0]
+
+
+def _client() -> httpx2.Client:
+    return httpx2.Client(follow_redirects=True, timeout=_timeout_seconds[0])
+
+
+# Installed once, at import: `set_client_factory` closes the shared client, which would cut the
+# requests other threads (pollers, the storage sync) have in flight on it.
+set_client_factory(_client)
+
+
 def install_timeout(seconds: float) -> None:
-    """Give huggingface_hub's shared HTTP client a finite timeout (its default has none)."""
-    set_client_factory(lambda: httpx2.Client(follow_redirects=True, timeout=seconds))
+    """Give huggingface_hub's shared HTTP client a finite timeout (its default has none).
+
+    Changes the live client in place, so a request in flight on another thread is never cut."""
+    _timeout_seconds[0] = seconds
+    get_session().timeout = httpx2.Timeout(seconds)
 
 
 class HubSource:
