@@ -81,3 +81,6 @@ class HeldFeed:
 
     def adopt(self, value) -> None:
         self.adopted.append(value)
+
+    def held(self):
+        return self.poller.state.value

@@ -16,7 +16,7 @@ from pathlib import Path
 from data.config import CampaignConfig, Secrets
 from data.feeds.campaign_read import CampaignRead
 from data.feeds.feed import Feed
-from data.feeds.follower import Follower, Published, publish_status
+from data.feeds.follower import Follower, publish_status
 from data.feeds.poller import Poller, PollState
 from data.feeds.read_cache import ReadCache
 from data.live.updates import LiveUpdates
@@ -24,8 +24,8 @@ from data.model.frames import Campaign, build_responses, typed_records
 from data.model.live import LiveMode
 from data.sources.argilla import ArgillaSource, RawCampaign
 from data.sources.progress import Report
-from data.state.demo import DEMO_SOURCE, load_demo
-from data.state.snapshots import CAMPAIGN, SnapshotStore, load_campaign, save_campaign, source_id
+from data.state.demo import load_demo
+from data.state.snapshots import CAMPAIGN, SnapshotStore, Store, load_campaign, save_campaign, source_id
 from data.times import utc_now
 
 
@@ -58,38 +58,43 @@ class CampaignFeed(Feed[Campaign]):
         data_dir: Path,
         demo: bool = False,
         follow: bool = False,
-        store: Published | None = None,
+        store: Store | None = None,
     ):
         """`store`: where reads are kept and published (default: a snapshot store in `data_dir`);
         with `follow`, what this process serves, published there by the writer."""
         # entries live until a newer read replaces them: with webhooks a read may stand for hours
         cache = ReadCache(maxsize=128, ttl=max(3 * config.refresh_seconds, 600))
-        super().__init__(store or SnapshotStore(data_dir), cache)
+        super().__init__(store or SnapshotStore(data_dir), cache, CAMPAIGN)
         self.config = config
         self._last_raw: RawCampaign | None = None
         self.updates: LiveUpdates | None = None  # how reads stay current (webhooks or polling)
-        if secrets.argilla_configured and follow:
-            self.source = campaign_source(config)
-            self.poller = Follower(self.store, CAMPAIGN, load=self._published)
-        elif secrets.argilla_configured:
-            self.source = campaign_source(config)
-            argilla = ArgillaSource(
-                secrets.argilla_api_url, secrets.argilla_api_key, config.datasets, timeout=config.timeout_seconds
-            )
-            self.poller = Poller(
-                read=self._read,
-                interval=config.refresh_seconds,
-                initial=load_campaign(self.store, self.source),
-                on_success=lambda campaign: save_campaign(self.store, campaign),
-                name="argilla-poller",
-                on_state=self._publish,
-            )
-            public_url = config.webhooks.public_url or secrets.public_url
-            tag = secrets.space_id or f"campaign {self.source}"  # this deployment: its Space, else its campaign
-            self.updates = LiveUpdates(argilla, config, public_url, wake=self.poller.wake, tag=tag)
+        if secrets.argilla_configured:
+            follower = self._published if follow else None
+            self.read(campaign_source(config), lambda: self._writer(secrets), follow=follower)
         elif demo:
-            self.source = DEMO_SOURCE
-            self.demo = load_demo
+            self.show_demo(load_demo)
+
+    def _writer(self, secrets: Secrets) -> Poller[Campaign]:
+        """The writer's reader: Argilla polled (or woken by its webhooks), each good read saved."""
+        config = self.config
+        argilla = ArgillaSource(
+            secrets.argilla_api_url or "",
+            secrets.argilla_api_key or "",
+            config.datasets,
+            timeout=config.timeout_seconds,
+        )
+        public_url = config.webhooks.public_url or secrets.public_url
+        tag = secrets.space_id or f"campaign {self.source}"  # this deployment: its Space, else its campaign
+        poller = Poller(
+            read=lambda report: self._read(updates, report),
+            interval=config.refresh_seconds,
+            initial=load_campaign(self.store, self.source),
+            on_success=lambda campaign: save_campaign(self.store, campaign),
+            name="argilla-poller",
+            on_state=lambda state: self._publish(state, poller.created_at),
+        )
+        updates = self.updates = LiveUpdates(argilla, config, public_url, wake=poller.wake, tag=tag)
+        return poller
 
     def adopt(self, restored: Campaign) -> None:
         """Take a campaign restored from elsewhere (the Hub) if there is none yet or it is newer."""
@@ -104,10 +109,10 @@ class CampaignFeed(Feed[Campaign]):
             return LiveMode.from_json(published) if published else None
         return self.updates.mode if self.updates is not None else None
 
-    def _publish(self, state: PollState[Campaign]) -> None:
+    def _publish(self, state: PollState[Campaign], created_at: dt.datetime) -> None:
         """The writer's status, for the processes that follow it."""
         live = dataclasses.asdict(self.updates.mode) if self.updates is not None else None
-        publish_status(self.store, CAMPAIGN, state, self.poller.created_at, live=live)
+        publish_status(self.store, CAMPAIGN, state, created_at, live=live)
 
     def _published(self) -> Campaign | None:
         """What the writer published (a follower's read), with its aggregates computed at once."""
@@ -126,11 +131,11 @@ class CampaignFeed(Feed[Campaign]):
         if self.updates is not None:
             self.updates.stop()
 
-    def _read(self, report: Report) -> Campaign:
+    def _read(self, updates: LiveUpdates, report: Report) -> Campaign:
         """One read (data/live/updates.py decides how: the records deliveries name, or a poll)."""
-        previous, raw = self._last_raw, self.updates.read(self._last_raw, report)
+        previous, raw = self._last_raw, updates.read(self._last_raw, report)
         self._last_raw = raw
-        held = self.poller.state.value
+        held = self.held()
         if held is not None and previous is not None and _same_frames(raw, previous):
             self._warm(held)  # kept as long as it stands (a no-op while cached)
             return held  # nothing changed: the same value, so nothing downstream moves

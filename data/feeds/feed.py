@@ -13,17 +13,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic
 
-from data.feeds.poller import FeedView, Mode, Poller, T
+from data.feeds.follower import Follower
+from data.feeds.poller import FeedView, Holder, Mode, Poller, T
 from data.feeds.read_cache import ReadCache
-from data.state.snapshots import SnapshotStore
+from data.state.demo import DEMO_SOURCE
+from data.state.snapshots import Store
 
 
 class Feed(Generic[T]):
-    def __init__(self, store: SnapshotStore, derived: ReadCache):
+    def __init__(self, store: Store, derived: ReadCache, name: str):
+        """`name`: the feed's name in `store`, where the writer publishes it for its followers."""
         self.store = store
         self.derived = derived
-        self.poller: Poller[T] | None = None
+        self.name = name
+        self.source = DEMO_SOURCE
+        self.poller: Holder[T] | None = None
         self.demo: Callable[[], T] | None = None
+
+    def show_demo(self, load: Callable[[], T]) -> None:
+        """Stand in with the embedded demo: always when there is no reader, else until a first read."""
+        self.demo = load
+
+    def read(self, source: str, writer: Callable[[], Poller[T]], follow: Callable[[], T | None] | None = None) -> None:
+        """Read `source` live, the one choice every feed makes: in the writer process `writer()` (a
+        `Poller` of the upstream); with `follow` (a process that serves what the writer
+        publishes), a `Follower` of the store, loading each published value with `follow()`."""
+        self.source = source
+        self.poller = writer() if follow is None else Follower(self.store, self.name, load=follow)
+
+    def held(self) -> T | None:
+        """The value this process holds now, read live or restored; never the demo (None without a
+        reader or before a first read)."""
+        return self.poller.state.value if self.poller is not None else None
 
     def view(self) -> FeedView[T]:
         if self.poller is None:

@@ -16,11 +16,12 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from data.errors import ErrorKind, SourceError
 from data.feeds.poller import Holder, PollState, T
 from data.sources.progress import ReadProgress
+from data.state.snapshots import Store
 from data.times import SYSTEM_CLOCK, Clock
 
 log = logging.getLogger(__name__)
@@ -28,17 +29,7 @@ FOLLOW_EVERY = 0.5  # seconds between two looks at what the writer published
 _STATE_KEYS = {"error", "last_success", "fetches", "progress", "next_at", "created_at", "fetched_at"}
 
 
-class Published(Protocol):
-    """Where a writer publishes (data.state.snapshots.SnapshotStore, data.state.shared.SharedStore)."""
-
-    def write_status(self, name: str, document: dict) -> None: ...
-
-    def read_status(self, name: str) -> dict | None: ...
-
-    def stamp(self, name: str) -> Any: ...
-
-
-def publish_status(store: Published, name: str, state: PollState, created_at: dt.datetime, **extra: Any) -> None:
+def publish_status(store: Store, name: str, state: PollState[Any], created_at: dt.datetime, **extra: Any) -> None:
     """The writer's side: what a follower needs besides the snapshot."""
     error = state.error
     document = {
@@ -62,7 +53,7 @@ class Follower(Holder[T]):
 
     def __init__(
         self,
-        store: Published,
+        store: Store,
         name: str,
         load: Callable[[], T | None],
         interval: float = FOLLOW_EVERY,

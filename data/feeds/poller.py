@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,7 +34,8 @@ def watch(callback: Callable[[], None]) -> None:
 
 
 class Timestamped(Protocol):
-    fetched_at: dt.datetime
+    @property
+    def fetched_at(self) -> dt.datetime: ...
 
 
 T = TypeVar("T", bound=Timestamped)
@@ -49,7 +51,7 @@ class PollState(Generic[T]):
     next_at: dt.datetime | None = None  # when the background thread reads next
 
 
-class Holder(Generic[T]):
+class Holder(ABC, Generic[T]):
     """A feed's state, what waits for it to change, and who hears of each change."""
 
     def __init__(
@@ -75,6 +77,27 @@ class Holder(Generic[T]):
         with self._changed:
             self._changed.wait_for(lambda: self._state.value is not None or self._state.fetches > 0, timeout)
             return self._state
+
+    @property
+    @abstractmethod
+    def running(self) -> bool: ...
+
+    @abstractmethod
+    def start(self) -> Holder[T]: ...
+
+    @abstractmethod
+    def stop(self, wait: float = 0) -> None: ...
+
+    @abstractmethod
+    def wake(self) -> None:
+        """Read (or look at what was published) now rather than at the end of the interval."""
+
+    @abstractmethod
+    def refresh(self) -> PollState[T]: ...
+
+    @abstractmethod
+    def seed(self, value: T) -> bool:
+        """Adopt `value` (state restored from elsewhere) if there is none yet or it is newer."""
 
     def _set(self, state: PollState[T]) -> None:
         """Replace the state (caller holds `_changed`) and wake whoever waits for a change."""
@@ -127,7 +150,6 @@ class Poller(Holder[T]):
             self._thread.join(wait)
 
     def wake(self) -> None:
-        """Run the next refresh now instead of at the end of the interval."""
         self._wake.set()
 
     def refresh(self) -> PollState[T]:
@@ -142,7 +164,6 @@ class Poller(Holder[T]):
         return self._state
 
     def seed(self, value: T) -> bool:
-        """Adopt `value` (e.g. state restored from elsewhere) if there is none yet or it is newer."""
         with self._changed:
             current = self._state.value
             if current is not None and current.fetched_at >= value.fetched_at:
@@ -225,6 +246,8 @@ class FeedView(Generic[T]):
     def checked_at(self) -> dt.datetime:
         """Since when the data is known to be current: the last successful read or check (the value
         itself may be older when nothing changed since), else when it was read."""
+        if self.value is None:
+            raise ValueError(f"a {self.mode} view holds no data, so no date")
         last = self.state.last_success if self.state is not None and self.mode == Mode.LIVE else None
         return max(self.value.fetched_at, last) if last else self.value.fetched_at
 
@@ -233,7 +256,7 @@ class FeedView(Generic[T]):
         return utc_now() - self.checked_at
 
     @classmethod
-    def of(cls, poller: Poller[T]) -> FeedView[T]:
+    def of(cls, poller: Holder[T]) -> FeedView[T]:
         state = poller.state
         if state.value is None:
             return cls(None, Mode.FIRST_READ, state, poller.created_at)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from data.config import HubConfig, Secrets
 from data.feeds.feed import Feed
-from data.feeds.follower import Follower, Published, publish_status
+from data.feeds.follower import publish_status
 from data.feeds.poller import Poller
 from data.feeds.read_cache import ReadCache
 from data.model import digests, export, projects
@@ -24,8 +24,8 @@ from data.model.projects import CLIMBER_WINDOWS, Projects
 from data.model.roster import Roster
 from data.sources.hub import HubSource
 from data.sources.progress import ReadProgress, Report
-from data.state.demo import DEMO_SOURCE, load_demo_projects
-from data.state.snapshots import PROJECTS, SnapshotStore, load_projects, save_projects, source_id
+from data.state.demo import load_demo_projects
+from data.state.snapshots import PROJECTS, SnapshotStore, Store, load_projects, save_projects, source_id
 from data.times import utc_now
 
 
@@ -41,30 +41,31 @@ class ProjectsFeed(Feed[Projects]):
         data_dir: Path,
         demo: bool = False,
         follow: bool = False,
-        store: Published | None = None,
+        store: Store | None = None,
     ):
         cache = ReadCache(maxsize=64, ttl=max(3 * config.ttl_seconds, 600))  # filtered views group by team too
-        super().__init__(store or SnapshotStore(data_dir), cache)
+        super().__init__(store or SnapshotStore(data_dir), cache, PROJECTS)
         self.config = config
         self._restored_history: pd.DataFrame | None = None
         self._restored_lock = threading.Lock()
-        self.source = DEMO_SOURCE
         if demo:  # the demo campaign's projects: the real ones once the Hub answers (with an org)
-            self.demo = load_demo_projects
-        if config.org and follow:
-            self.source = projects_source(config)
-            self.poller = Follower(self.store, PROJECTS, load=self._published)
-        elif config.org:
-            self.source = projects_source(config)
-            self._hub = HubSource(secrets.hf_endpoint, secrets.hf_token, config)
-            self.poller = Poller(
-                read=self._read,
-                interval=config.ttl_seconds,
-                initial=load_projects(self.store, self.source),
-                on_success=lambda value: save_projects(self.store, value),
-                name="hub-poller",
-                on_state=lambda state: publish_status(self.store, PROJECTS, state, self.poller.created_at),
-            )
+            self.show_demo(load_demo_projects)
+        if config.org:
+            follower = self._published if follow else None
+            self.read(projects_source(config), lambda: self._writer(secrets), follow=follower)
+
+    def _writer(self, secrets: Secrets) -> Poller[Projects]:
+        """The writer's reader: the org's repos listed every `ttl_seconds`, each good read saved."""
+        hub = HubSource(secrets.hf_endpoint, secrets.hf_token, self.config)
+        poller = Poller(
+            read=lambda report: self._read(hub, report),
+            interval=self.config.ttl_seconds,
+            initial=load_projects(self.store, self.source),
+            on_success=lambda value: save_projects(self.store, value),
+            name="hub-poller",
+            on_state=lambda state: publish_status(self.store, PROJECTS, state, poller.created_at),
+        )
+        return poller
 
     def adopt(self, restored: Projects) -> None:
         """Take projects restored from elsewhere (the Hub): their likes history joins ours at the
@@ -74,11 +75,11 @@ class ProjectsFeed(Feed[Projects]):
         if self.poller is not None and self.poller.seed(restored):
             save_projects(self.store, restored)
 
-    def _read(self, report: Report) -> Projects:
+    def _read(self, hub: HubSource, report: Report) -> Projects:
         """One poll; the leaderboard and climbers are computed here, not by the first viewer."""
-        raw = self._hub.fetch(lambda step, kind, rows: report(ReadProgress(step, 3, kind, rows)))
+        raw = hub.fetch(lambda step, kind, rows: report(ReadProgress(step, 3, kind, rows)))
         at = utc_now()
-        previous = self.poller.state.value
+        previous = self.held()
         with self._restored_lock:
             restored, self._restored_history = self._restored_history, None
         history = projects.merge_history(previous.history if previous is not None else None, restored)
@@ -130,6 +131,8 @@ class ProjectsFeed(Feed[Projects]):
         """The standings as of the deadline as CSV (a team's repos as one project with a roster),
         with the deadline (`as_of`) and the reading's time (`read_at`). Only once it has passed."""
         frozen = self.frozen(value)
+        if frozen is None:
+            raise ValueError("no standings as of the deadline before it has passed")
 
         def compute() -> bytes:
             board = frozen.board

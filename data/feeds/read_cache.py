@@ -8,25 +8,29 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 import cachetools
+
+V = TypeVar("V")
+Key = tuple[Hashable, ...]
 
 
 class ReadCache:
     def __init__(self, maxsize: int = 128, ttl: float = 600):
-        self._cache = cachetools.TTLCache(maxsize=maxsize, ttl=ttl)
+        self._cache: cachetools.TTLCache[Key, Any] = cachetools.TTLCache(maxsize=maxsize, ttl=ttl)
         self._lock = threading.Lock()
-        self._computing: dict[tuple, threading.Event] = {}
+        self._computing: dict[Key, threading.Event] = {}
 
-    def get(self, read: Any, key: tuple[Hashable, ...], compute: Callable[[], Any]) -> Any:
+    def get(self, read: Any, key: Key, compute: Callable[[], V]) -> V:
         """The value for `key` of `read`, computed by one caller: others asking meanwhile wait for
         it (a burst of first visitors would otherwise each compute the same aggregate)."""
         full_key = (id(read), read.fetched_at, *key)
         while True:
             with self._lock:
                 if full_key in self._cache:
-                    return self._cache[full_key]
+                    cached: V = self._cache[full_key]
+                    return cached
                 computing = self._computing.get(full_key)
                 if computing is None:  # ours to compute
                     computing = self._computing[full_key] = threading.Event()
@@ -47,4 +51,4 @@ class ReadCache:
 
     @property
     def maxsize(self) -> int:
-        return self._cache.maxsize
+        return int(self._cache.maxsize)

@@ -17,9 +17,8 @@ from data.feeds.poller import Poller
 from data.feeds.read_cache import ReadCache
 from data.model import roster
 from data.model.roster import Roster, RosterError
-from data.sources.progress import Report
 from data.sources.roster import RosterSource
-from data.state.demo import DEMO_SOURCE, load_demo_roster
+from data.state.demo import load_demo_roster
 from data.state.snapshots import SnapshotStore
 from data.times import utc_now
 
@@ -28,22 +27,26 @@ NO_ROSTER = roster.empty(utc_now())
 
 class RosterFeed(Feed[Roster]):
     def __init__(self, config: CampaignConfig, secrets: Secrets, data_dir: Path, demo: bool = False):
-        super().__init__(SnapshotStore(data_dir), ReadCache(maxsize=4, ttl=max(3 * config.refresh_seconds, 600)))
+        super().__init__(
+            SnapshotStore(data_dir), ReadCache(maxsize=4, ttl=max(3 * config.refresh_seconds, 600)), "roster"
+        )
         self.config = config
         if demo:
-            self.source = DEMO_SOURCE
-            self.demo = load_demo_roster
+            self.show_demo(load_demo_roster)
         elif config.teams.source:
-            self.source = config.teams.source
-            self._file = RosterSource(
-                config.teams.source,
-                config_path().resolve().parent,
-                secrets.hf_endpoint,
-                secrets.hf_token,
-                data_dir / "hub-cache",
-                timeout=config.hub.timeout_seconds,
-            )
-            self.poller = Poller(read=self._read, interval=config.refresh_seconds, name="roster-poller")
+            self.read(config.teams.source, lambda: self._writer(secrets, data_dir))
+
+    def _writer(self, secrets: Secrets, data_dir: Path) -> Poller[Roster]:
+        """Every process reads the roster itself (never followed: see the module's docstring)."""
+        file = RosterSource(
+            self.source,
+            config_path().resolve().parent,
+            secrets.hf_endpoint,
+            secrets.hf_token,
+            data_dir / "hub-cache",
+            timeout=self.config.hub.timeout_seconds,
+        )
+        return Poller(read=lambda report: self._read(file), interval=self.config.refresh_seconds, name="roster-poller")
 
     @property
     def configured(self) -> bool:
@@ -55,8 +58,8 @@ class RosterFeed(Feed[Roster]):
         value = self.view().value
         return value if value is not None else NO_ROSTER
 
-    def _read(self, report: Report) -> Roster:
-        data = self._file.fetch()
+    def _read(self, file: RosterSource) -> Roster:
+        data = file.fetch()
         try:
             return roster.parse(data, utc_now(), self.source)
         except RosterError as problem:

@@ -26,7 +26,7 @@ DISCOVERY = "/.well-known/openid-configuration"
 CALLBACK = "/oauth2callback"  # Streamlit's own callback route
 
 
-def auth_settings(secrets: Secrets) -> dict | None:
+def auth_settings(secrets: Secrets) -> dict[str, object] | None:
     """The `[auth]` secrets section for Hugging Face as the OIDC provider, from the environment;
     None when the environment does not configure sign-in (it may still come from secrets.toml)."""
     if not secrets.sign_in_configured or not secrets.public_url:
@@ -36,12 +36,12 @@ def auth_settings(secrets: Secrets) -> dict | None:
         "cookie_secret": secrets.cookie_secret,
         "client_id": secrets.oauth_client_id,
         "client_secret": secrets.oauth_client_secret,
-        "server_metadata_url": secrets.openid_provider_url + DISCOVERY,
+        "server_metadata_url": f"{secrets.openid_provider_url}{DISCOVERY}",
         "client_kwargs": {"scope": secrets.oauth_scopes},
     }
 
 
-def is_organizer(claims: Mapping, organizers: OrganizersConfig) -> bool:
+def is_organizer(claims: Mapping[str, object], organizers: OrganizersConfig) -> bool:
     """Is the signed-in person a member of the organizing org, with one of the admitted roles?"""
     if not organizers.org:
         return False

@@ -19,13 +19,17 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from data.config import StorageConfig
 from data.errors import ErrorKind, SourceError
 from data.feeds.campaign import CampaignFeed
-from data.feeds.follower import Published
+from data.feeds.poller import Timestamped
 from data.feeds.projects import ProjectsFeed
+from data.model.frames import Campaign
+from data.model.projects import Projects
 from data.state.hub_storage import HubStorage, Stored, campaign_files, manifest, projects_files, sha256
+from data.state.snapshots import Store
 from data.times import utc_now
 
 log = logging.getLogger(__name__)
@@ -33,6 +37,7 @@ SYNC = "sync"  # the name its status is published under
 RESTORE_WAIT = 10.0  # seconds the pollers wait for the first restore before reading anyway
 HEARTBEAT = dt.timedelta(hours=1)
 SNAPSHOT_EVERY = dt.timedelta(hours=1)
+V = TypeVar("V", bound=Timestamped)
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class SyncStatus:
     newer_format: bool = False
     periods: int = 0  # periods this process has run (restoring or writing, whether it wrote or not)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         document = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         for key in ("restored_at", "written_at"):
             document[key] = document[key].isoformat() if document[key] else None
@@ -55,7 +60,7 @@ class SyncStatus:
         return document
 
     @classmethod
-    def from_json(cls, document: dict) -> SyncStatus:
+    def from_json(cls, document: dict[str, Any]) -> SyncStatus:
         error = document.get("error")
         times = {
             k: dt.datetime.fromisoformat(document[k]) if document.get(k) else None
@@ -64,6 +69,27 @@ class SyncStatus:
         return cls(
             **{**document, **times, "error": SourceError(ErrorKind(error["kind"]), error["detail"]) if error else None}
         )
+
+
+@dataclass(frozen=True, eq=False)
+class InRepo:
+    """The campaign and the projects the state repo holds, as far as this process knows."""
+
+    campaign: Campaign | None = None
+    projects: Projects | None = None
+
+    def with_newer(self, campaign: Campaign | None, projects: Projects | None) -> InRepo:
+        """These values where they are newer than the ones held (the same object where not)."""
+        return dataclasses.replace(
+            self, campaign=_newer(campaign, self.campaign), projects=_newer(projects, self.projects)
+        )
+
+    def same_as(self, other: InRepo) -> bool:
+        return self.campaign is other.campaign and self.projects is other.projects
+
+
+def _newer(value: V | None, held: V | None) -> V | None:
+    return value if value is not None and (held is None or value.fetched_at > held.fetched_at) else held
 
 
 def _moment(text: str | None) -> dt.datetime | None:
@@ -77,7 +103,7 @@ class StateSync:
         config: StorageConfig,
         campaign: CampaignFeed,
         projects: ProjectsFeed,
-        published: Published | None = None,
+        published: Store | None = None,
     ):
         self.published = published  # where its status is written for the processes that follow
         self.storage = storage
@@ -89,7 +115,7 @@ class StateSync:
         self._status = SyncStatus(storage.repo, config.writer)
         self._head: str | None = None
         self._hashes: dict[str, str] = {}
-        self._stored: dict = {}  # part -> the value the repo holds (its manifest entry, its fetch time)
+        self._stored = InRepo()  # what the repo holds (its manifest entries, their fetch times)
         self._snapshot_at: dt.datetime | None = None  # when this process last committed the campaign
         self._squashed_on: dt.date | None = None
         self._stop = threading.Event()
@@ -139,42 +165,36 @@ class StateSync:
         self._head, self._hashes = stored.head, dict(stored.hashes)
         if stored.campaign is not None:
             self.campaign.adopt(stored.campaign)
-            self._stored["campaign"] = stored.campaign
         if stored.projects is not None:
             self.projects.adopt(stored.projects)
-            self._stored["projects"] = stored.projects
+        self._stored = self._stored.with_newer(stored.campaign, stored.projects)
 
     def write(self) -> bool:
         """One commit of what changed since the last one; False if nothing was due or it failed."""
-        campaign, projects = self._live(self.campaign), self._live(self.projects)
+        campaign, projects = self.campaign.held(), self.projects.held()
         if self._snapshot_at is not None and utc_now() - self._snapshot_at < SNAPSHOT_EVERY:
             campaign = None  # held back: the repo keeps the one it has
-        files = {}
+        files: dict[str, bytes] = {}
         if campaign is not None:
             files |= campaign_files(campaign)
         if projects is not None:
             files |= projects_files(projects)
         changed = {path: data for path, data in files.items() if self._hashes.get(path) != sha256(data)}
-        newer = {
-            part: value
-            for part, value in (("campaign", campaign), ("projects", projects))
-            if value is not None and (part not in self._stored or value.fetched_at > self._stored[part].fetched_at)
-        }
+        stored = self._stored.with_newer(campaign, projects)
         last = self._status.written_at or self._status.restored_at
-        if not newer or (not changed and last is not None and utc_now() - last < HEARTBEAT):
+        if stored.same_as(self._stored) or (not changed and last is not None and utc_now() - last < HEARTBEAT):
             return False
         hashes = {**self._hashes, **{path: sha256(data) for path, data in changed.items()}}
-        stored = self._stored | newer
-        document = manifest(stored.get("campaign"), stored.get("projects"), hashes)
+        document = manifest(stored.campaign, stored.projects, hashes)
         try:
             head = self.storage.write(changed, document, self._head)
         except SourceError as error:
             self._failed(error)
             return False
         self._head, self._hashes = head, hashes
-        self._stored = stored
-        if "campaign" in newer:
+        if stored.campaign is not self._stored.campaign:
             self._snapshot_at = utc_now()
+        self._stored = stored
         self._update(written_at=utc_now(), commits=self._status.commits + 1, error=None)
         self._squash_daily()
         return True
@@ -190,11 +210,6 @@ class StateSync:
             log.warning("state repo %s: squash failed (%s); tried again tomorrow", self.storage.repo, error.kind.value)
         self._squashed_on = today
 
-    @staticmethod
-    def _live(feed):
-        """The feed's value if it holds one (read live or restored); never the demo."""
-        return feed.poller.state.value if feed.poller is not None else None
-
     def _failed(self, error: SourceError) -> None:
         if self._status.error is None or self._status.error.kind != error.kind:
             log.warning(
@@ -207,7 +222,7 @@ class StateSync:
             self.restored.clear()  # another writer committed first: read it again, merge, then write
         self._update(error=error)
 
-    def _update(self, **changes) -> None:
+    def _update(self, **changes: Any) -> None:
         self._status = dataclasses.replace(self._status, **changes)
         if self.published is not None:
             try:
@@ -219,13 +234,14 @@ class StateSync:
 class PublishedSync:
     """In a process that follows the writer: the writer's sync status, as it last published it."""
 
-    def __init__(self, store: Published, repo: str):
+    def __init__(self, store: Store, repo: str):
         self.store, self.repo = store, repo
 
     @property
     def status(self) -> SyncStatus:
+        document = self.store.read_status(SYNC)
         try:
-            return SyncStatus.from_json(self.store.read_status(SYNC))
+            return SyncStatus.from_json(document) if document is not None else SyncStatus(self.repo, writer=True)
         except (ValueError, KeyError, TypeError, AttributeError):
             return SyncStatus(self.repo, writer=True)
 

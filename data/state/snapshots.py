@@ -22,6 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -31,6 +32,7 @@ from data.sources.hub import RAW_PROJECT_COLUMNS
 
 log = logging.getLogger(__name__)
 KEEP = 3  # snapshot folders kept per name: the current one and two before it
+Status = dict[str, Any]  # a writer's status document (JSON)
 
 
 def _written_at(folder: Path) -> int:
@@ -48,8 +50,24 @@ class Snapshot:
     source: str = ""  # which upstream it was read from (see `source_id`): another one's is not ours
 
 
+class Store(Protocol):
+    """Where reads are kept and a writer publishes them for its followers: `SnapshotStore` (a
+    folder), data.state.shared's `SharedStore` (Redis) and `Mirror` (both)."""
+
+    def save(self, name: str, snapshot: Snapshot) -> None: ...
+
+    def load(self, name: str) -> Snapshot | None: ...
+
+    def write_status(self, name: str, document: Status) -> None: ...
+
+    def read_status(self, name: str) -> Status | None: ...
+
+    def stamp(self, name: str) -> object:
+        """Anything that changes whenever the snapshot or the status of `name` is replaced."""
+
+
 class SnapshotStore:
-    def __init__(self, directory: str | os.PathLike):
+    def __init__(self, directory: str | os.PathLike[str]):
         self.directory = Path(directory)
 
     def save(self, name: str, snapshot: Snapshot) -> None:
@@ -77,19 +95,19 @@ class SnapshotStore:
                 log.warning("snapshot %s could not be read: %s", name, type(error).__name__)
             return None
 
-    def write_status(self, name: str, document: dict) -> None:
+    def write_status(self, name: str, document: Status) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         atomic_write(self.directory / f"{name}.status.json", json.dumps(document))
 
-    def read_status(self, name: str) -> dict | None:
+    def read_status(self, name: str) -> Status | None:
         try:
             document = json.loads((self.directory / f"{name}.status.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         return document if isinstance(document, dict) else None
 
-    def stamp(self, name: str) -> tuple:
-        """Changes whenever the snapshot or the status of `name` is replaced (cheap: two stats)."""
+    def stamp(self, name: str) -> tuple[tuple[int, int, int] | None, ...]:
+        """Cheap: two stats."""
         return tuple(_file_stamp(self.directory / f"{name}{suffix}") for suffix in (".current", ".status.json"))
 
     def _prune(self, name: str, keep: str) -> None:
@@ -131,12 +149,12 @@ def _fsync_dir(folder: Path) -> None:
 CAMPAIGN, PROJECTS = "campaign", "projects"
 
 
-def save_campaign(store: SnapshotStore, campaign: Campaign) -> None:
+def save_campaign(store: Store, campaign: Campaign) -> None:
     frames = {"records": campaign.records, "responses": campaign.responses, "datasets": campaign.datasets}
     store.save(CAMPAIGN, Snapshot(frames, campaign.fetched_at, campaign.source))
 
 
-def load_campaign(store: SnapshotStore, source: str) -> Campaign | None:
+def load_campaign(store: Store, source: str) -> Campaign | None:
     """The stored campaign if it was read from `source` (another server's data is never shown)."""
     snapshot = store.load(CAMPAIGN)
     if snapshot is None or snapshot.source != source:
@@ -154,11 +172,11 @@ def load_campaign(store: SnapshotStore, source: str) -> Campaign | None:
         return None
 
 
-def save_projects(store: SnapshotStore, value: Projects) -> None:
+def save_projects(store: Store, value: Projects) -> None:
     store.save(PROJECTS, Snapshot({"raw": value.raw, "history": value.history}, value.fetched_at, value.source))
 
 
-def load_projects(store: SnapshotStore, source: str) -> Projects | None:
+def load_projects(store: Store, source: str) -> Projects | None:
     snapshot = store.load(PROJECTS)
     if snapshot is None or snapshot.source != source:
         return None
