@@ -41,9 +41,9 @@ def _times(count: int, rng: np.random.Generator) -> np.ndarray:
     weight = (1 + days / DAYS) * np.where(days % 7 >= 5, 0.6, 1.0) * np.where(days >= DAYS - 4, 2.0, 1.0)
     day = rng.choice(days, size=count, p=weight / weight.sum())
     seconds = rng.integers(8 * 3600, 24 * 3600, size=count)
-    return (
-        np.datetime64(START.replace(tzinfo=None), "s") + day.astype("timedelta64[D]") + seconds.astype("timedelta64[s]")
-    )
+    start = np.datetime64(START.replace(tzinfo=None), "s")
+    moments: np.ndarray = start + day.astype("timedelta64[D]") + seconds.astype("timedelta64[s]")
+    return moments
 
 
 def generate(contributors: int = 300, responses: int = 6500, seed: int = 600, scale: int = 1) -> Campaign:
@@ -77,7 +77,9 @@ def generate(contributors: int = 300, responses: int = 6500, seed: int = 600, sc
     frame["is_correction"] = corrected
     frame["edit_size"] = np.where(corrected, len(" corregida") + edits, 0)
     frame["label"] = np.where(  # the last dataset has a label question too
-        frame["dataset"] == datasets[-1].name, rng.choice(["buena", "mala"], size=len(frame), p=[0.8, 0.2]), None
+        frame["dataset"] == datasets[-1].name,
+        rng.choice(["buena", "mala"], size=len(frame), p=[0.8, 0.2]),
+        np.array(None),
     )
     frame["inserted_at"] = pd.to_datetime(_times(len(frame), rng), utc=True)
     frame["updated_at"] = frame["inserted_at"] + pd.to_timedelta(rng.integers(0, 600, len(frame)), unit="s")
@@ -119,7 +121,9 @@ PROJECT_WORDS = [
 ]
 
 
-def generate_projects(org: str = "somosnlp", at: dt.datetime | None = None, seed: int = 600):
+def generate_projects(
+    org: str = "somosnlp", at: dt.datetime | None = None, seed: int = 600
+) -> tuple[pd.DataFrame, pd.DataFrame, dt.datetime]:
     """A demo likes leaderboard with two weeks of likes history, ending at `at`."""
     rng = np.random.default_rng(seed)
     at = at or dt.datetime(2024, 4, 15, tzinfo=dt.UTC)
@@ -141,8 +145,12 @@ def generate_projects(org: str = "somosnlp", at: dt.datetime | None = None, seed
             "private": False,
             "disabled": False,
             "tags": "somos600m",
-            "sdk": np.where(kinds == "space", rng.choice(["gradio", "streamlit", "docker"], len(kinds)), None),
-            "state": np.where(kinds == "space", rng.choice(["RUNNING", "RUNNING", "SLEEPING"], len(kinds)), None),
+            "sdk": np.where(
+                kinds == "space", rng.choice(["gradio", "streamlit", "docker"], len(kinds)), np.array(None)
+            ),
+            "state": np.where(
+                kinds == "space", rng.choice(["RUNNING", "RUNNING", "SLEEPING"], len(kinds)), np.array(None)
+            ),
         }
     )
     config = HubConfig(org=org)
@@ -195,4 +203,4 @@ def generate_roster(campaign: Campaign, repos: pd.DataFrame, seed: int = 600) ->
     rows = pd.concat(
         [rows, pd.DataFrame({"username": "", "team": owners, "country": "", "repo_id": claimed["repo_id"].to_numpy()})]
     )
-    return rows.to_csv(index=False, lineterminator="\n")
+    return str(rows.to_csv(index=False, lineterminator="\n"))

@@ -21,6 +21,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from data.config import CampaignConfig, Secrets
 from data.feeds import registry
@@ -29,11 +30,13 @@ from data.feeds.poller import FeedView, Mode
 from data.feeds.projects import ProjectsFeed
 from data.feeds.roster import RosterFeed
 from data.feeds.sync import RESTORE_WAIT, PublishedSync, StateSync
+from data.live.inbox import Inbox
 from data.model import digests
+from data.model.live import LiveMode
 from data.sources.hub import install_timeout
 from data.state.hub_storage import HubStorage
 from data.state.shared import Deliveries, Lease, Mirror, SharedStore, connect
-from data.state.snapshots import SnapshotStore
+from data.state.snapshots import SnapshotStore, Store
 
 log = logging.getLogger(__name__)
 ROLES = ("writer", "reader", "candidate")  # TABLERO_ROLE (scripts/serve sets it)
@@ -55,7 +58,8 @@ class Services:
         cls, config: CampaignConfig, secrets: Secrets, data_dir: Path, follow: bool = False, lease: Lease | None = None
     ) -> Services:
         demo = not secrets.argilla_configured  # a Hub token or endpoint alone configures no campaign
-        store = deliveries = None
+        store: Store | None = None
+        deliveries: Deliveries | None = None
         if secrets.redis_url and not demo and (follow or lease is not None):
             client, prefix = connect(secrets.redis_url), shared_prefix(config)
             shared = SharedStore(client, prefix, None if follow else lease)
@@ -83,55 +87,46 @@ class Services:
         current: "c" (the campaign), "u…" (one person's *Mi posición*), "o" (Organización: the
         campaign and the storage), "p" (Proyectos). None for an unknown key."""
         if key == "p":
-            feed, view = self.projects, self.projects.view()
-            content = feed.fingerprint(view.value) if view.value is not None else ""
-        elif key == "c" or key == "o" or key.startswith("u"):
-            feed, view = self.campaign, self.campaign.view()
-            prints = feed.read_of(view.value).fingerprints() if view.value is not None else {}
+            projects = self.projects.view()
+            content = self.projects.fingerprint(projects.value) if projects.value is not None else ""
+            return self._stamped(projects, None, content)
+        if key == "c" or key == "o" or key.startswith("u"):
+            view = self.campaign.view()
+            prints = self.campaign.read_of(view.value).fingerprints() if view.value is not None else {}
             content = prints.get(key) or prints.get("c", "")
             if key == "o" and self.state is not None:
                 content += digests.content(repr(self.state.status))
-        else:
-            return None
+            return self._stamped(view, self.campaign.live_mode(), content)
+        return None
+
+    def _stamped(self, view: FeedView[Any], live: LiveMode | None, content: str) -> tuple[str, str | None]:
         content += self.roster.current().digest  # teams and countries show on every page
-        live = self.campaign.live_mode() if feed is self.campaign else None
         at = view.checked_at.isoformat() if view.value is not None and view.mode != Mode.DEMO else None
         return _state_print(view, live) + content, at
 
     def start(self) -> Services:
         if self.deliveries is not None and self.campaign.updates is not None:
             self._relay = threading.Event()
-            threading.Thread(target=self._relay_deliveries, name="delivery-relay", daemon=True).start()
-        if isinstance(self.state, PublishedSync):
-            self._start_pollers()
-        elif self.state is None:
-            self._start_pollers()
-        else:
+            args = (self._relay, self.deliveries, self.campaign.updates.inbox)
+            threading.Thread(target=_relay_deliveries, args=args, name="delivery-relay", daemon=True).start()
+        if isinstance(self.state, StateSync):
             self.state.start()
-            threading.Thread(target=self._start_after_restore, name="services-start", daemon=True).start()
+            threading.Thread(
+                target=self._start_after_restore, args=(self.state,), name="services-start", daemon=True
+            ).start()
+        else:
+            self._start_pollers()
         return self
 
-    def _start_after_restore(self) -> None:
-        self.state.tried.wait(RESTORE_WAIT)
-        if not self.state.stopped:
+    def _start_after_restore(self, state: StateSync) -> None:
+        state.tried.wait(RESTORE_WAIT)
+        if not state.stopped:
             self._start_pollers()
 
     def _start_pollers(self) -> None:
         self.campaign.start()
         self.projects.start()
         self.roster.start()
-
-    def _relay_deliveries(self) -> None:
-        """The writer's end of the deliveries other processes handed over: verified here, as its own."""
-        while not self._relay.is_set():
-            try:
-                delivery = self.deliveries.take(timeout=1.0)
-            except Exception as error:  # Redis gone for a while: deliveries wait there, checks catch up
-                log.warning("handed-over deliveries unreachable (%s)", type(error).__name__)
-                self._relay.wait(5)
-                continue
-            if delivery is not None:
-                self.campaign.updates.inbox.deliver(*delivery)
 
     def stop(self) -> None:
         if self._relay is not None:
@@ -143,7 +138,20 @@ class Services:
         self.roster.stop()
 
 
-def _state_print(view: FeedView, live) -> str:
+def _relay_deliveries(stop: threading.Event, deliveries: Deliveries, inbox: Inbox) -> None:
+    """The writer's end of the deliveries other processes handed over: verified here, as its own."""
+    while not stop.is_set():
+        try:
+            delivery = deliveries.take(timeout=1.0)
+        except Exception as error:  # Redis gone for a while: deliveries wait there, checks catch up
+            log.warning("handed-over deliveries unreachable (%s)", type(error).__name__)
+            stop.wait(5)
+            continue
+        if delivery is not None:
+            inbox.deliver(*delivery)
+
+
+def _state_print(view: FeedView[Any], live: LiveMode | None) -> str:
     """The part of every fingerprint that says how the data stands (what the freshness line says)."""
     state = view.state
     error = state.error if state is not None else None
@@ -165,11 +173,10 @@ def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path, r
     "writer" reads the upstreams; a "reader" follows what the writer publishes; a "candidate"
     (REDIS_URL) is the writer while it holds the lease, and follows otherwise."""
     lease = None
-    if role == "candidate" and secrets.redis_url:
+    redis_url = secrets.redis_url
+    if role == "candidate" and redis_url:
         key = f"{shared_prefix(config)}:writer"
-        lease = registry.current(
-            "lease", (secrets.redis_url, key), lambda: Lease(connect(secrets.redis_url), key).start()
-        )
+        lease = registry.current("lease", (redis_url, key), lambda: Lease(connect(redis_url), key).start())
         lease.on_change = lambda: running_services(config, secrets, data_dir, role)  # promoted or demoted at once
         follow = not lease.held
     else:

@@ -18,6 +18,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import cachetools
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -36,6 +37,7 @@ EVENTS = (  # not record.completed: argilla-server sends record.updated with the
 )
 MAX_BODY = 512 * 1024  # a response event with its record and dataset is a few kB
 TOLERANCE = dt.timedelta(minutes=5)  # the Standard Webhooks tolerance
+Json = dict[str, Any]  # a JSON object, as a delivery carries it
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,8 @@ class Change:
     dataset_id: str | None
     record_id: str | None
     response_id: str | None
-    record: dict | None = None  # id, status, inserted_at, updated_at
-    response: dict | None = None  # id, user_id, status, values, inserted_at, updated_at (created/updated)
+    record: Json | None = None  # id, status, inserted_at, updated_at
+    response: Json | None = None  # id, user_id, status, values, inserted_at, updated_at (created/updated)
     username: str | None = None  # the response's author
 
 
@@ -56,7 +58,7 @@ RECORD_KEYS = ("id", "status", "inserted_at", "updated_at")
 RESPONSE_KEYS = ("id", "status", "values", "inserted_at", "updated_at")
 
 
-def change_of(payload: dict) -> Change:
+def change_of(payload: Json) -> Change:
     """The change a delivery's payload describes. Raises ValueError if it describes none."""
     event, data = payload.get("type"), payload.get("data")
     if not isinstance(event, str) or not isinstance(data, dict):
@@ -76,7 +78,7 @@ def change_of(payload: dict) -> Change:
     raise ValueError(f"unknown event {event[:40]}")
 
 
-def _dict(value: object) -> dict:
+def _dict(value: object) -> Json:
     return value if isinstance(value, dict) else {}
 
 
@@ -84,13 +86,13 @@ def _id(value: object) -> str | None:
     return str(value) if isinstance(value, str) and value else None
 
 
-def _state(data: dict, keys: tuple[str, ...]) -> dict | None:
+def _state(data: Json, keys: tuple[str, ...]) -> Json | None:
     """These keys of `data` if all are there (a payload missing one is re-read instead)."""
     state = {key: data.get(key) for key in keys}
     return state if all(isinstance(v, str) for k, v in state.items() if k != "values") else None
 
 
-def _response_state(data: dict, user: dict) -> dict | None:
+def _response_state(data: Json, user: Json) -> Json | None:
     state = _state(data, RESPONSE_KEYS)
     user_id = _id(user.get("id"))
     if state is None or user_id is None or not isinstance(state["values"], dict | None):
@@ -105,7 +107,9 @@ class Inbox:
         self._on_change = on_change
         self._secret: Webhook | None = None
         self._queue: list[Change] = []
-        self._seen = cachetools.TTLCache(maxsize=100_000, ttl=TOLERANCE.total_seconds() * 2)  # message ids
+        self._seen: cachetools.TTLCache[str, bool] = cachetools.TTLCache(
+            maxsize=100_000, ttl=TOLERANCE.total_seconds() * 2
+        )  # message ids
         self._lock = threading.Lock()
         self._followed: frozenset[str] | None = None  # the campaign's dataset ids, once known
         self.last_delivery: dt.datetime | None = None

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 
 import cachetools
@@ -42,7 +42,9 @@ BATCH_MAX = 3.0  # seconds a burst may keep a batch open (the latency bound unde
 class LiveUpdates:
     """Reads the campaign for its feed: by webhooks when enabled and possible, else by polling."""
 
-    def __init__(self, argilla: ArgillaSource, config: CampaignConfig, public_url: str | None, wake, tag: str):
+    def __init__(
+        self, argilla: ArgillaSource, config: CampaignConfig, public_url: str | None, wake: Callable[[], None], tag: str
+    ):
         self.argilla = argilla
         self.config = config
         self.tag = tag  # names this deployment's webhook (data.live.subscription)
@@ -60,7 +62,9 @@ class LiveUpdates:
         self._moved: dict[str, dt.datetime] = {}  # dataset -> since when its signature has moved unexplained
         self._touched: set[str] = set()  # datasets named by deliveries since their signature last settled
         # deleted response ids, for as long as a redelivery of an older event could be accepted
-        self._deleted = cachetools.TTLCache(maxsize=100_000, ttl=2 * TOLERANCE.total_seconds())
+        self._deleted: cachetools.TTLCache[str, bool] = cachetools.TTLCache(
+            maxsize=100_000, ttl=2 * TOLERANCE.total_seconds()
+        )
         self._polls = 0
 
     def read(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
@@ -127,6 +131,8 @@ class LiveUpdates:
             log.warning("webhooks are off: disabled %d webhook(s) an earlier configuration left enabled", disabled)
 
     def _subscribe(self) -> None:
+        if self.url is None:  # nowhere to be called (the mode says so: NO_URL)
+            return
         try:
             with LOCK:
                 if self._closed:
@@ -191,7 +197,7 @@ class LiveUpdates:
         """Is our webhook still there, and did any dataset change without a delivery saying so?"""
         self._checked_at = now
         with self.argilla.session() as client:
-            alive = subscribed(client, self._webhook_id)
+            alive = self._webhook_id is not None and subscribed(client, self._webhook_id)
         if not alive:
             log.warning("our webhook was deleted or disabled on the server; polling")
             self.inbox.accept(None)
@@ -245,7 +251,9 @@ class Plan:
     touched: set[str] = field(default_factory=set)
 
 
-def _plan(changes: list[Change], names: dict[str, str], previous: RawCampaign, deleted: MutableMapping) -> Plan:
+def _plan(
+    changes: list[Change], names: dict[str, str], previous: RawCampaign, deleted: MutableMapping[str, bool]
+) -> Plan:
     """Sort a batch: a response's or a record's new state is applied as the payload states it (no
     request); a record we do not hold, or one created (its reference is a suggestion, which payloads
     do not carry), is re-read; a dataset event re-reads the dataset. `deleted` remembers deleted

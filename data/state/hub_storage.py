@@ -21,8 +21,10 @@ import hashlib
 import io
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 from huggingface_hub import CommitOperationAdd, HfApi
@@ -39,6 +41,8 @@ FORMAT = 1
 APP = "tablero-somos600m"
 MANIFEST = "manifest.json"
 CAMPAIGN_FRAMES = ("records", "responses", "datasets")
+Json = dict[str, Any]  # the manifest, as JSON
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,8 @@ def projects_files(projects: Projects) -> dict[str, bytes]:
     return files
 
 
-def manifest(campaign: Campaign | None, projects: Projects | None, hashes: dict[str, str]) -> dict:
-    def part(value, prefix: str) -> dict | None:
+def manifest(campaign: Campaign | None, projects: Projects | None, hashes: dict[str, str]) -> Json:
+    def part(value: Campaign | Projects | None, prefix: str | tuple[str, ...]) -> Json | None:
         if value is None:
             return None
         files = {path: digest for path, digest in hashes.items() if path.startswith(prefix)}
@@ -114,19 +118,20 @@ class HubStorage:
             names = {sibling.rfilename for sibling in info.siblings or []}
             if MANIFEST not in names:
                 return Stored(head=info.sha)
-            document = self._manifest(info.sha)
+            revision = info.sha or "main"
+            document = self._manifest(revision)
             if document is None:
                 return Stored(head=info.sha)
             if document.get("format", 0) > FORMAT:
                 log.warning("state repo %s holds a newer format (%s): ignored", self.repo, document.get("format"))
                 return Stored(head=info.sha, newer_format=True)
             hashes: dict[str, str] = {}
-            campaign = self._part("campaign", document.get("campaign"), campaign_source, info.sha, hashes, _campaign)
-            projects = self._part("projects", document.get("projects"), projects_source, info.sha, hashes, _projects)
+            campaign = self._part("campaign", document.get("campaign"), campaign_source, revision, hashes, _campaign)
+            projects = self._part("projects", document.get("projects"), projects_source, revision, hashes, _projects)
             written = _when(document.get("written_at"))
             return Stored(info.sha, campaign, projects, hashes, written)
 
-    def write(self, files: dict[str, bytes], document: dict, parent: str | None) -> str:
+    def write(self, files: dict[str, bytes], document: Json, parent: str | None) -> str:
         """Commit `files` and the manifest in one commit on top of `parent`; the new head. Raises `SourceError`."""
         with hub_errors():
             if parent is None:
@@ -142,7 +147,7 @@ class HubStorage:
             )
             return info.oid
 
-    def squash(self) -> str:
+    def squash(self) -> str | None:
         """Squash the repo's history into one commit (old snapshots then take no storage); the new head."""
         with hub_errors():
             self.api.super_squash_history(
@@ -158,7 +163,7 @@ class HubStorage:
         )
         return Path(local).read_bytes()
 
-    def _manifest(self, revision: str) -> dict | None:
+    def _manifest(self, revision: str) -> Json | None:
         try:
             document = json.loads(self._download(MANIFEST, revision))
         except (UnicodeDecodeError, json.JSONDecodeError):
@@ -169,9 +174,9 @@ class HubStorage:
             return None
         return document
 
-    def _checked(self, files: dict, revision: str, hashes: dict[str, str]) -> dict[str, bytes] | None:
+    def _checked(self, files: dict[str, str], revision: str, hashes: dict[str, str]) -> dict[str, bytes] | None:
         """The listed files, each matching its sha256 (else None: truncated or replaced, ignored)."""
-        found = {}
+        found: dict[str, bytes] = {}
         for path, digest in files.items():
             try:
                 data = self._download(path, revision)
@@ -185,15 +190,24 @@ class HubStorage:
             hashes[path] = digest
         return found
 
-    def _part(self, name: str, part: dict | None, source: str, revision: str, hashes: dict, build):
+    def _part(
+        self,
+        name: str,
+        part: object,
+        source: str,
+        revision: str,
+        hashes: dict[str, str],
+        build: Callable[[dict[str, bytes], dt.datetime, str], V],
+    ) -> V | None:
         """One part of the state (`build(files, fetched_at, source)`), if it is ours and whole, else None."""
-        if not _ours(part, source):
+        fetched_at = _when(part.get("fetched_at")) if isinstance(part, dict) else None
+        if not isinstance(part, dict) or part.get("source") != source or fetched_at is None:
             return None
-        files = self._checked(part["files"], revision, hashes)
+        files = self._checked(part["files"], revision, hashes) if isinstance(part.get("files"), dict) else None
         if files is None:
             return None
         try:
-            return build(files, _when(part["fetched_at"]), source)
+            return build(files, fetched_at, source)
         except (KeyError, ValueError, OSError) as error:  # a missing frame, bad parquet
             log.warning("state repo %s: the %s could not be read (%s): ignored", self.repo, name, type(error).__name__)
             return None
@@ -210,15 +224,6 @@ def _projects(files: dict[str, bytes], fetched_at: dt.datetime, source: str) -> 
     days = [pd.read_parquet(io.BytesIO(data)) for path, data in sorted(files.items()) if path.startswith("likes/")]
     history = pd.concat(days, ignore_index=True)[HISTORY_COLUMNS] if days else pd.DataFrame(columns=HISTORY_COLUMNS)
     return Projects(raw, history, fetched_at, source)
-
-
-def _ours(part: object, source: str) -> bool:
-    return (
-        isinstance(part, dict)
-        and part.get("source") == source
-        and isinstance(part.get("files"), dict)
-        and _when(part.get("fetched_at")) is not None
-    )
 
 
 def _when(value: object) -> dt.datetime | None:

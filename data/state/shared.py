@@ -27,7 +27,7 @@ from collections.abc import Callable
 import pandas as pd
 import redis
 
-from data.state.snapshots import Snapshot
+from data.state.snapshots import Snapshot, SnapshotStore, Status
 
 log = logging.getLogger(__name__)
 TTL = 15.0  # seconds a lease lasts unless renewed (renewed every third of it)
@@ -53,7 +53,7 @@ class Lease:
         self.client, self.key, self.ttl = client, key, ttl
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.held = False
-        self.on_change: Callable[[], None] | None = None
+        self.on_change: Callable[[], object] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -120,27 +120,32 @@ class SharedStore:
 
     def load(self, name: str) -> Snapshot | None:
         try:
-            data = self.client.get(self._key(name, "snapshot"))
+            data = self._get(name, "snapshot")
         except redis.RedisError:
             return None
         return _unpack(data) if data else None
 
-    def write_status(self, name: str, document: dict) -> None:
+    def write_status(self, name: str, document: Status) -> None:
         self._fenced(name, "status", json.dumps(document))
 
-    def read_status(self, name: str) -> dict | None:
-        data = self.client.get(self._key(name, "status"))
-        return json.loads(data) if data else None
+    def read_status(self, name: str) -> Status | None:
+        data = self._get(name, "status")
+        document = json.loads(data) if data else None
+        return document if isinstance(document, dict) else None
 
     def stamp(self, name: str) -> bytes | None:
         """Changes whenever the snapshot or the status of `name` is replaced (one small read)."""
-        return self.client.get(self._key(name, "stamp"))
+        return self._get(name, "stamp")
+
+    def _get(self, name: str, part: str) -> bytes | None:
+        data = self.client.get(self._key(name, part))
+        return data if isinstance(data, bytes) else None  # the client answers bytes (see `connect`)
 
 
 class Mirror:
     """The writer's store: its own disk (kept over restarts), and the shared one (for the others)."""
 
-    def __init__(self, local, shared: SharedStore):
+    def __init__(self, local: SnapshotStore, shared: SharedStore):
         self.local, self.shared = local, shared
         self.directory = local.directory
 
@@ -151,7 +156,7 @@ class Mirror:
         except (redis.RedisError, PermissionError) as error:
             log.warning("%s: not shared (%s)", name, type(error).__name__)
 
-    def write_status(self, name: str, document: dict) -> None:
+    def write_status(self, name: str, document: Status) -> None:
         self.local.write_status(name, document)
         try:
             self.shared.write_status(name, document)
@@ -163,10 +168,10 @@ class Mirror:
         found = [s for s in (self.local.load(name), self.shared.load(name)) if s is not None]
         return max(found, key=lambda s: s.fetched_at) if found else None
 
-    def read_status(self, name: str) -> dict | None:
+    def read_status(self, name: str) -> Status | None:
         return self.local.read_status(name)
 
-    def stamp(self, name: str):
+    def stamp(self, name: str) -> object:
         return self.local.stamp(name)
 
 
