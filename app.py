@@ -30,6 +30,7 @@ from data import routes
 from data.config import ConfigError, app_values, load_secrets
 from data.feeds import registry
 from data.feeds.poller import Mode, watch
+from data.feeds.services import SERVICES, current_services
 from data.feeds.sign_in import auth_settings
 from server.changes import CHANGES, IN_PROGRESS, changes_route
 from server.maps import MAPS_PATH, maps_route
@@ -43,7 +44,7 @@ def follow_changes(ctx, spec, view, lang: str) -> bool:
     """The freshness line, which reruns the page when what it shows changes (nothing runs on the
     server meanwhile); True when this very run is such a rerun."""
     key = view_key(spec)
-    version, at = ctx.services.version(key) or ("", None)
+    version, at = ctx.running.version(key) or ("", None)
     mode = ctx.feed.live_mode() if spec.feed == FeedKind.CAMPAIGN else None
     text, tone = freshness(view, lang, mode, ctx.config.refresh_seconds)
     age = i18n.age(view.age, lang) if view.value is not None else ""
@@ -95,14 +96,14 @@ async def lifespan(_app):
     watch(CHANGES.poke)
     await asyncio.to_thread(configured)
     yield
-    services = registry.peek("services")
+    services = current_services()
     if services is not None:
         await asyncio.to_thread(services.campaign.unsubscribe)
-    registry.drop("services")
+    registry.drop(SERVICES)
 
 
 def page_versions(key: str) -> tuple[str, str | None] | None:
-    services = registry.peek("services")
+    services = current_services()
     return services.version(key) if services is not None else None
 
 

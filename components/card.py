@@ -66,9 +66,12 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
 
 
 @functools.cache
-def _emoji() -> ImageFont.FreeTypeFont | None:
+def _emoji() -> ImageFont.FreeTypeFont:
+    """The emoji font (a text has emoji runs only where one is installed: `_is_emoji`)."""
     path = emoji_font()
-    return ImageFont.truetype(str(path), EMOJI_SIZE) if path else None
+    if path is None:
+        raise FileNotFoundError("no emoji font installed")
+    return ImageFont.truetype(str(path), EMOJI_SIZE)
 
 
 def _is_emoji(ch: str) -> bool:
@@ -113,7 +116,7 @@ def _draw(image: Image.Image, xy: tuple[float, float], text: str, font: ImageFon
         layer = Image.new("RGBA", (width, int(EMOJI_SIZE * 1.25)), (0, 0, 0, 0))
         ImageDraw.Draw(layer).text((0, 0), run, font=source, embedded_color=True)
         scale = font.size / EMOJI_SIZE
-        layer = layer.resize((max(1, int(width * scale)), max(1, int(layer.height * scale))), Image.LANCZOS)
+        layer = layer.resize((max(1, int(width * scale)), max(1, int(layer.height * scale))), Image.Resampling.LANCZOS)
         image.alpha_composite(layer, (int(x), int(y + font.size * 0.05)))
         x += layer.width
 

@@ -18,6 +18,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import segno
 from fontTools.ttLib import TTFont
@@ -121,7 +122,9 @@ def _fit_name(pdf: FPDF, name: str, width: float) -> tuple[int, list[str]]:
     cut = min(len(name), int(NAME_LINES * width / pdf.get_string_width("i")))  # no line holds more
     text = name[:cut]
     while True:
-        lines = pdf.multi_cell(width, 10, text, dry_run=True, output=MethodReturnValue.LINES, align="C")
+        lines = cast(
+            list[str], pdf.multi_cell(width, 10, text, dry_run=True, output=MethodReturnValue.LINES, align="C")
+        )
         if len(lines) <= NAME_LINES:
             return size, lines
         cut = max(1, int(cut * 0.9))

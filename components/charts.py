@@ -44,16 +44,13 @@ def _titled(frame: pd.DataFrame, titles: tuple) -> pd.DataFrame:
     return frame.assign(dataset=frame["dataset"].map(names).fillna(frame["dataset"]))
 
 
-FIGURE_CACHE = dict(max_entries=256, ttl=3600, show_spinner=False)
-
-
 def chart(config: dict[str, Any] = CONFIG) -> Callable[[Callable[..., Figured]], Callable[..., None]]:
     """A chart drawn from a builder of (figure, caption): the figure is built once per arguments
     and shared (`st.cache_resource`: built figures are never changed), drawn under `key` with
     its caption, the chart's words for screen readers, below it."""
 
     def wrap(build: Callable[..., Figured]) -> Callable[..., None]:
-        cached = st.cache_resource(**FIGURE_CACHE)(build)
+        cached = st.cache_resource(max_entries=256, ttl=3600, show_spinner=False)(build)
 
         @functools.wraps(build)
         def draw(*args: Any, key: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -32,6 +33,7 @@ from data.feeds.poller import FeedView
 from data.feeds.projects import ProjectsFeed
 from data.feeds.roster import RosterFeed
 from data.feeds.services import Services, running_services
+from data.model.frames import Campaign
 
 DEMO_CONFIG = CampaignConfig(title="#Somos600M", datasets=())
 
@@ -45,24 +47,31 @@ class Context:
     config_error: str | None
 
     @property
+    def running(self) -> Services:
+        """The services, which a page has (app.py's frame shows only the error without them)."""
+        if self.services is None:
+            raise RuntimeError(f"no services: {self.config_error}")
+        return self.services
+
+    @property
     def feed(self) -> CampaignFeed:
-        return self.services.campaign
+        return self.running.campaign
 
     @property
     def projects(self) -> ProjectsFeed:
-        return self.services.projects
+        return self.running.projects
 
     @property
     def roster(self) -> RosterFeed:
-        return self.services.roster
+        return self.running.roster
 
-    def feed_for(self, kind: FeedKind) -> Feed:
-        return self.services.projects if kind == FeedKind.PROJECTS else self.services.campaign
+    def feed_for(self, kind: FeedKind) -> Feed[Any]:
+        return self.projects if kind == FeedKind.PROJECTS else self.feed
 
-    def view(self) -> FeedView:
+    def view(self) -> FeedView[Campaign]:
         return self.feed.view()
 
-    def read(self, view: FeedView) -> CampaignRead:
+    def read(self, view: FeedView[Campaign]) -> CampaignRead:
         """The campaign's read that `view` shows, with its queries (a page runs only once there is one)."""
         assert view.value is not None, "a campaign page runs only with a read (app.py's frame)"
         return self.feed.read_of(view.value)
@@ -78,7 +87,7 @@ def environment() -> dict[str, str]:
 
 
 def data_dir() -> Path:
-    return Path(config_environment.read("DATA_DIR"))
+    return Path(config_environment.read_or_default("DATA_DIR"))
 
 
 def language() -> str:
@@ -98,7 +107,7 @@ def configured() -> tuple[CampaignConfig | None, Secrets, Services | None, str |
         return config, Secrets(), None, str(problem)
     if config is None and not secrets.argilla_configured:
         config = DEMO_CONFIG  # nothing configured and a broken file: the demo, with the error shown
-    role = config_environment.read("TABLERO_ROLE")  # scripts/serve says; a process alone is the writer
+    role = config_environment.read_or_default("TABLERO_ROLE")  # scripts/serve says; a process alone is the writer
     services = running_services(config, secrets, data_dir(), role) if config is not None else None
     return config, secrets, services, error
 

@@ -22,7 +22,7 @@ def campaign_filters(datasets: pd.DataFrame, as_of: dt.datetime, lang: str, key:
     chosen = left.multiselect(
         t(lang, "Datasets"),
         options=list(titles),
-        format_func=titles.get,
+        format_func=titles.__getitem__,
         placeholder=t(lang, "todos"),
         key=f"{key}.datasets",
     )

@@ -15,6 +15,7 @@ import functools
 import gettext
 import io
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 from babel import Locale
@@ -46,7 +47,9 @@ def _load() -> dict[str, tuple[gettext.NullTranslations, str]]:
 
 CATALOGUES = _load()
 LOCALES = {lang: locale for lang, (_, locale) in CATALOGUES.items()}
-LANGUAGES = {lang: Locale.parse(locale).get_language_name(lang).capitalize() for lang, locale in LOCALES.items()}
+LANGUAGES = {
+    lang: (Locale.parse(locale).get_language_name(lang) or lang).capitalize() for lang, locale in LOCALES.items()
+}
 
 
 def _translations(lang: str) -> gettext.NullTranslations:
@@ -112,7 +115,7 @@ def age(delta: dt.timedelta, lang: str) -> str:
     'a minute ago'); a negative delta is in the future ('in 12 seconds')."""
     if dt.timedelta(0) <= delta < dt.timedelta(seconds=1):
         delta = dt.timedelta(seconds=1)
-    granularity = "second" if abs(delta) < dt.timedelta(minutes=1) else "minute"
+    granularity: Literal["second", "minute"] = "second" if abs(delta) < dt.timedelta(minutes=1) else "minute"
     return format_timedelta(-delta, granularity=granularity, add_direction=True, threshold=1.1, locale=LOCALES[lang])
 
 

@@ -63,7 +63,7 @@ def organizer_unlocked(passphrase: str | None, organizers: OrganizersConfig, lan
 
 def _by_sign_in(organizers: OrganizersConfig, lang: str) -> bool:
     claims = signed_in()
-    org = md_text(organizers.org, 60)
+    org = md_text(organizers.org or "", 60)
     if claims is None:
         st.info(
             t(

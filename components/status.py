@@ -100,7 +100,7 @@ def freshness(view: FeedView, lang: str, mode: LiveMode | None = None, every: in
     a caption, "warn" for a warning); for a live campaign also how it stays current (webhooks or
     polling, and why). Empty while there is no data (the first-read state says it all)."""
     state = view.state
-    if view.mode == Mode.STALE and state.error is not None:
+    if view.mode == Mode.STALE and state is not None and state.error is not None:
         problem = problem_text(state.error, lang, markdown=False)
         return t(lang, "Datos de {age}. Último intento fallido: {problem}", age="{age}", problem=problem) + " " + t(
             lang, "Se reintentará automáticamente."
@@ -156,14 +156,13 @@ def first_read_state(view: FeedView, kind: FeedKind, lang: str) -> None:
     if view.mode == Mode.OFF:
         st.info(t(lang, FIRST_READ[kind].off))
         return
-    state = view.state
-    if state.error is not None:
+    error, progress = (view.state.error, view.state.progress) if view.state is not None else (None, None)
+    if error is not None:
         st.warning(
-            t(lang, "No se pudieron leer los datos: {problem}", problem=problem_text(state.error, lang))
+            t(lang, "No se pudieron leer los datos: {problem}", problem=problem_text(error, lang))
             + " "
             + t(lang, "Se reintentará automáticamente.")
         )
-    progress = state.progress
     if progress is not None:
         st.markdown(
             t(
@@ -178,11 +177,11 @@ def first_read_state(view: FeedView, kind: FeedKind, lang: str) -> None:
     else:
         st.markdown(t(lang, FIRST_READ[kind].starting))
     # a moment, not an age: this text is drawn once and stays until the data arrives
-    st.caption(
-        t(lang, "Esperando la primera lectura desde el {when}.", when=i18n.datetime(view.since, lang))
-        + " "
-        + t(lang, "Esta página se mostrará sola en cuanto lleguen los datos; no hace falta recargar.")
-    )
+    waiting = t(lang, "Esta página se mostrará sola en cuanto lleguen los datos; no hace falta recargar.")
+    if view.since is not None:
+        since = t(lang, "Esperando la primera lectura desde el {when}.", when=i18n.datetime(view.since, lang))
+        waiting = since + " " + waiting
+    st.caption(waiting)
 
 
 def storage_status(status: SyncStatus | None, lang: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -53,7 +55,9 @@ def _column_config(column: Column, lang: str, table: pd.DataFrame):
     return st.column_config.TextColumn(label)
 
 
-def ranking_table(table: pd.DataFrame, lang: str, height: int | str = "auto", key: str | None = None) -> None:
+def ranking_table(
+    table: pd.DataFrame, lang: str, height: int | Literal["auto"] = "auto", key: str | None = None
+) -> None:
     """The ranking's registry columns (data/model/columns.py), with a medal after the rank and a Hub
     profile link at the end."""
     shown = table[TABLE_NAMES].assign(profile=profile_urls(table["username"]))

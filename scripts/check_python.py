@@ -17,6 +17,8 @@ PYPROJECT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pypr
 def needed():
     with open(PYPROJECT) as handle:
         found = re.search(r'^requires-python\s*=\s*">=\s*(\d+)\.(\d+)"', handle.read(), re.M)
+    if found is None:
+        raise SystemExit("pyproject.toml states no requires-python")
     return int(found.group(1)), int(found.group(2))
 
 

@@ -61,7 +61,7 @@ class Plan:
 # --- what goes up ---------------------------------------------------------------------------------
 def read_env_file(path: Path) -> dict[str, str]:
     """KEY=VALUE lines (optional `export`, quotes, comments), as docker and dotenv read them."""
-    values = {}
+    values: dict[str, str] = {}
     if not path.is_file():
         return values
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -128,7 +128,7 @@ def check(values: Mapping[str, str], root: Path, files: list[str], hf_endpoint: 
         secrets = load_secrets(values)
     except ConfigError as error:
         return [*problems, str(error)]
-    if secrets.argilla_configured:
+    if secrets.argilla_api_url and secrets.argilla_api_key:
         problems += _check_argilla(secrets.argilla_api_url, secrets.argilla_api_key)
     if config.storage.repo and config.storage.writer:
         problems += _check_storage(config.storage.repo, secrets.hf_token, values.get("HF_ENDPOINT") or hf_endpoint)

@@ -8,6 +8,7 @@ tests/test_docs.py fails when the README and the code disagree.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -52,12 +53,16 @@ def generated(text: str, name: str) -> str | None:
     return found.group(2) if found else None
 
 
+def _filled(content: str, match: re.Match[str]) -> str:
+    return match.group(1) + content + match.group(3)
+
+
 def main() -> None:
     text = README.read_text(encoding="utf-8")
     for name, build in PARTS.items():
         if generated(text, name) is None:
             raise SystemExit(f"README.md has no <!-- generated: {name} --> part")
-        text = section(name).sub(lambda m, b=build: m.group(1) + b() + m.group(3), text)
+        text = section(name).sub(functools.partial(_filled, build()), text)
     README.write_text(text, encoding="utf-8")
 
 

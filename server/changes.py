@@ -63,10 +63,14 @@ class Changes:
 
     def _fire(self) -> None:
         event, self._event = self._event, asyncio.Event()
-        event.set()
+        if event is not None:
+            event.set()
 
     async def wait(self, timeout: float) -> None:
         event = self._event
+        if event is None:  # not bound to the server's loop (no lifespan): nothing will wake it
+            await asyncio.sleep(timeout)
+            return
         try:
             await asyncio.wait_for(event.wait(), timeout)
         except TimeoutError:

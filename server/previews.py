@@ -27,7 +27,7 @@ from components.card import CardFacts, card_png, facts_for
 from components.i18n import LANGUAGES, LOCALES, t
 from components.navigation import MY_RANK, PAGES
 from data.config import ConfigError, app_values, load_secrets
-from data.feeds import registry
+from data.feeds.services import current_services
 from data.model.texts import N_
 from data.routes import CARD
 from data.text import shorten, shown_name
@@ -87,7 +87,7 @@ def _public_base(scope: dict) -> str:
 
 def _campaign_state():
     """(services, config, contributors, progress, version): what the pages show now; tables None before a read."""
-    services = registry.peek("services")
+    services = current_services()
     if services is None:
         return None, None, None, None, ""
     feed, view = services.campaign, services.campaign.view()
@@ -111,7 +111,7 @@ def preview(path: str, query: dict[str, list[str]], base: str) -> Preview:
         description = t(lang, "{campaign} · #Somos600M", campaign=title)
         return Preview(description, description, f"{base}{CARD_PATH}?{urlencode(card)}", url, lang)
     facts = facts_for(title, contributors, progress, user or None)
-    if facts.name is not None:
+    if facts.name is not None and facts.rank is not None:
         card["user"] = facts.name
         numbers = {
             "name": shorten(shown_name(facts.name), LONGEST_NAME),

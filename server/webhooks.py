@@ -14,14 +14,14 @@ import re
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse
 
-from data.feeds import registry
+from data.feeds.services import current_services
 from data.live.inbox import MAX_BODY
 
 _LENGTH = re.compile(r"[0-9]{1,12}")
 
 
 async def argilla_webhook(request: Request) -> PlainTextResponse:
-    services = registry.peek("services")
+    services = current_services()
     updates = services.campaign.updates if services is not None else None
     handover = services.deliveries if services is not None and updates is None else None
     if handover is None and (updates is None or not updates.inbox.accepting):
@@ -43,5 +43,7 @@ async def argilla_webhook(request: Request) -> PlainTextResponse:
     if handover is not None:  # not the writer (beyond one machine): it verifies and applies it
         await asyncio.to_thread(handover.hand_over, bytes(body), dict(request.headers))
         return PlainTextResponse("handed over", status_code=202)
+    if updates is None:  # neither the writer nor handing over (checked above)
+        return PlainTextResponse("not subscribed", status_code=404)
     status, reason = updates.inbox.deliver(bytes(body), request.headers)
     return PlainTextResponse(reason, status_code=status)

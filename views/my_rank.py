@@ -75,7 +75,7 @@ certificate = None
 if me["validations"] > 0:
     st.subheader(t(lang, "Tu certificado"), anchor=False)
     mine = read.datasets_by_user().get(user, ())
-    certificate = certificate_facts(me, table, mine, config, campaign.fetched_at, ctx.services.certificate_key)
+    certificate = certificate_facts(me, table, mine, config, campaign.fetched_at, ctx.running.certificate_key)
     certificate_button(certificate, lang)
 link = page_url(MY_RANK, user=user, **({"lang": lang} if lang != "es" else {}))
 share_section(card.facts_for(config.title, table, read.progress(), user), link, certificate, lang)

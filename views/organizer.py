@@ -18,7 +18,7 @@ st.title(t(lang, "Herramientas de organización"), anchor=False)
 if not organizer_unlocked(ctx.secrets.organizer_token, ctx.config.organizers, lang):
     st.stop()
 
-storage_status(ctx.services.state.status if ctx.services.state else None, lang)
+storage_status(ctx.running.state.status if ctx.running.state else None, lang)
 teams_view.roster_status(ctx.roster.view(), lang)
 read = ctx.read(ctx.view())
 table = read.signals()
@@ -37,7 +37,7 @@ download(t(lang, "Descargar Markdown"), prize_markdown, "prize_list.md", where=r
 
 projects = ctx.projects.view().value
 frozen = ctx.projects.frozen(projects) if projects is not None else None
-if frozen is not None:
+if projects is not None and frozen is not None:
     st.subheader(t(lang, "Proyectos al cierre del hackathon"), anchor=False)
     download(
         t(lang, "Descargar la clasificación al cierre (CSV)"),
@@ -47,7 +47,7 @@ if frozen is not None:
     )
 
 st.subheader(t(lang, "Certificados"), anchor=False)
-certificates_button(read, ctx.services.certificate_key, lang)
+certificates_button(read, ctx.running.certificate_key, lang)
 
 st.subheader(t(lang, "Agradecimientos para las Dataset Cards"), anchor=False)
 counts = st.toggle(t(lang, "Incluir número de validaciones"), key="organizer.ack_counts")

@@ -18,7 +18,10 @@ ctx = context()
 lang = ctx.lang
 feed = ctx.projects
 view = feed.view()
-board = feed.board(view.value)
+value = view.value
+if value is None:  # app.py's frame runs this page only once there is a read
+    st.stop()
+board = feed.board(value)
 roster = ctx.roster.current()
 grouping = len(roster.projects) > 0
 org = ctx.config.hub.org or (board["author"].iloc[0] if len(board) else "")
@@ -26,7 +29,7 @@ st.title(t(lang, "Proyectos del hackathon"), anchor=False)
 st.caption(t(lang, "Modelos, datasets y Spaces de {org} en el Hub, por «me gusta».", org=md_text(org)))
 
 deadline = ctx.config.hub.deadline
-frozen = feed.frozen(view.value)
+frozen = feed.frozen(value)
 if deadline is not None and frozen is None:
     st.info(
         t(
@@ -38,10 +41,10 @@ if deadline is not None and frozen is None:
         icon="⏱️",
     )
 if frozen is not None:
-    st.subheader(t(lang, "Clasificación al cierre ({when})", when=i18n.datetime(deadline, lang)), anchor=False)
+    st.subheader(t(lang, "Clasificación al cierre ({when})", when=i18n.datetime(frozen.deadline, lang)), anchor=False)
     projects_view.deadline_state(frozen, lang)
     if grouping:
-        final = feed.team_board(frozen.board, view.value, roster)
+        final = feed.team_board(frozen.board, value, roster)
         projects_view.honour(final, "project", lang)
         projects_view.team_table(final, lang, key="projects.final_teams")
     else:
@@ -64,7 +67,7 @@ if shown.empty:
     st.info(t(lang, "No hay proyectos que mostrar."))
 else:
     if grouping:
-        projects_view.team_table(feed.team_board(shown, view.value, roster), lang, key="projects.teams")
+        projects_view.team_table(feed.team_board(shown, value, roster), lang, key="projects.teams")
         st.caption(t(lang, "Los repositorios de un mismo equipo (según el roster) suman como un proyecto."))
         st.subheader(t(lang, "Repositorios"), anchor=False)
     projects_view.projects_table(shown, lang, key="projects.board")
@@ -73,7 +76,7 @@ else:
     projects_view.top_chart(shown, lang)
 
 st.subheader(t(lang, "Evolución de «me gusta»"), anchor=False)
-history = view.value.history
+history = value.history
 if history.empty or history["time"].nunique() < 2:
     st.info(t(lang, "Aún no hay suficientes lecturas para mostrar la evolución."))
 else:
@@ -83,7 +86,7 @@ else:
     for column, (name, window) in zip(st.columns(2), CLIMBER_WINDOWS.items()):
         with column:
             st.markdown(f"**{t(lang, projects_view.CLIMBER_TITLES[name])}**")
-            rising = feed.climbers(view.value, window)
+            rising = feed.climbers(value, window)
             if rising.empty:
                 st.caption("—")
             else:

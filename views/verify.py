@@ -19,7 +19,7 @@ if not token:
     st.info(t(lang, "Pega el ID impreso en el certificado, o abre el enlace de su código QR."))
     st.stop()
 st.query_params["id"] = token
-credential = credentials.verify(token, ctx.services.certificate_key, campaign_tag(config))
+credential = credentials.verify(token, ctx.running.certificate_key, campaign_tag(config))
 view, today = ctx.view(), None
 if credential is not None and view.value is not None:
     table = ctx.read(view).contributors()

@@ -40,6 +40,7 @@ from data.state.snapshots import SnapshotStore, Store
 
 log = logging.getLogger(__name__)
 ROLES = ("writer", "reader", "candidate")  # TABLERO_ROLE (scripts/serve sets it)
+SERVICES = "services"  # their name in the registry
 
 
 @dataclass
@@ -182,7 +183,13 @@ def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path, r
     else:
         follow = role == "reader"
     return registry.current(
-        "services",
+        SERVICES,
         (config, secrets, str(data_dir), follow),
         lambda: Services.build(config, secrets, data_dir, follow, lease).start(),
     )
+
+
+def current_services() -> Services | None:
+    """The process's running services, if any (for code outside a session, e.g. an HTTP route)."""
+    found = registry.peek(SERVICES)
+    return found if isinstance(found, Services) else None
