@@ -8,7 +8,8 @@ import streamlit as st
 from components import charts, i18n
 from components.i18n import t
 from components.safe import md_text
-from components.tables import place_columns, table_slot, with_medals
+from components.tables import draw
+from data.model.columns import AT_DEADLINE, CLIMBS, PROJECTS, TEAM_PROJECTS
 from data.model.projects import Frozen
 from data.model.texts import N_
 
@@ -26,26 +27,9 @@ def with_badges(board: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def projects_table(board: pd.DataFrame, lang: str, extra: dict | None = None, key: str | None = None) -> None:
-    columns = ["rank", "kind", "url", "likes", "author", "created_at", "sdk", "state", *(extra or {})]
-    table_slot(key).dataframe(
-        with_badges(board, lang)[columns],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "rank": st.column_config.NumberColumn(t(lang, "Puesto"), width="small"),
-            "kind": st.column_config.TextColumn(t(lang, "Tipo")),
-            "url": st.column_config.LinkColumn(
-                t(lang, "Proyecto"), display_text=r"https://huggingface\.co/(?:datasets/|spaces/)?(.*)"
-            ),
-            "likes": st.column_config.NumberColumn(t(lang, "Me gusta"), format="%d ❤️"),
-            "author": st.column_config.TextColumn(t(lang, "Autor")),
-            "created_at": st.column_config.DateColumn(t(lang, "Creado"), format="YYYY-MM-DD"),
-            "sdk": st.column_config.TextColumn(t(lang, "SDK"), width="small"),
-            "state": st.column_config.TextColumn(t(lang, "Estado"), width="small"),
-            **(extra or {}),
-        },
-    )
+def projects_table(board: pd.DataFrame, lang: str, key: str | None = None, climbs: bool = False) -> None:
+    """The leaderboard; with `climbs`, the likes each project gained (`climbers`) too."""
+    draw((*PROJECTS, *CLIMBS) if climbs else PROJECTS, with_badges(board, lang), lang, key)
 
 
 def top_chart(board: pd.DataFrame, lang: str) -> None:
@@ -61,39 +45,15 @@ def trend_chart(history: pd.DataFrame, board: pd.DataFrame, top: int, lang: str)
     charts.likes_over_time(lines, lang, key="projects.trend")
 
 
-def team_table(grouped: pd.DataFrame, lang: str, key: str, extra: dict | None = None) -> None:
+def team_table(grouped: pd.DataFrame, lang: str, key: str) -> None:
     """Projects with a team's repos as one (data.model.projects.by_team)."""
-    shown = with_medals(grouped).assign(project=grouped["project"].where(~grouped["team"], "👥 " + grouped["project"]))
-    table_slot(key).dataframe(
-        shown[["rank", "medal", "project", "likes", "repos", *(extra or {})]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            **place_columns(lang, N_("Puesto")),
-            "project": st.column_config.TextColumn(t(lang, "Proyecto")),
-            "likes": st.column_config.NumberColumn(t(lang, "Me gusta"), format="%d ❤️"),
-            "repos": st.column_config.TextColumn(t(lang, "Repositorios"), width="large"),
-            **(extra or {}),
-        },
-    )
+    shown = grouped.assign(project=grouped["project"].where(~grouped["team"], "👥 " + grouped["project"]))
+    draw(TEAM_PROJECTS, shown, lang, key, medals=True)
 
 
 def final_table(board: pd.DataFrame, lang: str) -> None:
     """The standings as of the deadline, with today's likes beside them."""
-    shown = with_medals(board)
-    table_slot("projects.final").dataframe(
-        shown[["rank", "medal", "url", "likes", "likes_now"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            **place_columns(lang, N_("Puesto")),
-            "url": st.column_config.LinkColumn(
-                t(lang, "Proyecto"), display_text=r"https://huggingface\.co/(?:datasets/|spaces/)?(.*)"
-            ),
-            "likes": st.column_config.NumberColumn(t(lang, "Likes al cierre"), format="%d ❤️"),
-            "likes_now": st.column_config.NumberColumn(t(lang, "Likes hoy"), format="%d"),
-        },
-    )
+    draw(AT_DEADLINE, board, lang, "projects.final", medals=True)
 
 
 def deadline_state(frozen: Frozen, lang: str) -> None:

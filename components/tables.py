@@ -1,20 +1,23 @@
-"""Tables rendered with `st.dataframe` (cells are drawn as text: no markup is ever interpreted)."""
+"""Tables rendered with `st.dataframe`, each drawn as the registry (data/model/columns.py) declares
+it: its columns' order, kinds, labels and help texts (cells are drawn as text: no markup is ever
+interpreted)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components import i18n
-from components.i18n import t
-from data.model.columns import BY_NAME, TABLE_NAMES, Column
+from components.i18n import t, tc
+from data.model.columns import COLUMNS_TABLE, COMPACT, PROFILE, PROGRESS, Column
 from data.model.people import profile_urls
-from data.model.texts import N_
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+Height = int | Literal["auto"]
 
 
 def table_slot(key: str | None) -> DeltaGenerator:
@@ -23,79 +26,72 @@ def table_slot(key: str | None) -> DeltaGenerator:
     return st.container(key=key)
 
 
-def with_medals(table: pd.DataFrame) -> pd.DataFrame:
-    """`table` with a medal for ranks 1 to 3 (column `medal`), drawn by `place_columns`."""
-    return table.assign(medal=table["rank"].map(MEDALS).fillna(""))
-
-
-def place_columns(lang: str, rank_label: str = N_("Puesto")) -> dict:
-    """How the rank and its medal are drawn: two narrow columns."""
-    return {
-        "rank": st.column_config.NumberColumn(t(lang, rank_label), width="small"),
-        "medal": st.column_config.TextColumn(" ", width="small"),
-    }
-
-
-def _column_config(column: Column, lang: str, table: pd.DataFrame):
-    """How a registry column is drawn, from its kind."""
-    label = t(lang, column.label)
-    if column.kind == "rank":
-        return st.column_config.NumberColumn(label, width="small")
-    if column.kind == "bar":
-        top = max(int(table[column.name].max()), 1) if len(table) else 1
-        return st.column_config.ProgressColumn(label, min_value=0, max_value=top, format="%d")
-    if column.kind == "count":
-        return st.column_config.NumberColumn(label)
-    if column.kind == "share":
-        return st.column_config.TextColumn(label)  # the values are `i18n.percents`
-    if column.kind == "time":
-        return st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm", timezone="UTC")
-    if column.kind == "flag":
-        return st.column_config.CheckboxColumn(label, width="small")
-    return st.column_config.TextColumn(label)
-
-
-def ranking_table(
-    table: pd.DataFrame, lang: str, height: int | Literal["auto"] = "auto", key: str | None = None
+def draw(
+    columns: Sequence[Column],
+    frame: pd.DataFrame,
+    lang: str,
+    key: str | None,
+    medals: bool = False,
+    labels: Mapping[str, str] | None = None,
+    height: Height = "auto",
 ) -> None:
-    """The ranking's registry columns (data/model/columns.py), with a medal after the rank and a Hub
-    profile link at the end."""
-    shown = table[TABLE_NAMES].assign(profile=profile_urls(table["username"]))
-    for name in TABLE_NAMES:
-        if BY_NAME[name].kind == "share":
-            shown[name] = i18n.percents(shown[name], lang)
-    shown.insert(1, "medal", table["rank"].map(MEDALS).fillna(""))
-    config = {name: _column_config(BY_NAME[name], lang, table) for name in TABLE_NAMES}
-    config["medal"] = st.column_config.TextColumn(" ", width="small")
-    config["profile"] = st.column_config.LinkColumn(t(lang, "Perfil"), display_text=t(lang, "perfil"))
+    """`frame`'s `columns`, in their order, each drawn by its kind; with `medals`, a medal after
+    the rank for the first three. `labels`: a column's label where the page decides it (a text of
+    the catalogue), say the name of a grouping."""
+    names = [column.name for column in columns]
+    shown = frame[names].copy()
+    for column in columns:
+        if column.kind == "share":
+            shown[column.name] = i18n.percents(frame[column.name], lang)
+        elif column.kind == "decimal":
+            shown[column.name] = frame[column.name].map(lambda value: i18n.number(value, lang, digits=1))
+    config = {column.name: column_config(column, lang, frame, (labels or {}).get(column.name)) for column in columns}
+    if medals:
+        shown.insert(names.index("rank") + 1, "medal", frame["rank"].map(MEDALS).fillna(""))
+        config["medal"] = st.column_config.TextColumn(" ", width="small")
     table_slot(key).dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+
+
+def column_config(column: Column, lang: str, frame: pd.DataFrame, label: str | None = None) -> Any:
+    """How a registry column is drawn: its kind, its label and its help in the page's language."""
+    title = (
+        tc(lang, column.context, column.label) if column.context and label is None else t(lang, label or column.label)
+    )
+    shared: dict[str, Any] = {"help": t(lang, column.help) if column.help else None, "width": column.width}
+    kind = column.kind
+    if kind == "rank":
+        return st.column_config.NumberColumn(title, **{**shared, "width": column.width or "small"})
+    if kind == "bar":
+        top = max(int(frame[column.name].max()), 1) if len(frame) else 1
+        return st.column_config.ProgressColumn(title, min_value=0, max_value=top, format="%d", **shared)
+    if kind == "progress":
+        return st.column_config.ProgressColumn(title, min_value=0, max_value=1, format=" ", **shared)
+    if kind in ("count", "number"):
+        return st.column_config.NumberColumn(title, format=column.format, **shared)
+    if kind == "time":
+        return st.column_config.DatetimeColumn(title, format="YYYY-MM-DD HH:mm", timezone="UTC", **shared)
+    if kind == "date":
+        return st.column_config.DateColumn(title, format="YYYY-MM-DD", **shared)
+    if kind == "flag":
+        return st.column_config.CheckboxColumn(title, **{**shared, "width": column.width or "small"})
+    if kind == "link":
+        shows = t(lang, column.link_text) if column.link_text else column.link_pattern
+        return st.column_config.LinkColumn(title, display_text=shows, **shared)
+    return st.column_config.TextColumn(title, **shared)  # text, and shares and decimals drawn as text
+
+
+def ranking_table(table: pd.DataFrame, lang: str, height: Height = "auto", key: str | None = None) -> None:
+    """The ranking's columns, with a medal after the rank and a Hub profile link at the end."""
+    shown = table.assign(profile=profile_urls(table["username"]))
+    draw((*COLUMNS_TABLE, PROFILE), shown, lang, key, medals=True, height=height)
 
 
 def compact_ranking(table: pd.DataFrame, lang: str, key: str | None = None) -> None:
     """Place (a medal for the first three), name and validations: fits a frame about 400 px wide."""
-    shown = table[["username", "validations"]].copy()
-    shown.insert(0, "place", table["rank"].map(MEDALS).fillna(table["rank"].astype("string")))
-    config = {name: _column_config(BY_NAME[name], lang, table) for name in ("username", "validations")}
-    config["place"] = st.column_config.TextColumn(t(lang, "Puesto"), width=56)
-    table_slot(key).dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    place = table["rank"].map(MEDALS).fillna(table["rank"].astype("string"))
+    draw(COMPACT, table.assign(place=place), lang, key)
 
 
 def progress_table(progress: pd.DataFrame, lang: str, key: str | None = None) -> None:
     """Per dataset: the counts, a bar, and the share done in the page's language."""
-    shown = progress[["title", "completed", "pending", "total", "pct_done", "submitted"]].assign(
-        bar=progress["pct_done"], pct_done=i18n.percents(progress["pct_done"], lang)
-    )
-    table_slot(key).dataframe(
-        shown[["title", "bar", "pct_done", "completed", "pending", "total", "submitted"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "title": st.column_config.TextColumn(t(lang, "Dataset")),
-            "bar": st.column_config.ProgressColumn(t(lang, "Avance"), min_value=0, max_value=1, format=" "),
-            "pct_done": st.column_config.TextColumn(t(lang, "% hecho")),
-            "completed": st.column_config.NumberColumn(t(lang, "Completados")),
-            "pending": st.column_config.NumberColumn(t(lang, "Pendientes")),
-            "total": st.column_config.NumberColumn(t(lang, "Total")),
-            "submitted": st.column_config.NumberColumn(t(lang, "Respuestas enviadas")),
-        },
-    )
+    draw(PROGRESS, progress.assign(bar=progress["pct_done"]), lang, key)

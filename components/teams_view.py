@@ -8,12 +8,13 @@ import streamlit as st
 
 from components import charts, i18n
 from components.downloads import download
-from components.i18n import t, tc
+from components.i18n import t
 from components.safe import md_text
 from components.status import problem_text
-from components.tables import place_columns, table_slot, with_medals
+from components.tables import draw
 from data.feeds.poller import FeedView, Mode
 from data.model import countries
+from data.model.columns import STANDINGS
 from data.model.roster import Roster
 from data.model.teams import group_rank
 from data.model.texts import N_
@@ -55,32 +56,7 @@ def standings_section(table: pd.DataFrame, by: str, csv: bytes, lang: str) -> No
 def standings_table(table: pd.DataFrame, by: str, lang: str, key: str) -> None:
     """The ranked groups (the unplaced are left to `unplaced_note`)."""
     ranked = table[table["rank"].notna()]
-    shown = with_medals(ranked).assign(
-        name=named(ranked, by, lang),
-        per_person=ranked["per_person"].map(lambda value: i18n.number(value, lang, digits=1)),
-    )
-    top = max(int(ranked["validations"].max()), 1) if len(ranked) else 1
-    table_slot(key).dataframe(
-        shown[["rank", "medal", "name", "validations", "corrections", "people", "per_person", "registered", "members"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            **place_columns(lang),
-            "name": st.column_config.TextColumn(t(lang, GROUP[by])),
-            "validations": st.column_config.ProgressColumn(
-                t(lang, "Validaciones"), min_value=0, max_value=top, format="%d"
-            ),
-            "corrections": st.column_config.NumberColumn(t(lang, "Correcciones")),
-            "people": st.column_config.NumberColumn(
-                tc(lang, "equipos", "Personas"), help=t(lang, "Personas con al menos una validación.")
-            ),
-            "per_person": st.column_config.TextColumn(t(lang, "Validaciones por persona")),
-            "registered": st.column_config.NumberColumn(
-                t(lang, "En el roster"), help=t(lang, "Personas inscritas en el roster, hayan validado o no.")
-            ),
-            "members": st.column_config.TextColumn(t(lang, "Quiénes más validan"), width="large"),
-        },
-    )
+    draw(STANDINGS, ranked.assign(name=named(ranked, by, lang)), lang, key, medals=True, labels={"name": GROUP[by]})
 
 
 def unplaced_note(table: pd.DataFrame, by: str, lang: str) -> None:

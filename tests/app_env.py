@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from pathlib import Path
 
@@ -104,9 +105,9 @@ def open_page(page: str = HOME.script, **params: str):
     return at
 
 
-def frame_of(at, key: str):
-    """The frame of the page's table named `key` (components.tables.table_slot): found by name, so a
-    table that moves on the page does not change what a test reads."""
+def table_of(at, key: str):
+    """The page's table named `key` (components.tables.table_slot): found by name, so a table that
+    moves on the page does not change what a test reads."""
 
     def blocks(node):
         for child in getattr(node, "children", {}).values():
@@ -115,7 +116,18 @@ def frame_of(at, key: str):
 
     [container] = [node for node in blocks(at.main) if getattr(node, "key", None) == key]
     [table] = [node for node in blocks(container) if getattr(node, "type", None) == "dataframe"]
-    return table.value
+    return table
+
+
+def frame_of(at, key: str):
+    """The frame of the page's table named `key`."""
+    return table_of(at, key).value
+
+
+def columns_of(at, key: str) -> dict:
+    """How the page's table named `key` draws its columns, as Streamlit sends it to the browser:
+    column -> {"label", "help", "width", "type_config"}."""
+    return json.loads(table_of(at, key).proto.columns)
 
 
 def running():

@@ -2,11 +2,12 @@
 
 import pytest
 
+from components.i18n import t, tc
 from components.navigation import PAGES
 from data.config import load_config
 from data.model import aggregate, columns
 from data.state.demo import load_demo
-from tests.app_env import demo_ranking, environment, frame_of, open_page
+from tests.app_env import columns_of, demo_ranking, environment, frame_of, open_page
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +38,43 @@ def test_the_ranking_shows_and_sorts_by_every_registered_column():
     shown = frame_of(at, "ranking.table")
     assert [name for name in shown.columns if name in columns.NAMES] == columns.TABLE_NAMES
     assert at.selectbox(key="ranking.sort").options == [columns.BY_NAME[name].label for name in columns.SORTS]
+
+
+TABLES = [  # every table of the demo's pages: page, its name, its registry columns, with medals
+    ("views/overview.py", "overview.top", (*columns.COLUMNS_TABLE, columns.PROFILE), True),
+    ("views/overview.py", "overview.progress", columns.PROGRESS, False),
+    ("views/ranking.py", "ranking.table", (*columns.COLUMNS_TABLE, columns.PROFILE), True),
+    ("views/progress.py", "progress.datasets", columns.PROGRESS, False),
+    ("views/top.py", "top.ranking", columns.COMPACT, False),
+    ("views/teams.py", "teams.team", columns.STANDINGS, True),
+    ("views/teams.py", "teams.country", columns.STANDINGS, True),
+    ("views/projects.py", "projects.board", columns.PROJECTS, False),
+    ("views/projects.py", "projects.teams", columns.TEAM_PROJECTS, True),
+    ("views/projects.py", "climbers.7d", (*columns.PROJECTS, *columns.CLIMBS), False),
+]
+GROUP_LABELS = {"teams.team": "Equipo", "teams.country": "País"}  # the grouping names its column
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_table_is_drawn_as_the_registry_declares_it(lang):
+    """Columns, their order, labels and help texts of every table come from data/model/columns.py."""
+    pages: dict = {}
+    for page, key, declared, medals in TABLES:
+        at = pages.get(page) or pages.setdefault(page, open_page(page, lang=lang))
+        names = [column.name for column in declared]
+        if medals:
+            names.insert(names.index("rank") + 1, "medal")
+        assert list(frame_of(at, key).columns) == names, key
+        drawn = columns_of(at, key)
+        for column in declared:
+            if column.name == "name":
+                label = t(lang, GROUP_LABELS[key])
+            elif column.context:
+                label = tc(lang, column.context, column.label)
+            else:
+                label = t(lang, column.label)
+            assert drawn[column.name]["label"] == label, (key, column.name)
+            assert drawn[column.name].get("help") == (t(lang, column.help) if column.help else None), (key, column.name)
 
 
 def test_ranking_search_filters_rows():

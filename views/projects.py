@@ -82,7 +82,6 @@ if history.empty or history["time"].nunique() < 2:
 else:
     projects_view.trend_chart(history, shown if not shown.empty else board, 8, lang)
     st.subheader(t(lang, "Los que más suben"), anchor=False)
-    gain = {"gain": st.column_config.NumberColumn(t(lang, "Subida"), format="+%d")}
     for column, (name, window) in zip(st.columns(2), CLIMBER_WINDOWS.items()):
         with column:
             st.markdown(f"**{t(lang, projects_view.CLIMBER_TITLES[name])}**")
@@ -90,4 +89,4 @@ else:
             if rising.empty:
                 st.caption("—")
             else:
-                projects_view.projects_table(rising, lang, extra=gain, key=f"climbers.{name}")
+                projects_view.projects_table(rising, lang, key=f"climbers.{name}", climbs=True)

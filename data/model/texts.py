@@ -9,3 +9,8 @@ kinds) can mark their texts without importing the UI.
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's name for this marker)
     return message
+
+
+def NC_(context: str, message: str) -> str:  # noqa: N802
+    """`N_` for a text whose translation depends on a context (gettext's pgettext): drawn with `tc`."""
+    return message
