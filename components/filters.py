@@ -10,9 +10,10 @@ import streamlit as st
 from components import i18n
 from components.i18n import t
 from data.model.aggregate import Filters
+from data.model.ranking import PERIODS, period_filters
 from data.model.texts import N_
 
-WINDOWS = {"all": N_("Toda la campaña"), "7d": N_("Últimos 7 días"), "custom": N_("Fechas")}
+WINDOWS = dict(zip(PERIODS, (N_("Toda la campaña"), N_("Últimos 7 días"), N_("Fechas")), strict=True))
 
 
 def campaign_filters(datasets: pd.DataFrame, as_of: dt.datetime, lang: str, key: str) -> Filters:
@@ -35,9 +36,7 @@ def campaign_filters(datasets: pd.DataFrame, as_of: dt.datetime, lang: str, key:
     )
     start = end = None
     today = as_of.date()
-    if mode == "7d":
-        start, end = today - dt.timedelta(days=6), today
-    elif mode == "custom":
+    if mode == "custom":
         picked = st.date_input(
             t(lang, "Desde / hasta"),
             value=(today - dt.timedelta(days=13), today),
@@ -46,7 +45,7 @@ def campaign_filters(datasets: pd.DataFrame, as_of: dt.datetime, lang: str, key:
         )
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             start, end = picked
-    return Filters(tuple(chosen) if chosen else None, start, end)
+    return period_filters(mode, today, tuple(chosen) if chosen else None, start, end)
 
 
 def describe_filters(filters: Filters, datasets: pd.DataFrame, lang: str) -> str:

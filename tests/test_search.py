@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from components.ranking_view import search_and_sort
 from data.model.people import close_names
+from data.model.ranking import search_and_sort
 from data.text import folded, matching
 
 NAMES = pd.Series(["José", "jose_luis", "JOSEFINA", "Núñez", "Ana", "a.b*c", None], dtype="string")

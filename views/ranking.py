@@ -6,9 +6,9 @@ from components import i18n
 from components.context import context
 from components.filters import campaign_filters, describe_filters
 from components.i18n import t
-from components.ranking_view import search_and_sort
 from components.tables import ranking_table
 from data.model.columns import BY_NAME, SORTS
+from data.model.ranking import search_and_sort
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
