@@ -32,6 +32,7 @@ from data.feeds import registry
 from data.feeds.poller import Mode, watch
 from data.feeds.services import SERVICES, current_services
 from data.feeds.sign_in import auth_settings
+from server.api import api_routes
 from server.changes import CHANGES, IN_PROGRESS, changes_route
 from server.maps import MAPS_PATH, maps_route
 from server.previews import CARD_PATH, LinkPreviews, card_route
@@ -127,6 +128,7 @@ else:
             Route(routes.CHANGES, changes_route(page_versions), methods=["GET"]),
             Route(CARD_PATH, card_route, methods=["GET"]),
             Route(MAPS_PATH, maps_route, methods=["GET"]),
+            *api_routes(),
         ],
         middleware=[Middleware(LinkPreviews)],
         secrets=launch_secrets(),

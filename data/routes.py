@@ -7,3 +7,4 @@ CHANGES = "/_tablero/changes"  # GET: has what an open page shows changed? (serv
 CARD = "/_tablero/card.png"  # GET: a shared link's picture card (server/previews.py)
 MAPS = "/_tablero/maps/"  # GET MAPS + name: the map shapes, from assets/maps (server/maps.py)
 STARTING = "/_tablero/starting.html"  # nginx's page while no worker answers (scripts/serve.py)
+API = "/api/v1"  # GET: the read-only API (server/api/), its OpenAPI document at API + "/openapi.json"

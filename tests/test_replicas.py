@@ -116,6 +116,11 @@ def test_one_writer_among_replicas_and_a_takeover_when_its_container_dies(browse
     wait_until(lambda: proxy.polls_since(time.monotonic() - REFRESH * 2) > 0, what="a writer's polls")
     assert polls_per_interval(proxy, REFRESH * 5) <= 1.3  # one writer among four processes
     first, second = lease_holder(groups, redis_url, config)
+    # the API's rate limit (300 per minute by default) is one count in Redis, whichever replica
+    # and worker answers: one client alternating between the two machines gets 300, then 429s
+    client = {"X-Forwarded-For": "203.0.113.200"}
+    answers = [httpx.get(f"{groups[n % 2].url}/api/v1/campaigns", headers=client).status_code for n in range(330)]
+    assert answers.count(200) == 300 and set(answers[300:]) == {429}
 
     page = open_my_rank(browser, second)  # a follower's page, on the other "machine"
     before = shown_validations(page)

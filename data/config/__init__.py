@@ -6,6 +6,7 @@ these declarations (`python -m scripts.docs`; tests/test_docs.py keeps them in s
 from data.config.campaign import (
     DEFAULT_CONFIG,
     HUB_ROLES,
+    ApiConfig,
     CampaignConfig,
     DatasetConfig,
     HubConfig,
@@ -34,6 +35,7 @@ from data.config.secrets import Secrets, load_secrets
 
 __all__ = [
     "APP_VARIABLES",
+    "ApiConfig",
     "BY_VARIABLE",
     "DEFAULT_CONFIG",
     "DEPLOYED",

@@ -13,6 +13,7 @@ import functools
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ from data.config.schema import (
 
 DEFAULT_CONFIG = environment.ROOT / "campaign.toml"
 HUB_ROLES = ("admin", "write", "contributor", "read")
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+RATE = re.compile(r"\s*[0-9]+\s*(?:/|per)\s*(?:[0-9]+\s*)?(?:second|minute|hour|day)s?\s*")
 
 
 def repo_id(value: str) -> str | None:
@@ -45,6 +48,24 @@ def roster_source(value: str) -> str | None:
     if value.startswith("hf://") and not re.fullmatch(r"hf://datasets/[^/]+/[^/]+/.+", value):
         return f"expected hf://datasets/OWNER/NAME/FILE.csv or a path, got {value!r:.60}"
     return None
+
+
+def slug(value: str) -> str | None:
+    return None if SLUG.fullmatch(value) else f"expected lowercase letters, digits and dashes, got {value!r:.60}"
+
+
+def rate(value: str) -> str | None:
+    return (
+        None
+        if RATE.fullmatch(value)
+        else f'expected a rate like "300/minute" or "50 per 10 seconds", got {value!r:.60}'
+    )
+
+
+def slug_of(title: str) -> str:
+    """A URL's name for a title: "Validación de benchmarks #Somos600M" -> "validacion-de-benchmarks-somos600m"."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:64].strip("-") or "campaign"
 
 
 def hub_roles(values: tuple[str, ...]) -> str | None:
@@ -114,6 +135,15 @@ class WebhooksConfig:
 
 
 @dataclass(frozen=True)
+class ApiConfig:
+    """The read-only API under /api/v1/ (server/api/)."""
+
+    rate_limit: str = setting(
+        "300 per minute", "requests per client before 429 (as the `limits` library reads it)", check=rate
+    )
+
+
+@dataclass(frozen=True)
 class OrganizersConfig:
     """Who may open the organizer page when people sign in with Hugging Face."""
 
@@ -126,6 +156,7 @@ class CampaignConfig:
     """The [campaign] keys, and the other tables."""
 
     title: str = setting("#Somos600M", "the campaign's name on every page and certificate")
+    slug: str | None = setting(None, "its name in the API's URLs (default: made from the title)", check=slug)
     start: dt.date | None = setting(None, "validations before this UTC day are not counted")
     end: dt.date | None = setting(None, "validations after this UTC day (inclusive) are not counted")
     min_validations_for_prize: int = setting(
@@ -146,6 +177,10 @@ class CampaignConfig:
     organizers: OrganizersConfig = table(OrganizersConfig, "who opens Organización when people sign in")
     storage: StorageConfig = table(StorageConfig, "optional: the durable state in a dataset repo")
     webhooks: WebhooksConfig = table(WebhooksConfig, "optional: the live ranking by Argilla webhooks")
+    api: ApiConfig = table(ApiConfig, "the read-only API")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "slug", self.slug or slug_of(self.title))
 
 
 def parse_config(document: Mapping[str, Any]) -> CampaignConfig:

@@ -133,9 +133,9 @@ class CampaignRead:
         return min(filter(None, [closes, self.campaign.fetched_at]))
 
     # --- by team and country (data.model.teams), for a roster ----------------------------
-    def placed(self, roster: Roster) -> pd.DataFrame:
-        """The ranking with each person's team and country."""
-        return self.memo(("placed", roster.digest), lambda: teams.placed(self.contributors(), roster))
+    def placed(self, roster: Roster, filters: Filters = Filters()) -> pd.DataFrame:
+        """The ranking (of `filters`) with each person's team and country."""
+        return self.memo(("placed", roster.digest, filters), lambda: teams.placed(self.contributors(filters), roster))
 
     def standings(self, roster: Roster, by: str) -> pd.DataFrame:
         """The ranking by team or by country (`by`), the unplaced last."""

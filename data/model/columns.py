@@ -113,7 +113,8 @@ CONTRIBUTORS = (
 PROFILE = Column("profile", N_("Perfil"), "link", link_text=N_("perfil"))  # the person's Hub profile, drawn last
 BY_NAME = {column.name: column for column in CONTRIBUTORS}
 NAMES = [column.name for column in CONTRIBUTORS]
-CSV_NAMES = [column.name for column in CONTRIBUTORS if column.csv]
+CSV_COLUMNS = tuple(column for column in CONTRIBUTORS if column.csv)  # the prize CSV's, and the API's rows
+CSV_NAMES = [column.name for column in CSV_COLUMNS]
 TABLE_NAMES = [column.name for column in CONTRIBUTORS if column.table]
 PRIZE_NAMES = [column.name for column in CONTRIBUTORS if column.prize]
 COLUMNS_TABLE = tuple(column for column in CONTRIBUTORS if column.table)  # the ranking table

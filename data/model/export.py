@@ -48,6 +48,15 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return str(out.to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
 
+def to_json_rows(frame: pd.DataFrame) -> str:
+    """The rows as a JSON array of objects: timestamps ISO 8601 UTC (as in the CSV), missing
+    values null, text as is (JSON needs no neutralising)."""
+    text = str(
+        frame.to_json(orient="records", date_format="iso", date_unit="s", double_precision=15, force_ascii=False)
+    )
+    return text.replace("\\/", "/")  # pandas escapes every "/" (valid, but needless in a URL)
+
+
 def ranking_csv(contributors: pd.DataFrame, as_of: dt.datetime | None = None) -> bytes:
     """The prize-allocation CSV: the contractual columns first, in order; with `as_of`, a last
     column saying until when validations were counted (the campaign's end, or the data's time)."""

@@ -1,0 +1,200 @@
+"""The read-only API of a real `streamlit run app.py` on the demo: its answers against the export
+page's CSV, its validators, errors, rate limit and CORS, and the whole of it against its own
+OpenAPI document with schemathesis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import io
+import itertools
+import json
+from urllib.parse import quote
+
+import httpx
+import pandas as pd
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from data.config import load_config
+from data.model import aggregate, columns, export
+from data.state.demo import load_demo
+from server.api.openapi import document
+from tests.app_env import ROOT, demo_ranking
+from tests.streamlit_process import StreamlitApp
+
+RATE = "40 per 10 seconds"
+SCHEMA = schemathesis.openapi.from_dict(document(load_config()))
+ADDRESSES = (f"203.0.113.{n}" for n in itertools.count(10))  # TEST-NET-3: a client per test
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("api")
+    config = folder / "campaign.toml"
+    config.write_text((ROOT / "campaign.toml").read_text() + f'\n[api]\nrate_limit = "{RATE}"\n')
+    env = {"DATA_DIR": str(folder / "data"), "CAMPAIGN_CONFIG": str(config), "HF_ENDPOINT": "http://127.0.0.1:9"}
+    app = StreamlitApp(env, folder / "streamlit.log").start()
+    yield app
+    app.stop()
+
+
+def client() -> dict[str, str]:
+    """A client of its own (the app trusts X-Forwarded-For from the loopback, as from its nginx)."""
+    return {"X-Forwarded-For": next(ADDRESSES)}
+
+
+def base(api) -> str:
+    return f"{api.url}/api/v1/campaigns/{load_config().slug}"
+
+
+def all_rows(api, path: str, **params) -> list[dict]:
+    """Every row of a paged JSON answer, page after page."""
+    rows, page = [], 1
+    headers = client()
+    while True:
+        answer = httpx.get(f"{base(api)}{path}", params={**params, "page": page, "per_page": 100}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        rows += body["rows"]
+        if page >= body["pages"]:
+            return rows
+        page += 1
+
+
+def week_ranking() -> pd.DataFrame:
+    demo, config = load_demo(), load_config()
+    end = demo.fetched_at.date()
+    window = aggregate.Filters(start=end - dt.timedelta(days=6), end=end).within(config.start, config.end)
+    return aggregate.contributors(
+        demo.responses,
+        min_validations=config.min_validations_for_prize,
+        exclude_users=config.exclude_users,
+        filters=window,
+    )
+
+
+@pytest.mark.parametrize("period", ["all", "7d"])
+def test_the_ranking_equals_the_export_csv_row_for_row(api, period):
+    """The export page's CSV is `export.ranking_csv` of the ranking; the API's CSV is those very
+    bytes, and its JSON, page after page, holds the same rows."""
+    expected = export.ranking_csv(demo_ranking() if period == "all" else week_ranking(), load_demo().fetched_at)
+    csv = httpx.get(f"{base(api)}/ranking.csv", params={"period": period}, headers=client())
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert csv.content == expected
+    table = pd.read_csv(io.BytesIO(expected), keep_default_na=False, dtype=str)
+    rows = all_rows(api, "/ranking", period=period)
+    assert len(rows) == len(table) > 0
+    for row, line in zip(rows, table.to_dict("records")):
+        for name in columns.CSV_NAMES:
+            value = row[name]
+            text = "" if value is None else ("true" if value is True else "false" if value is False else str(value))
+            if isinstance(value, float):
+                assert value == pytest.approx(float(line[name]), rel=1e-12), (row["username"], name)
+            else:
+                assert text == line[name], (row["username"], name)
+
+
+def test_every_answer_says_the_read_it_comes_from(api):
+    fetched = load_demo().fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for path in ("/ranking", "/progress", "/teams", f"/contributors/{quote(demo_ranking()['username'].iloc[0])}"):
+        answer = httpx.get(base(api) + path, headers=client())
+        assert answer.status_code == 200 and answer.json()["as_of"] == fetched, path
+        assert answer.headers["last-modified"] == email.utils.format_datetime(load_demo().fetched_at, usegmt=True)
+
+
+def test_a_person_is_found_by_their_full_name(api):
+    ranking = demo_ranking()
+    person = ranking.iloc[7]
+    answer = httpx.get(f"{base(api)}/contributors/{quote(person['username'])}", headers=client()).json()
+    assert answer["contributor"]["username"] == person["username"]
+    assert (
+        answer["contributor"]["rank"] == person["rank"]
+        and answer["contributor"]["validations"] == person["validations"]
+    )
+    assert answer["people"] == len(ranking)
+
+
+def test_a_filtered_ranking_is_the_ranking_filtered(api):
+    ranking = demo_ranking()
+    query = ranking["username"].iloc[3][:4]
+    rows = all_rows(api, "/ranking", q=query.upper())
+    names = [row["username"] for row in rows]
+    assert names and all(query.lower() in name.lower() for name in names)
+    assert names == [name for name in ranking["username"] if query.lower() in name.lower()]
+    one = httpx.get(f"{base(api)}/ranking", params={"dataset": "arc_c_es"}, headers=client()).json()
+    assert one["filters"]["datasets"] == ["arc_c_es"] and one["total"] < len(ranking)
+
+
+def test_an_unchanged_answer_is_a_304_and_a_different_question_another_tag(api):
+    headers = client()
+    first = httpx.get(f"{base(api)}/ranking", headers=headers)
+    tag = first.headers["etag"]
+    again = httpx.get(f"{base(api)}/ranking", headers={**headers, "If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
+    other = httpx.get(f"{base(api)}/ranking", params={"period": "7d"}, headers=headers)
+    assert other.headers["etag"] != tag
+    as_csv = httpx.get(f"{base(api)}/ranking", headers={**headers, "Accept": "text/csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv") and as_csv.headers["etag"] != tag
+
+
+def test_cors_is_open_for_reading(api):
+    preflight = httpx.options(f"{base(api)}/ranking", headers={"Origin": "https://example.org", **client()})
+    assert preflight.status_code == 204 and "GET" in preflight.headers["access-control-allow-methods"]
+    answer = httpx.get(f"{base(api)}/progress", headers={"Origin": "https://example.org", **client()})
+    assert answer.headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    "path, params, status",
+    [
+        ("/ranking", {"page": "0"}, 400),
+        ("/ranking", {"per_page": "abc"}, 400),
+        ("/ranking", {"dataset": "<script>alert(1)</script>"}, 400),
+        ("/ranking", {"period": "siempre"}, 400),
+        ("/ranking", {"start": "2024-02-30"}, 400),
+        ("/teams", {"by": "ciudad"}, 400),
+        ("/contributors/" + quote("<b>" + "ñ" * 300 + "</b>"), {}, 404),
+        ("/projects", {"at": "deadline"}, 404),
+    ],
+)
+def test_bad_questions_get_a_problem_document(api, path, params, status):
+    answer = httpx.get(base(api) + path, params=params, headers=client())
+    assert answer.status_code == status
+    assert answer.headers["content-type"] == "application/problem+json"
+    body = answer.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    assert "Traceback" not in answer.text and "<script>" not in body["detail"]
+
+
+def test_an_unknown_campaign_is_a_404(api):
+    answer = httpx.get(f"{api.url}/api/v1/campaigns/otra/ranking", headers=client())
+    assert answer.status_code == 404 and load_config().slug in answer.json()["detail"]
+    listed = httpx.get(f"{api.url}/api/v1/campaigns", headers=client()).json()["rows"]
+    assert [c["slug"] for c in listed] == [load_config().slug]
+
+
+def test_a_client_over_the_rate_limit_waits_and_others_do_not(api):
+    greedy, other = client(), client()
+    statuses = [httpx.get(f"{base(api)}/progress", headers=greedy) for _ in range(60)]
+    refused = [answer for answer in statuses if answer.status_code == 429]
+    assert 0 < len(refused) <= 60 - 40 and all(a.status_code == 200 for a in statuses[:40])
+    assert int(refused[0].headers["retry-after"]) >= 1
+    assert refused[0].headers["content-type"] == "application/problem+json"
+    assert httpx.get(f"{base(api)}/progress", headers=other).status_code == 200
+
+
+def test_the_openapi_document_is_served(api):
+    answer = httpx.get(f"{api.url}/api/v1/openapi.json")
+    assert answer.status_code == 200 and answer.json() == json.loads(json.dumps(document(load_config())))
+    ranking = answer.json()["paths"]["/api/v1/campaigns/{slug}/ranking"]["get"]["responses"]["200"]
+    row = ranking["content"]["application/json"]["schema"]["properties"]["rows"]["items"]
+    assert set(columns.CSV_NAMES) <= set(row["properties"])  # a registry column is in the API's schema
+
+
+@SCHEMA.parametrize()
+@settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_its_openapi_document(api, case):
+    """No 500, and every answer (status, content type, body) as the document says."""
+    case.call_and_validate(base_url=api.url, headers=client())
