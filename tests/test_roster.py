@@ -9,7 +9,7 @@ import pytest
 from data.config import Secrets, parse_config
 from data.errors import ErrorKind
 from data.feeds.roster import RosterFeed
-from data.model import countries, roster
+from data.model import countries, roster, teams
 from data.model.export import to_csv
 from data.model.roster import RosterError
 from tests.app_env import environment
@@ -113,6 +113,18 @@ def test_hostile_names_stay_text_and_csv_cells_are_neutralised():
     assert len(people["team"].iloc[2]) == roster.MAX_TEXT
     written = to_csv(people[["username", "team"]]).decode()
     assert "'=HYPERLINK" in written and "'=cmd|calc" in written and "'+equipo" in written
+
+
+def test_a_long_name_is_matched_whole_and_clipped_only_where_shown():
+    """argilla-server takes usernames of hundreds of characters: the roster must place such a
+    contributor by their whole name (two names alike in their first 100 characters stay apart)."""
+    long_a, long_b = "ñ" * 150 + "-a", "ñ" * 150 + "-b"
+    members = parse(f"username,team,country\n{long_a},Quetzal,MX\n{long_b},Cóndor,AR\nana,Quetzal,MX\n")
+    ranking = pd.DataFrame({"username": pd.array([long_a, long_b, "ana"], dtype="string"), "validations": [3, 2, 1]})
+    placed = teams.placed(ranking, members)
+    assert placed["team"].tolist() == ["Quetzal", "Cóndor", "Quetzal"]
+    assert placed["country"].tolist() == ["MX", "AR", "MX"]
+    assert members.people["username"].str.len().max() == roster.MAX_TEXT  # shown clipped
 
 
 def test_repo_rows_give_repos_to_teams():

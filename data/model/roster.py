@@ -87,8 +87,9 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     if "username" not in table and "repo_id" not in table:
         raise RosterError("missing column username (or repo_id)")
     table = table.loc[:, ~table.columns.duplicated()]
-    for column in table.columns:
-        table[column] = table[column].map(_clean, na_action="ignore").replace("", pd.NA).astype("string")
+    for column in table.columns:  # a person's name is matched whole: clipped only where shown (`_people`)
+        clean = _clean if column != "username" else str.strip
+        table[column] = table[column].map(clean, na_action="ignore").replace("", pd.NA).astype("string")
     return table
 
 
@@ -101,7 +102,7 @@ def _people(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     frame = pd.DataFrame(
         {
-            "username": rows["username"].str.lstrip("@"),
+            "username": rows["username"].str.lstrip("@").map(_clean).replace("", pd.NA).astype("string"),
             "key": person_key(rows["username"]),
             "team": rows["team"],
             "country": rows["country"] if "country" in rows else pd.Series(pd.NA, index=rows.index, dtype="string"),
