@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from data.model import aggregate, columns
-from data.model.export import acknowledgements, neutralise, ranking_csv, to_markdown_table
+from data.model.export import acknowledgements, neutralise, ranking_csv, to_csv, to_markdown_table
 from tests.test_aggregate import responses
 
 
@@ -36,6 +36,9 @@ def ranking(names: list[str]):
         "  -2",
         "\u00a0+1",
         "\r\n\t=A1",
+        '＝HYPERLINK("http://x")',
+        "＋1",
+        "\u3000＠SUM(A1)",
     ],
 )
 def test_formula_cells_are_neutralised(cell):
@@ -45,6 +48,11 @@ def test_formula_cells_are_neutralised(cell):
 @pytest.mark.parametrize("cell", ["ana", " ana", "a=b", "1-2", "", "José"])
 def test_plain_cells_are_left_alone(cell):
     assert neutralise(cell) == cell
+
+
+def test_text_in_a_column_of_categories_is_neutralised_too():
+    frame = pd.DataFrame({"team": pd.Categorical(["=cmd|calc", "Quetzal"]), "n": [-1, 2]})
+    assert to_csv(frame).decode().splitlines()[1:] == ["'=cmd|calc,-1", "Quetzal,2"]
 
 
 def test_csv_header_timestamps_booleans_and_injection():

@@ -1,8 +1,9 @@
 """CSV and Markdown renderings of frames, safe to open in a spreadsheet.
 
-Cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return, or whose first character
-after leading spaces, tabs and line breaks is one of `=`, `+`, `-`, `@` (spreadsheets skip those
-blanks), are prefixed with a single quote (OWASP CSV injection), so a spreadsheet shows them as
+Cells that begin with `=`, `+`, `-`, `@` (or their full-width forms `＝＋－＠`), a tab or a
+carriage return, or whose first character after leading blanks (spaces, tabs, line breaks, the
+ideographic space) is one of those signs (spreadsheets skip the blanks), in any column that is not
+a number, are prefixed with a single quote (OWASP CSV injection), so a spreadsheet shows them as
 text instead of running a formula.
 """
 
@@ -17,15 +18,14 @@ from data.model import columns
 from data.model.people import profile_urls
 from data.text import escape_markdown
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_BLANKS = " \t\r\n\f\v\u00a0"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # full-width forms too
+_SIGNS = tuple(start for start in _FORMULA_STARTS if start not in "\t\r")
+_BLANKS = " \t\r\n\f\v\u00a0\u3000"  # the ideographic space too
 
 
 def neutralise(value: object) -> object:
     """Prefix a quote to a text cell a spreadsheet would read as a formula."""
-    if isinstance(value, str) and (
-        value.startswith(_FORMULA_STARTS) or value.lstrip(_BLANKS).startswith(_FORMULA_STARTS[:4])
-    ):
+    if isinstance(value, str) and (value.startswith(_FORMULA_STARTS) or value.lstrip(_BLANKS).startswith(_SIGNS)):
         return "'" + value
     return value
 
@@ -43,7 +43,7 @@ def to_csv(frame: pd.DataFrame) -> bytes:
             out[column] = _iso_utc(values)
         elif pd.api.types.is_bool_dtype(values):
             out[column] = values.map({True: "true", False: "false"})
-        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+        elif not pd.api.types.is_numeric_dtype(values):  # text, categories, anything written as text
             out[column] = values.astype("object").map(neutralise)
     return str(out.to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
