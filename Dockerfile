@@ -5,7 +5,7 @@ FROM python:3.11-slim
 # nginx: the sticky proxy in front of the Streamlit processes (scripts/serve); the emoji font for
 # the certificates and cards (the text font ships in assets/fonts/); FriBiDi for Pillow's layout of
 # right-to-left names on the cards.
-RUN apt-get update && apt-get install -y --no-install-recommends nginx fonts-noto-color-emoji libfribidi0 \
+RUN apt-get update && apt-get install -y --no-install-recommends nginx fonts-noto-color-emoji fonts-noto-core fonts-noto-cjk libfribidi0 \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 user
 WORKDIR /home/user/app

@@ -18,7 +18,7 @@ import pandas as pd
 from PIL import Image, ImageDraw, ImageFont
 
 from components import i18n
-from components.certificate import FONTS, codepoints, emoji_font, printable
+from components.fonts import FONTS, Face, codepoints, emoji_font, faces_for, printable, text_codepoints
 from components.i18n import t
 from data.text import shown_name, visible
 
@@ -67,49 +67,66 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
 
 @functools.cache
 def _emoji() -> ImageFont.FreeTypeFont:
-    """The emoji font (a text has emoji runs only where one is installed: `_is_emoji`)."""
+    """The emoji font (a text has emoji runs only where one is installed: `_runs`)."""
     path = emoji_font()
     if path is None:
         raise FileNotFoundError("no emoji font installed")
     return ImageFont.truetype(str(path), EMOJI_SIZE)
 
 
-def _is_emoji(ch: str) -> bool:
-    path = emoji_font()
-    text = codepoints(FONTS / "DejaVuSans.ttf")
-    return path is not None and ord(ch) not in text and ord(ch) in codepoints(path)
+Source = Face | str  # what draws a run: "" DejaVu, "emoji" the emoji font, else a Noto face
 
 
-def _runs(text: str) -> list[tuple[bool, str]]:
-    """`text` cut where it passes between emoji and other characters (joiners stay with emoji)."""
-    runs: list[tuple[bool, str]] = []
+@functools.lru_cache(maxsize=64)
+def _face_font(face: Face, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(face.path), size, index=face.index, layout_engine=ImageFont.Layout.RAQM)
+
+
+def _runs(text: str) -> list[tuple[Source, str]]:
+    """`text` cut where it passes from one font to another: DejaVu, the emoji font, or the Noto face
+    of a script DejaVu lacks (components/fonts.py); marks and joiners stay with what they follow."""
+    known, emoji, faces = text_codepoints(), emoji_font(), faces_for(text)
+    emoji_points = codepoints(emoji) if emoji else frozenset()
+
+    def source(ch: str) -> Source:
+        if ord(ch) in known:
+            return ""
+        if ord(ch) in emoji_points:
+            return "emoji"
+        return next((face for face in faces if ord(ch) in codepoints(face.path, face.index)), "")
+
+    runs: list[tuple[Source, str]] = []
     for ch in text:
-        emoji = _is_emoji(ch) or (bool(runs) and runs[-1][0] and unicodedata.category(ch) in ("Mn", "Cf"))
-        if runs and runs[-1][0] == emoji:
-            runs[-1] = (emoji, runs[-1][1] + ch)
+        follows = bool(runs) and unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf")
+        kind = runs[-1][0] if follows else source(ch)
+        if runs and runs[-1][0] == kind:
+            runs[-1] = (kind, runs[-1][1] + ch)
         else:
-            runs.append((emoji, ch))
+            runs.append((kind, ch))
     return runs
 
 
 def _width(text: str, font: ImageFont.FreeTypeFont) -> float:
     total = 0.0
-    for emoji, run in _runs(text):
-        if emoji:
+    for kind, run in _runs(text):
+        if kind == "emoji":
             total += _emoji().getlength(run) * font.size / EMOJI_SIZE
+        elif isinstance(kind, Face):
+            total += _face_font(kind, int(font.size)).getlength(run)
         else:
             total += font.getlength(run)
     return total
 
 
 def _draw(image: Image.Image, xy: tuple[float, float], text: str, font: ImageFont.FreeTypeFont, fill) -> None:
-    """Draw `text` with its top-left at `xy`, emoji runs from the emoji font, scaled to the text."""
+    """Draw `text` with its top-left at `xy`: each run in its font, emoji scaled to the text."""
     draw = ImageDraw.Draw(image)
     x, y = xy
-    for emoji, run in _runs(text):
-        if not emoji:
-            draw.text((x, y), run, font=font, fill=fill)
-            x += font.getlength(run)
+    for kind, run in _runs(text):
+        if kind != "emoji":
+            drawn = _face_font(kind, int(font.size)) if isinstance(kind, Face) else font
+            draw.text((x, y), run, font=drawn, fill=fill)
+            x += drawn.getlength(run)
             continue
         source = _emoji()
         width = int(source.getlength(run)) or 1

@@ -1,8 +1,10 @@
 """Certificates of participation: a one-page PDF per contributor, and a ZIP of many.
 
 Drawn with fpdf2 in an embedded Unicode font (DejaVu Sans, shipped in assets/fonts/) with text
-shaping (HarfBuzz) so accents, ñ and right-to-left names print as written; emoji come from Noto
-Color Emoji when the system has it (the Dockerfile installs it). A name is only ever drawn as
+shaping (HarfBuzz) so accents, ñ, right-to-left names and Indic and Thai clusters print as
+written; a name in another script is drawn in Debian's Noto face for it, emoji in Noto Color Emoji
+(components/fonts.py; the Dockerfile installs them), and a character no font has is named on the
+page instead of vanishing. A name is only ever drawn as
 plain text (no markup is interpreted), without control and format characters (which could hide or
 reorder it: `data.text.visible`); a very long one is set smaller, wrapped to three lines, then
 shortened.
@@ -11,26 +13,22 @@ shortened.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import cast
 
 import segno
-from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
 from components import i18n
+from components.fonts import DEJAVU, codepoints, emoji_font, faces_for, printable, text_codepoints, unprintable
 from components.i18n import t
 from data.text import shorten, shown_name, visible
 
-FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
-EMOJI_FONTS = (Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),)
 ACCENT = (228, 87, 46)  # the theme's primary colour
 INK = (31, 27, 28)
 NAME_SIZES = range(30, 15, -2)  # points: the name is set in the largest that fits one line
@@ -58,55 +56,23 @@ class CertificateFacts:
     credential_id: str = ""  # its signed ID (data.model.credentials), printed with a QR code of verify_url
 
 
-@functools.cache
-def codepoints(path: Path) -> frozenset[int]:
-    return frozenset(TTFont(path, lazy=True).getBestCmap())
-
-
-@functools.cache
-def emoji_font() -> Path | None:
-    return next((path for path in EMOJI_FONTS if path.exists()), None)
-
-
-def _text_codepoints() -> frozenset[int]:
-    return codepoints(FONTS / "DejaVuSans.ttf") & codepoints(FONTS / "DejaVuSans-Bold.ttf")
-
-
-def _drawable(ch: str) -> bool:
-    """Marks, joiners and spaces never need a glyph of their own."""
-    return not unicodedata.category(ch).startswith(("M", "C", "Z"))
-
-
-def _needs_fallback(text: str) -> bool:
-    known = _text_codepoints()
-    return any(ord(ch) not in known and _drawable(ch) for ch in text)
-
-
-def printable(text: str) -> str:
-    """`text` with each character no font here can draw replaced by its compatibility form if
-    that can be drawn (fullwidth Ｗ -> W), else by U+FFFD; what can be drawn is left as it is."""
-    emoji = emoji_font()
-    known = _text_codepoints() | (codepoints(emoji) if emoji else frozenset())
-
-    def one(ch: str) -> str:
-        if ord(ch) in known or not _drawable(ch):
-            return ch
-        compatible = unicodedata.normalize("NFKC", ch)
-        return compatible if all(ord(c) in known for c in compatible) else "\ufffd"
-
-    return "".join(map(one, text))
-
-
 class _Certificate(FPDF):
-    def __init__(self, fallback: bool):
+    def __init__(self, text: str):
+        """A page whose fonts draw `text` (what it will print beyond the fixed wording)."""
         super().__init__(orientation="landscape", format="A4")
         self.set_auto_page_break(False)
-        self.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
-        self.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
-        emoji = emoji_font() if fallback else None
-        if emoji is not None:
+        self.add_font("DejaVu", "", DEJAVU[0])
+        self.add_font("DejaVu", "B", DEJAVU[1])
+        emoji, missing = emoji_font(), {ord(ch) for ch in text} - text_codepoints()
+        fallbacks: list[str] = []
+        if emoji is not None and missing & codepoints(emoji):
             self.add_font("Emoji", "", emoji)
-            self.set_fallback_fonts(["Emoji"], exact_match=False)
+            fallbacks.append("Emoji")
+        for face in faces_for(text):
+            self.add_font(face.family, "", face.path, collection_font_number=face.index)
+            fallbacks.append(face.family)
+        if fallbacks:
+            self.set_fallback_fonts(fallbacks, exact_match=False)
         self.set_text_shaping(use_shaping_engine=True)
 
 
@@ -135,7 +101,7 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     """A one-page A4 certificate stating `facts`, in `lang`."""
     name, campaign = printable(shown_name(facts.name)), printable(visible(facts.campaign))
     datasets = printable(visible(", ".join(facts.datasets)) or "—")
-    pdf = _Certificate(fallback=_needs_fallback(name + datasets + campaign))
+    pdf = _Certificate(name + datasets + campaign)
     pdf.set_title(t(lang, "Certificado de participación"))
     pdf.set_author("SomosNLP")
     pdf.set_creator("Tablero #Somos600M")
@@ -160,6 +126,17 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     pdf.set_xy(30, 72)
     pdf.set_font("DejaVu", "B", size)
     pdf.multi_cell(width, size * 0.45, "\n".join(lines), align="C")
+    missing = unprintable(shown_name(facts.name))
+    if missing:
+        pdf.set_font("DejaVu", "", 9)
+        pdf.set_x(30)
+        note = t(
+            lang,
+            "Hay caracteres del nombre que no se pueden imprimir ({codes}): la página de verificación "
+            "lo muestra entero.",
+            codes=", ".join(missing[:8]),
+        )
+        pdf.multi_cell(width, 5, note, align="C")
     pdf.set_font("DejaVu", "", 13)
     pdf.set_xy(30, max(pdf.get_y() + 6, 100))
     pdf.multi_cell(width, 7, _body(facts, campaign, datasets, lang), align="C")

@@ -130,6 +130,20 @@ def test_hostile_names_print_as_written_on_one_page(kind, tmp_path, artifacts):
     assert sum(1 for pixel in name_band.getdata() if pixel < 128) > 200  # the name is drawn, in ink
 
 
+@pytest.mark.parametrize("name", ["王小明", "김민수", "佐藤花子", "राम शर्मा", "สมชาย ใจดี", "محمد علي"])
+def test_names_in_every_script_print_as_written(name, tmp_path):
+    """DejaVu, then Debian's Noto faces for each script (fonts-noto-core, fonts-noto-cjk)."""
+    data = certificate_pdf(facts(name), "es")
+    text = pdf_text(data, tmp_path)
+    assert name in text and "\ufffd" not in text and "no se pueden imprimir" not in text
+    assert pages(data, tmp_path) == 1
+
+
+def test_a_character_no_font_has_is_named_not_hidden(tmp_path):
+    text = pdf_text(certificate_pdf(facts("ana \U00017000"), "en"), tmp_path)  # Tangut: no sans face has it
+    assert "ana \ufffd" in text and "U+17000" in text and "verification page shows it whole" in text
+
+
 def test_the_zip_holds_one_safe_unique_file_per_person(tmp_path):
     people = [facts(name) for name in [*HOSTILE.values(), "Ana Núñez", "ana nunez"]]
     data = certificates_zip(people, "en")

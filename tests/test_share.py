@@ -131,6 +131,22 @@ def test_unicode_and_long_names_draw_within_the_card(name, tmp_path):
     assert right.getcolors(1) is not None, "something was drawn in the right margin"
 
 
+@pytest.mark.parametrize("name", ["王小明", "김민수", "佐藤花子", "राम शर्मा", "สมชาย ใจดี"])
+def test_names_in_every_script_are_drawn_in_a_font_that_has_them(name):
+    """No box for a missing glyph: each run of the name is drawn by a font whose map has it."""
+    from components import card
+    from components.fonts import Face, codepoints, drawable, text_codepoints
+
+    runs = card._runs(name)
+    assert any(isinstance(source, Face) for source, _ in runs)  # a Noto face drew the script
+    for source, run in runs:
+        points = codepoints(source.path, source.index) if isinstance(source, Face) else text_codepoints()
+        assert all(ord(ch) in points for ch in run if drawable(ch)), (source, run)
+    image = Image.open(io.BytesIO(card_png(CardFacts("Campaña", 0.5, 3, 7, name, 1, 0), "es"))).convert("L")
+    band = image.crop((60, 140, 1100, 250))  # where the name is drawn
+    assert sum(1 for pixel in band.getdata() if pixel < 128) > 500
+
+
 # --- from the running app -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def live_app(live_env_module, ranking, tmp_path_factory):
