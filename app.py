@@ -34,6 +34,7 @@ from data.feeds.services import SERVICES, current_services
 from data.feeds.sign_in import auth_settings
 from server.api import api_routes
 from server.changes import CHANGES, IN_PROGRESS, changes_route
+from server.health import health_route
 from server.maps import MAPS_PATH, maps_route
 from server.previews import CARD_PATH, LinkPreviews, card_route
 from server.webhooks import argilla_webhook
@@ -128,6 +129,7 @@ else:
             Route(routes.CHANGES, changes_route(page_versions), methods=["GET"]),
             Route(CARD_PATH, card_route, methods=["GET"]),
             Route(MAPS_PATH, maps_route, methods=["GET"]),
+            Route(routes.HEALTH, health_route, methods=["GET"]),
             *api_routes(),
         ],
         middleware=[Middleware(LinkPreviews)],

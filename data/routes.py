@@ -8,3 +8,4 @@ CARD = "/_tablero/card.png"  # GET: a shared link's picture card (server/preview
 MAPS = "/_tablero/maps/"  # GET MAPS + name: the map shapes, from assets/maps (server/maps.py)
 STARTING = "/_tablero/starting.html"  # nginx's page while no worker answers (scripts/serve.py)
 API = "/api/v1"  # GET: the read-only API (server/api/), its OpenAPI document at API + "/openapi.json"
+HEALTH = "/_tablero/health"  # GET: liveness and readiness, for the Space and uptime monitors (server/health.py)

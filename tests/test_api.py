@@ -23,6 +23,7 @@ from data.state.demo import load_demo
 from server.api.openapi import document
 from tests.app_env import ROOT, demo_ranking
 from tests.streamlit_process import StreamlitApp
+from tests.waiting import wait_until
 
 RATE = "40 per 10 seconds"
 SCHEMA = schemathesis.openapi.from_dict(document(load_config()))
@@ -198,3 +199,44 @@ def test_the_openapi_document_is_served(api):
 def test_the_api_keeps_its_openapi_document(api, case):
     """No 500, and every answer (status, content type, body) as the document says."""
     case.call_and_validate(base_url=api.url, headers=client())
+
+
+def test_health_says_what_is_current_and_nothing_secret(api):
+    answer = httpx.get(f"{api.url}/_tablero/health")
+    report = answer.json()
+    assert answer.status_code == 200 and report["status"] in ("ok", "degraded")
+    assert report["sources"]["campaign"] == {
+        "mode": "demo",
+        "age_seconds": report["sources"]["campaign"]["age_seconds"],
+        "error": None,
+    }
+    assert report["writer"] is True and report["inbox"] is None
+    names = set(demo_ranking()["username"])
+    assert not any(name in answer.text for name in names)
+    assert httpx.get(f"{api.url}/_tablero/health?live").json() == {"status": "alive"}
+
+
+def test_health_is_a_503_while_the_first_read_cannot_land(tmp_path):
+    env = {
+        "DATA_DIR": str(tmp_path / "data"),
+        "HF_ENDPOINT": "http://127.0.0.1:9",
+        "ARGILLA_API_URL": "http://127.0.0.1:9",
+        "ARGILLA_API_KEY": "argilla.apikey.secret",
+    }
+    app = StreamlitApp(env, tmp_path / "streamlit.log").start()
+    try:
+        wait_until(
+            lambda: httpx.get(f"{app.url}/_tablero/health").json()["sources"]["campaign"]["error"], 60, "a failed read"
+        )
+        answer = httpx.get(f"{app.url}/_tablero/health")
+        assert answer.status_code == 503 and answer.json()["status"] == "starting"
+        assert answer.json()["sources"]["campaign"] == {
+            "mode": "first_read",
+            "age_seconds": None,
+            "error": "unreachable",
+        }
+        assert "secret" not in answer.text and "127.0.0.1" not in answer.text
+        ranking = httpx.get(f"{app.url}/api/v1/campaigns/{load_config().slug}/ranking")
+        assert ranking.status_code == 503 and int(ranking.headers["retry-after"]) > 0
+    finally:
+        app.stop()

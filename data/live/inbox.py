@@ -123,6 +123,11 @@ class Inbox:
     def accepting(self) -> bool:
         return self._secret is not None
 
+    @property
+    def depth(self) -> int:
+        """Changes queued and not applied yet."""
+        return len(self._queue)
+
     def follow(self, dataset_ids: set[str]) -> None:
         """The datasets whose deliveries are queued; any other's are dropped on arrival."""
         self._followed = frozenset(dataset_ids)
