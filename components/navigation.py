@@ -46,10 +46,14 @@ HOME = OVERVIEW
 
 def page_url(spec: PageSpec, **params: str) -> str:
     """This app's URL for a page with `params`, as the visitor reached the app (else relative)."""
+    return app_url("/" + ("" if spec is HOME else spec.url), **params)
+
+
+def app_url(path: str, **params: str) -> str:
+    """This app's URL for `path` (from its root) with `params`, as the visitor reached the app."""
     here = st.context.url or ""
     base = here.split("?")[0].rsplit("/", 1)[0] if "://" in here else ""
-    path = "" if spec is HOME else spec.url
-    return f"{base}/{path}" + (f"?{urlencode(params)}" if params else "")
+    return base + path + (f"?{urlencode(params)}" if params else "")
 
 
 def navigation(lang: str, unlisted: frozenset[PageSpec] = frozenset()) -> tuple[PageSpec, StreamlitPage]:

@@ -3,15 +3,19 @@ LinkedIn's add-to-profile link for the certificate (name, organisation, issue da
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
+import pandas as pd
 import streamlit as st
 
 from components import i18n
+from components.badges import contributor_badge
 from components.card import CardFacts, card_preview
 from components.certificate import CertificateFacts
 from components.i18n import t
-from data.text import shorten, shown_name
+from components.navigation import app_url
+from data.routes import API
+from data.text import escape_markdown, shorten, shown_name
 
 ORGANIZATION = "SomosNLP"
 PREVIEW_WIDTH = 600
@@ -71,3 +75,14 @@ def share_section(card: CardFacts, url: str, certificate: CertificateFacts | Non
                 lang, "Añade el certificado a «Licencias y certificaciones», con su ID y su enlace de verificación."
             ),
         )
+
+
+def badge_section(slug: str, me: pd.Series, people: int, link: str, campaign: str, lang: str) -> None:
+    """The person's badge (the API serves it, always current) and its Markdown for a README or a
+    Hub profile, linking to `link`."""
+    user = str(me["username"])
+    badge_url = app_url(f"{API}/campaigns/{slug}/contributors/{quote(user, safe='')}/badge.svg", lang=lang)
+    st.caption(t(lang, "Tu insignia, siempre al día, para un README o tu perfil del Hub (Markdown):"))
+    svg = contributor_badge(user, int(me["rank"]), people, int(me["validations"]), campaign, lang)
+    st.image(svg.decode("utf-8"), caption=t(lang, "Tu insignia de «{campaign}»", campaign=campaign))
+    st.code(f"[![{escape_markdown(campaign)}]({badge_url})]({link})", language="markdown", wrap_lines=True)

@@ -10,6 +10,7 @@ import io
 import itertools
 import json
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 import httpx
 import pandas as pd
@@ -17,6 +18,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from components import badges
 from data.config import load_config
 from data.model import aggregate, columns, export
 from data.state.demo import load_demo
@@ -195,7 +197,7 @@ def test_the_openapi_document_is_served(api):
 
 
 @SCHEMA.parametrize()
-@settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_its_openapi_document(api, case):
     """No 500, and every answer (status, content type, body) as the document says."""
     case.call_and_validate(base_url=api.url, headers=client())
@@ -240,3 +242,30 @@ def test_health_is_a_503_while_the_first_read_cannot_land(tmp_path):
         assert ranking.status_code == 503 and int(ranking.headers["retry-after"]) > 0
     finally:
         app.stop()
+
+
+def test_badges_say_the_figures_as_valid_svg(api):
+    person = demo_ranking().iloc[2]
+    answer = httpx.get(f"{base(api)}/contributors/{quote(person['username'])}/badge.svg", headers=client())
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+    svg = ElementTree.fromstring(answer.content)
+    title = svg.find("{http://www.w3.org/2000/svg}title").text
+    assert title == svg.get("aria-label") and person["username"] in title
+    assert f"puesto {person['rank']} de {len(demo_ranking())}" in title
+    texts = [node.text for node in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts[0] == person["username"] and f"puesto {person['rank']}" in texts[1]
+    english = httpx.get(f"{base(api)}/badge.svg", params={"lang": "en"}, headers=client())
+    assert "done" in ElementTree.fromstring(english.content).find("{http://www.w3.org/2000/svg}title").text
+    tag = answer.headers["etag"]
+    again = httpx.get(answer.url, headers={**client(), "If-None-Match": tag})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("name", ["<script>alert(1)</script>" + "x" * 300, "a\"b'<&>", "\u202eevil"])
+def test_a_badge_is_safe_for_any_name(name):
+    svg_bytes = badges.badge(name, "puesto 1 · 3 validaciones", f"{name}: puesto 1")
+    svg = ElementTree.fromstring(svg_bytes)  # well-formed: nothing of the name became markup
+    assert [node.tag.split("}")[1] for node in svg.iter()].count("script") == 0
+    assert b"<script" not in svg_bytes and "\u202e" not in svg_bytes.decode()
+    label = next(svg.iter("{http://www.w3.org/2000/svg}text")).text
+    assert len(label) <= badges.LONGEST

@@ -16,7 +16,7 @@ from components.contributor import (
 from components.i18n import t
 from components.navigation import MY_RANK, page_url
 from components.safe import md_text
-from components.share import share_section
+from components.share import badge_section, share_section
 from components.sign_in import signed_in, username
 from components.tables import ranking_table
 from data.model import aggregate
@@ -81,4 +81,5 @@ link = page_url(MY_RANK, user=user, **({"lang": lang} if lang != "es" else {}))
 share_section(card.facts_for(config.title, table, read.progress(), user), link, certificate, lang)
 st.caption(t(lang, "Comparte este enlace con tus estadísticas:"))
 st.code(link, language=None, wrap_lines=True)
+badge_section(config.slug or "", me, len(table), link, config.title, lang)  # (a slug is always set)
 start_validating(config.annotation_url, config.guide_url, lang)

@@ -4,6 +4,7 @@ described by an OpenAPI document (openapi.py)."""
 
 from __future__ import annotations
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -18,6 +19,22 @@ from server.api.openapi import document
 METHODS = ["GET", "OPTIONS"]  # HEAD with GET
 
 
+class Name(Convertor[str]):
+    """A path segment holding a username: any characters, line breaks too (Starlette's `path`
+    stops at one, and the request would fall through to a plain-text 404)."""
+
+    regex = r"[\s\S]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("name", Name())
+
+
 async def openapi_route(request: Request) -> Response:
     services = current_services()
     if services is None:
@@ -30,7 +47,9 @@ def api_routes() -> list[Route]:
     table = [
         *routes_of(API + "/campaigns", answers.campaigns, csv=False),
         *routes_of(campaign + "/ranking", answers.ranking),
-        *routes_of(campaign + "/contributors/{username:path}", answers.contributor, csv=False),
+        *routes_of(campaign + "/badge.svg", answers.campaign_badge, csv=False),
+        *routes_of(campaign + "/contributors/{username:name}/badge.svg", answers.contributor_badge, csv=False),
+        *routes_of(campaign + "/contributors/{username:name}", answers.contributor, csv=False),
         *routes_of(campaign + "/progress", answers.progress),
         *routes_of(campaign + "/teams", answers.teams),
         *routes_of(campaign + "/projects", answers.projects, feed_key="p"),

@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from components import badges
+from components.i18n import LANGUAGES
 from data.feeds.campaign_read import CampaignRead
 from data.feeds.poller import FeedView, Mode
 from data.feeds.services import Services
@@ -25,6 +27,7 @@ PER_PAGE, MAX_PER_PAGE = 100, 1000
 PERIODS = ("all", "7d")
 GROUPINGS = ("team", "country")
 WAITING = (Mode.FIRST_READ, Mode.OFF)
+SVG = "image/svg+xml"
 
 
 class Problem(Exception):
@@ -43,6 +46,7 @@ class Answer:
     csv: Callable[[], bytes] | None = None  # the CSV when it is not the rows' own (the export page's)
     page: dict[str, int] = field(default_factory=dict)  # total, page, per_page, pages (JSON only)
     modified: dt.datetime | None = None  # Last-Modified
+    only: tuple[str, Callable[[], bytes]] | None = None  # its one form (media type, body): a badge
 
     def csv_bytes(self) -> bytes:
         return self.csv() if self.csv is not None else export.to_csv(self.rows)
@@ -149,6 +153,31 @@ def projects(services: Services, path: Mapping[str, str], params: Params) -> Ans
     return Answer(meta, frozen.board, csv=lambda: feed.final_csv(value, roster), modified=value.fetched_at)
 
 
+def campaign_badge(services: Services, path: Mapping[str, str], params: Params) -> Answer:
+    """The campaign's progress as a badge (`lang`: its language)."""
+    read, meta = _campaign(services, path["slug"])
+    lang = _choice(params, "lang", tuple(LANGUAGES))
+    table = read.progress()
+    total, completed = int(table["total"].sum()), int(table["completed"].sum())
+    svg = badges.campaign_badge(services.config.title, completed / total if total else 0.0, lang)
+    return Answer(meta, table.iloc[0:0], modified=read.fetched_at, only=(SVG, lambda: svg))
+
+
+def contributor_badge(services: Services, path: Mapping[str, str], params: Params) -> Answer:
+    """One person's rank and validations as a badge, for their profile."""
+    read, meta = _campaign(services, path["slug"])
+    lang = _choice(params, "lang", tuple(LANGUAGES))
+    table = read.contributors()
+    row = table[table["username"].eq(path["username"]).to_numpy()]
+    if row.empty:
+        raise Problem(404, "Not ranked", "nobody of that name has a validation in this campaign")
+    me = row.iloc[0]
+    svg = badges.contributor_badge(
+        str(me["username"]), int(me["rank"]), len(table), int(me["validations"]), services.config.title, lang
+    )
+    return Answer(meta, row.iloc[0:0], modified=read.fetched_at, only=(SVG, lambda: svg))
+
+
 # --- the common parts -------------------------------------------------------------------------
 def _slug(services: Services, slug: str) -> None:
     if slug != services.config.slug:
@@ -178,8 +207,9 @@ def _filters(read: CampaignRead, params: Params) -> Any:
     unknown = [name for name in datasets if name not in read.titles()]
     if unknown:
         raise Problem(400, "Unknown dataset", "no such dataset in this campaign (see /progress for its datasets)")
-    start, end = _date(params, "start"), _date(params, "end")
-    period = "custom" if start or end else _choice(params, "period", PERIODS)
+    period, start, end = _choice(params, "period", PERIODS), _date(params, "start"), _date(params, "end")
+    if start or end:
+        period = "custom"  # dates chosen win over a period
     return period_filters(period, read.fetched_at.date(), datasets or None, start, end)
 
 

@@ -64,12 +64,15 @@ def endpoint(compute: Compute, feed_key: str = "c", csv: bool = False) -> Callab
         params = {name: request.query_params.getlist(name) for name in request.query_params}
         try:
             answer = await asyncio.to_thread(compute, services, dict(request.path_params), params)
-            body = await asyncio.to_thread(answer.csv_bytes if as_csv else functools.partial(_json, answer))
+            media, render = answer.only or (
+                (CSV, answer.csv_bytes) if as_csv else (JSON, functools.partial(_json, answer))
+            )
+            body = await asyncio.to_thread(render)
         except Problem as error:
             return problem(error)
         if answer.modified is not None:
             headers["Last-Modified"] = email.utils.format_datetime(answer.modified.astimezone(), usegmt=True)
-        return Response(body, media_type=CSV if as_csv else JSON, headers=headers)
+        return Response(body, media_type=media, headers=headers)
 
     return route
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from components.i18n import LANGUAGES
 from data.config import CampaignConfig
 from data.model import columns
 from data.routes import API
@@ -41,11 +42,14 @@ def _answer(rows: dict[str, Any], key: str = "rows", single: bool = False, **met
     return {"type": "object", "properties": properties, "required": ["as_of", key]}
 
 
-def _responses(schema: dict[str, Any] | None, csv: bool = True) -> dict[str, Any]:
-    """JSON (`schema`) and CSV (with `csv`); only CSV without a schema (a `.csv` path)."""
+def _responses(schema: dict[str, Any] | None, csv: bool = True, svg: bool = False) -> dict[str, Any]:
+    """JSON (`schema`) and CSV (with `csv`); only CSV without a schema (a `.csv` path); only an
+    SVG image with `svg` (a badge)."""
     content: dict[str, Any] = {"application/json": {"schema": schema}} if schema is not None else {}
     if csv:
         content["text/csv"] = {"schema": {"type": "string"}}
+    if svg:
+        content = {"image/svg+xml": {"schema": {"type": "string"}}}
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     return {
         "200": {"description": "the answer", "content": content},
@@ -120,6 +124,18 @@ def document(config: CampaignConfig) -> dict[str, Any]:
             operations[API + path + ".csv"] = {
                 "get": {**get, "summary": summary + " (CSV)", "responses": _responses(None)}
             }
+    lang = _query("lang", {"type": "string", "enum": list(LANGUAGES)}, "the badge's language")
+    username = {"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}
+    badges = {
+        "/campaigns/{slug}/badge.svg": ("The campaign's progress as a badge", [slug, lang]),
+        "/campaigns/{slug}/contributors/{username}/badge.svg": (
+            "One contributor's rank and validations as a badge",
+            [slug, username, lang],
+        ),
+    }
+    for path, (summary, parameters) in badges.items():
+        responses = _responses(None, csv=False, svg=True)
+        operations[API + path] = {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Tablero #Somos600M API", "version": "1", "description": "Read-only; JSON or CSV."},
