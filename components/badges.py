@@ -6,6 +6,7 @@ characters), clipped for display, and XML-escaped: no markup of a name ever reac
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from PIL import ImageFont
@@ -18,6 +19,12 @@ from data.text import shorten, shown_name
 HEIGHT, PAD, SIZE = 20, 6, 11
 LABEL_COLOUR, MESSAGE_COLOUR = "#555", "#b5401c"  # the theme's orange, darkened: white text at 5.6:1
 LONGEST = 32  # characters of a label or message shown
+
+
+@dataclass(frozen=True)
+class Badge:
+    svg: bytes
+    says: str  # the whole of it in words (its <title>; an <img>'s alt)
 
 
 @functools.cache
@@ -52,13 +59,13 @@ def badge(label: str, message: str, title: str) -> bytes:
     return svg.encode("utf-8")
 
 
-def campaign_badge(title: str, done: float, lang: str) -> bytes:
+def campaign_badge(title: str, done: float, lang: str) -> Badge:
     """The campaign's progress: its title, and the share of its records completed."""
     message = t(lang, "{percent} completado", percent=i18n.percent(done, lang))
-    return badge(title, message, f"{title}: {message}")
+    return Badge(badge(title, message, f"{title}: {message}"), shown_name(f"{title}: {message}"))
 
 
-def contributor_badge(username: str, rank: int, people: int, validations: int, campaign: str, lang: str) -> bytes:
+def contributor_badge(username: str, rank: int, people: int, validations: int, campaign: str, lang: str) -> Badge:
     """One person's rank and validations in a campaign."""
     shown = {"n": i18n.number(validations, lang), "rank": i18n.number(rank, lang), "people": i18n.number(people, lang)}
     message = tn(lang, "puesto {rank} · {n} validación", "puesto {rank} · {n} validaciones", validations, **shown)
@@ -71,4 +78,4 @@ def contributor_badge(username: str, rank: int, people: int, validations: int, c
         campaign=campaign,
         **shown,
     )
-    return badge(username, message, title)
+    return Badge(badge(username, message, title), shown_name(title))

@@ -83,6 +83,6 @@ def badge_section(slug: str, me: pd.Series, people: int, link: str, campaign: st
     user = str(me["username"])
     badge_url = app_url(f"{API}/campaigns/{slug}/contributors/{quote(user, safe='')}/badge.svg", lang=lang)
     st.caption(t(lang, "Tu insignia, siempre al día, para un README o tu perfil del Hub (Markdown):"))
-    svg = contributor_badge(user, int(me["rank"]), people, int(me["validations"]), campaign, lang)
-    st.image(svg.decode("utf-8"), caption=t(lang, "Tu insignia de «{campaign}»", campaign=campaign))
+    shown = contributor_badge(user, int(me["rank"]), people, int(me["validations"]), campaign, lang)
+    st.image(shown.svg.decode("utf-8"), alt=shown.says)
     st.code(f"[![{escape_markdown(campaign)}]({badge_url})]({link})", language="markdown", wrap_lines=True)

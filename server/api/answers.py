@@ -159,7 +159,7 @@ def campaign_badge(services: Services, path: Mapping[str, str], params: Params) 
     lang = _choice(params, "lang", tuple(LANGUAGES))
     table = read.progress()
     total, completed = int(table["total"].sum()), int(table["completed"].sum())
-    svg = badges.campaign_badge(services.config.title, completed / total if total else 0.0, lang)
+    svg = badges.campaign_badge(services.config.title, completed / total if total else 0.0, lang).svg
     return Answer(meta, table.iloc[0:0], modified=read.fetched_at, only=(SVG, lambda: svg))
 
 
@@ -174,7 +174,7 @@ def contributor_badge(services: Services, path: Mapping[str, str], params: Param
     me = row.iloc[0]
     svg = badges.contributor_badge(
         str(me["username"]), int(me["rank"]), len(table), int(me["validations"]), services.config.title, lang
-    )
+    ).svg
     return Answer(meta, row.iloc[0:0], modified=read.fetched_at, only=(SVG, lambda: svg))
 
 
