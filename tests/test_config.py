@@ -53,6 +53,20 @@ def test_end_before_start_is_rejected():
         parse_config(doc)
 
 
+@pytest.mark.parametrize(
+    "hub, named",
+    [
+        ({"org": "x", "since": "2024-05-01", "until": "2024-04-01"}, "hub.until: is before hub.since"),
+        ({"org": "x", "since": "2024-05-01", "deadline": "2024-04-30T12:00:00Z"}, "hub.deadline: is before hub.since"),
+    ],
+)
+def test_impossible_hub_windows_are_refused(hub, named):
+    doc = with_(("campaign", "title"), "Prueba")
+    doc["hub"] = hub
+    with pytest.raises(ConfigError, match=named):
+        parse_config(doc)
+
+
 def test_toml_file_and_env_override(tmp_path, monkeypatch):
     path = tmp_path / "c.toml"
     path.write_text(

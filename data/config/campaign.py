@@ -200,9 +200,19 @@ def parse_config(document: Mapping[str, Any]) -> CampaignConfig:
     pairs = [(d.workspace, d.name) for d in config.datasets]
     if len(set(pairs)) != len(pairs):
         raise ConfigError("datasets: the same name and workspace appear twice")
+    _check_windows(config)
+    return config
+
+
+def _check_windows(config: CampaignConfig) -> None:
+    """Dates that cannot all hold: the key named, in one line."""
     if config.start and config.end and config.end < config.start:
         raise ConfigError("campaign.end: is before campaign.start")
-    return config
+    hub = config.hub
+    if hub.since and hub.until and hub.until < hub.since:
+        raise ConfigError("hub.until: is before hub.since")
+    if hub.deadline and hub.since and hub.deadline.date() < hub.since:
+        raise ConfigError("hub.deadline: is before hub.since (no project could be in the standings)")
 
 
 def config_path() -> Path:
