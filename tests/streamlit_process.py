@@ -213,5 +213,17 @@ class ServedApp:
             try:
                 self.process.wait(60)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
+                self.kill()
+
+    def kill(self) -> None:
+        """What the death of its container does: every process at once (SIGKILL). supervisord
+        puts each program in a process group of its own, so they are killed group by group, or
+        nginx and the workers would outlive it (and keep working through every later test)."""
+        programs = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        os.killpg(self.process.pid, signal.SIGKILL)
+        for pid in map(int, programs.split()):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait(10)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from components import i18n
 from components.i18n import t, tc
 from components.navigation import PAGES
 from data.config import load_config
@@ -75,6 +76,19 @@ def test_every_table_is_drawn_as_the_registry_declares_it(lang):
                 label = t(lang, column.label)
             assert drawn[column.name]["label"] == label, (key, column.name)
             assert drawn[column.name].get("help") == (t(lang, column.help) if column.help else None), (key, column.name)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_ranking_says_how_each_figure_is_counted_and_when_it_was_read(lang):
+    at = open_page("views/ranking.py", lang=lang)
+    [section] = [expander for expander in at.expander if expander.label == t(lang, "Cómo se cuenta")]
+    text = " ".join(markdown.value for markdown in section.markdown)
+    defined = [column for column in columns.COLUMNS_TABLE if column.help]
+    assert len(defined) >= 5
+    for column in defined:
+        assert f"**{t(lang, column.label)}**: {t(lang, column.help)}" in text
+    read_at = i18n.datetime(load_demo().fetched_at, lang)
+    assert section.caption[0].value == t(lang, "Datos leídos el {when}.", when=read_at)
 
 
 def test_ranking_search_filters_rows():

@@ -3,8 +3,6 @@ its own disk, nginx and two Streamlit processes) share a Redis. One writer among
 (a lease), the other group follows what it publishes there; when the writer's whole group dies, a
 candidate of the other takes over."""
 
-import os
-import signal
 import subprocess
 import time
 
@@ -127,8 +125,7 @@ def test_one_writer_among_replicas_and_a_takeover_when_its_container_dies(browse
     annotator.submit(ids[0])
     wait_until(lambda: shown_validations(page) == before + 1, timeout=60, what="the validation, via Redis")
 
-    os.killpg(first.process.pid, signal.SIGKILL)  # the first container dies: its writer with it
-    first.process.wait()
+    first.kill()  # the first container dies: its writer with it
     annotator.submit(ids[1])
     wait_until(lambda: shown_validations(page) == before + 2, timeout=90, what="the validation, via a new writer")
     assert polls_per_interval(proxy, REFRESH * 5) <= 1.3  # and still one writer

@@ -4,9 +4,11 @@ import streamlit as st
 
 from components import charts, i18n
 from components.context import context
+from components.definitions import how_counted
 from components.i18n import t
 from components.tables import progress_table
 from data.model import aggregate
+from data.model.columns import PROGRESS
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
@@ -19,6 +21,7 @@ titles = read.titles()
 st.title(t(lang, "Progreso de la campaña"), anchor=False)
 progress_table(progress, lang, key="progress.datasets")
 st.caption(t(lang, "Un registro está completo cuando alcanza las respuestas mínimas de Argilla (min_submitted)."))
+how_counted(PROGRESS, campaign.fetched_at, lang, key="progress.how")
 pace = aggregate.velocity(activity, progress, campaign.fetched_at)
 cells = st.columns(3)
 cells[0].metric(

@@ -6,9 +6,11 @@ import streamlit as st
 
 from components import i18n, projects_view
 from components.context import context
+from components.definitions import how_counted
 from components.downloads import download
 from components.i18n import t
 from components.safe import md_text
+from data.model.columns import CLIMBS, PROJECTS
 from data.model.export import to_csv
 from data.model.projects import CLIMBER_WINDOWS
 from data.text import matching
@@ -71,6 +73,7 @@ else:
         st.caption(t(lang, "Los repositorios de un mismo equipo (según el roster) suman como un proyecto."))
         st.subheader(t(lang, "Repositorios"), anchor=False)
     projects_view.projects_table(shown, lang, key="projects.board")
+    how_counted((*PROJECTS, *CLIMBS), value.fetched_at, lang, key="projects.how")
     download(t(lang, "Descargar CSV"), to_csv(shown), f"projects_{org}.csv")
     st.subheader(t(lang, "Top 20 por «me gusta»"), anchor=False)
     projects_view.top_chart(shown, lang)

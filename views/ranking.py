@@ -4,10 +4,11 @@ import streamlit as st
 
 from components import i18n
 from components.context import context
+from components.definitions import how_counted
 from components.filters import campaign_filters, describe_filters
 from components.i18n import t
 from components.tables import ranking_table
-from data.model.columns import BY_NAME, SORTS
+from data.model.columns import BY_NAME, COLUMNS_TABLE, SORTS
 from data.model.ranking import search_and_sort
 
 ctx = context()
@@ -41,3 +42,4 @@ st.caption(
         "sugerida. Los empates comparten puesto (1, 2, 2, 4).",
     )
 )
+how_counted(COLUMNS_TABLE, campaign.fetched_at, lang, key="ranking.how")

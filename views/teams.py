@@ -5,8 +5,10 @@ import streamlit as st
 
 from components import i18n, teams_view
 from components.context import context
+from components.definitions import how_counted
 from components.i18n import t
 from components.status import problem_text
+from data.model.columns import STANDINGS
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
@@ -64,5 +66,6 @@ teams_view.standings_section(teams, "team", read.standings_csv(roster, "team"), 
 st.subheader(t(lang, "Por país"), anchor=False)
 teams_view.country_map(places, lang, key="teams.map")
 teams_view.standings_section(places, "country", read.standings_csv(roster, "country"), lang)
+how_counted(STANDINGS, read.fetched_at, lang, key="teams.how")
 st.subheader(t(lang, "Validaciones acumuladas por país"), anchor=False)
 teams_view.country_progress(read.by_country_daily(roster), places, lang, key="teams.progress")
