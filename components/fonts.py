@@ -65,11 +65,13 @@ def drawable(ch: str) -> bool:
     return not unicodedata.category(ch).startswith(("M", "C", "Z"))
 
 
+@functools.cache
 def _base() -> frozenset[int]:
     emoji = emoji_font()
     return text_codepoints() | (codepoints(emoji) if emoji else frozenset())
 
 
+@functools.lru_cache(maxsize=1024)
 def faces_for(text: str) -> tuple[Face, ...]:
     """The Noto faces that draw what DejaVu and the emoji font cannot of `text`: for each such
     character the first face (in `script_faces` order) that has it."""
