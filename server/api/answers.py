@@ -41,7 +41,7 @@ class Problem(Exception):
 @dataclass(frozen=True)
 class Answer:
     meta: dict[str, Any]  # what the JSON says besides its rows (`as_of` first)
-    rows: pd.DataFrame  # the rows: JSON `rows` (or `single`'s object), or the CSV
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # JSON `rows` (or `single`'s object), or the CSV
     single: str | None = None  # the JSON holds the one row as this object instead of `rows`
     csv: Callable[[], bytes] | None = None  # the CSV when it is not the rows' own (the export page's)
     page: dict[str, int] = field(default_factory=dict)  # total, page, per_page, pages (JSON only)
@@ -160,7 +160,7 @@ def campaign_badge(services: Services, path: Mapping[str, str], params: Params) 
     table = read.progress()
     total, completed = int(table["total"].sum()), int(table["completed"].sum())
     svg = badges.campaign_badge(services.config.title, completed / total if total else 0.0, lang).svg
-    return Answer(meta, table.iloc[0:0], modified=read.fetched_at, only=(SVG, lambda: svg))
+    return Answer(meta, modified=read.fetched_at, only=(SVG, lambda: svg))
 
 
 def contributor_badge(services: Services, path: Mapping[str, str], params: Params) -> Answer:
@@ -175,7 +175,7 @@ def contributor_badge(services: Services, path: Mapping[str, str], params: Param
     svg = badges.contributor_badge(
         str(me["username"]), int(me["rank"]), len(table), int(me["validations"]), services.config.title, lang
     ).svg
-    return Answer(meta, row.iloc[0:0], modified=read.fetched_at, only=(SVG, lambda: svg))
+    return Answer(meta, modified=read.fetched_at, only=(SVG, lambda: svg))
 
 
 # --- the common parts -------------------------------------------------------------------------
