@@ -3,9 +3,11 @@
 import datetime as dt
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import huggingface_hub
 import pytest
-from huggingface_hub import get_session
+from huggingface_hub import HfApi, get_session
 
 from data.config import HubConfig
 from data.errors import ErrorKind, SourceError
@@ -101,6 +103,31 @@ def test_a_new_source_does_not_cut_a_request_in_flight(hub, caplog):
         r.message for r in caplog.records if "thrown while requesting" in r.message and hub.endpoint in r.message
     ]
     assert not retried  # (other tests' pollers in this process may be retrying elsewhere)
+
+
+def test_another_threads_connection_error_does_not_cut_a_request_in_flight(hub, caplog, tmp_path):
+    """huggingface_hub closes its shared client whenever any request meets a connection error (a
+    poller of an unreachable upstream, say): listings and streamed downloads in flight on it finish."""
+    body = bytes(range(256)) * 8192  # 2 MiB: streamed in many chunks
+    hub.state.store.put("somosnlp/estado", {"snapshot.bin": body}, private=False)
+    api = HfApi(endpoint=hub.endpoint, token=False)
+
+    def download(n):
+        path = api.hf_hub_download("somosnlp/estado", "snapshot.bin", repo_type="dataset", cache_dir=tmp_path / str(n))
+        return Path(path).read_bytes() == body
+
+    caplog.set_level(logging.WARNING, logger="huggingface_hub")
+    with ThreadPoolExecutor(2) as pool:
+        listings = pool.submit(lambda: [len(board_for(hub)) for _ in range(12)])
+        downloads = pool.submit(lambda: [download(n) for n in range(6)])
+        while not (listings.done() and downloads.done()):
+            huggingface_hub.close_session()  # what huggingface_hub does on another thread's ConnectError
+        assert listings.result() == [len(expected_board(hub.state.repos, ORG))] * 12
+        assert downloads.result() == [True] * 6
+    retried = [
+        r.message for r in caplog.records if "thrown while requesting" in r.message and hub.endpoint in r.message
+    ]
+    assert not retried
 
 
 def test_outage_is_a_server_error(hub):

@@ -33,7 +33,7 @@ from data.feeds.sync import RESTORE_WAIT, PublishedSync, StateSync
 from data.live.inbox import Inbox
 from data.model import digests
 from data.model.live import LiveMode
-from data.sources.hub import install_timeout
+from data.sources.hub_client import install_timeout
 from data.state.hub_storage import HubStorage
 from data.state.shared import Deliveries, Lease, Mirror, SharedStore, connect
 from data.state.snapshots import SnapshotStore, Store

@@ -1,8 +1,8 @@
 """List an organisation's models, datasets and Spaces on the Hub: exactly three list calls.
 
-`HfApi(endpoint=..., token=...)` with the endpoint and token injected. The library's HTTP client
-has no timeout by default, so we install one with a finite timeout. The library itself retries
-429/5xx (waiting out `RateLimit`/`Retry-After`); what still fails becomes a `SourceError`
+`HfApi(endpoint=..., token=...)` with the endpoint and token injected, over the shared HTTP client
+of `data.sources.hub_client` (a finite timeout, safe to share between threads). The library itself
+retries 429/5xx (waiting out `RateLimit`/`Retry-After`); what still fails becomes a `SourceError`
 carrying the reset time, which the poller honours before its next attempt.
 """
 
@@ -15,12 +15,13 @@ from typing import Any
 
 import httpx2
 import pandas as pd
-from huggingface_hub import HfApi, get_session, set_client_factory
+from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import parse_ratelimit_headers
 
 from data.config import HubConfig
 from data.errors import ErrorKind, SourceError
+from data.sources.hub_client import install_timeout
 from data.sources.internals import parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -39,26 +40,6 @@ RAW_PROJECT_COLUMNS = [
 ]
 REPO_EXPAND: list[Any] = ["author", "likes", "createdAt", "lastModified", "tags", "private", "disabled"]
 SPACE_EXPAND = REPO_EXPAND + ["sdk", "runtime"]
-
-
-_timeout_seconds = [30.0]
-
-
-def _client() -> httpx2.Client:
-    return httpx2.Client(follow_redirects=True, timeout=_timeout_seconds[0])
-
-
-# Installed once, at import: `set_client_factory` closes the shared client, which would cut the
-# requests other threads (pollers, the storage sync) have in flight on it.
-set_client_factory(_client)
-
-
-def install_timeout(seconds: float) -> None:
-    """Give huggingface_hub's shared HTTP client a finite timeout (its default has none).
-
-    Changes the live client in place, so a request in flight on another thread is never cut."""
-    _timeout_seconds[0] = seconds
-    get_session().timeout = httpx2.Timeout(seconds)
 
 
 class HubSource:

@@ -13,7 +13,8 @@ from huggingface_hub import HfApi
 from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
 from data.errors import ErrorKind, SourceError
-from data.sources.hub import hub_errors, install_timeout
+from data.sources.hub import hub_errors
+from data.sources.hub_client import install_timeout
 
 HUB_PREFIX = "hf://datasets/"
 
