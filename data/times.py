@@ -34,18 +34,24 @@ def utc_timestamp(moment: dt.datetime | pd.Timestamp) -> pd.Timestamp:
     return stamp.tz_convert("UTC") if stamp.tzinfo else stamp.tz_localize("UTC")
 
 
-def day_start(day: dt.date) -> pd.Timestamp:
-    """00:00 UTC of a calendar day (windows are whole UTC days)."""
-    return pd.Timestamp(day.year, day.month, day.day, tz="UTC")
+def day_start(day: dt.date, zone: str = "UTC") -> pd.Timestamp:
+    """00:00 of a calendar day in `zone` (a campaign's days are whole days of its time zone)."""
+    return pd.Timestamp(day.year, day.month, day.day).tz_localize(zone, ambiguous=False, nonexistent="shift_forward")
 
 
-def in_days(times: pd.Series, start: dt.date | None, end: dt.date | None) -> np.ndarray:
-    """Which `times` fall in [start 00:00, end 24:00) UTC; either bound may be open. Missing: False."""
+def local_day(moment: dt.datetime, zone: str = "UTC") -> dt.date:
+    """The calendar day `moment` falls on in `zone`."""
+    day: dt.date = utc_timestamp(moment).tz_convert(zone).date()
+    return day
+
+
+def in_days(times: pd.Series, start: dt.date | None, end: dt.date | None, zone: str = "UTC") -> np.ndarray:
+    """Which `times` fall in [start 00:00, end 24:00) of `zone`; either bound may be open. Missing: False."""
     keep = np.ones(len(times), dtype=bool)
     if start is not None:
-        keep &= (times >= day_start(start)).fillna(False).to_numpy()
+        keep &= (times >= day_start(start, zone)).fillna(False).to_numpy()
     if end is not None:
-        keep &= (times < day_start(end + dt.timedelta(days=1))).fillna(False).to_numpy()
+        keep &= (times < day_start(end + dt.timedelta(days=1), zone)).fillna(False).to_numpy()
     return keep
 
 

@@ -14,6 +14,7 @@ import os
 import re
 import tomllib
 import unicodedata
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,14 @@ def slug_of(title: str) -> str:
     """A URL's name for a title: "Validación de benchmarks #Somos600M" -> "validacion-de-benchmarks-somos600m"."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:64].strip("-") or "campaign"
+
+
+def time_zone(value: str) -> str | None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return f'expected a time zone like "Europe/Madrid" or "America/Bogota", got {value!r:.60}'
+    return None
 
 
 def hub_roles(values: tuple[str, ...]) -> str | None:
@@ -157,8 +166,16 @@ class CampaignConfig:
 
     title: str = setting("#Somos600M", "the campaign's name on every page and certificate")
     slug: str | None = setting(None, "its name in the API's URLs (default: made from the title)", check=slug)
-    start: dt.date | None = setting(None, "validations before this UTC day are not counted")
-    end: dt.date | None = setting(None, "validations after this UTC day (inclusive) are not counted")
+    time_zone: str = setting(
+        "UTC", "the campaign's calendar: its days, weeks (from Monday) and months", check=time_zone
+    )
+    start: dt.date | None = setting(None, "validations before this day are not counted")
+    end: dt.date | None = setting(None, "validations after this day (inclusive) are not counted")
+    windowed_rankings: bool = setting(True, "false: no rankings of this week, this month or the last 7 days")
+    weekly_goal: int | None = setting(None, "validations the campaign aims at each week", check=positive)
+    weekly_goal_per_person: int | None = setting(
+        None, "validations a week that a contributor can aim at", check=positive
+    )
     min_validations_for_prize: int = setting(
         50, "validations that make a contributor prize-eligible", check=not_negative
     )

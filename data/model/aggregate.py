@@ -6,7 +6,8 @@ Definitions (also in the README):
 - rank is competition ranking on validations (1, 2, 2, 4); ties are listed by corrections
   (more first) then username;
 - eligible means validations >= min_validations_for_prize.
-A time window keeps responses whose `updated_at` falls within [start 00:00, end 24:00) UTC.
+A time window keeps responses whose `updated_at` falls within [start 00:00, end 24:00) of the
+campaign's time zone (UTC unless configured).
 """
 
 from __future__ import annotations
@@ -32,17 +33,18 @@ class Filters:
     datasets: tuple[str, ...] | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    zone: str = "UTC"  # the time zone whose calendar days `start` and `end` are
 
-    def within(self, start: dt.date | None, end: dt.date | None) -> Filters:
-        """These filters clipped to a campaign window."""
+    def within(self, start: dt.date | None, end: dt.date | None, zone: str | None = None) -> Filters:
+        """These filters clipped to a campaign window (and read in its time zone, when given)."""
         new_start = max(filter(None, [self.start, start]), default=None)
         new_end = min(filter(None, [self.end, end]), default=None)
-        return Filters(self.datasets, new_start, new_end)
+        return Filters(self.datasets, new_start, new_end, zone or self.zone)
 
 
 def select(responses: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Responses in the chosen datasets whose updated_at falls within the window."""
-    mask = in_days(responses["updated_at"], filters.start, filters.end)
+    mask = in_days(responses["updated_at"], filters.start, filters.end, filters.zone)
     if filters.datasets is not None:
         mask &= responses["dataset"].isin(filters.datasets).to_numpy()
     return responses if mask.all() else responses[mask]
@@ -240,7 +242,7 @@ class Absence:
 
 def absence(responses: pd.DataFrame, username: str, window: Filters, exclude_users: Iterable[str] = ()) -> Absence:
     mine = responses[(responses["user"] == username).fillna(False).to_numpy()]
-    inside = in_days(mine["updated_at"], window.start, window.end)
+    inside = in_days(mine["updated_at"], window.start, window.end, window.zone)
     submitted = (mine["status"] == "submitted").to_numpy()
     return Absence(
         excluded=username in set(exclude_users),
