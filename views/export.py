@@ -8,6 +8,7 @@ from components.downloads import download
 from components.filters import campaign_filters, describe_filters
 from components.i18n import t
 from components.safe import md_text
+from data.model.ranking import periods
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
@@ -15,8 +16,8 @@ read = ctx.read(view)
 campaign = read.campaign
 
 st.title(t(lang, "Exportar el ranking"), anchor=False)
-filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="export")
-applied = filters.within(ctx.config.start, ctx.config.end)
+filters = campaign_filters(campaign.datasets, read.today, lang, periods(ctx.config.windowed_rankings), key="export")
+applied = read.clip(filters)
 table = read.contributors(filters)
 st.caption(describe_filters(applied, campaign.datasets, lang))
 excluded = ", ".join(md_text(u, 40) for u in ctx.config.exclude_users) or "—"

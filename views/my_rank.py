@@ -13,6 +13,7 @@ from components.contributor import (
     contributor_card,
     streak_and_calendar,
 )
+from components.goals import personal_goal, windowed_places
 from components.i18n import t
 from components.navigation import MY_RANK, page_url
 from components.safe import md_text
@@ -20,6 +21,7 @@ from components.share import badge_section, share_section
 from components.sign_in import signed_in, username
 from components.tables import ranking_table
 from data.model import aggregate
+from data.model.ranking import windowed
 
 ctx = context()
 lang, view, config = ctx.lang, ctx.view(), ctx.config
@@ -59,6 +61,8 @@ if row.empty:
 
 me = row.iloc[0]
 contributor_card(me, table, config.min_validations_for_prize, lang)
+windowed_places(read.standings_of(user, windowed(config.windowed_rankings)), lang)
+personal_goal(read.weekly_goal(user), lang)
 roster = ctx.roster.view().value
 if roster is not None:  # with a roster: the person's team and country, and their ranks
     mine = read.placed(roster).set_index("username").loc[user]

@@ -4,7 +4,7 @@ as of the deadline and the honour mention first, today's likes apart."""
 
 import streamlit as st
 
-from components import i18n, projects_view
+from components import address, i18n, projects_view
 from components.context import context
 from components.definitions import how_counted
 from components.downloads import download
@@ -54,14 +54,19 @@ if frozen is not None:
         projects_view.final_table(frozen.board, lang)
     st.subheader(t(lang, "Likes de hoy"), anchor=False)
 
+address.seed("projects.kinds", ["kind"], address.some_of(list(projects_view.KIND_NAMES)))
+address.seed("projects.search", ["q"], address.text(200))
 left, right = st.columns([2, 3])
 kinds = left.multiselect(
     t(lang, "Tipo"),
     list(projects_view.KIND_NAMES),
     format_func=lambda k: t(lang, projects_view.KIND_NAMES[k]),
     placeholder=t(lang, "todos"),
+    key="projects.kinds",
 )
-query = right.text_input(t(lang, "Buscar proyecto"), max_chars=200).strip()
+query = right.text_input(t(lang, "Buscar proyecto"), max_chars=200, key="projects.search").strip()
+address.keep("kind", kinds)
+address.keep("q", [query] if query else [])
 shown = board[board["kind"].isin(kinds)] if kinds else board
 shown = shown[matching(shown["repo_id"], query)]
 

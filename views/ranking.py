@@ -1,15 +1,16 @@
-"""Ranking: every contributor, with search, dataset and period filters, and sorting."""
+"""Ranking: every contributor, with search, dataset and period filters, and sorting, all kept in the
+page's address (a filtered ranking is a link)."""
 
 import streamlit as st
 
-from components import i18n
+from components import address, i18n
 from components.context import context
 from components.definitions import how_counted
 from components.filters import campaign_filters, describe_filters
 from components.i18n import t
 from components.tables import ranking_table
 from data.model.columns import BY_NAME, COLUMNS_TABLE, SORTS
-from data.model.ranking import search_and_sort
+from data.model.ranking import periods, search_and_sort
 
 ctx = context()
 lang, view = ctx.lang, ctx.view()
@@ -17,16 +18,20 @@ read = ctx.read(view)
 campaign = read.campaign
 
 st.title(t(lang, "Ranking de contribuciones"), anchor=False)
-filters = campaign_filters(campaign.datasets, campaign.fetched_at, lang, key="ranking")
+filters = campaign_filters(campaign.datasets, read.today, lang, periods(ctx.config.windowed_rankings), key="ranking")
+address.seed("ranking.search", ["q"], address.text(200))
+address.seed("ranking.sort", ["sort"], address.one_of(list(SORTS)))
 left, right = st.columns([3, 2])
 query = left.text_input(t(lang, "Buscar usuario"), key="ranking.search", max_chars=200)
 order = right.selectbox(
     t(lang, "Ordenar por"), list(SORTS), format_func=lambda c: t(lang, BY_NAME[c].label), key="ranking.sort"
 )
+address.keep("q", [query] if query else [])
+address.keep("sort", [order] if order != "rank" else [])
 table = search_and_sort(read.contributors(filters), query, order)
 
 st.caption(
-    describe_filters(filters.within(ctx.config.start, ctx.config.end), campaign.datasets, lang)
+    describe_filters(read.clip(filters), campaign.datasets, lang)
     + " "
     + t(lang, "{n} personas", n=i18n.number(len(table), lang))
 )

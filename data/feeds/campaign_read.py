@@ -19,7 +19,9 @@ from data.feeds.read_cache import ReadCache
 from data.model import aggregate, digests, export, quality, teams
 from data.model.aggregate import Filters
 from data.model.frames import Campaign
+from data.model.ranking import Goal, Standing, period_filters, standing
 from data.model.roster import Roster
+from data.times import day_start, local_day
 
 T = TypeVar("T")
 
@@ -35,9 +37,18 @@ class CampaignRead:
         return self.campaign.fetched_at
 
     @property
+    def today(self) -> dt.date:
+        """The data's day in the campaign's calendar (its time zone): what "this week" is of."""
+        return local_day(self.campaign.fetched_at, self.config.time_zone)
+
+    @property
     def window(self) -> Filters:
         """The campaign's own dates (every day, without them)."""
-        return Filters().within(self.config.start, self.config.end)
+        return self.clip(Filters())
+
+    def clip(self, filters: Filters) -> Filters:
+        """`filters` within the campaign's dates, as days of its time zone."""
+        return filters.within(self.config.start, self.config.end, self.config.time_zone)
 
     def titles(self) -> dict[str, str]:
         """Each dataset's title, by its name."""
@@ -60,7 +71,7 @@ class CampaignRead:
         return self.memo(("fingerprints",), compute)
 
     def contributors(self, filters: Filters = Filters()) -> pd.DataFrame:
-        window = filters.within(self.config.start, self.config.end)
+        window = self.clip(filters)
         return self.memo(
             ("contributors", window),
             lambda: aggregate.contributors(
@@ -70,6 +81,23 @@ class CampaignRead:
                 filters=window,
             ),
         )
+
+    def of_period(self, period: str) -> pd.DataFrame:
+        """The ranking of a period of data.model.ranking ("week", "month", ...), from the data's day."""
+        return self.contributors(period_filters(period, self.today))
+
+    def standings_of(self, username: str, offered: tuple[str, ...]) -> list[Standing]:
+        """Where `username` stands in each of the `offered` periods."""
+        return [standing(self.of_period(period), username, period) for period in offered]
+
+    def weekly_goal(self, username: str | None = None) -> Goal | None:
+        """This week's validations towards the campaign's weekly goal, or one person's towards theirs."""
+        target = self.config.weekly_goal if username is None else self.config.weekly_goal_per_person
+        if not target:
+            return None
+        week = self.of_period("week")
+        done = week["validations"].sum() if username is None else standing(week, username, "week").validations
+        return Goal(target, int(done))
 
     def progress(self) -> pd.DataFrame:
         return self.memo(
@@ -129,8 +157,9 @@ class CampaignRead:
     def counted_until(self, end: dt.date | None = None) -> dt.datetime:
         """Until when the ranking counts: the end of the window's last day, or the data's time if sooner."""
         last = min(filter(None, [end, self.config.end]), default=None)
-        closes = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC) if last else None
-        return min(filter(None, [closes, self.campaign.fetched_at]))
+        closes = day_start(last + dt.timedelta(days=1), self.config.time_zone).to_pydatetime() if last else None
+        until: dt.datetime = min(filter(None, [closes, self.campaign.fetched_at]))
+        return until
 
     # --- by team and country (data.model.teams), for a roster ----------------------------
     def placed(self, roster: Roster, filters: Filters = Filters()) -> pd.DataFrame:

@@ -19,12 +19,11 @@ from data.feeds.campaign_read import CampaignRead
 from data.feeds.poller import FeedView, Mode
 from data.feeds.services import Services
 from data.model import columns, export
-from data.model.ranking import period_filters
+from data.model.ranking import api_periods, period_filters
 from data.text import matching
 
 Params = Mapping[str, Sequence[str]]  # a query string: each name with its values
 PER_PAGE, MAX_PER_PAGE = 100, 1000
-PERIODS = ("all", "7d")
 GROUPINGS = ("team", "country")
 WAITING = (Mode.FIRST_READ, Mode.OFF)
 SVG = "image/svg+xml"
@@ -207,10 +206,11 @@ def _filters(read: CampaignRead, params: Params) -> Any:
     unknown = [name for name in datasets if name not in read.titles()]
     if unknown:
         raise Problem(400, "Unknown dataset", "no such dataset in this campaign (see /progress for its datasets)")
-    period, start, end = _choice(params, "period", PERIODS), _date(params, "start"), _date(params, "end")
+    offered = api_periods(read.config.windowed_rankings)
+    period, start, end = _choice(params, "period", offered), _date(params, "start"), _date(params, "end")
     if start or end:
         period = "custom"  # dates chosen win over a period
-    return period_filters(period, read.fetched_at.date(), datasets or None, start, end)
+    return period_filters(period, read.today, datasets or None, start, end)
 
 
 def _paged(table: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, dict[str, int]]:

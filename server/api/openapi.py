@@ -10,6 +10,7 @@ from typing import Any
 from components.i18n import LANGUAGES
 from data.config import CampaignConfig
 from data.model import columns
+from data.model.ranking import api_periods
 from data.routes import API
 
 JSON_TYPES: dict[str, dict[str, Any]] = {
@@ -85,9 +86,13 @@ def document(config: CampaignConfig) -> dict[str, Any]:
             [
                 slug,
                 _query("dataset", dataset, "only these datasets (by name)", many=True),
-                _query("period", {"type": "string", "enum": ["all", "7d"]}, "the whole campaign or the last 7 days"),
-                _query("start", DATE, "from this UTC day (with end: instead of period)"),
-                _query("end", DATE, "up to this UTC day, inclusive"),
+                _query(
+                    "period",
+                    {"type": "string", "enum": list(api_periods(config.windowed_rankings))},
+                    "the whole campaign, this calendar week (from Monday) or month, or the last 7 days",
+                ),
+                _query("start", DATE, "from this day of the campaign's time zone (with end: instead of period)"),
+                _query("end", DATE, "up to this day, inclusive"),
                 _query("team", {"type": "string"}, "only this team (with a roster)"),
                 _query("country", {"type": "string"}, "only this country (with a roster)"),
                 _query("q", {"type": "string"}, "usernames containing this, ignoring case and accents"),
