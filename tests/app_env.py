@@ -92,15 +92,17 @@ def environment(**values: str | None):
 
 
 def open_page(page: str = HOME.script, **params: str):
-    """Run the app in AppTest with these query parameters, switch to `page`, check no exception."""
+    """Open `page` in AppTest with these query parameters (as a link to it would), check no exception."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
+    at.query_params.update(params)
+    if page != HOME.script:  # AppTest runs the home page first; a link's address is the sub-page's
+        at.run()
+        at.query_params.clear()
+        at.query_params.update(params)
+        at.switch_page(page)
     at.run()
-    if page != HOME.script:
-        at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
