@@ -1,4 +1,6 @@
-"""Plotly charts without the modebar, each with a text alternative for screen readers.
+"""Plotly charts that people can take away: each with a PNG button (plotly's own "download plot",
+the only button of its mode bar; the picture is made in the browser) and its data as CSV, and a
+text alternative for screen readers.
 
 Figures are built by `st.cache_resource` functions: the frames change once per upstream read, and
 building a plotly figure costs tens of milliseconds that every viewer's rerun would pay again. A
@@ -19,10 +21,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import i18n
+from components.downloads import download
 from components.i18n import t
+from data.model.export import to_csv
 from data.routes import MAPS
 
-CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+CONFIG = {"displayModeBar": True, "modeBarButtons": [["toImage"]], "displaylogo": False, "responsive": True}
 Figured = tuple[go.Figure, str]
 COLORS = ["#e4572e", "#17bebb", "#ffc914", "#2e282a", "#76b041", "#6c5b7b"]
 
@@ -45,18 +49,31 @@ def _titled(frame: pd.DataFrame, titles: tuple) -> pd.DataFrame:
 
 
 def chart(config: dict[str, Any] = CONFIG) -> Callable[[Callable[..., Figured]], Callable[..., None]]:
-    """A chart drawn from a builder of (figure, caption): the figure is built once per arguments
-    and shared (`st.cache_resource`: built figures are never changed), drawn under `key` with
-    its caption, the chart's words for screen readers, below it."""
+    """A chart drawn from a builder of (figure, caption) whose first argument is the frame it
+    plots: the figure is built once per arguments and shared (`st.cache_resource`: built figures
+    are never changed), drawn under `key` (its PNG is named after it), with its caption, the
+    chart's words for screen readers, and that frame as CSV (made only when asked for) below it.
+    A builder takes the page's language last."""
 
     def wrap(build: Callable[..., Figured]) -> Callable[..., None]:
         cached = st.cache_resource(max_entries=256, ttl=3600, show_spinner=False)(build)
 
         @functools.wraps(build)
-        def draw(*args: Any, key: str) -> None:
-            fig, alt = cached(*args)
-            st.plotly_chart(fig, config=config, width="stretch", key=key)
+        def draw(data: pd.DataFrame, *args: Any, key: str) -> None:
+            fig, alt = cached(data, *args)
+            name = key.replace(".", "_")
+            png = {"format": "png", "filename": name, "scale": 2}
+            st.plotly_chart(fig, config={**config, "toImageButtonOptions": png}, width="stretch", key=key)
             st.caption(alt)
+            lang = args[-1]
+            download(
+                t(lang, "Datos del gráfico (CSV)"),
+                lambda: to_csv(data),
+                f"{name}.csv",
+                key=f"{key}.csv",
+                type="tertiary",
+                on_click="ignore",
+            )
 
         return draw
 

@@ -1,6 +1,8 @@
 """Tables rendered with `st.dataframe`, each drawn as the registry (data/model/columns.py) declares
 it: its columns' order, kinds, labels and help texts (cells are drawn as text: no markup is ever
-interpreted)."""
+interpreted). `st.dataframe` is a canvas, which a screen reader reads only in part: each table
+also has its rows as an HTML table (`st.table`), in pages of `PAGE_ROWS`, in a closed expander
+below it."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from data.model.columns import COLUMNS_TABLE, COMPACT, PROFILE, PROGRESS, Column
 from data.model.people import profile_urls
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+PAGE_ROWS = 100
 Height = int | Literal["auto"]
 
 
@@ -49,7 +52,48 @@ def draw(
     if medals:
         shown.insert(names.index("rank") + 1, "medal", frame["rank"].map(MEDALS).fillna(""))
         config["medal"] = st.column_config.TextColumn(" ", width="small")
-    table_slot(key).dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+    slot = table_slot(key)
+    slot.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+    with slot:
+        html_table(columns, shown, lang, key, {name: column.get("label") for name, column in config.items()})
+
+
+def html_table(
+    columns: Sequence[Column], shown: pd.DataFrame, lang: str, key: str | None, labels: Mapping[str, str | None]
+) -> None:
+    """The rows of a drawn table as an HTML table (what a screen reader and axe read), in pages."""
+    with st.expander(t(lang, "Los datos como tabla (accesible)")):
+        rows = shown
+        if len(shown) > PAGE_ROWS:
+            starts = list(range(0, len(shown), PAGE_ROWS))
+            first = st.selectbox(
+                t(lang, "Filas"),
+                starts,
+                format_func=lambda start: f"{start + 1}–{min(start + PAGE_ROWS, len(shown))} / {len(shown)}",
+                key=f"{key}.rows",
+            )
+            rows = shown.iloc[first : first + PAGE_ROWS]
+        text = as_text(columns, rows, lang)
+        if "medal" in text:  # the medal beside the rank: no column without a header
+            text = text.assign(rank=(text["rank"] + " " + text.pop("medal")).str.strip())
+        named = text.rename(columns={name: labels.get(name) or name for name in text.columns})
+        st.table(named.set_index(named.columns[0]))  # the first column heads each row
+
+
+def as_text(columns: Sequence[Column], shown: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Each cell as the page would say it: numbers in the page's language, dates in ISO 8601 (UTC)."""
+    text = shown.copy()
+    for column in columns:
+        values = shown[column.name]
+        if column.kind in ("rank", "bar", "count", "number") and pd.api.types.is_numeric_dtype(values):
+            text[column.name] = values.map(lambda value: "" if pd.isna(value) else i18n.number(value, lang))
+        elif column.kind == "progress":
+            text[column.name] = i18n.percents(values, lang)
+        elif column.kind in ("time", "date") and isinstance(values.dtype, pd.DatetimeTZDtype):
+            text[column.name] = values.dt.strftime("%Y-%m-%d %H:%M" if column.kind == "time" else "%Y-%m-%d")
+        elif column.kind == "flag":
+            text[column.name] = values.map({True: t(lang, "sí"), False: t(lang, "no")})
+    return text.astype("string").fillna("")
 
 
 def column_config(column: Column, lang: str, frame: pd.DataFrame, label: str | None = None) -> Any:

@@ -270,3 +270,34 @@ def test_the_top_ten_fits_an_iframe_of_400_px(browser, journey_app):
     page.goto(f"{journey_app.url}/")
     wait_for_app(page)
     assert "Top 10" not in page.locator('[data-testid="stSidebarNav"]').inner_text()  # reachable, not listed
+
+
+def test_a_chart_is_taken_away_as_png_and_its_data_as_csv(browser, demo_app):
+    """Progreso's contributors-per-day chart: plotly's own "download plot" makes a PNG in the
+    browser, and its data button a CSV whose counts are those of the demo's responses."""
+    import csv
+    import io
+
+    from PIL import Image
+
+    page = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{demo_app.url}/progreso")
+    wait_for_drawn(page)
+    chart = page.locator(".js-plotly-plot").nth(2)
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    with page.expect_download() as png:
+        chart.get_by_role("button", name="Download plot as a PNG").click()
+    assert png.value.suggested_filename == "progress_people.png"
+    picture = Image.open(png.value.path())
+    assert picture.format == "PNG" and picture.width >= 1000
+    with page.expect_download() as data:
+        page.get_by_role("button", name="Datos del gráfico (CSV)").nth(2).click()
+    assert data.value.suggested_filename == "progress_people.csv"
+    rows = list(csv.DictReader(io.StringIO(open(data.value.path(), encoding="utf-8").read())))
+    responses = load_demo().responses
+    submitted = responses[responses["status"] == "submitted"]
+    expected: dict[str, set[str]] = {}
+    for user, moment in zip(submitted["user"], submitted["updated_at"]):
+        expected.setdefault(moment.strftime("%Y-%m-%dT00:00:00Z"), set()).add(user)
+    assert {row["day"]: int(row["contributors"]) for row in rows} == {d: len(u) for d, u in expected.items()}
