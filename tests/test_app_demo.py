@@ -45,6 +45,7 @@ TABLES = [  # every table of the demo's pages: page, its name, its registry colu
     ("views/overview.py", "overview.top", (*columns.COLUMNS_TABLE, columns.PROFILE), True),
     ("views/overview.py", "overview.progress", columns.PROGRESS, False),
     ("views/ranking.py", "ranking.table", (*columns.COLUMNS_TABLE, columns.PROFILE), True),
+    ("views/export.py", "export.table", (*columns.COLUMNS_TABLE, columns.PROFILE), True),
     ("views/progress.py", "progress.datasets", columns.PROGRESS, False),
     ("views/top.py", "top.ranking", columns.COMPACT, False),
     ("views/teams.py", "teams.team", columns.STANDINGS, True),

@@ -86,7 +86,7 @@ def test_a_link_with_dates_opens_that_range():
     assert tuple(at.date_input(key="export.dates").value) == (start, end)
     expected = ranking_of(start, end)
     assert len(expected) > 20
-    assert at.dataframe[0].value["username"].tolist() == expected["username"].head(20).tolist()
+    assert frame_of(at, "export.table")["username"].tolist() == expected["username"].head(20).tolist()
     assert any(caption.value.startswith(f"{len(expected)} filas") for caption in at.caption)
 
 

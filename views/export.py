@@ -8,6 +8,7 @@ from components.downloads import download
 from components.filters import campaign_filters, describe_filters
 from components.i18n import t
 from components.safe import md_text
+from components.tables import ranking_table
 from data.model.ranking import periods
 
 ctx = context()
@@ -32,4 +33,4 @@ st.caption(
         "las ejecute como fórmula.",
     )
 )
-st.dataframe(table.head(20), hide_index=True, width="stretch")
+ranking_table(table.head(20), lang, key="export.table")  # the first rows of the file, as the ranking draws them
