@@ -141,7 +141,9 @@ def test_my_rank_shows_the_streak_the_calendar_and_the_certificate(tmp_path):
             assert metrics["Racha actual"] == f"{streak} días", data_day
             assert metrics["Validaciones"] == "5" and metrics["Puesto"] == "#1"
             assert len(at.get("plotly_chart")) == 2  # the calendar and the daily bars
-            assert [b.proto.label for b in at.get("download_button")] == ["Descargar certificado (PDF)"]
+            labels = [b.proto.label for b in at.get("download_button")]
+            assert labels.count("Descargar certificado (PDF)") == 1
+            assert labels.count("Datos del gráfico (CSV)") == 2  # one per chart
             running().stop()
 
 
