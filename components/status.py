@@ -18,6 +18,7 @@ from components.i18n import t
 from components.navigation import FeedKind
 from components.safe import md_text
 from data.errors import ErrorKind, SourceError
+from data.feeds.open_data import PublishStatus
 from data.feeds.poller import FeedView, Mode
 from data.feeds.sync import SyncStatus
 from data.model.live import Live, LiveMode, Reason
@@ -214,3 +215,42 @@ def storage_status(status: SyncStatus | None, lang: str) -> None:
             else N_("Estado leído del Hub ({repo}) al arrancar {restored}; este proceso no escribe (writer = false).")
         )
         st.caption("💾 " + t(lang, key, repo=repo, **when))
+
+
+def open_data_status(status: PublishStatus | None, lang: str) -> None:
+    """For organizers: where the standings are published as open data, and what is wrong if they are not."""
+    if status is None:
+        return
+    repo = md_text(status.repo, 100)
+    if status.foreign:
+        st.warning(
+            t(
+                lang,
+                "El repo {repo} tiene archivos que no son de este tablero: los datos abiertos no se publican.",
+                repo=repo,
+            ),
+            icon="📂",
+        )
+    elif status.error is not None:
+        kind = status.error.kind
+        problem = t(lang, STORAGE_ERRORS[kind]) if kind in STORAGE_ERRORS else problem_text(status.error, lang)
+        st.warning(
+            t(
+                lang,
+                "No se pudieron publicar los datos abiertos en el Hub ({repo}): {problem}",
+                repo=repo,
+                problem=problem,
+            )
+            + " "
+            + t(lang, "Se reintentará automáticamente."),
+            icon="📂",
+        )
+    elif status.day is not None:
+        st.caption(
+            "📂 "
+            + t(lang, "Datos abiertos ({repo}): publicado el día {day}.", repo=repo, day=i18n.date(status.day, lang))
+        )
+    else:
+        st.caption(
+            "📂 " + t(lang, "Datos abiertos ({repo}): se publican con la primera lectura de cada día.", repo=repo)
+        )

@@ -148,8 +148,8 @@ def document_with(where: str, key: str, value) -> dict:
     doc = {"campaign": {}, "datasets": [{"name": "d", "correction_question": "q"}]}
     if where == "datasets":
         doc["datasets"][0][key] = value
-    elif where == "storage":
-        doc["storage"] = {"repo": "org/estado", key: value}
+    elif where in ("storage", "open_data"):  # their repo is required
+        doc[where] = {"repo": f"org/{where}", key: value}
     else:
         doc.setdefault(where, {})[key] = value
     return doc
@@ -183,6 +183,11 @@ def test_an_unknown_key_in_any_table_lists_the_declared_ones(where):
         (document_with("webhooks", "public_url", "tablero.example.org"), "webhooks.public_url: expected a full URL"),
         (document_with("campaign", "first_wait_seconds", -1), "campaign.first_wait_seconds: must be 0 or more"),
         (document_with("campaign", "title", "   "), "campaign.title: must not be empty"),
+        (document_with("open_data", "licence", "CC BY <b>"), "open_data.licence: expected a Hub licence id"),
+        (
+            {**document_with("storage", "writer", True), "open_data": {"repo": "org/storage"}},
+            "open_data.repo: is the state repo, which is private",
+        ),
     ],
 )
 def test_declared_checks_are_applied(doc, message):

@@ -37,6 +37,7 @@ from data.config.schema import (
 DEFAULT_CONFIG = environment.ROOT / "campaign.toml"
 HUB_ROLES = ("admin", "write", "contributor", "read")
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+LICENCE = re.compile(r"[a-z0-9][a-z0-9.+-]{1,40}")
 RATE = re.compile(r"\s*[0-9]+\s*(?:/|per)\s*(?:[0-9]+\s*)?(?:second|minute|hour|day)s?\s*")
 
 
@@ -67,6 +68,10 @@ def slug_of(title: str) -> str:
     """A URL's name for a title: "Validación de benchmarks #Somos600M" -> "validacion-de-benchmarks-somos600m"."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:64].strip("-") or "campaign"
+
+
+def licence(value: str) -> str | None:
+    return None if LICENCE.fullmatch(value) else f'expected a Hub licence id like "cc-by-4.0", got {value!r:.60}'
 
 
 def time_zone(value: str) -> str | None:
@@ -135,6 +140,16 @@ class StorageConfig:
 
 
 @dataclass(frozen=True)
+class OpenDataConfig:
+    """The standings published once a day as a public dataset on the Hub (data/feeds/open_data.py)."""
+
+    repo: str | None = setting(
+        None, "the public dataset repo the standings go to (HF_TOKEN must write)", required=True, check=repo_id
+    )
+    licence: str = setting("cc-by-4.0", "the licence its dataset card declares (a Hub licence id)", check=licence)
+
+
+@dataclass(frozen=True)
 class WebhooksConfig:
     enabled: bool = setting(False, "keep the ranking live by Argilla webhooks (owner/admin key, Argilla >= 2.5)")
     public_url: str | None = setting(
@@ -193,6 +208,7 @@ class CampaignConfig:
     teams: TeamsConfig = table(TeamsConfig, "optional: teams and countries from a roster CSV")
     organizers: OrganizersConfig = table(OrganizersConfig, "who opens Organización when people sign in")
     storage: StorageConfig = table(StorageConfig, "optional: the durable state in a dataset repo")
+    open_data: OpenDataConfig = table(OpenDataConfig, "optional: the standings as a public dataset, once a day")
     webhooks: WebhooksConfig = table(WebhooksConfig, "optional: the live ranking by Argilla webhooks")
     api: ApiConfig = table(ApiConfig, "the read-only API")
 
@@ -218,6 +234,8 @@ def parse_config(document: Mapping[str, Any]) -> CampaignConfig:
     if len(set(pairs)) != len(pairs):
         raise ConfigError("datasets: the same name and workspace appear twice")
     _check_windows(config)
+    if config.open_data.repo and config.open_data.repo == config.storage.repo:
+        raise ConfigError("open_data.repo: is the state repo, which is private (name its public sibling)")
     return config
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from data.config import CampaignConfig, Secrets
 from data.feeds import registry
 from data.feeds.campaign import CampaignFeed
+from data.feeds.open_data import Publisher
 from data.feeds.poller import FeedView, Mode
 from data.feeds.projects import ProjectsFeed
 from data.feeds.roster import RosterFeed
@@ -35,6 +36,7 @@ from data.model import digests
 from data.model.live import LiveMode
 from data.sources.hub_client import install_timeout
 from data.state.hub_storage import HubStorage
+from data.state.open_data import OpenDataRepo
 from data.state.shared import Deliveries, Lease, Mirror, SharedStore, connect
 from data.state.snapshots import SnapshotStore, Store
 
@@ -51,6 +53,7 @@ class Services:
     roster: RosterFeed
     state: StateSync | PublishedSync | None = None
     deliveries: Deliveries | None = None  # beyond one machine: where deliveries go to the writer
+    publisher: Publisher | None = None  # the writer's: the standings as open data ([open_data])
     certificate_key: bytes = field(default=b"", repr=False)  # signs and checks the certificates' IDs
     _relay: threading.Event | None = None
 
@@ -81,6 +84,15 @@ class Services:
             storage = HubStorage(config.storage.repo, secrets.hf_endpoint, secrets.hf_token, data_dir / "hub-cache")
             store = services.campaign.store
             services.state = StateSync(storage, config.storage, services.campaign, services.projects, store)
+        if config.open_data.repo and not demo and not follow:
+            repo = OpenDataRepo(
+                config.open_data.repo,
+                secrets.hf_endpoint,
+                secrets.hf_token,
+                config.open_data.licence,
+                data_dir / "hub-cache",
+            )
+            services.publisher = Publisher(repo, services.campaign, services.projects, services.roster)
         return services
 
     def version(self, key: str) -> tuple[str, str | None] | None:
@@ -95,8 +107,10 @@ class Services:
             view = self.campaign.view()
             prints = self.campaign.read_of(view.value).fingerprints() if view.value is not None else {}
             content = prints.get(key) or prints.get("c", "")
-            if key == "o" and self.state is not None:
-                content += digests.content(repr(self.state.status))
+            if key == "o":
+                content += digests.content(
+                    repr(self.state and self.state.status), repr(self.publisher and self.publisher.status)
+                )
             return self._stamped(view, self.campaign.live_mode(), content)
         return None
 
@@ -128,12 +142,16 @@ class Services:
         self.campaign.start()
         self.projects.start()
         self.roster.start()
+        if self.publisher is not None:
+            self.publisher.start()
 
     def stop(self) -> None:
         if self._relay is not None:
             self._relay.set()
         if self.state is not None:
             self.state.stop()
+        if self.publisher is not None:
+            self.publisher.stop()
         self.campaign.stop()
         self.projects.stop()
         self.roster.stop()

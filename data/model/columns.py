@@ -53,7 +53,15 @@ CONTRIBUTORS = (
         sort="asc",
         help=N_("Por validaciones; quienes empatan comparten puesto (1, 2, 2, 4)."),
     ),
-    Column("username", N_("Usuario"), "text", csv="contract", prize=True, sort="asc"),
+    Column(
+        "username",
+        N_("Usuario"),
+        "text",
+        csv="contract",
+        prize=True,
+        sort="asc",
+        help=N_("Su nombre de usuario en Argilla, completo."),
+    ),
     Column(
         "validations",
         N_("Validaciones"),
@@ -90,8 +98,22 @@ CONTRIBUTORS = (
         sort="desc",
         help=N_("Datasets con al menos una validación."),
     ),
-    Column("first_validation", N_("Primera validación"), "time", table=False, csv="contract"),
-    Column("last_validation", N_("Última validación"), "time", csv="contract", sort="desc"),
+    Column(
+        "first_validation",
+        N_("Primera validación"),
+        "time",
+        table=False,
+        csv="contract",
+        help=N_("Cuándo envió su primera validación que cuenta (hora UTC en el CSV)."),
+    ),
+    Column(
+        "last_validation",
+        N_("Última validación"),
+        "time",
+        csv="contract",
+        sort="desc",
+        help=N_("Cuándo envió su última validación que cuenta (hora UTC en el CSV)."),
+    ),
     Column(
         "eligible",
         N_("Premio"),
@@ -108,7 +130,13 @@ CONTRIBUTORS = (
         sort="desc",
         help=N_("Correcciones entre validaciones."),
     ),
-    Column("edit_chars", N_("Caracteres editados"), "count", table=False),
+    Column(
+        "edit_chars",
+        N_("Caracteres editados"),
+        "count",
+        table=False,
+        help=N_("Caracteres que cambian entre la traducción propuesta y la validada, sumados."),
+    ),
 )
 PROFILE = Column("profile", N_("Perfil"), "link", link_text=N_("perfil"))  # the person's Hub profile, drawn last
 BY_NAME = {column.name: column for column in CONTRIBUTORS}
@@ -128,18 +156,23 @@ def csv_header() -> str:
 
 
 PROGRESS = (  # per dataset (data/model/aggregate.py `progress`); "bar" is its pct_done drawn
-    Column("title", N_("Dataset"), "text"),
+    Column("title", N_("Dataset"), "text", help=N_("Cómo lo nombra el tablero.")),
     Column("bar", N_("Avance"), "progress"),
-    Column("pct_done", N_("% hecho"), "share"),
+    Column("pct_done", N_("% hecho"), "share", help=N_("Completados entre el total de registros.")),
     Column(
         "completed",
         N_("Completados"),
         "count",
         help=N_("Registros que ya tienen las respuestas que pide el dataset (estado «completed» en Argilla)."),
     ),
-    Column("pending", N_("Pendientes"), "count"),
-    Column("total", N_("Total"), "count"),
-    Column("submitted", N_("Respuestas enviadas"), "count"),
+    Column("pending", N_("Pendientes"), "count", help=N_("Registros a los que aún les faltan respuestas.")),
+    Column("total", N_("Total"), "count", help=N_("Registros del dataset en Argilla.")),
+    Column(
+        "submitted",
+        N_("Respuestas enviadas"),
+        "count",
+        help=N_("Respuestas enviadas por cualquiera (un registro puede pedir varias)."),
+    ),
 )
 PROJECTS = (  # the likes leaderboard (data/model/projects.py `leaderboard`)
     Column("rank", N_("Puesto"), "rank"),
@@ -168,13 +201,13 @@ AT_DEADLINE = (  # the standings as of the deadline, today's likes beside them
         format="%d ❤️",
         help=N_("La última lectura de cada repositorio hasta la hora del cierre."),
     ),
-    Column("likes_now", N_("Likes hoy"), "count", format="%d"),
+    Column("likes_now", N_("Likes hoy"), "count", format="%d", help=N_("«Me gusta» en la última lectura.")),
 )
 STANDINGS = (  # teams or countries (data/model/teams.py); "name" is labelled by the grouping
     Column("rank", N_("Puesto"), "rank"),
     Column("name", N_("Nombre"), "text"),
-    Column("validations", N_("Validaciones"), "bar"),
-    Column("corrections", N_("Correcciones"), "count"),
+    Column("validations", N_("Validaciones"), "bar", help=N_("La suma de las validaciones de sus personas.")),
+    Column("corrections", N_("Correcciones"), "count", help=N_("La suma de las correcciones de sus personas.")),
     Column(
         "people",
         NC_("equipos", "Personas"),
@@ -182,9 +215,17 @@ STANDINGS = (  # teams or countries (data/model/teams.py); "name" is labelled by
         context="equipos",
         help=N_("Personas con al menos una validación."),
     ),
-    Column("per_person", N_("Validaciones por persona"), "decimal"),
+    Column(
+        "per_person", N_("Validaciones por persona"), "decimal", help=N_("Validaciones entre personas que validaron.")
+    ),
     Column("registered", N_("En el roster"), "count", help=N_("Personas inscritas en el roster, hayan validado o no.")),
-    Column("members", N_("Quiénes más validan"), "text", width="large"),
+    Column(
+        "members",
+        N_("Quiénes más validan"),
+        "text",
+        width="large",
+        help=N_("Sus personas con más validaciones, y cuántas más hay."),
+    ),
 )
 SIGNALS = (  # the organizers' quality signals (data/model/quality.py)
     Column("rank", N_("Puesto"), "rank"),
