@@ -37,10 +37,11 @@ PROGRESS = PageSpec("views/progress.py", N_("Progreso"), "📈", "progreso")
 TEAMS = PageSpec("views/teams.py", N_("Equipos y países"), "🌎", "equipos")  # listed when there is a roster
 EXPORT = PageSpec("views/export.py", N_("Exportar"), "⬇️", "exportar")
 PROJECTS = PageSpec("views/projects.py", N_("Proyectos"), "❤️", "proyectos", feed=FeedKind.PROJECTS)
+DEFINITIONS = PageSpec("views/definitions.py", N_("Cómo se cuenta"), "ℹ️", "como-se-cuenta")
 ORGANIZER = PageSpec("views/organizer.py", N_("Organización"), "🔒", "organizacion")
 TOP = PageSpec("views/top.py", N_("Top 10"), "🏅", "top10", hidden=True)  # for an iframe: /top10?embed=true
 VERIFY = PageSpec("views/verify.py", N_("Verificar certificado"), "🎓", "certificado", hidden=True)  # /certificado?id=
-PAGES = (OVERVIEW, RANKING, MY_RANK, PROGRESS, TEAMS, EXPORT, PROJECTS, ORGANIZER, TOP, VERIFY)
+PAGES = (OVERVIEW, RANKING, MY_RANK, PROGRESS, TEAMS, EXPORT, PROJECTS, DEFINITIONS, ORGANIZER, TOP, VERIFY)
 HOME = OVERVIEW
 
 
