@@ -42,13 +42,16 @@ class CardFacts:
     corrections: int = 0
 
 
-def facts_for(title: str, contributors: pd.DataFrame, progress: pd.DataFrame, user: str | None) -> CardFacts:
-    """The card's facts: the campaign's, or one ranked person's (None: the campaign's)."""
+def facts_for(
+    title: str, shown: pd.DataFrame, everyone: pd.DataFrame, progress: pd.DataFrame, user: str | None
+) -> CardFacts:
+    """The card's facts: the campaign's (its totals count `everyone`), or one person's as `shown`
+    has them (None, or a name not shown: the campaign's)."""
     total, completed = int(progress["total"].sum()), int(progress["completed"].sum())
-    campaign = CardFacts(title, completed / total if total else 0.0, len(contributors), 0)
-    row = contributors[contributors["username"] == user] if user else contributors.iloc[0:0]
+    campaign = CardFacts(title, completed / total if total else 0.0, len(everyone), 0)
+    row = shown[shown["username"] == user] if user else shown.iloc[0:0]
     if row.empty:
-        return replace(campaign, validations=int(contributors["validations"].sum()))
+        return replace(campaign, validations=int(everyone["validations"].sum()))
     me = row.iloc[0]
     return replace(
         campaign,

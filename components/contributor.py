@@ -22,10 +22,11 @@ from data.model.people import close_names
 from data.times import utc_now
 
 
-def contributor_card(me: pd.Series, table: pd.DataFrame, minimum: int, lang: str) -> None:
+def contributor_card(me: pd.Series, table: pd.DataFrame, people: int, minimum: int, lang: str) -> None:
+    """The person's rank among `people` ranked, their counts and the distances in `table`."""
     st.subheader(md_text(me["username"]), anchor=False)
     cells = st.columns(4)
-    cells[0].metric(t(lang, "Puesto"), f"#{int(me['rank'])}", help=t(lang, "de {n}", n=len(table)))
+    cells[0].metric(t(lang, "Puesto"), f"#{int(me['rank'])}", help=t(lang, "de {n}", n=people))
     cells[1].metric(t(lang, "Validaciones"), i18n.number(int(me["validations"]), lang))
     cells[2].metric(t(lang, "Correcciones"), i18n.number(int(me["corrections"]), lang))
     gap = aggregate.distance_to_next_rank(table, me["username"])
@@ -107,7 +108,7 @@ def certificate_button(facts: CertificateFacts, lang: str) -> None:
 def certificates_button(read: CampaignRead, key: bytes, lang: str) -> None:
     """Download of every eligible contributor's certificate as one ZIP, drawn when asked for and
     kept for the rest of this read."""
-    table = read.contributors()
+    table = read.everyone()  # for the organizers: every eligible person, whatever they chose
     eligible = table[table["eligible"]]
 
     def build() -> bytes:

@@ -86,32 +86,33 @@ def _public_base(scope: dict) -> str:
 
 
 def _campaign_state():
-    """(services, config, contributors, progress, version): what the pages show now; tables None before a read."""
+    """(services, config, read, version): what the pages show now; the read None before the first one."""
     services = current_services()
     if services is None:
-        return None, None, None, None, ""
+        return None, None, None, ""
     feed, view = services.campaign, services.campaign.view()
     if view.value is None:
-        return services, services.config, None, None, ""
+        return services, services.config, None, ""
     version = (services.version("c") or ("",))[0]
-    read = feed.read_of(view.value)
-    return services, services.config, read.contributors(), read.progress(), version
+    return services, services.config, feed.read_of(view.value), version
 
 
 def preview(path: str, query: dict[str, list[str]], base: str) -> Preview:
     """The preview of a page: a person's on *Mi posición* with a ranked `user`, else the campaign's."""
     lang = query.get("lang", ["es"])[0]
     lang = lang if lang in LANGUAGES else "es"
-    _, config, contributors, progress, version = _campaign_state()
+    _, config, read, version = _campaign_state()
     title = config.title if config is not None else "#Somos600M"
     user = query.get("user", [""])[0] if path == f"/{MY_RANK.url}" else ""
-    url = base + path + (f"?{urlencode({k: v[0] for k, v in query.items() if k in ('user', 'lang')})}" if query else "")
+    kept = {k: v[0] for k, v in query.items() if k in ("user", "lang")}
+    url = base + path + (f"?{urlencode({k: v for k, v in kept.items() if k != 'user'})}" if "lang" in kept else "")
     card = {"lang": lang, "v": version[:12]}
-    if contributors is None:
+    if read is None:
         description = t(lang, "{campaign} · #Somos600M", campaign=title)
         return Preview(description, description, f"{base}{CARD_PATH}?{urlencode(card)}", url, lang)
-    facts = facts_for(title, contributors, progress, user or None)
-    if facts.name is not None and facts.rank is not None:
+    facts = facts_for(title, read.contributors(), read.everyone(), read.progress(), user or None)
+    if facts.name is not None and facts.rank is not None:  # a person's page: its link names them
+        url = base + path + f"?{urlencode(kept)}"
         card["user"] = facts.name
         numbers = {
             "name": shorten(shown_name(facts.name), LONGEST_NAME),
@@ -221,8 +222,8 @@ async def card_route(request: Request) -> Response:
 
 
 def _card(user: str, lang: str) -> bytes:
-    _, config, contributors, progress, _ = _campaign_state()
+    _, config, read, _ = _campaign_state()
     title = config.title if config is not None else "#Somos600M"
-    if contributors is None:  # nothing read yet: the campaign's name only, no invented numbers
+    if read is None:  # nothing read yet: the campaign's name only, no invented numbers
         return card_png(CardFacts(title, 0.0, 0, 0), lang)
-    return card_png(facts_for(title, contributors, progress, user or None), lang)
+    return card_png(facts_for(title, read.contributors(), read.everyone(), read.progress(), user or None), lang)

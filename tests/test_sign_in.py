@@ -10,7 +10,7 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from oidc_provider_mock import run_server_in_thread
 
-from data.config import DEFAULT_CONFIG, OrganizersConfig, load_secrets
+from data.config import DEFAULT_CONFIG, OrganizersConfig, load_config, load_secrets
 from data.feeds.sign_in import auth_settings, is_organizer
 from tests.app_env import demo_ranking
 from tests.servers.argilla_process import free_port
@@ -154,6 +154,37 @@ def test_the_whole_flow_own_rank_organizers_and_sign_out(browser, provider, tmp_
             assert all(secret not in html for html in pages) and secret not in log and secret not in csv_text
     finally:
         context.close()
+        app.stop()
+
+
+def test_a_person_chooses_not_to_appear_and_only_they_see_themselves(browser, provider, tmp_path):
+    provider_url, _, outsider = provider  # a contributor, not an organizer
+    app = start_app(tmp_path, provider_url)
+    slug = load_config(tmp_path / "campaign.toml").slug
+    ranking = f"{app.url}/api/v1/campaigns/{slug}/ranking.csv"
+    page = browser.new_page()
+    try:
+        assert outsider in httpx.get(ranking).text
+        sign_in(page, app, outsider)
+        page.goto(f"{app.url}/mi-posicion")
+        wait_for_app(page)
+        page.get_by_text("No aparecer", exact=True).click()
+        wait_for_app(page)
+        assert "solo tú ves esta página" in page.inner_text("body")
+        rank = int(demo_ranking().set_index("username").loc[outsider, "rank"])
+        assert f"#{rank}" in page.locator('[data-testid="stMetric"]').filter(has_text="Puesto").first.inner_text()
+        assert outsider not in httpx.get(ranking).text  # every public view, at once
+        page.get_by_text("Como contribuidor anónimo", exact=True).click()
+        wait_for_app(page)
+        alias = re.search(r"apareces como (anon·[0-9a-f]{8})", page.inner_text("body")).group(1)
+        public = httpx.get(ranking).text
+        assert outsider not in public and f"{rank},{alias}," in public
+        fresh = browser.new_page()  # someone else, by the shared link
+        fresh.goto(f"{app.url}/mi-posicion?user={quote(outsider)}")
+        wait_for_app(fresh)
+        assert "no aparece en el ranking" in fresh.inner_text("body")
+        fresh.close()
+    finally:
         app.stop()
 
 

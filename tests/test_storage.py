@@ -128,6 +128,25 @@ def test_a_wiped_disk_is_restored_from_the_hub_never_the_demo(env_for, hub):
         services.stop()
 
 
+def test_a_choice_of_appearance_is_kept_on_the_hub_and_survives_a_wiped_disk(env_for, hub):
+    with environment(**env_for("first")):
+        services = running()
+        wait_until(lambda: len(committed_parts(hub)) == 2, what="a commit of the campaign and the projects")
+        read = services.campaign.read_of(services.campaign.view().value)
+        hidden, alias = read.everyone()["username"].iloc[:2]
+        assert services.appearance.choose(hidden, "hidden") and services.appearance.choose(alias, "alias")
+        wait_until(lambda: hub_storage.APPEARANCE in hub.state.store.repo(REPO).files, what="the choices committed")
+        services.stop()
+    with environment(**env_for("rebuilt", argilla_up=False)):  # a new disk, and Argilla down too
+        services = running()
+        assert services.state.restored.wait(30)
+        shown = services.appearance.current()
+        assert (shown.of(hidden), shown.of(alias)) == ("hidden", "alias")
+        public = services.campaign.read_of(services.campaign.view().value).contributors()
+        assert hidden not in set(public["username"]) and shown.alias(alias) in set(public["username"])
+        services.stop()
+
+
 def test_the_likes_history_goes_on_where_it_stopped(env_for, hub):
     _, projects, _ = written_state(env_for("first"), hub)
     with environment(**env_for("second")):

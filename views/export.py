@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import i18n
+from components.appearance import not_shown_note
 from components.context import context
 from components.downloads import download
 from components.filters import campaign_filters, describe_filters
@@ -23,6 +24,7 @@ table = read.contributors(filters)
 st.caption(describe_filters(applied, campaign.datasets, lang))
 excluded = ", ".join(md_text(u, 40) for u in ctx.config.exclude_users) or "—"
 st.caption(t(lang, "{n} filas; personas excluidas: {excluded}.", n=i18n.number(len(table), lang), excluded=excluded))
+not_shown_note(len(read.everyone(filters)) - len(table), lang)
 parts = ["ranking", *(applied.datasets or ("all",)), *(d.isoformat() for d in (applied.start, applied.end) if d)]
 download(t(lang, "Descargar CSV"), read.ranking_csv(filters), "_".join(parts) + ".csv", type="primary")
 st.caption(

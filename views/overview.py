@@ -21,7 +21,7 @@ contributors = read.contributors()
 st.title(ctx.config.title, anchor=False)
 if progress["total"].sum() == 0:
     st.info(t(lang, "La campaña aún no tiene registros."))
-headline(progress, contributors, lang)
+headline(progress, read.everyone(), lang)  # the totals count everyone, whatever they chose
 campaign_goal(read.weekly_goal(), lang)
 start_validating(ctx.config.annotation_url, ctx.config.guide_url, lang)
 st.subheader(t(lang, "Progreso por dataset"), anchor=False)

@@ -4,6 +4,7 @@ page's address (a filtered ranking is a link)."""
 import streamlit as st
 
 from components import address, i18n
+from components.appearance import not_shown_note
 from components.context import context
 from components.definitions import how_counted
 from components.filters import campaign_filters, describe_filters
@@ -39,6 +40,7 @@ if table.empty:
     st.info(t(lang, "Nadie ha validado todavía en este periodo."))
 else:
     ranking_table(table, lang, height=600, key="ranking.table")
+not_shown_note(len(read.everyone(filters)) - len(read.contributors(filters)), lang)
 st.caption(
     t(
         lang,

@@ -22,7 +22,7 @@ st.query_params["id"] = token
 credential = credentials.verify(token, ctx.running.certificate_key, campaign_tag(config))
 view, today = ctx.view(), None
 if credential is not None and view.value is not None:
-    table = ctx.read(view).contributors()
+    table = ctx.read(view).everyone()  # the certificate names its holder: where they stand, whatever they chose
     row = table[table["username"] == credential.username]
     today = None if row.empty else row.iloc[0]
 verification(credential, config.title, today, lang)

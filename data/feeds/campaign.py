@@ -14,12 +14,14 @@ import datetime as dt
 from pathlib import Path
 
 from data.config import CampaignConfig, Secrets
+from data.feeds.appearance import AppearanceFeed
 from data.feeds.campaign_read import CampaignRead
 from data.feeds.feed import Feed
 from data.feeds.follower import Follower, publish_status
 from data.feeds.poller import Poller, PollState
 from data.feeds.read_cache import ReadCache
 from data.live.updates import LiveUpdates
+from data.model.appearance import EVERYONE
 from data.model.frames import Campaign, build_responses, typed_records
 from data.model.live import LiveMode
 from data.sources.argilla import ArgillaSource, RawCampaign
@@ -68,6 +70,7 @@ class CampaignFeed(Feed[Campaign]):
         self.config = config
         self._last_raw: RawCampaign | None = None
         self.updates: LiveUpdates | None = None  # how reads stay current (webhooks or polling)
+        self.appearance: AppearanceFeed | None = None  # how people chose to appear (Services sets it)
         if secrets.argilla_configured:
             follower = self._published if follow else None
             self.read(campaign_source(config), lambda: self._writer(secrets), follow=follower)
@@ -145,7 +148,8 @@ class CampaignFeed(Feed[Campaign]):
 
     def read_of(self, campaign: Campaign) -> CampaignRead:
         """This read with its queries, memoised in this feed's cache."""
-        return CampaignRead(campaign, self.config, self.derived)
+        shown = self.appearance.current() if self.appearance is not None else EVERYONE
+        return CampaignRead(campaign, self.config, self.derived, shown)
 
     def _warm(self, campaign: Campaign) -> None:
         """Compute the unfiltered aggregates here, in the poller, so no viewer waits for them."""

@@ -1,9 +1,13 @@
 """One read of the campaign, and every question the pages ask of it, each answered once per read.
 
-A page holds a `CampaignRead` (`feed.read_of(view.value)`): the read's tidy frames and the
-campaign's configuration, with the aggregates, exports and signals derived from them memoised in
-the feed's bounded, expiring cache under the read they came from. The poller warms the common
+A page holds a `CampaignRead` (`feed.read_of(view.value)`): the read's tidy frames, the
+campaign's configuration and how people chose to appear, with the aggregates, exports and
+signals derived from them memoised in the feed's bounded, expiring cache under the read they
+came from. The poller warms the common
 ones when a read lands (`CampaignFeed._warm`), so no viewer waits for them.
+
+`contributors` is the public ranking (people's choices applied: data/model/appearance.py);
+`everyone` is the whole of it, for totals and for the organizers.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from data.config import CampaignConfig
 from data.feeds.read_cache import ReadCache
 from data.model import aggregate, digests, export, quality, teams
 from data.model.aggregate import Filters
+from data.model.appearance import EVERYONE, Appearance
 from data.model.frames import Campaign
 from data.model.ranking import Goal, Standing, period_filters, standing
 from data.model.roster import Roster
@@ -27,9 +32,10 @@ T = TypeVar("T")
 
 
 class CampaignRead:
-    def __init__(self, campaign: Campaign, config: CampaignConfig, memo: ReadCache):
+    def __init__(self, campaign: Campaign, config: CampaignConfig, memo: ReadCache, appearance: Appearance = EVERYONE):
         self.campaign = campaign
         self.config = config
+        self.appearance = appearance
         self._memo = memo
 
     @property
@@ -71,6 +77,12 @@ class CampaignRead:
         return self.memo(("fingerprints",), compute)
 
     def contributors(self, filters: Filters = Filters()) -> pd.DataFrame:
+        """The public ranking: the hidden left out (their ranks kept), aliases for names."""
+        shown = self.appearance
+        return self.memo(("public", self.clip(filters), shown.digest), lambda: shown.public(self.everyone(filters)))
+
+    def everyone(self, filters: Filters = Filters()) -> pd.DataFrame:
+        """The ranking of everyone, whatever they chose: for totals and for the organizers."""
         window = self.clip(filters)
         return self.memo(
             ("contributors", window),
@@ -88,14 +100,14 @@ class CampaignRead:
 
     def standings_of(self, username: str, offered: tuple[str, ...]) -> list[Standing]:
         """Where `username` stands in each of the `offered` periods."""
-        return [standing(self.of_period(period), username, period) for period in offered]
+        return [standing(self.everyone(period_filters(period, self.today)), username, period) for period in offered]
 
     def weekly_goal(self, username: str | None = None) -> Goal | None:
         """This week's validations towards the campaign's weekly goal, or one person's towards theirs."""
         target = self.config.weekly_goal if username is None else self.config.weekly_goal_per_person
         if not target:
             return None
-        week = self.of_period("week")
+        week = self.everyone(period_filters("week", self.today))
         done = week["validations"].sum() if username is None else standing(week, username, "week").validations
         return Goal(target, int(done))
 
@@ -151,8 +163,14 @@ class CampaignRead:
         return self.memo(("datasets_by_user",), compute)
 
     def ranking_csv(self, filters: Filters = Filters()) -> bytes:
+        """The public ranking as the export's CSV."""
         as_of = self.counted_until(filters.end)
-        return self.memo(("ranking_csv", filters), lambda: export.ranking_csv(self.contributors(filters), as_of))
+        key = ("ranking_csv", filters, self.appearance.digest)
+        return self.memo(key, lambda: export.ranking_csv(self.contributors(filters), as_of))
+
+    def everyone_csv(self) -> bytes:
+        """Everyone's ranking as the export's CSV, for the organizers."""
+        return self.memo(("everyone_csv",), lambda: export.ranking_csv(self.everyone(), self.counted_until()))
 
     def counted_until(self, end: dt.date | None = None) -> dt.datetime:
         """Until when the ranking counts: the end of the window's last day, or the data's time if sooner."""
@@ -163,25 +181,39 @@ class CampaignRead:
 
     # --- by team and country (data.model.teams), for a roster ----------------------------
     def placed(self, roster: Roster, filters: Filters = Filters()) -> pd.DataFrame:
-        """The ranking (of `filters`) with each person's team and country."""
-        return self.memo(("placed", roster.digest, filters), lambda: teams.placed(self.contributors(filters), roster))
+        """The public ranking (of `filters`) with each person's team and country."""
+        shown = self.appearance
+        return self.memo(
+            ("placed", roster.digest, filters, shown.digest),
+            lambda: shown.public(self.placed_everyone(roster, filters)),
+        )
+
+    def placed_everyone(self, roster: Roster, filters: Filters = Filters()) -> pd.DataFrame:
+        """Everyone's ranking with their team and country (matched on their own names)."""
+        return self.memo(
+            ("placed_everyone", roster.digest, filters), lambda: teams.placed(self.everyone(filters), roster)
+        )
 
     def standings(self, roster: Roster, by: str) -> pd.DataFrame:
-        """The ranking by team or by country (`by`), the unplaced last."""
-        return self.memo(
-            ("standings", by, roster.digest),
-            lambda: teams.standings(self.placed(roster), roster, by),
-        )
+        """The ranking by team or by country (`by`), the unplaced last: everyone counted, the
+        members listed as the public sees them."""
+        shown = self.appearance
+
+        def compute() -> pd.DataFrame:
+            placed = self.placed_everyone(roster)
+            return teams.standings(placed.assign(username=shown.public_names(placed["username"])), roster, by)
+
+        return self.memo(("standings", by, roster.digest, shown.digest), compute)
 
     def by_country_daily(self, roster: Roster) -> pd.DataFrame:
         return self.memo(
             ("by_country_daily", roster.digest),
-            lambda: teams.daily_by_country(self.in_window(), self.placed(roster)),
+            lambda: teams.daily_by_country(self.in_window(), self.placed_everyone(roster)),
         )
 
     def standings_csv(self, roster: Roster, by: str) -> bytes:
         return self.memo(
-            ("standings_csv", by, roster.digest),
+            ("standings_csv", by, roster.digest, self.appearance.digest),
             lambda: export.to_csv(self.standings(roster, by).assign(as_of=self.counted_until())),
         )
 
@@ -195,7 +227,7 @@ class CampaignRead:
         return self.memo(("in_window",), lambda: aggregate.select(self.campaign.responses, window))
 
     def signals(self) -> pd.DataFrame:
-        return self.memo(("signals",), lambda: quality.signals(self.in_window(), self.contributors()))
+        return self.memo(("signals",), lambda: quality.signals(self.in_window(), self.everyone()))
 
     def prize_list(self) -> pd.DataFrame:
         """The eligible contributors with their quality signals, for the organizers' review."""
@@ -211,9 +243,10 @@ class CampaignRead:
         )
 
     def acknowledgements(self, counts: bool) -> str:
+        """The validators thanked by name (those who chose another way to appear are not named)."""
+        shown = self.appearance
+        left_out = (*self.config.exclude_users, *shown.not_by_name)
         return self.memo(
-            ("acknowledgements", counts),
-            lambda: export.acknowledgements(
-                self.in_window(), self.campaign.datasets, self.config.exclude_users, counts=counts
-            ),
+            ("acknowledgements", counts, shown.digest),
+            lambda: export.acknowledgements(self.in_window(), self.campaign.datasets, left_out, counts=counts),
         )

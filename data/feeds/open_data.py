@@ -27,6 +27,7 @@ from data.feeds.projects import ProjectsFeed
 from data.feeds.roster import RosterFeed
 from data.model import open_data
 from data.model.open_data import Edition
+from data.model.roster import Roster
 from data.state.open_data import OpenDataRepo, Published
 from data.times import utc_now
 
@@ -101,20 +102,20 @@ class Publisher:
         return True
 
     def edition(self, read: CampaignRead, final: bool) -> Edition:
-        """This read's tables, as published (documented columns only)."""
-        as_of = pd.Timestamp(read.counted_until())
-        frames = {
-            "ranking": read.contributors().assign(as_of=as_of),
-            "progress": read.progress(),
-        }
-        if self.roster.configured:
-            roster = self.roster.current()
-            for by, name in (("team", "teams"), ("country", "countries")):
-                if roster.people[by].notna().any():
-                    frames[name] = read.standings(roster, by).assign(as_of=as_of)
+        roster = self.roster.current() if self.roster.configured else None
         value = self.projects.view().value
-        if value is not None:
-            frames["projects"] = self.projects.board(value)
-        tables = {table.name: table for table in open_data.TABLES}
-        published = {name: open_data.published(tables[name], frame) for name, frame in frames.items()}
-        return Edition(read.today, read.fetched_at, final, published)
+        return edition(read, roster, self.projects.board(value) if value is not None else None, final)
+
+
+def edition(read: CampaignRead, roster: Roster | None, board: pd.DataFrame | None, final: bool) -> Edition:
+    """This read's tables, as published (documented columns only, people's choices applied)."""
+    as_of = pd.Timestamp(read.counted_until())
+    frames = {"ranking": read.contributors().assign(as_of=as_of), "progress": read.progress()}
+    for by, name in (("team", "teams"), ("country", "countries")):
+        if roster is not None and roster.people[by].notna().any():
+            frames[name] = read.standings(roster, by).assign(as_of=as_of)
+    if board is not None:
+        frames["projects"] = board
+    tables = {table.name: table for table in open_data.TABLES}
+    published = {name: open_data.published(tables[name], frame) for name, frame in frames.items()}
+    return Edition(read.today, read.fetched_at, final, published)

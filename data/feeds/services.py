@@ -25,6 +25,7 @@ from typing import Any
 
 from data.config import CampaignConfig, Secrets
 from data.feeds import registry
+from data.feeds.appearance import AppearanceFeed
 from data.feeds.campaign import CampaignFeed
 from data.feeds.open_data import Publisher
 from data.feeds.poller import FeedView, Mode
@@ -35,6 +36,7 @@ from data.live.inbox import Inbox
 from data.model import digests
 from data.model.live import LiveMode
 from data.sources.hub_client import install_timeout
+from data.state.appearance import ChoiceStore, FileChoices, RedisChoices
 from data.state.hub_storage import HubStorage
 from data.state.open_data import OpenDataRepo
 from data.state.shared import Deliveries, Lease, Mirror, SharedStore, connect
@@ -54,6 +56,7 @@ class Services:
     state: StateSync | PublishedSync | None = None
     deliveries: Deliveries | None = None  # beyond one machine: where deliveries go to the writer
     publisher: Publisher | None = None  # the writer's: the standings as open data ([open_data])
+    appearance: AppearanceFeed | None = None  # how people chose to appear in the public views
     certificate_key: bytes = field(default=b"", repr=False)  # signs and checks the certificates' IDs
     _relay: threading.Event | None = None
 
@@ -64,11 +67,13 @@ class Services:
         demo = not secrets.argilla_configured  # a Hub token or endpoint alone configures no campaign
         store: Store | None = None
         deliveries: Deliveries | None = None
+        choices: ChoiceStore = FileChoices(data_dir)  # the processes of one machine share the data directory
         if secrets.redis_url and not demo and (follow or lease is not None):
             client, prefix = connect(secrets.redis_url), shared_prefix(config)
             shared = SharedStore(client, prefix, None if follow else lease)
             store = shared if follow else Mirror(SnapshotStore(data_dir), shared)
             deliveries = Deliveries(client, prefix)
+            choices = RedisChoices(client, prefix)
         services = cls(
             config=config,
             campaign=CampaignFeed(config, secrets, data_dir, demo=demo, follow=follow, store=store),
@@ -76,7 +81,9 @@ class Services:
             roster=RosterFeed(config, secrets, data_dir, demo=demo),
             deliveries=deliveries,
             certificate_key=secrets.certificate_key,
+            appearance=AppearanceFeed(choices, secrets.certificate_key),
         )
+        services.campaign.appearance = services.appearance
         if config.storage.repo and not demo and follow:
             services.state = PublishedSync(services.campaign.store, config.storage.repo)
         elif config.storage.repo and not demo:
@@ -106,7 +113,9 @@ class Services:
         if key == "c" or key == "o" or key.startswith("u"):
             view = self.campaign.view()
             prints = self.campaign.read_of(view.value).fingerprints() if view.value is not None else {}
-            content = prints.get(key) or prints.get("c", "")
+            content = (prints.get(key) or prints.get("c", "")) + (
+                self.appearance.current().digest if self.appearance else ""
+            )
             if key == "o":
                 content += digests.content(
                     repr(self.state and self.state.status), repr(self.publisher and self.publisher.status)

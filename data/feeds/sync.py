@@ -28,7 +28,15 @@ from data.feeds.poller import Timestamped
 from data.feeds.projects import ProjectsFeed
 from data.model.frames import Campaign
 from data.model.projects import Projects
-from data.state.hub_storage import HubStorage, Stored, campaign_files, manifest, projects_files, sha256
+from data.state.hub_storage import (
+    HubStorage,
+    Stored,
+    appearance_files,
+    campaign_files,
+    manifest,
+    projects_files,
+    sha256,
+)
 from data.state.snapshots import Store
 from data.times import utc_now
 
@@ -167,6 +175,8 @@ class StateSync:
             self.campaign.adopt(stored.campaign)
         if stored.projects is not None:
             self.projects.adopt(stored.projects)
+        if stored.choices and self.campaign.appearance is not None:
+            self.campaign.appearance.adopt(stored.choices)
         self._stored = self._stored.with_newer(stored.campaign, stored.projects)
 
     def write(self) -> bool:
@@ -179,10 +189,15 @@ class StateSync:
             files |= campaign_files(campaign)
         if projects is not None:
             files |= projects_files(projects)
+        choices = appearance_files(self.campaign.appearance.recorded()) if self.campaign.appearance else {}
+        files |= choices
         changed = {path: data for path, data in files.items() if self._hashes.get(path) != sha256(data)}
         stored = self._stored.with_newer(campaign, projects)
         last = self._status.written_at or self._status.restored_at
-        if stored.same_as(self._stored) or (not changed and last is not None and utc_now() - last < HEARTBEAT):
+        new_choices = any(path in changed for path in choices)  # a choice is kept at once
+        if (stored.same_as(self._stored) and not new_choices) or (
+            not changed and last is not None and utc_now() - last < HEARTBEAT
+        ):
             return False
         hashes = {**self._hashes, **{path: sha256(data) for path, data in changed.items()}}
         document = manifest(stored.campaign, stored.projects, hashes)

@@ -68,10 +68,12 @@ def standings(placed_table: pd.DataFrame, roster: Roster, by: str) -> pd.DataFra
 
 
 def _first(names: pd.Series) -> str:
-    """The first members (the table is in ranking order), and how many more."""
-    shown = ", ".join(names.head(TOP_MEMBERS))
-    more = len(names) - TOP_MEMBERS
-    return f"{shown} (+{more})" if more > 0 else shown
+    """The first members (the table is in ranking order), and how many more; a missing name
+    (someone who chose not to appear) is counted, not named."""
+    named = names.dropna().head(TOP_MEMBERS)
+    more = len(names) - len(named)
+    shown = ", ".join(named)
+    return f"{shown} (+{more})" if more > 0 and shown else (f"+{more}" if more > 0 else shown)
 
 
 def group_rank(standings_table: pd.DataFrame, by: str, name: str | None) -> tuple[int, int] | None:

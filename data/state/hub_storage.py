@@ -7,7 +7,9 @@ Layout (format 1), all written by `huggingface_hub` commits:
   show: counts, times, fingerprints of answers; no text anyone wrote, no key, no email);
 - `projects/raw.parquet`: the latest listing of the org's repos;
 - `likes/YYYY-MM-DD.parquet`: the likes history, one file per UTC day, so a commit rewrites only
-  the days that changed (normally today).
+  the days that changed (normally today);
+- `people/appearance.json`: how each person chose to appear in the public views (a username, a
+  choice and when it was made: data/model/appearance.py), kept here so a wiped disk forgets none.
 A commit is atomic on the Hub: a process killed while committing leaves the previous state whole.
 The writer squashes the history once a day (`squash`), so old snapshots do not pile up.
 A file that is foreign, truncated (its sha256 differs) or of a newer format is ignored, with a
@@ -31,6 +33,8 @@ from huggingface_hub import CommitOperationAdd, HfApi
 from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError
 from huggingface_hub.utils import disable_progress_bars
 
+from data.model import appearance
+from data.model.appearance import Choice
 from data.model.frames import Campaign, typed_records, typed_responses
 from data.model.projects import HISTORY_COLUMNS, Projects
 from data.sources.hub import RAW_PROJECT_COLUMNS, hub_errors
@@ -40,6 +44,7 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 APP = "tablero-somos600m"
 MANIFEST = "manifest.json"
+APPEARANCE = "people/appearance.json"
 CAMPAIGN_FRAMES = ("records", "responses", "datasets")
 Json = dict[str, Any]  # the manifest, as JSON
 V = TypeVar("V")
@@ -55,6 +60,7 @@ class Stored:
     hashes: dict[str, str] = field(default_factory=dict)  # path -> sha256 of the files in the repo
     written_at: dt.datetime | None = None
     newer_format: bool = False  # written by a newer version: read nothing, write nothing
+    choices: dict[str, Choice] = field(default_factory=dict)  # how people chose to appear
 
 
 def sha256(data: bytes) -> str:
@@ -83,6 +89,10 @@ def projects_files(projects: Projects) -> dict[str, bytes]:
     return files
 
 
+def appearance_files(choices: dict[str, Choice]) -> dict[str, bytes]:
+    return {APPEARANCE: json.dumps(appearance.document(choices), ensure_ascii=False).encode("utf-8")} if choices else {}
+
+
 def manifest(campaign: Campaign | None, projects: Projects | None, hashes: dict[str, str]) -> Json:
     def part(value: Campaign | Projects | None, prefix: str | tuple[str, ...]) -> Json | None:
         if value is None:
@@ -96,6 +106,7 @@ def manifest(campaign: Campaign | None, projects: Projects | None, hashes: dict[
         "written_at": utc_now().isoformat(),
         "campaign": part(campaign, "campaign/"),
         "projects": part(projects, ("projects/", "likes/")),
+        "appearance": {"files": {APPEARANCE: hashes[APPEARANCE]}} if APPEARANCE in hashes else None,
     }
 
 
@@ -129,7 +140,8 @@ class HubStorage:
             campaign = self._part("campaign", document.get("campaign"), campaign_source, revision, hashes, _campaign)
             projects = self._part("projects", document.get("projects"), projects_source, revision, hashes, _projects)
             written = _when(document.get("written_at"))
-            return Stored(info.sha, campaign, projects, hashes, written)
+            choices = self._choices(document.get("appearance"), revision, hashes)
+            return Stored(info.sha, campaign, projects, hashes, written, choices=choices)
 
     def write(self, files: dict[str, bytes], document: Json, parent: str | None) -> str:
         """Commit `files` and the manifest in one commit on top of `parent`; the new head. Raises `SourceError`."""
@@ -189,6 +201,15 @@ class HubStorage:
             found[path] = data
             hashes[path] = digest
         return found
+
+    def _choices(self, part: object, revision: str, hashes: dict[str, str]) -> dict[str, Choice]:
+        files = part.get("files") if isinstance(part, dict) else None
+        found = self._checked(files, revision, hashes) if isinstance(files, dict) else None
+        try:
+            return appearance.parse(json.loads(found[APPEARANCE])) if found and APPEARANCE in found else {}
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            log.warning("state repo %s: %s is not JSON: ignored", self.repo, APPEARANCE)
+            return {}
 
     def _part(
         self,

@@ -110,7 +110,8 @@ def contributor(services: Services, path: Mapping[str, str], params: Params) -> 
     if row.empty:
         raise Problem(404, "Not ranked", "nobody of that name has a validation in this campaign")
     names = [*columns.CSV_NAMES, *(GROUPINGS if roster is not None else ())]
-    meta |= {"people": len(table), "datasets": list(read.datasets_by_user().get(username, ()))}
+    datasets = read.datasets_by_user().get(read.appearance.real_name(username), ())
+    meta |= {"people": len(read.everyone()), "datasets": list(datasets)}
     return Answer(meta, row[names], single="contributor", modified=read.fetched_at)
 
 
@@ -171,8 +172,9 @@ def contributor_badge(services: Services, path: Mapping[str, str], params: Param
     if row.empty:
         raise Problem(404, "Not ranked", "nobody of that name has a validation in this campaign")
     me = row.iloc[0]
+    people = len(read.everyone())
     svg = badges.contributor_badge(
-        str(me["username"]), int(me["rank"]), len(table), int(me["validations"]), services.config.title, lang
+        str(me["username"]), int(me["rank"]), people, int(me["validations"]), services.config.title, lang
     ).svg
     return Answer(meta, modified=read.fetched_at, only=(SVG, lambda: svg))
 
