@@ -300,3 +300,15 @@ def test_a_badge_is_safe_for_any_name(name):
     assert b"<script" not in svg_bytes and "\u202e" not in svg_bytes.decode()
     label = next(svg.iter("{http://www.w3.org/2000/svg}text")).text
     assert len(label) <= badges.LONGEST
+
+
+def test_an_answer_is_made_once_and_sent_compressed_only_to_who_accepts_it(api):
+    url = f"{base(api)}/ranking.csv"
+    plain = httpx.get(url, headers={**client(), "Accept-Encoding": "identity"})
+    packed = httpx.get(url, headers={**client(), "Accept-Encoding": "gzip, br;q=0.5"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip" and "Accept-Encoding" in packed.headers["vary"]
+    assert packed.content == plain.content  # httpx undoes the gzip
+    assert packed.headers["etag"] == plain.headers["etag"] and int(packed.headers["content-length"]) < len(
+        plain.content
+    )

@@ -2,20 +2,29 @@
 validators (`ETag` from what the pages show, `304` on `If-None-Match` before anything is
 computed), CORS open for GET, errors as `application/problem+json`, and a rate limit per client
 (the `limits` library; in Redis, shared by every process, when REDIS_URL is set).
+
+An ETag names the whole of an answer (what the pages show, the path, the query, the format), so
+the answer made for it is kept (bounded, expiring), compressed once, and the next request with
+the same question and the same read gets those bytes without computing or compressing anything
+(BENCHMARKS.md, section 12).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import functools
+import gzip
 import ipaddress
 import json
 import math
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import cachetools
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -40,6 +49,10 @@ PREFLIGHT = {
 }
 JSON, CSV, PROBLEM = "application/json", "text/csv; charset=utf-8", "application/problem+json"
 Compute = Callable[[Services, dict[str, str], Params], Answer]
+ANSWERS: cachetools.TTLCache[str, Any] = cachetools.TTLCache(  # ETag -> Made, at most 64 MiB of bodies
+    maxsize=64 * 2**20, ttl=600, getsizeof=lambda made: len(made[1]) + 512
+)
+_answers_lock = threading.Lock()
 
 
 def endpoint(compute: Compute, feed_key: str = "c", csv: bool = False) -> Callable[[Request], Awaitable[Response]]:
@@ -61,20 +74,38 @@ def endpoint(compute: Compute, feed_key: str = "c", csv: bool = False) -> Callab
         headers = {**CORS, "Vary": "Accept", "Cache-Control": "no-cache", **({"ETag": tag} if tag else {})}
         if tag is not None and tag in _tags(request.headers.get("if-none-match", "")):
             return Response(status_code=304, headers=headers)
-        params = {name: request.query_params.getlist(name) for name in request.query_params}
-        try:
-            answer = await asyncio.to_thread(compute, services, dict(request.path_params), params)
-            media, render = answer.only or (
-                (CSV, answer.csv_bytes) if as_csv else (JSON, functools.partial(_json, answer))
-            )
-            body = await asyncio.to_thread(render)
-        except Problem as error:
-            return problem(error)
-        if answer.modified is not None:
-            headers["Last-Modified"] = email.utils.format_datetime(answer.modified.astimezone(), usegmt=True)
-        return Response(body, media_type=media, headers=headers)
+        with _answers_lock:
+            made: Made | None = ANSWERS.get(tag) if tag is not None else None
+        if made is None:
+            params = {name: request.query_params.getlist(name) for name in request.query_params}
+            try:
+                made = await asyncio.to_thread(_made, compute, services, dict(request.path_params), params, as_csv)
+            except Problem as error:
+                return problem(error)
+            if tag is not None:
+                with _answers_lock, contextlib.suppress(ValueError):  # a body larger than the cache is not kept
+                    ANSWERS[tag] = made
+        media, body, extra, packed = made
+        if packed is not None and "gzip" in request.headers.get("accept-encoding", ""):  # as GZipMiddleware reads it
+            body, extra = packed, {**extra, "Content-Encoding": "gzip", "Vary": "Accept, Accept-Encoding"}
+        return Response(body, media_type=media, headers={**headers, **extra})
 
     return route
+
+
+Made = tuple[str, bytes, dict[str, str], bytes | None]  # media type, body, its own headers, gzipped
+GZIP_FROM = 500  # bytes: smaller bodies go as they are (as the app's own GZip middleware does)
+
+
+def _made(compute: Compute, services: Services, path: dict[str, str], params: Params, as_csv: bool) -> Made:
+    """The answer's media type, body and headers of its own (Last-Modified). Raises `Problem`."""
+    answer = compute(services, path, params)
+    render: Callable[[], bytes]
+    media, render = answer.only or ((CSV, answer.csv_bytes) if as_csv else (JSON, functools.partial(_json, answer)))
+    modified = answer.modified
+    extra = {"Last-Modified": email.utils.format_datetime(modified.astimezone(), usegmt=True)} if modified else {}
+    body = render()
+    return media, body, extra, gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_FROM else None
 
 
 def problem(error: Problem) -> Response:
