@@ -16,6 +16,7 @@ from data.config import load_config, load_secrets
 from data.model import aggregate, credentials
 from data.model.export import ranking_csv
 from data.state.demo import load_demo
+from data.times import local_day
 from tests.app_env import campaign_with, demo_ranking
 from tests.streamlit_process import ROOT, StreamlitApp, grid_rows, wait_for_app, wait_for_drawn
 
@@ -301,3 +302,50 @@ def test_a_chart_is_taken_away_as_png_and_its_data_as_csv(browser, demo_app):
     for user, moment in zip(submitted["user"], submitted["updated_at"]):
         expected.setdefault(moment.strftime("%Y-%m-%dT00:00:00Z"), set()).add(user)
     assert {row["day"]: int(row["contributors"]) for row in rows} == {d: len(u) for d, u in expected.items()}
+
+
+def html_rows(page) -> list[list[str]]:
+    """The ranking's rows as its accessible HTML table has them (the closed section under it)."""
+    page.get_by_text("Los datos como tabla (accesible)").first.click()
+    table = page.locator('[data-testid="stTable"] table').first
+    table.wait_for()
+    return [[cell.strip() for cell in row.split("\t")] for row in table.locator("tbody tr").all_inner_texts()]
+
+
+def test_a_filtered_ranking_link_opened_in_a_new_browser_shows_the_same_rows(browser, demo_app):
+    """Filters chosen on the page (a period, a search, a sort) go into the address; that address,
+    opened in a browser that never saw the page, shows the same rows: those of the demo's
+    responses over the same days, ranked by the same column."""
+    first = browser.new_page()
+    first.goto(f"{demo_app.url}/clasificacion")
+    wait_for_drawn(first)
+    first.get_by_text("Este mes", exact=True).click()
+    wait_for_app(first)
+    first.get_by_label("Buscar usuario").fill("nlp")
+    first.keyboard.press("Enter")
+    wait_for_app(first)
+    first.get_by_label("Ordenar por").click()
+    first.get_by_role("option", name="Correcciones", exact=True).click()
+    wait_for_drawn(first)
+    link = first.url
+    assert "period=month" in link and "q=nlp" in link and "sort=corrections" in link
+    shown = html_rows(first)
+
+    again = browser.new_page()
+    again.goto(link)
+    wait_for_drawn(again)
+    assert html_rows(again) == shown
+    demo = load_demo()
+    config = load_config()
+    day = local_day(demo.fetched_at, config.time_zone)
+    month = aggregate.Filters(start=day.replace(day=1), end=day).within(config.start, config.end, config.time_zone)
+    truth = aggregate.contributors(
+        demo.responses,
+        min_validations=config.min_validations_for_prize,
+        exclude_users=config.exclude_users,
+        filters=month,
+    )
+    truth = truth[truth["username"].str.casefold().str.contains("nlp")].sort_values(
+        ["corrections", "rank"], ascending=[False, True], kind="mergesort"
+    )
+    assert [row[1] for row in shown] == truth["username"].tolist()  # rank (with its medal), username, ...
