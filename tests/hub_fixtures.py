@@ -78,6 +78,7 @@ class HeldFeed:
         self.source = source
         self.poller = SimpleNamespace(state=SimpleNamespace(value=value))
         self.adopted = []
+        self.appearance = None  # nobody's choices of how to appear (data/feeds/appearance.py)
 
     def adopt(self, value) -> None:
         self.adopted.append(value)
