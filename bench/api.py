@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 from bench.common import ROOT, machine, median_seconds, percentile, tree_cpu
-from bench.load import OTHER_PAGES, arrive_all, idle_tabs
+from bench.load import OTHER_PAGES, arrive_all, idle_tabs, read_pages
 from bench.tabs import Stats, Tab
 from data.config import load_config
 from data.feeds.campaign import campaign_source
@@ -68,15 +68,7 @@ async def readers_p95(url: str, ranked: list[str], seconds: float) -> tuple[floa
     active = [Tab(url, *random.choice(OTHER_PAGES), readers) for _ in range(10)]
     await arrive_all(active, 5, fetch_assets=False)
     readers.page_runs.clear()
-    started = time.monotonic()
-
-    async def read(tab: Tab, rng: random.Random) -> None:
-        while time.monotonic() - started < seconds:
-            await asyncio.sleep(rng.uniform(5, 15))
-            page, query = rng.choice([*OTHER_PAGES, ("mi-posicion", f"user={rng.choice(ranked)}")])
-            await tab.navigate(page, query)
-
-    await asyncio.gather(*(read(tab, random.Random(i)) for i, tab in enumerate(active)))
+    await read_pages(active, ranked, seconds)
     await asyncio.gather(*(tab.close() for tab in active))
     runs = readers.page_runs
     return statistics.median(runs) * 1000, percentile(runs, 0.95) * 1000

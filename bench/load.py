@@ -141,14 +141,7 @@ async def open_tabs_scenario(
     await arrive_all(active, 5, fetch_assets=False)
     runs, cpu, started, clients = dict(stats.runs), tree_cpu(root), time.monotonic(), time.process_time()
     readers.page_runs.clear()
-
-    async def read(tab: Tab, rng: random.Random) -> None:
-        while time.monotonic() - started < WINDOW:
-            await asyncio.sleep(rng.uniform(5, 15))
-            page, query = rng.choice([*OTHER_PAGES, ("mi-posicion", f"user={rng.choice(ranked)}")])
-            await tab.navigate(page, query)
-
-    await asyncio.gather(*(read(tab, random.Random(i)) for i, tab in enumerate(active)))
+    await read_pages(active, ranked, WINDOW)
     seconds = time.monotonic() - started
     out.add(
         variant,
@@ -180,6 +173,19 @@ async def open_tabs_scenario(
     )
     out.add(variant, f"{label}: errors", f"{len(stats.errors) + len(readers.errors)} {sorted(set(stats.errors))[:3]}")
     await asyncio.gather(*(tab.close() for tab in [*tabs, *active]))
+
+
+async def read_pages(active: list[Tab], ranked: list[str], seconds: float) -> None:
+    """Each tab moves to another page every 5-15 s for `seconds`, as a reader does."""
+    started = time.monotonic()
+
+    async def read(tab: Tab, rng: random.Random) -> None:
+        while time.monotonic() - started < seconds:
+            await asyncio.sleep(rng.uniform(5, 15))
+            page, query = rng.choice([*OTHER_PAGES, ("mi-posicion", f"user={rng.choice(ranked)}")])
+            await tab.navigate(page, query)
+
+    await asyncio.gather(*(read(tab, random.Random(i)) for i, tab in enumerate(active)))
 
 
 async def chromium_scenario(variant: str, url: str, root: int, count: int, ranked: list[str], out: Result) -> None:

@@ -196,8 +196,7 @@ def storage_status(status: SyncStatus | None, lang: str) -> None:
             icon="💾",
         )
     elif status.error is not None:
-        kind = status.error.kind
-        problem = t(lang, STORAGE_ERRORS[kind]) if kind in STORAGE_ERRORS else problem_text(status.error, lang)
+        problem = _hub_problem(status.error, lang)
         st.warning(
             t(lang, "No se pudo usar el estado guardado en el Hub ({repo}): {problem}", repo=repo, problem=problem)
             + " "
@@ -232,8 +231,7 @@ def open_data_status(status: PublishStatus | None, lang: str) -> None:
             icon="📂",
         )
     elif status.error is not None:
-        kind = status.error.kind
-        problem = t(lang, STORAGE_ERRORS[kind]) if kind in STORAGE_ERRORS else problem_text(status.error, lang)
+        problem = _hub_problem(status.error, lang)
         st.warning(
             t(
                 lang,
@@ -254,3 +252,8 @@ def open_data_status(status: PublishStatus | None, lang: str) -> None:
         st.caption(
             "📂 " + t(lang, "Datos abiertos ({repo}): se publican con la primera lectura de cada día.", repo=repo)
         )
+
+
+def _hub_problem(error: SourceError, lang: str) -> str:
+    """What went wrong with a Hub repo, in words (a token's trouble said as such)."""
+    return t(lang, STORAGE_ERRORS[error.kind]) if error.kind in STORAGE_ERRORS else problem_text(error, lang)
