@@ -1,5 +1,6 @@
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -8,8 +9,9 @@ from playwright.sync_api import sync_playwright
 from data.config import ENVIRONMENT
 from tests.app_env import live_environment
 from tests.campaign_builder import LIVE_USERS
-from tests.servers.argilla_process import ArgillaTestServer
+from tests.servers.argilla_process import ArgillaTestServer, free_port
 from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 for name in ENVIRONMENT:  # nothing from the developer's shell reaches the app under test
@@ -109,3 +111,27 @@ def live_campaign(rg_client, tmp_path_factory):
 def live_env(argilla_server, live_campaign, tmp_path):
     """Environment variables that point the app at the live campaign."""
     return live_environment(argilla_server, live_campaign[1], tmp_path / "data")
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A redis-server of its own on 127.0.0.1 (scripts/test.sh installs it), gone after the test."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    wait_until(lambda: _pong(port), timeout=20, what="redis")
+    yield f"redis://127.0.0.1:{port}/0"
+    server.kill()
+    server.wait()
+
+
+def _pong(port: int) -> bool:
+    import redis
+
+    try:
+        return redis.Redis(port=port).ping()
+    except redis.RedisError:
+        return False

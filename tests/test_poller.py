@@ -165,3 +165,32 @@ def test_stop_ends_the_thread():
     poller = Poller(lambda report: Value(1), interval=3600).start()
     poller.stop(wait=5)
     assert not poller.running
+
+
+def test_a_snapshot_that_cannot_be_stored_loses_neither_the_read_nor_the_poller():
+    def store(value):
+        raise ValueError("a frame the snapshot cannot write")  # not an OSError
+
+    poller = Poller(lambda report: Value(1), interval=60, on_success=store)
+    state = poller.refresh()
+    assert state.value.n == 1 and state.error is None  # the read is shown all the same
+
+
+def test_the_poll_loop_outlives_a_failure_around_its_read():
+    clock, reads, published = ManualClock(), [], []
+
+    def publish(state):  # the status that followers read: unpublishable at first
+        published.append(state)
+        if len(published) <= 2:
+            raise RuntimeError("the status could not be published")
+
+    poller = Poller(lambda report: reads.append(1) or Value(len(reads)), interval=5, on_state=publish, clock=clock)
+    poller.start()
+    try:
+        for polls in range(1, 6):  # two failed polls, then three that read
+            wait_until(lambda polls=polls: len(clock.pauses) == polls, what=f"pause {polls}")
+            clock.advance()
+        calls_until(reads, 3)
+    finally:
+        poller.stop()
+    assert poller.state.value.n >= 3

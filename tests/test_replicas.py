@@ -3,7 +3,6 @@ its own disk, nginx and two Streamlit processes) share a Redis. One writer among
 (a lease), the other group follows what it publishes there; when the writer's whole group dies, a
 candidate of the other takes over."""
 
-import subprocess
 import time
 
 import httpx
@@ -12,7 +11,6 @@ import pytest
 from tests.app_env import write_config
 from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users
 from tests.hooked_app import Annotator
-from tests.servers.argilla_process import free_port
 from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import ServedApp, wait_for_app
 from tests.test_serving import shown_validations
@@ -34,29 +32,6 @@ def campaign(rg_client, argilla_server):
     dataset = rg_client.datasets(name=SPEC.name, workspace=WORKSPACE)
     items = owner.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 1000}).json()["items"]
     return owner.get(f"/api/v1/users/{user.id}").json()["api_key"], [str(item["id"]) for item in items]
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        cwd=tmp_path,
-    )
-    wait_until(lambda: _pong(port), timeout=20, what="redis")
-    yield f"redis://127.0.0.1:{port}/0"
-    server.kill()
-    server.wait()
-
-
-def _pong(port: int) -> bool:
-    import redis
-
-    try:
-        return redis.Redis(port=port).ping()
-    except redis.RedisError:
-        return False
 
 
 @pytest.fixture

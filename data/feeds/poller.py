@@ -191,7 +191,7 @@ class Poller(Holder[T]):
         if self._on_success is not None and value is not self._state.value:  # the same value: nothing to store
             try:
                 self._on_success(value)
-            except OSError:
+            except Exception:  # a full disk, a frame the snapshot cannot write: the read is still shown
                 log.exception("%s: could not store the snapshot", self.name)
         self._record(value=value, started=started)
 
@@ -207,13 +207,16 @@ class Poller(Holder[T]):
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
-            self.refresh()
-            error = self._state.error
             wait = self.interval
-            if error is not None and error.retry_after:
-                wait = max(wait, error.retry_after)
-            with self._changed:
-                self._set(dataclasses.replace(self._state, next_at=self.clock.now() + dt.timedelta(seconds=wait)))
+            try:
+                self.refresh()
+                error = self._state.error
+                if error is not None and error.retry_after:
+                    wait = max(wait, error.retry_after)
+                with self._changed:
+                    self._set(dataclasses.replace(self._state, next_at=self.clock.now() + dt.timedelta(seconds=wait)))
+            except Exception:  # a status that cannot be published, a watcher's bug: poll again next time
+                log.exception("%s: the poll loop failed; polling again in %s s", self.name, wait)
             self.clock.pause(self._wake, wait)
 
 

@@ -148,10 +148,15 @@ class StateSync:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            if not self.restored.is_set():
-                self.restore()
-            elif self.config.writer and not self._status.newer_format:
-                self.write()
+            try:
+                if not self.restored.is_set():
+                    self.restore()
+                elif self.config.writer and not self._status.newer_format:
+                    self.write()
+            except Exception as error:  # a bug, or a file the state cannot be made of: try again next period
+                log.exception("state repo %s: the period failed", self.storage.repo)
+                self.tried.set()  # the pollers do not wait for a restore that failed this way
+                self._update(error=SourceError(ErrorKind.BAD_DATA, type(error).__name__))
             self._update(periods=self._status.periods + 1)
             self._stop.wait(self.config.every_minutes * 60)
 

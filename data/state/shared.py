@@ -95,7 +95,10 @@ class Lease:
             self.held = held
             log.warning("writer lease %s by %s", "taken" if held else "lost", self.holder)
             if self.on_change is not None:
-                self.on_change()
+                try:
+                    self.on_change()
+                except Exception:  # the lease must go on being renewed, whatever the callback did
+                    log.exception("writer lease: the change could not be acted on")
 
 
 class SharedStore:
