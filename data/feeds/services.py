@@ -130,6 +130,7 @@ class Services:
 
     def start(self) -> Services:
         if self.deliveries is not None and self.campaign.updates is not None:
+            self.campaign.updates.inbox.on_accept = self.deliveries.share_secret  # the others check signatures
             self._relay = threading.Event()
             args = (self._relay, self.deliveries, self.campaign.updates.inbox)
             threading.Thread(target=_relay_deliveries, args=args, name="delivery-relay", daemon=True).start()

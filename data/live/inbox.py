@@ -100,12 +100,37 @@ def _response_state(data: Json, user: Json) -> Json | None:
     return {**state, "user_id": user_id}
 
 
+def signed_payload(secret: Webhook | None, body: bytes, headers: Mapping[str, str]) -> tuple[int, str, Any]:
+    """(200, "signed", the payload) for a delivery signed with `secret`, sent within TOLERANCE;
+    else the HTTP status and reason of its refusal, and None. Never raises."""
+    headers = {k.lower(): v for k, v in headers.items()}
+    if secret is None:
+        return 404, "not subscribed", None
+    if len(body) > MAX_BODY:
+        return 413, "too large", None
+    if not all(headers.get(name) for name in ("webhook-id", "webhook-timestamp", "webhook-signature")):
+        return 400, "unsigned", None
+    try:
+        sent = dt.datetime.fromtimestamp(float(headers["webhook-timestamp"]), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return 400, "bad timestamp", None
+    if abs(utc_now() - sent) > TOLERANCE:
+        return 401, "replayed or stale", None
+    try:
+        return 200, "signed", secret.verify(body, headers)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return 400, "not JSON", None
+    except (WebhookVerificationError, ValueError, TypeError, LookupError):  # and garbled signature headers
+        return 401, "bad signature", None
+
+
 class Inbox:
     """Verifies deliveries with the subscription's secret and queues what they say changed."""
 
     def __init__(self, on_change: Callable[[], None]):
         self._on_change = on_change
         self._secret: Webhook | None = None
+        self.on_accept: Callable[[str | None], None] | None = None  # told the secret (Services: the other replicas)
         self._queue: list[Change] = []
         self._seen: cachetools.TTLCache[str, bool] = cachetools.TTLCache(
             maxsize=100_000, ttl=TOLERANCE.total_seconds() * 2
@@ -118,6 +143,11 @@ class Inbox:
         """Start (with the subscription's secret, kept in memory only) or stop accepting deliveries."""
         with self._lock:
             self._secret = Webhook(secret) if secret else None
+        if self.on_accept is not None:
+            try:
+                self.on_accept(secret)
+            except Exception as error:  # Redis away: the others refuse deliveries until the next subscription
+                log.warning("the webhook secret could not be shared (%s)", type(error).__name__)
 
     @property
     def accepting(self) -> bool:
@@ -140,25 +170,9 @@ class Inbox:
         return status, reason
 
     def _verify(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
-        secret = self._secret
-        if secret is None:
-            return 404, "not subscribed"
-        if len(body) > MAX_BODY:
-            return 413, "too large"
-        if not all(headers.get(name) for name in ("webhook-id", "webhook-timestamp", "webhook-signature")):
-            return 400, "unsigned"
-        try:
-            sent = dt.datetime.fromtimestamp(float(headers["webhook-timestamp"]), dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            return 400, "bad timestamp"
-        if abs(utc_now() - sent) > TOLERANCE:
-            return 401, "replayed or stale"
-        try:
-            payload = secret.verify(body, headers)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return 400, "not JSON"
-        except (WebhookVerificationError, ValueError, TypeError, LookupError):  # and garbled signature headers
-            return 401, "bad signature"
+        status, reason, payload = signed_payload(self._secret, body, headers)
+        if status >= 400:
+            return status, reason
         try:
             change = change_of(payload)
         except (ValueError, AttributeError, TypeError):

@@ -179,10 +179,23 @@ class Mirror:
 
 
 class Deliveries:
-    """Webhook deliveries handed from any process to the writer, as they arrived (unverified)."""
+    """Webhook deliveries handed from any process to the writer, once the process that received
+    them checked their signature with the subscription's secret, which the writer shares here (in
+    Redis, beside the state, never on a disk of ours): nobody without it can put bytes in Redis."""
 
     def __init__(self, client: redis.Redis, prefix: str):
-        self.client, self.key = client, f"{prefix}:deliveries"
+        self.client, self.key, self.secret_key = client, f"{prefix}:deliveries", f"{prefix}:webhook-secret"
+
+    def share_secret(self, secret: str | None) -> None:
+        """The writer's subscription secret for the other processes (None: no subscription)."""
+        if secret:
+            self.client.set(self.secret_key, secret)
+        else:
+            self.client.delete(self.secret_key)
+
+    def secret(self) -> str | None:
+        found = self.client.get(self.secret_key)
+        return found.decode("utf-8") if isinstance(found, bytes) else None
 
     def hand_over(self, body: bytes, headers: dict[str, str]) -> None:
         message = json.dumps({"body": body.decode("latin-1"), "headers": headers})
