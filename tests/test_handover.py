@@ -14,7 +14,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from data.config import load_config, load_secrets
-from data.feeds.services import current_services, running_services, shared_prefix
+from data.feeds import registry
+from data.feeds.services import SERVICES, current_services, running_services, shared_prefix
 from data.routes import WEBHOOKS
 from data.state.shared import Deliveries, connect
 from server.webhooks import argilla_webhook
@@ -30,7 +31,7 @@ def follower(redis_url, tmp_path: Path):
     assert current_services() is services and services.deliveries is not None
     client = TestClient(Starlette(routes=[Route(WEBHOOKS, argilla_webhook, methods=["POST"])]))
     yield client, Deliveries(connect(redis_url), shared_prefix(config)), connect(redis_url)
-    services.stop()
+    registry.drop(SERVICES)  # before its Redis goes: nothing of it goes on polling a dead server
 
 
 def test_only_signed_deliveries_reach_redis(follower):
@@ -68,4 +69,5 @@ def test_the_writer_shares_its_subscription_secret_and_withdraws_it(redis_url, t
         services.campaign.updates.inbox.accept(None)  # unsubscribed
         assert Deliveries(connect(redis_url), shared_prefix(config)).secret() is None
     finally:
-        services.stop()
+        registry.drop("lease")  # first, or losing Redis would make it build a follower of a dead server
+        registry.drop(SERVICES)
