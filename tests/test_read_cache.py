@@ -47,3 +47,22 @@ def test_a_failed_computation_lets_the_waiting_callers_try_again():
     thread.join()
     assert sorted(outcomes) == ["computed again", "failed"]
     assert cache.get(read, ("k",), lambda: "not called") == "computed again"
+
+
+def test_thousands_of_names_and_dates_asked_for_never_evict_what_every_page_shows():
+    """`?user=` and `?start=&end=` are anyone's to write: their answers live in a cache of their own."""
+    import datetime as dt
+
+    from data.config import load_config
+    from data.feeds.campaign_read import CampaignRead
+    from data.model.aggregate import Filters
+    from data.state.demo import load_demo
+
+    read = CampaignRead(load_demo(), load_config(), ReadCache(maxsize=16), adhoc=ReadCache(maxsize=16))
+    whole, progress, week = read.contributors(), read.progress(), read.of_period("week")
+    for n in range(300):
+        read.absence(f"nadie-{n}")
+        read.calendar(f"nadie-{n}")
+        start = dt.date(2024, 3, 4) + dt.timedelta(days=n % 40)
+        read.contributors(Filters(start=start, end=start + dt.timedelta(days=n % 7)))
+    assert read.contributors() is whole and read.progress() is progress and read.of_period("week") is week

@@ -66,6 +66,7 @@ class CampaignFeed(Feed[Campaign]):
         with `follow`, what this process serves, published there by the writer."""
         # entries live until a newer read replaces them: with webhooks a read may stand for hours
         cache = ReadCache(maxsize=128, ttl=max(3 * config.refresh_seconds, 600))
+        self.adhoc = ReadCache(maxsize=256, ttl=max(3 * config.refresh_seconds, 600))  # people's and slices' own
         super().__init__(store or SnapshotStore(data_dir), cache, CAMPAIGN)
         self.config = config
         self._last_raw: RawCampaign | None = None
@@ -149,7 +150,7 @@ class CampaignFeed(Feed[Campaign]):
     def read_of(self, campaign: Campaign) -> CampaignRead:
         """This read with its queries, memoised in this feed's cache."""
         shown = self.appearance.current() if self.appearance is not None else EVERYONE
-        return CampaignRead(campaign, self.config, self.derived, shown)
+        return CampaignRead(campaign, self.config, self.derived, shown, self.adhoc)
 
     def _warm(self, campaign: Campaign) -> None:
         """Compute the unfiltered aggregates here, in the poller, so no viewer waits for them."""

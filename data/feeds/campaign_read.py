@@ -24,7 +24,7 @@ from data.model import aggregate, digests, export, quality, teams
 from data.model.aggregate import Filters
 from data.model.appearance import EVERYONE, Appearance
 from data.model.frames import Campaign
-from data.model.ranking import Goal, Standing, period_filters, standing
+from data.model.ranking import WINDOWED, Goal, Standing, period_filters, standing
 from data.model.roster import Roster
 from data.times import day_start, local_day
 
@@ -32,11 +32,21 @@ T = TypeVar("T")
 
 
 class CampaignRead:
-    def __init__(self, campaign: Campaign, config: CampaignConfig, memo: ReadCache, appearance: Appearance = EVERYONE):
+    def __init__(
+        self,
+        campaign: Campaign,
+        config: CampaignConfig,
+        memo: ReadCache,
+        appearance: Appearance = EVERYONE,
+        adhoc: ReadCache | None = None,
+    ):
         self.campaign = campaign
         self.config = config
         self.appearance = appearance
         self._memo = memo
+        self._adhoc = (
+            adhoc if adhoc is not None else memo
+        )  # one person's, or one chosen slice's: kept apart (see `memo`)
 
     @property
     def fetched_at(self) -> dt.datetime:
@@ -60,9 +70,12 @@ class CampaignRead:
         """Each dataset's title, by its name."""
         return dict(zip(self.campaign.datasets["dataset"], self.campaign.datasets["title"]))
 
-    def memo(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-        """A value derived from this read, computed once for every viewer (`key` names it)."""
-        value: T = self._memo.get(self.campaign, key, compute)
+    def memo(self, key: tuple[Hashable, ...], compute: Callable[[], T], adhoc: bool = False) -> T:
+        """A value derived from this read, computed once for every viewer (`key` names it).
+        `adhoc` values (one person's, one chosen slice's: as many as visitors can ask for) are kept
+        in a cache of their own, so asking for thousands of names or dates never evicts what every
+        page shows."""
+        value: T = (self._adhoc if adhoc else self._memo).get(self.campaign, key, compute)
         return value
 
     def fingerprints(self) -> dict[str, str]:
@@ -79,7 +92,11 @@ class CampaignRead:
     def contributors(self, filters: Filters = Filters()) -> pd.DataFrame:
         """The public ranking: the hidden left out (their ranks kept), aliases for names."""
         shown = self.appearance
-        return self.memo(("public", self.clip(filters), shown.digest), lambda: shown.public(self.everyone(filters)))
+        return self.memo(
+            ("public", self.clip(filters), shown.digest),
+            lambda: shown.public(self.everyone(filters)),
+            adhoc=self._adhoc_slice(filters),
+        )
 
     def everyone(self, filters: Filters = Filters()) -> pd.DataFrame:
         """The ranking of everyone, whatever they chose: for totals and for the organizers."""
@@ -92,7 +109,12 @@ class CampaignRead:
                 exclude_users=self.config.exclude_users,
                 filters=window,
             ),
+            adhoc=self._adhoc_slice(filters),
         )
+
+    def _adhoc_slice(self, filters: Filters) -> bool:
+        """A slice some visitor chose (datasets, dates), not the campaign or one of its periods."""
+        return filters != Filters() and filters not in {period_filters(p, self.today) for p in WINDOWED}
 
     def of_period(self, period: str) -> pd.DataFrame:
         """The ranking of a period of data.model.ranking ("week", "month", ...), from the data's day."""
@@ -132,6 +154,7 @@ class CampaignRead:
         return self.memo(
             ("user_activity", username),
             lambda: aggregate.user_activity(self.campaign.responses, username, window),
+            adhoc=True,
         )
 
     def absence(self, username: str) -> aggregate.Absence:
@@ -140,6 +163,7 @@ class CampaignRead:
         return self.memo(
             ("absence", username),
             lambda: aggregate.absence(self.campaign.responses, username, window, self.config.exclude_users),
+            adhoc=True,
         )
 
     def calendar(self, username: str) -> pd.DataFrame:
@@ -147,7 +171,7 @@ class CampaignRead:
         daily = self.user_activity(username)
         last = min(filter(None, [self.config.end, self.campaign.fetched_at.date()]))
         first = self.config.start or (daily["day"].min().date() if len(daily) else last)
-        return self.memo(("calendar", username), lambda: aggregate.calendar(daily, first, last))
+        return self.memo(("calendar", username), lambda: aggregate.calendar(daily, first, last), adhoc=True)
 
     def datasets_by_user(self) -> dict[str, tuple[str, ...]]:
         """Per contributor, the titles of the datasets where they have a validation (in the window)."""
@@ -166,7 +190,7 @@ class CampaignRead:
         """The public ranking as the export's CSV."""
         as_of = self.counted_until(filters.end)
         key = ("ranking_csv", filters, self.appearance.digest)
-        return self.memo(key, lambda: export.ranking_csv(self.contributors(filters), as_of))
+        return self.memo(key, lambda: export.ranking_csv(self.contributors(filters), as_of), self._adhoc_slice(filters))
 
     def everyone_csv(self) -> bytes:
         """Everyone's ranking as the export's CSV, for the organizers."""
@@ -186,12 +210,15 @@ class CampaignRead:
         return self.memo(
             ("placed", roster.digest, filters, shown.digest),
             lambda: shown.public(self.placed_everyone(roster, filters)),
+            adhoc=self._adhoc_slice(filters),
         )
 
     def placed_everyone(self, roster: Roster, filters: Filters = Filters()) -> pd.DataFrame:
         """Everyone's ranking with their team and country (matched on their own names)."""
         return self.memo(
-            ("placed_everyone", roster.digest, filters), lambda: teams.placed(self.everyone(filters), roster)
+            ("placed_everyone", roster.digest, filters),
+            lambda: teams.placed(self.everyone(filters), roster),
+            adhoc=self._adhoc_slice(filters),
         )
 
     def standings(self, roster: Roster, by: str) -> pd.DataFrame:
