@@ -36,7 +36,7 @@ st.title(t(lang, "Mi posición"), anchor=False)
 me_signed_in = username(signed_in())
 shown = read.appearance
 everyone = read.everyone()
-table = shown.public(everyone, keep=me_signed_in)  # what the public sees, and oneself
+table = read.shown_to(me_signed_in)  # what the public sees, and oneself
 names = table["username"].tolist()
 if "me.user" not in st.session_state:  # a shared link first, else the signed-in person
     st.session_state["me.user"] = st.query_params.get("user") or me_signed_in
@@ -78,7 +78,7 @@ windowed_places(read.standings_of(real, windowed(config.windowed_rankings)), lan
 personal_goal(read.weekly_goal(real), lang)
 roster = ctx.roster.view().value
 if roster is not None:  # with a roster: the person's team and country, and their ranks
-    mine = shown.public(read.placed_everyone(roster), keep=me_signed_in).set_index("username").loc[user]
+    mine = read.placed_shown_to(roster, me_signed_in).set_index("username").loc[user]
     teams = read.standings(roster, "team")
     teams_view.membership(mine["team"], mine["country"], teams, read.standings(roster, "country"), lang)
 st.subheader(t(lang, "Tus vecinos en el ranking"), anchor=False)

@@ -13,6 +13,7 @@ ones when a read lands (`CampaignFeed._warm`), so no viewer waits for them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -114,7 +115,11 @@ class CampaignRead:
 
     def _adhoc_slice(self, filters: Filters) -> bool:
         """A slice some visitor chose (datasets, dates), not the campaign or one of its periods."""
-        return filters != Filters() and filters not in {period_filters(p, self.today) for p in WINDOWED}
+        return filters != Filters() and filters not in self._periods
+
+    @functools.cached_property
+    def _periods(self) -> frozenset[Filters]:
+        return frozenset(period_filters(period, self.today) for period in WINDOWED)
 
     def of_period(self, period: str) -> pd.DataFrame:
         """The ranking of a period of data.model.ranking ("week", "month", ...), from the data's day."""
@@ -211,6 +216,26 @@ class CampaignRead:
             ("placed", roster.digest, filters, shown.digest),
             lambda: shown.public(self.placed_everyone(roster, filters)),
             adhoc=self._adhoc_slice(filters),
+        )
+
+    def shown_to(self, username: str | None) -> pd.DataFrame:
+        """The public ranking as `username` sees it: themselves by name, whatever they chose."""
+        shown = self.appearance
+        if username is None or not shown.not_by_name:
+            return self.contributors()
+        return self.memo(
+            ("shown_to", username, shown.digest), lambda: shown.public(self.everyone(), keep=username), True
+        )
+
+    def placed_shown_to(self, roster: Roster, username: str | None) -> pd.DataFrame:
+        """`placed` as `username` sees it (themselves by name)."""
+        shown = self.appearance
+        if username is None or not shown.not_by_name:
+            return self.placed(roster)
+        return self.memo(
+            ("placed_shown_to", roster.digest, username, shown.digest),
+            lambda: shown.public(self.placed_everyone(roster), keep=username),
+            adhoc=True,
         )
 
     def placed_everyone(self, roster: Roster, filters: Filters = Filters()) -> pd.DataFrame:
