@@ -158,3 +158,38 @@ def test_likes_history_and_climbers():
     assert gains[["repo_id", "gain"]].values.tolist() == [["o/a", 8], ["o/b", 1]]
     day = projects.climbers(history, later, t0 + dt.timedelta(days=2), dt.timedelta(hours=24))
     assert day[["repo_id", "gain"]].values.tolist() == [["o/a", 8], ["o/b", 1]]
+
+
+def test_a_timeout_installed_while_another_thread_closes_the_session_never_fails():
+    """huggingface_hub's `get_session` reads its global again outside its lock: another thread's
+    `close_session` (as on a ConnectError) can leave it answering None. Threads switched as often as
+    the interpreter allows make that window show within a second or two."""
+    import sys
+    import threading
+    import time
+
+    from data.sources.hub_client import install_timeout
+
+    stop, errors, calls = threading.Event(), [], 0
+
+    def close_until_stopped() -> None:
+        while not stop.is_set():
+            huggingface_hub.close_session()
+
+    closer = threading.Thread(target=close_until_stopped)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    closer.start()
+    try:
+        end = time.monotonic() + 3
+        while time.monotonic() < end:
+            try:
+                install_timeout(15)
+            except AttributeError as error:
+                errors.append(error)
+            calls += 1
+    finally:
+        stop.set()
+        closer.join()
+        sys.setswitchinterval(interval)
+    assert calls > 100 and not errors

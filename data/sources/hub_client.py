@@ -33,7 +33,7 @@ class RetiringClient(httpx2.Client):
 
     def send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
         if not self._enter():  # a caller that took this client before it retired: use the current one
-            return get_session().send(request, **kwargs)
+            return current_session().send(request, **kwargs)
         try:
             response = super().send(request, **kwargs)
         except BaseException:
@@ -99,4 +99,13 @@ def install_timeout(seconds: float) -> None:
 
     Changes the live client in place, so a request in flight on another thread is never cut."""
     _timeout_seconds[0] = seconds
-    get_session().timeout = httpx2.Timeout(seconds)
+    current_session().timeout = httpx2.Timeout(seconds)
+
+
+def current_session() -> httpx2.Client:
+    """huggingface_hub's shared client, made again if another thread's `close_session` cleared it
+    while `get_session` made it (that function reads its global again, outside its lock)."""
+    while True:
+        session: httpx2.Client | None = get_session()
+        if session is not None:
+            return session
