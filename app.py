@@ -47,8 +47,10 @@ def follow_changes(ctx, spec, view, lang: str) -> bool:
     server meanwhile); True when this very run is such a rerun."""
     key = view_key(spec)
     version, at = ctx.running.version(key) or ("", None)
-    mode = ctx.feed.live_mode() if spec.feed == FeedKind.CAMPAIGN else None
-    text, tone = freshness(view, lang, mode, ctx.config.refresh_seconds)
+    campaign = spec.feed == FeedKind.CAMPAIGN
+    mode = ctx.feed.live_mode() if campaign else None
+    behind = ctx.feed.read_of(view.value).behind() if campaign and view.value is not None else 0
+    text, tone = freshness(view, lang, mode, ctx.config.refresh_seconds, behind)
     age = i18n.age(view.age, lang) if view.value is not None else ""
     return live_status(text, tone, lang, key, version, at, age).changed is not None
 

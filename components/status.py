@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components import i18n
-from components.i18n import t
+from components.i18n import t, tn
 from components.navigation import FeedKind
 from components.safe import md_text
 from data.errors import ErrorKind, SourceError
@@ -96,10 +96,13 @@ def config_error_banner(error: str | None, lang: str) -> None:
         st.error(t(lang, "Error de configuración: {problem}", problem=md_text(error, 300)), icon="⚠️")
 
 
-def freshness(view: FeedView, lang: str, mode: LiveMode | None = None, every: int = 0) -> tuple[str, str]:
+def freshness(
+    view: FeedView, lang: str, mode: LiveMode | None = None, every: int = 0, behind: int = 0
+) -> tuple[str, str]:
     """The data's state as plain text, with `{age}` where the data's age goes, and its tone ("" for
     a caption, "warn" for a warning); for a live campaign also how it stays current (webhooks or
-    polling, and why). Empty while there is no data (the first-read state says it all)."""
+    polling, and why), or that it is catching up with `behind` changes Argilla has counted and
+    not yet delivered. Empty while there is no data (the first-read state says it all)."""
     state = view.state
     if view.mode == Mode.STALE and state is not None and state.error is not None:
         problem = problem_text(state.error, lang, markdown=False)
@@ -108,6 +111,17 @@ def freshness(view: FeedView, lang: str, mode: LiveMode | None = None, every: in
         ), "warn"
     if view.mode == Mode.STALE:
         return "🕓 " + t(lang, "Datos guardados de {age} · leyendo datos nuevos…", age="{age}"), ""
+    if view.mode == Mode.LIVE and behind:
+        return "🟡 " + tn(
+            lang,
+            "Poniéndose al día con Argilla: falta {n} cambio por llegar. Validaciones, descartes y "
+            "puestos ya son los que cuenta Argilla; las correcciones, en cuanto llegue · actualizados {age}",
+            "Poniéndose al día con Argilla: faltan {n} cambios por llegar. Validaciones, descartes y "
+            "puestos ya son los que cuenta Argilla; las correcciones, en cuanto lleguen · actualizados {age}",
+            behind,
+            n=i18n.number(behind, lang),
+            age="{age}",
+        ), ""
     if view.mode == Mode.LIVE:
         return "🟢 " + t(lang, "Datos en vivo · actualizados {age}", age="{age}") + live_text(mode, every, lang), ""
     return "", ""

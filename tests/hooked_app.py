@@ -3,10 +3,12 @@ the SDK, the app with webhooks on behind a counting proxy, and deliveries signed
 
 import datetime as dt
 import json
+import random
 import socket
 import time
 
 import argilla as rg
+import httpx
 from standardwebhooks.webhooks import Webhook
 
 from data.config import load_config
@@ -46,11 +48,12 @@ class Annotator:
 
     def __init__(self, url: str, key: str):
         self.http = rg.Argilla(api_url=url, api_key=key).api.http_client
+        self.bulk_ids: dict[str, str] = {}  # record id -> the response a bulk submission made there
 
-    def submit(self, record_id: str, text: str = "traducción validada") -> str:
+    def submit(self, record_id: str, text: str = "traducción validada", status: str = "submitted") -> str:
         answer = self.http.post(
             f"/api/v1/records/{record_id}/responses",
-            json={"values": {"texto": {"value": text}}, "status": "submitted"},
+            json={"values": {"texto": {"value": text}}, "status": status},
         )
         answer.raise_for_status()
         return answer.json()["id"]
@@ -65,12 +68,17 @@ class Annotator:
             ]
             answer = self.http.post("/api/v1/me/responses/bulk", json={"items": items})
             answer.raise_for_status()
-            accepted += sum(1 for item in answer.json()["items"] if item.get("item") and not item.get("error"))
+            made = [item["item"] for item in answer.json()["items"] if item.get("item") and not item.get("error")]
+            self.bulk_ids.update({str(item["record_id"]): str(item["id"]) for item in made})
+            accepted += len(made)
         return accepted
 
-    def edit(self, response_id: str, status: str) -> None:
+    def response_of(self, record_id: str) -> str:
+        return self.bulk_ids[record_id]
+
+    def edit(self, response_id: str, status: str, text: str = "otra") -> None:
         answer = self.http.put(
-            f"/api/v1/responses/{response_id}", json={"values": {"texto": {"value": "otra"}}, "status": status}
+            f"/api/v1/responses/{response_id}", json={"values": {"texto": {"value": text}}, "status": status}
         )
         answer.raise_for_status()
 
@@ -85,11 +93,11 @@ def ours(rg_client, url: str) -> list:
 class HookedApp:
     """The app with webhooks on, behind a counting proxy to Argilla, on a port kept across restarts."""
 
-    def __init__(self, argilla_server, tmp_path, refresh: int = 3):
+    def __init__(self, argilla_server, tmp_path, refresh: int = 3, plan: Plan | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}{PATH}"
         self.proxy = CountingProxy(argilla_server.api_url)
-        plan = Plan(WORKSPACE, [SPEC])
+        plan = plan or Plan(WORKSPACE, [SPEC])
         hooks = f'[webhooks]\nenabled = true\npublic_url = "http://127.0.0.1:{self.port}"\nreconcile_minutes = 60\n'
         config = write_config(tmp_path / "campaign.toml", plan, minimum=1, refresh=refresh, sections=hooks)
         self.env = {
@@ -100,6 +108,7 @@ class HookedApp:
         }
         self.tmp_path = tmp_path
         self.process: StreamlitApp | None = None
+        self.rng = random.Random()
 
     def start(self) -> "HookedApp":
         self.process = StreamlitApp(self.env, self.tmp_path / f"streamlit-{time.time_ns()}.log", port=self.port)
@@ -125,6 +134,15 @@ class HookedApp:
         """Does the app's latest read give these people these validations?"""
         now = self.validations()
         return now is not None and all(now.get(name, 0) == n for name, n in counts.items())
+
+    def csv(self) -> bytes:
+        """The prize CSV as the running app serves it (its API's, the export page's very bytes)."""
+        with environment(**self.env):
+            slug = load_config().slug
+        client = {"X-Forwarded-For": f"10.9.{self.rng.randrange(256)}.{self.rng.randrange(256)}"}  # past the limit
+        answer = httpx.get(f"{self.process.url}/api/v1/campaigns/{slug}/ranking.csv", headers=client, timeout=10)
+        answer.raise_for_status()
+        return answer.content
 
     def record_reads(self) -> int:
         """Requests that read records: listings of a dataset's records and searches of them."""

@@ -1,14 +1,16 @@
 """Ranking and window edge cases, plus hypothesis invariants of the ranking."""
 
 import datetime as dt
+from collections import Counter
 
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
 
 from data.model import aggregate, columns
 from data.model.aggregate import Filters
-from data.model.frames import typed_responses
+from data.model.frames import RESPONSE_STATUSES, typed_counts, typed_responses
 
 
 def responses(rows):
@@ -161,3 +163,59 @@ def test_ranking_invariants(data):
     # nobody lost or invented
     assert table["validations"].sum() == (r["status"] == "submitted").sum()
     assert table["discarded"].sum() == (r["status"] == "discarded").sum()
+
+
+def argilla_counts(r: pd.DataFrame, lagging=("d", "e")) -> pd.DataFrame:
+    """What argilla-server's /users/progress says of these responses: per dataset and user, by
+    status, and a row with no user per lagging dataset."""
+    counts = r.groupby(["dataset", "user", "status"]).size().unstack("status")
+    counts = counts.reindex(columns=list(RESPONSE_STATUSES)).fillna(0).reset_index()
+    marks = pd.DataFrame({"dataset": list(lagging), "user": None, **dict.fromkeys(RESPONSE_STATUSES, 0)})
+    return typed_counts(pd.concat([counts, marks], ignore_index=True))
+
+
+held_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["d", "e"]),
+        st.sampled_from(["ana", "bea", "ciro", "王小明", "x" * 300]),
+        st.integers(0, 6),
+        st.sampled_from(["submitted", "discarded", "draft"]),
+        st.booleans(),
+        st.sampled_from(["held", "undelivered", "deleted upstream"]),
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(held_rows, st.sampled_from([None, ("d",), ("e",)]))
+def test_argilla_counts_make_a_lagging_ranking_exact_but_for_corrections(data, datasets):
+    """Deliveries trail a burst: the frames miss some responses Argilla holds and hold some it has
+    deleted. With Argilla's own counts the ranking's validations, discards, ranks and eligibility
+    are those of what Argilla holds; corrections are the frames' (they follow the deliveries)."""
+    unique = {(d, rec, user): (status, corr, fate) for d, user, rec, status, corr, fate in data}
+    rows = [(d, str(rec), user, status, day(5), corr, fate) for (d, rec, user), (status, corr, fate) in unique.items()]
+    truth = responses([row[:6] for row in rows if row[6] != "deleted upstream"])
+    frames = responses([row[:6] for row in rows if row[6] != "undelivered"])
+    window = Filters(datasets=datasets)
+    expected = aggregate.contributors(truth, min_validations=2, exclude_users=["ciro"], filters=window)
+    got = aggregate.contributors(
+        frames, min_validations=2, exclude_users=["ciro"], filters=window, counted=argilla_counts(truth)
+    )
+    keys = ["username", "validations", "discarded", "rank", "eligible"]
+    assert_frame_equal(
+        got[keys].sort_values("username").reset_index(drop=True),
+        expected[keys].sort_values("username").reset_index(drop=True),
+    )
+    behind = aggregate.changes_behind(frames, argilla_counts(truth))
+    tally = lambda fate: Counter((row[2], row[3]) for row in rows if row[6] in ("held", fate))  # noqa: E731
+    assert behind <= sum(1 for row in rows if row[6] != "held")  # a swap of two alike leaves counts alone
+    assert (behind == 0) == (tally("undelivered") == tally("deleted upstream"))
+
+
+def test_argilla_counts_only_where_the_window_reaches_the_moment_of_counting():
+    at = pd.Timestamp("2024-03-05T12:00:00Z").to_pydatetime()
+    assert aggregate.covers(Filters(), at) and aggregate.covers(Filters(end=dt.date(2024, 3, 5)), at)
+    assert not aggregate.covers(Filters(end=dt.date(2024, 3, 4)), at)
+    assert not aggregate.covers(Filters(start=dt.date(2024, 3, 6)), at)
+    assert aggregate.covers(Filters(start=dt.date(2024, 3, 6), zone="Pacific/Kiritimati"), at)  # 02:00 there

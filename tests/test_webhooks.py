@@ -1,8 +1,11 @@
 """Argilla webhooks end to end: the real argilla-server and its worker delivering to the running app
 (`streamlit run app.py`); the inbox alone is tests/test_inbox.py."""
 
+import dataclasses
 import datetime as dt
 import json
+import random
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,6 +17,7 @@ from data.live.subscription import DESCRIPTION
 from data.routes import WEBHOOKS as PATH
 from tests.campaign_builder import build_campaign, ensure_users
 from tests.hooked_app import ANNOTATORS, SPEC, WORKSPACE, Annotator, HookedApp, chunked, ours, raw_post, signed
+from tests.oracle import Stream, argilla_corrections, argilla_rows, csv_rows, differences, references
 from tests.streamlit_process import wait_for_app
 from tests.waiting import wait_until
 
@@ -241,3 +245,36 @@ def test_fuzzed_deliveries_get_a_2xx_or_4xx_and_change_nothing(hooked_app, hooke
     wait_until(lambda: hooked_app.record_reads() >= reads, what="a settled app")
     assert hooked_app.validations() == before and "intrusa" not in hooked_app.validations()
     assert hooked_app.record_reads() == reads  # nothing unverified was queued, so nothing was read
+
+
+@pytest.mark.parametrize("hooked_app", [3600], indirect=True)  # no periodic check: deliveries and Argilla's counts
+def test_a_random_burst_is_counted_as_argilla_counts_it_long_before_its_deliveries_land(
+    hooked_app, hooked, argilla_server, rg_client
+):
+    """Deliveries trail a burst by a minute (argilla-server's worker drains a few a second); the CSV's
+    validations, discards, ranks and eligibility are argilla-server's own within seconds of the last
+    change, and its corrections too once the deliveries have landed. The oracle: tests/oracle.py."""
+    keys, ids, dataset = hooked
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    crowd = ensure_users(rg_client, [f"rafaga_{n}" for n in range(8)], rg_client.workspaces(WORKSPACE))
+    url, agreed = hooked_app.env["ARGILLA_API_URL"], references(owner, str(dataset.id), SPEC.question, "ref")
+    keys = {user.username: owner.get(f"/api/v1/users/{user.id}").json()["api_key"] for user in crowd.values()}
+    streams = [
+        Stream({name: Annotator(url, key)}, ids[45:100], random.Random(seed), agreed)
+        for seed, (name, key) in enumerate(sorted(keys.items()))
+    ]
+    done = Stream.together(streams, 40)  # eight annotators at once: faster than deliveries are drained
+    last_change = time.monotonic()
+    assert len(done) >= 5, done  # creates of each status, edits, deletions, bulk submissions
+
+    def exact(corrections: bool = False) -> bool:
+        truth = argilla_rows(owner, [str(dataset.id)], minimum=1)
+        if corrections:
+            found = argilla_corrections(owner, str(dataset.id), SPEC.question, SPEC.reference_field)
+            truth = {name: dataclasses.replace(row, corrections=found.get(name, 0)) for name, row in truth.items()}
+        return differences(csv_rows(hooked_app.csv(), with_corrections=corrections), truth) == 0
+
+    wait_until(exact, timeout=30, what="the CSV to equal argilla-server's counts", every=1)
+    caught_up = time.monotonic() - last_change
+    wait_until(lambda: exact(corrections=True), timeout=300, what="its corrections too", every=3)
+    print(f"exact {caught_up:.1f} s after the last of {sum(done.values())} changes ({done})")

@@ -24,7 +24,7 @@ from data.live.updates import LiveUpdates
 from data.model.appearance import EVERYONE
 from data.model.frames import Campaign, build_responses, typed_records
 from data.model.live import LiveMode
-from data.sources.argilla import ArgillaSource, RawCampaign
+from data.sources.argilla import ArgillaSource, RawCampaign, counted_frame
 from data.sources.progress import Report
 from data.state.demo import load_demo
 from data.state.snapshots import CAMPAIGN, SnapshotStore, Store, load_campaign, save_campaign, source_id
@@ -39,12 +39,14 @@ def normalise(raw: RawCampaign, fetched_at: dt.datetime, source: str) -> Campaig
         datasets=raw.datasets.astype({"min_submitted": "int64"}),
         fetched_at=fetched_at,
         source=source,
+        counted=counted_frame(raw.counted),
     )
 
 
 def _same_frames(raw: RawCampaign, previous: RawCampaign) -> bool:
     """Is this read the previous one's frames themselves (webhooks: a batch that changed nothing)?"""
-    return all(getattr(raw, part) is getattr(previous, part) for part in ("records", "responses", "datasets", "users"))
+    parts = ("records", "responses", "datasets", "users")
+    return raw.counted == previous.counted and all(getattr(raw, part) is getattr(previous, part) for part in parts)
 
 
 def campaign_source(config: CampaignConfig) -> str:

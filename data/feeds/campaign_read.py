@@ -109,9 +109,15 @@ class CampaignRead:
                 min_validations=self.config.min_validations_for_prize,
                 exclude_users=self.config.exclude_users,
                 filters=window,
+                counted=self.campaign.counted if aggregate.covers(window, self.fetched_at) else None,
             ),
             adhoc=self._adhoc_slice(filters),
         )
+
+    def behind(self) -> int:
+        """Changes Argilla counts that this read's frames do not hold yet (0: in step). While there
+        are any, validations and discards are Argilla's own counts; corrections follow."""
+        return self.memo(("behind",), lambda: aggregate.changes_behind(self.campaign.responses, self.campaign.counted))
 
     def _adhoc_slice(self, filters: Filters) -> bool:
         """A slice some visitor chose (datasets, dates), not the campaign or one of its periods."""

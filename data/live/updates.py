@@ -9,13 +9,20 @@ dashboard (its reference is a suggestion), a whole dataset for a dataset event. 
 what Argilla counts (each dataset's change signature); every `reconcile_minutes` it reads
 everything. Polling, as without webhooks, takes over while webhooks cannot be had
 (`LiveMode.reason`): no public URL, no permission, a server older than 2.5, the webhook deleted on
-the server, or silence while a signature moves."""
+the server, or silence while a signature moves.
+
+Deliveries trail a burst: argilla-server's worker drains them at a few a second, a minute behind
+300 changes. So after each batch the datasets it named are compared with what Argilla counts
+(`_catch_up`); where the frames lag, the read carries Argilla's own per-user counts
+(`RawCampaign.counted`), which the ranking takes for validations and discards until the
+deliveries have landed."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import logging
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, MutableMapping
@@ -37,6 +44,7 @@ log = logging.getLogger(__name__)
 SILENCE = dt.timedelta(seconds=30)  # a moved signature with no delivery for this long: webhooks are silent
 BATCH_WAIT = 0.3  # seconds without a new delivery that close a batch
 BATCH_MAX = 3.0  # seconds a burst may keep a batch open (the latency bound under load)
+CATCH_UP = 2.0  # seconds between two looks at Argilla's own counts while deliveries trail them
 
 
 class LiveUpdates:
@@ -66,6 +74,11 @@ class LiveUpdates:
             maxsize=100_000, ttl=2 * TOLERANCE.total_seconds()
         )
         self._polls = 0
+        self._wake = wake
+        self._caught_at: float | None = None  # when Argilla's counts were last looked at (monotonic)
+        self._named: set[str] = set()  # datasets named by deliveries since then
+        self._named_at: dict[str, dt.datetime] = {}  # dataset -> when a delivery last named it
+        self._timer: threading.Timer | None = None
 
     def read(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
         """The next read; `previous` itself when nothing changed (a batch of nothing, say)."""
@@ -89,6 +102,8 @@ class LiveUpdates:
         except Exception:
             self.inbox.requeue(changes)  # kept until applied: the next read tries them again
             raise
+        if changes or raw.counted:
+            raw = self._catch_up(raw, now)
         if self._checked_at is None or now - self._checked_at >= dt.timedelta(seconds=self.config.refresh_seconds):
             raw = self._check(raw, now)
         return raw
@@ -99,6 +114,8 @@ class LiveUpdates:
         with LOCK:
             self._closed = True
         self.inbox.accept(None)
+        if self._timer is not None:
+            self._timer.cancel()
 
     def stop(self) -> None:
         """Disable our webhook (best effort: at a graceful shutdown)."""
@@ -184,14 +201,54 @@ class LiveUpdates:
             return previous
         plan = _plan(changes, self.argilla.dataset_names(previous), previous, self._deleted)
         self._touched |= plan.touched
+        self._named |= plan.touched
+        self._named_at.update(dict.fromkeys(plan.touched, utc_now()))
         if not (plan.delivered or plan.records or plan.datasets):
             return previous  # nothing of ours (other datasets, deleted responses' late edits)
         raw = self.argilla.patch(previous, plan.delivered, plan.users)
         if plan.records:
             raw = self.argilla.fetch_records(raw, plan.records)
         if plan.datasets:
-            raw = self.argilla.fetch(_forget(raw, plan.datasets))  # re-reads just these datasets
+            raw = self._refetch(raw, plan.datasets)
         return raw
+
+    def _refetch(self, raw: RawCampaign, datasets: set[str]) -> RawCampaign:
+        """`raw` with just these datasets read again (what Argilla counts in the others is kept)."""
+        fresh = self.argilla.fetch(_forget(raw, datasets))
+        return dataclasses.replace(fresh, counted={n: s for n, s in raw.counted.items() if n not in datasets})
+
+    def _catch_up(self, raw: RawCampaign, now: dt.datetime) -> RawCampaign:
+        """Compare the datasets deliveries named, and those that lag, with what Argilla counts (one
+        signature each): the read carries Argilla's counts where the frames lag, and drops them once
+        the deliveries have landed. At most every CATCH_UP s, and every CATCH_UP s while any lags; a
+        dataset that lags with no delivery naming it for SILENCE is re-read."""
+        if self._caught_at is not None and time.monotonic() - self._caught_at < CATCH_UP:
+            self._later()
+            return raw
+        self._caught_at = time.monotonic()
+        names, self._named = self._named | set(raw.counted), set()
+        current = self.argilla.signatures(raw, names)
+        counted, signatures = {n: s for n, s in raw.counted.items() if n not in current}, dict(raw.signatures)
+        for name, signature in current.items():
+            if self.argilla.tallies_agree(raw, name, signature):
+                signatures[name] = signature
+            else:
+                counted[name] = signature
+        stale = {name for name in counted if now - self._named_at.get(name, self._full_at or now) >= SILENCE}
+        lagging = {name: signature for name, signature in counted.items() if name not in stale}
+        raw = dataclasses.replace(raw, signatures=signatures, counted=counted)
+        if stale:
+            raw = self._reread(raw, stale)
+        if lagging:
+            self._later()
+        return raw
+
+    def _later(self) -> None:
+        """Wake the reader in CATCH_UP s (one timer at a time), to look at Argilla's counts again."""
+        if self._timer is None or not self._timer.is_alive():
+            self._timer = threading.Timer(CATCH_UP, self._wake)
+            self._timer.daemon = True
+            self._timer.start()
 
     def _check(self, raw: RawCampaign, now: dt.datetime) -> RawCampaign:
         """Is our webhook still there, and did any dataset change without a delivery saying so?"""
@@ -237,7 +294,7 @@ class LiveUpdates:
         for name in stale:
             self._moved.pop(name, None)
             self._touched.discard(name)
-        return self.argilla.fetch(_forget(raw, stale))
+        return self._refetch(raw, stale)
 
 
 @dataclass

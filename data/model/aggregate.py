@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from data.model import columns
+from data.model.frames import RESPONSE_STATUSES
 from data.times import in_days, naive_utc, utc_timestamp
 
 PROGRESS_COLUMNS = ["dataset", "title", "total", "completed", "pending", "pct_done", "submitted", "min_submitted"]
@@ -50,10 +51,21 @@ def select(responses: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return responses if mask.all() else responses[mask]
 
 
+def covers(filters: Filters, moment: dt.datetime) -> bool:
+    """Does the filters' window hold this moment (the campaign's calendar days)?"""
+    return bool(in_days(pd.Series([moment]), filters.start, filters.end, filters.zone)[0])
+
+
 def contributors(
-    responses: pd.DataFrame, *, min_validations: int, exclude_users: Iterable[str] = (), filters: Filters = Filters()
+    responses: pd.DataFrame,
+    *,
+    min_validations: int,
+    exclude_users: Iterable[str] = (),
+    filters: Filters = Filters(),
+    counted: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per user with at least one validation or discard, ranked.
+    """One row per user with at least one validation or discard, ranked; with `counted`
+    (data.model.frames), validations and discards as Argilla counts them where the frames lag.
 
     Counting uses the categorical codes of `user` with `np.bincount`: grouping 1M rows by
     string keys is several times slower.
@@ -90,10 +102,56 @@ def contributors(
             ).astype("int64"),
         }
     )
+    if counted is not None and not counted.empty:
+        table = caught_up(table, responses, counted, filters, exclude_users)
     table = table[(table["validations"] + table["discarded"]) > 0]
     table["first_validation"] = pd.to_datetime(table["first_validation"], utc=True)
     table["last_validation"] = pd.to_datetime(table["last_validation"], utc=True)
     return rank(table, min_validations)
+
+
+def caught_up(
+    table: pd.DataFrame, responses: pd.DataFrame, counted: pd.DataFrame, filters: Filters, exclude_users: Iterable[str]
+) -> pd.DataFrame:
+    """`table` with each person's validations and discards moved by what Argilla counts and the
+    frames do not hold yet, in the datasets where the frames lag (`counted`). The difference is
+    taken over all time: the changes still on their way are the latest ones, so a window that
+    reaches the moment of counting holds them (the caller passes `counted` only then)."""
+    if filters.datasets is not None:
+        counted = counted[counted["dataset"].isin(filters.datasets)]
+    delta = _unheld(responses, counted)
+    delta = delta[~delta.index.isin(list(exclude_users))]
+    if delta.empty:
+        return table
+    missing = delta.index.difference(pd.Index(table["username"].dropna()))
+    if len(missing):
+        touched = counted[counted["submitted"] > 0].groupby("user")["dataset"].nunique()
+        blank = pd.DataFrame({"username": pd.array(missing, dtype="string")})
+        blank = blank.assign(validations=0, corrections=0, discarded=0, edit_chars=0)
+        blank["datasets"] = touched.reindex(missing).fillna(0).astype("int64").to_numpy()
+        table = pd.concat([table, blank], ignore_index=True)
+    moved = delta.reindex(table["username"]).fillna(0).astype("int64")
+    table["validations"] = (table["validations"] + moved["submitted"].to_numpy()).clip(lower=0)
+    table["discarded"] = (table["discarded"] + moved["discarded"].to_numpy()).clip(lower=0)
+    return table
+
+
+def changes_behind(responses: pd.DataFrame, counted: pd.DataFrame) -> int:
+    """How many responses (by person and status) Argilla counts that the frames do not hold yet, or
+    hold and Argilla no longer does: the changes still on their way."""
+    return int(_unheld(responses, counted, RESPONSE_STATUSES).abs().to_numpy().sum()) if not counted.empty else 0
+
+
+def _unheld(
+    responses: pd.DataFrame, counted: pd.DataFrame, statuses: tuple[str, ...] = ("submitted", "discarded")
+) -> pd.DataFrame:
+    """Per user of the lagging datasets: Argilla's count minus the frames', by response status."""
+    held = responses[responses["dataset"].isin(counted["dataset"].unique())]
+    ours = held.groupby(["dataset", "user", "status"]).size().unstack("status")
+    ours = ours.reindex(columns=list(statuses)).fillna(0)
+    theirs = counted.set_index(["dataset", "user"])[list(statuses)]
+    delta = theirs.sub(ours, fill_value=0).groupby(level="user").sum()
+    return delta[(delta != 0).any(axis=1)].astype("int64")
 
 
 def rank(table: pd.DataFrame, min_validations: int) -> pd.DataFrame:

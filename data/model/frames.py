@@ -6,6 +6,10 @@ submitted responses, else "pending"), inserted_at, updated_at.
 inserted_at, updated_at (UTC), is_correction, edit_size (Levenshtein distance between the
 normalised reference and the normalised answer), answer_hash and label_hash.
 `datasets`: one row per dataset: title, min_submitted.
+`counted`: what Argilla itself counts, per (dataset, user), for datasets whose frames lag behind it
+(webhook deliveries of a burst still on their way): responses submitted, discarded and draft, and
+one row with no user per such dataset (a dataset where Argilla counts nobody lags too). Empty
+when the frames are in step; see `data.model.aggregate.caught_up`.
 
 What people wrote is not kept: the answer and the label become 64-bit fingerprints
 (`fingerprint`), enough to tell equal answers apart (the quality signals' agreement), so the
@@ -15,7 +19,7 @@ frames, their snapshots and the copy kept on the Hub hold nothing the pages do n
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
@@ -46,6 +50,18 @@ RESPONSE_COLUMNS = [
     "label_hash",
 ]
 RESPONSE_STATUSES = ("submitted", "discarded", "draft")
+COUNTED_COLUMNS = ["dataset", "user", *RESPONSE_STATUSES]
+
+
+def no_counts() -> pd.DataFrame:
+    """A `counted` frame for frames in step with Argilla."""
+    return typed_counts(pd.DataFrame(columns=COUNTED_COLUMNS))
+
+
+def typed_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[COUNTED_COLUMNS].astype(
+        {"dataset": "string", "user": "string", **dict.fromkeys(RESPONSE_STATUSES, "int64")}
+    )
 
 
 @dataclass
@@ -57,6 +73,7 @@ class Campaign:
     datasets: pd.DataFrame
     fetched_at: dt.datetime
     source: str = ""  # see data.snapshots.source_id; "demo" for the embedded demo
+    counted: pd.DataFrame = field(default_factory=no_counts)  # Argilla's own counts where frames lag
 
 
 def normalise_text(values: pd.Series) -> pd.Series:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from data.config import DatasetConfig
 from data.errors import ErrorKind, SourceError
+from data.model.frames import RESPONSE_STATUSES, no_counts, typed_counts
 from data.sources.argilla_errors import translated_errors
 from data.sources.argilla_frames import (
     RECORD_STATE,
@@ -68,6 +69,8 @@ class RawCampaign:
     signatures: dict[str, str] = field(default_factory=dict)  # dataset -> change signature
     reread: frozenset[str] = frozenset()  # datasets whose records were read
     settings: dict[str, DatasetSettings] = field(default_factory=dict)  # dataset -> its settings (ids)
+    # dataset -> its signature, for datasets whose frames lag behind what Argilla counts in it
+    counted: dict[str, str] = field(default_factory=dict)
 
 
 class ArgillaSource:
@@ -135,11 +138,6 @@ class ArgillaSource:
             settings=all_settings,
         )
 
-    def signatures(self, previous: RawCampaign) -> dict[str, str]:
-        """The change signature of each dataset now (three small requests per dataset)."""
-        with self.session() as client:
-            return {name: _signature(client.api.http_client, s.id) for name, s in previous.settings.items()}
-
     def fetch_records(self, previous: RawCampaign, changed: dict[str, set[str]]) -> RawCampaign:
         """`previous` with only these records read again (dataset name -> record ids), with their
         responses and suggestions; a record that no longer exists leaves with its responses."""
@@ -190,7 +188,7 @@ class ArgillaSource:
         """Do the frames count what Argilla counts in `signature` for this dataset: records by
         status, and responses by person, record status and response status? (The check that
         patched frames have not drifted from the server.)"""
-        _, _, progress, users = json.loads(signature)
+        _, _, progress, _ = json.loads(signature)
         records = raw.records[raw.records["dataset"] == name]
         status = records["status"].value_counts()
         if [len(records), int(status.get("completed", 0))] != [progress.get("total"), progress.get("completed")]:
@@ -198,14 +196,13 @@ class ArgillaSource:
         responses = raw.responses[raw.responses["dataset"] == name]
         joined = responses.merge(records[["record_id", "status"]], on="record_id", suffixes=("", "_record"))
         ours = joined.groupby([joined["user_id"].map(raw.users), "status_record", "status"], dropna=False).size()
-        theirs = {
-            (person["username"], record_status, response_status): count
-            for person in users.get("users", [])
-            for record_status in ("completed", "pending")
-            for response_status, count in (person.get(record_status) or {}).items()
-            if count
-        }
-        return {key: int(count) for key, count in ours.items()} == theirs
+        return {key: int(count) for key, count in ours.items()} == _tallies(signature)
+
+    def signatures(self, previous: RawCampaign, names: set[str] | None = None) -> dict[str, str]:
+        """The change signature of each dataset now, or of these ones (three small requests each)."""
+        chosen = {name: s for name, s in previous.settings.items() if names is None or name in names}
+        with self.session() as client:
+            return {name: _signature(client.api.http_client, s.id) for name, s in chosen.items()}
 
     def dataset_names(self, previous: RawCampaign) -> dict[str, str]:
         """Argilla dataset id -> configured name."""
@@ -225,6 +222,35 @@ def _records_by_id(http: httpx.Client, dataset_id: str, ids: list[str]) -> Itera
         )
         answer.raise_for_status()
         yield [item["record"] for item in answer.json().get("items", []) if item.get("record")]
+
+
+def counted_frame(counted: dict[str, str]) -> pd.DataFrame:
+    """What Argilla counts per (dataset, user) in these signatures: responses by status, whatever
+    their record's status (COUNTED_COLUMNS)."""
+    if not counted:
+        return no_counts()
+    rows = [
+        {"dataset": name, "user": user, "status": status, "count": count}
+        for name, signature in counted.items()
+        for (user, _, status), count in _tallies(signature).items()
+    ]
+    frame = pd.DataFrame(rows, columns=["dataset", "user", "status", "count"])
+    frame = frame.pivot_table(index=["dataset", "user"], columns="status", values="count", aggfunc="sum")
+    frame = frame.reindex(columns=list(RESPONSE_STATUSES)).fillna(0).reset_index()
+    lagging = pd.DataFrame({"dataset": list(counted), "user": None, **dict.fromkeys(RESPONSE_STATUSES, 0)})
+    return typed_counts(pd.concat([frame, lagging], ignore_index=True))
+
+
+def _tallies(signature: str) -> dict[tuple[str, str, str], int]:
+    """(username, record status, response status) -> responses, as Argilla counts them."""
+    _, _, _, users = json.loads(signature)
+    return {
+        (person["username"], record_status, response_status): count
+        for person in users.get("users", [])
+        for record_status in ("completed", "pending")
+        for response_status, count in (person.get(record_status) or {}).items()
+        if count
+    }
 
 
 def _signature(http: httpx.Client, dataset_id: str) -> str:

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from data.model.frames import Campaign, typed_records, typed_responses
+from data.model.frames import Campaign, no_counts, typed_counts, typed_records, typed_responses
 from data.model.projects import Projects
 from data.sources.hub import RAW_PROJECT_COLUMNS
 
@@ -151,6 +151,8 @@ CAMPAIGN, PROJECTS = "campaign", "projects"
 
 def save_campaign(store: Store, campaign: Campaign) -> None:
     frames = {"records": campaign.records, "responses": campaign.responses, "datasets": campaign.datasets}
+    if not campaign.counted.empty:  # Argilla's counts while deliveries lag: what followers show too
+        frames["counted"] = campaign.counted
     store.save(CAMPAIGN, Snapshot(frames, campaign.fetched_at, campaign.source))
 
 
@@ -167,6 +169,7 @@ def load_campaign(store: Store, source: str) -> Campaign | None:
             frames["datasets"],
             snapshot.fetched_at,
             snapshot.source,
+            typed_counts(frames["counted"]) if "counted" in frames else no_counts(),
         )
     except (KeyError, ValueError, TypeError):
         return None

@@ -1,0 +1,94 @@
+"""While webhook deliveries trail a burst, the board counts what argilla-server counts: against the
+real server, with every delivery but one withheld (as when its worker is a minute behind), the
+prize CSV's validations, discards, ranks and eligibility equal argilla-server's own figures, the
+page says it is catching up and by how much, and a dataset whose deliveries never come is read
+again, after which corrections are exact too. The oracle: tests/oracle.py."""
+
+import dataclasses
+import datetime as dt
+import random
+import uuid
+
+import httpx
+import pytest
+
+from components.status import freshness
+from data.feeds.poller import FeedView
+from data.live import updates
+from data.state.snapshots import load_campaign
+from tests.campaign_builder import DatasetSpec, build_campaign, ensure_users
+from tests.hooked_app import Annotator, signed
+from tests.oracle import Stream, argilla_corrections, argilla_rows, csv_rows, differences, references
+from tests.servers.counting_proxy import CountingProxy
+from tests.test_webhook_lifecycle import Dashboard, hooks, ours
+
+pytestmark = pytest.mark.long
+
+WORKSPACE = "alcance"
+SPEC = DatasetSpec("alcance_a", "texto", "ref", min_submitted=1, records=40, suggestion_share=1.0)
+CROWD = ["alc_ana", "alc_beto", "alc_ciro", "alc_王小明"]
+
+
+@pytest.fixture(scope="module")
+def plan(rg_client):
+    plan = build_campaign(rg_client, WORKSPACE, [SPEC], [], seed=12)
+    ensure_users(rg_client, CROWD, rg_client.workspaces(WORKSPACE))  # no answers yet: the stream makes them
+    return plan
+
+
+@pytest.fixture
+def dashboard(argilla_server, plan, tmp_path, rg_client):
+    proxy = CountingProxy(argilla_server.api_url)
+    space = f"somosnlp/alcance-{uuid.uuid4().hex[:8]}"
+    board = Dashboard(argilla_server, proxy, plan, tmp_path, space)
+    yield board
+    if board.services is not None:
+        board.services.stop()
+    for webhook in ours(rg_client, space):
+        webhook.delete()
+    proxy.stop()
+
+
+def test_a_burst_whose_deliveries_trail_is_counted_as_argilla_counts_it(
+    dashboard, argilla_server, rg_client, monkeypatch
+):
+    services = dashboard.start(hooks("http://127.0.0.1:9/nadie"))  # nothing there: deliveries come by hand
+    dashboard.read()
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    dataset = rg_client.datasets(name=SPEC.name, workspace=WORKSPACE)
+    records = owner.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 1000}).json()["items"]
+    keys = {u.username: owner.get(f"/api/v1/users/{u.id}").json()["api_key"] for u in rg_client.users}
+    ids, agreed = [str(r["id"]) for r in records], references(owner, str(dataset.id), SPEC.question, "ref")
+    streams = [
+        Stream({name: Annotator(argilla_server.api_url, keys[name])}, ids, rng, agreed)
+        for name, rng in zip(CROWD, map(random.Random, range(len(CROWD))), strict=True)
+    ]
+    Stream.together(streams, 25)
+    truth = argilla_rows(owner, [str(dataset.id)], minimum=3)
+
+    def board():
+        read = services.campaign.read_of(dashboard.read())
+        return read, csv_rows(read.ranking_csv())
+
+    assert differences(board()[1], truth) > 0  # nothing delivered: the frames are behind
+    secret = ours(rg_client, dashboard.env["space"])[0].secret
+    event = {"type": "record.updated", "version": 1, "timestamp": dt.datetime.now(dt.UTC).isoformat()}
+    event["data"] = {"id": str(records[0]["id"]), "status": "pending", "dataset": {"id": str(dataset.id)}}
+    assert services.campaign.updates.inbox.deliver(*signed(event, secret, "msg_one"))[0] == 202
+
+    read, rows = board()  # one delivery of many: Argilla's own counts are taken
+    assert differences(rows, truth) == 0
+    assert read.behind() > 0
+    view = FeedView.of(services.campaign.poller)
+    text, _ = freshness(view, "es", services.campaign.live_mode(), 3600, read.behind())
+    assert "Poniéndose al día" in text and str(read.behind()) in text and "en directo" not in text
+    stored = load_campaign(services.campaign.store, services.campaign.source)  # what a follower shows
+    assert stored is not None and stored.counted.equals(read.campaign.counted)
+
+    monkeypatch.setattr(updates, "SILENCE", dt.timedelta(0))  # the rest never delivered: read again
+    monkeypatch.setattr(updates, "CATCH_UP", 0)
+    read, _ = board()
+    corrections = argilla_corrections(owner, str(dataset.id), SPEC.question, SPEC.reference_field)
+    truth = {name: dataclasses.replace(row, corrections=corrections.get(name, 0)) for name, row in truth.items()}
+    assert read.behind() == 0 and read.campaign.counted.empty
+    assert differences(csv_rows(read.ranking_csv(), with_corrections=True), truth) == 0
