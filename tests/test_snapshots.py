@@ -65,3 +65,27 @@ def test_killed_during_write_leaves_the_previous_snapshot(tmp_path):
         assert loaded.frames["a"]["x"].tolist() == [1, 2, 3]
     else:  # a later write completed before the kill: it must be whole
         assert len(loaded.frames["a"]) == len(loaded.frames["b"]) == 3_000_000
+
+
+def test_a_full_disk_leaves_the_previous_snapshot_and_no_half_made_files(tmp_path):
+    """The disk full while writing (a file-size limit: the write fails with EFBIG, as with ENOSPC):
+    the save fails, the previous snapshot still loads, and nothing half-written is left behind."""
+    store = SnapshotStore(tmp_path)
+    store.save("c", Snapshot({"a": pd.DataFrame({"x": [1, 2, 3]})}, T1))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    writer = textwrap.dedent(f"""
+        import datetime as dt, resource, signal
+        import numpy as np, pandas as pd
+        from data.state.snapshots import Snapshot, SnapshotStore
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, resource.RLIM_INFINITY))
+        big = pd.DataFrame({{"x": np.random.rand(500_000)}})
+        try:
+            SnapshotStore({str(tmp_path)!r}).save("c", Snapshot({{"a": big}}, dt.datetime(2024, 3, 5, tzinfo=dt.UTC)))
+        except OSError as error:
+            print("refused", error.errno)
+    """)
+    answer = subprocess.run([sys.executable, "-c", writer], capture_output=True, text=True, cwd=os.getcwd())
+    assert answer.stdout.startswith("refused"), answer.stderr[-500:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert SnapshotStore(tmp_path).load("c").frames["a"]["x"].tolist() == [1, 2, 3]

@@ -74,12 +74,16 @@ class SnapshotStore:
         """Write a complete snapshot, then switch the pointer to it and drop older ones."""
         self.directory.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=f"{name}-{time.time_ns()}-", dir=self.directory))
-        for key, frame in snapshot.frames.items():
-            frame.to_parquet(folder / f"{key}.parquet", index=False)
-        meta = {"fetched_at": snapshot.fetched_at.isoformat(), "source": snapshot.source}
-        (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        _fsync_dir(folder)
-        atomic_write(self.directory / f"{name}.current", folder.name)
+        try:
+            for key, frame in snapshot.frames.items():
+                frame.to_parquet(folder / f"{key}.parquet", index=False)
+            meta = {"fetched_at": snapshot.fetched_at.isoformat(), "source": snapshot.source}
+            (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+            _fsync_dir(folder)
+            atomic_write(self.directory / f"{name}.current", folder.name)
+        except BaseException:  # a full disk, a frame that cannot be written: leave nothing half-made
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         self._prune(name, keep=folder.name)
 
     def load(self, name: str) -> Snapshot | None:
@@ -125,11 +129,15 @@ def source_id(*parts: str) -> str:
 def atomic_write(path: Path, text: str) -> None:
     """Replace `path` with `text` at once: a reader sees the old file or the new one, never a part."""
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temp, path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _file_stamp(path: Path) -> tuple[int, int, int] | None:
