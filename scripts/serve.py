@@ -110,6 +110,22 @@ def unreadable(paths: list[Path]) -> list[Path]:
     return [path for path in paths if not os.access(path, os.R_OK)]
 
 
+# Every answer's security headers (nginx drops the server's add_header in a location that has its
+# own, so each such location repeats them). Framing: the Space's page on huggingface.co embeds the
+# board; no other site may.
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", '"camera=(), microphone=(), geolocation=(), payment=()"'),
+    ("Content-Security-Policy", "\"frame-ancestors 'self' https://huggingface.co https://*.hf.space\""),
+    ("Strict-Transport-Security", "$hsts"),
+)
+
+
+def security(indent: str) -> str:
+    return "\n".join(f"{indent}add_header {name} {value} always;" for name, value in SECURITY_HEADERS)
+
+
 def nginx_conf(plan: Plan, static: Path = STREAMLIT_STATIC) -> str:
     run = plan.run_dir
     servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in plan.worker_ports)
@@ -143,6 +159,10 @@ http {{
   }}
   map $cookie_tablero_worker $set_sticky {{ "" "tablero_worker=$sticky; Path=/; HttpOnly$cookie_flags"; default ""; }}
   map $http_upgrade $connection_upgrade {{ default upgrade; "" ""; }}
+  # Which process answered, for operators and tests on the machine itself: never through a proxy
+  # (a Space's front end always forwards the visitor's address), so visitors never see it.
+  map $http_x_forwarded_for $worker_seen {{ "" $upstream_addr; default ""; }}
+  map $http_x_forwarded_proto $hsts {{ https "max-age=31536000"; default ""; }}
 
   upstream workers {{
     hash $sticky consistent;
@@ -163,7 +183,10 @@ http {{
     proxy_set_header Upgrade $http_upgrade;
     proxy_set_header Connection $connection_upgrade;
     proxy_buffering off;
-    proxy_read_timeout 1d;
+    proxy_read_timeout 120s;  # a long-poll holds 25 s; an idle websocket is pinged every 30 s
+    keepalive_timeout 65s;
+    send_timeout 60s;
+{security("    ")}
     proxy_next_upstream error timeout http_502;
     error_page 502 503 504 {routes.STARTING};
 
@@ -171,19 +194,22 @@ http {{
       internal;
       alias {STARTING};
       add_header Cache-Control "no-store";
+{security("      ")}
     }}
     location /static/ {{
       root {static};
       gzip_static on;
       expires 7d;
       add_header Cache-Control "public, immutable";
+{security("      ")}
     }}
     location = {routes.WEBHOOKS} {{
       proxy_pass http://writer;
     }}
     location / {{
       add_header Set-Cookie $set_sticky always;
-      add_header X-Tablero-Worker $upstream_addr always;  # which process answered (operators, tests)
+      add_header X-Tablero-Worker $worker_seen always;
+{security("      ")}
       proxy_pass http://workers;
     }}
   }}

@@ -147,6 +147,26 @@ def test_only_the_writer_reads_argilla(served):
     assert proxy.polls_since(started) == 0
 
 
+def test_every_answer_has_security_headers_and_visitors_never_see_the_worker(served):
+    """nosniff, a referrer policy, no framing but by the Space's own page, HSTS over HTTPS; which
+    process answered only for someone on the machine itself (a Space's front end forwards the
+    visitor's address: then it is never sent)."""
+    app, _ = served
+    visitor = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    with httpx.Client(base_url=app.url, timeout=10) as client:
+        static = re.search(r'src="\./(static/[^"]+\.js)"', client.get("/clasificacion").text).group(1)
+        answers = [client.get(path, headers=visitor) for path in ("/", "/clasificacion", f"/{static}", "/nada")]
+        local = client.get("/clasificacion")
+    for answer in answers:
+        assert answer.headers["x-content-type-options"] == "nosniff", answer.url
+        assert answer.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert "frame-ancestors 'self' https://huggingface.co" in answer.headers["content-security-policy"]
+        assert answer.headers["strict-transport-security"].startswith("max-age=")
+        assert "x-tablero-worker" not in answer.headers
+    assert local.headers["x-tablero-worker"].startswith("127.0.0.1:")
+    assert "strict-transport-security" not in local.headers  # plain HTTP: no HSTS
+
+
 def test_a_killed_reader_is_replaced_and_its_visitors_go_elsewhere(browser, served):
     app, _ = served
     reader = app.worker_of(app.worker_ports[1])
