@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from components.i18n import t
+from data.config import configured_public_url
 from data.model.texts import N_
 
 
@@ -51,9 +52,11 @@ def page_url(spec: PageSpec, **params: str) -> str:
 
 
 def app_url(path: str, **params: str) -> str:
-    """This app's URL for `path` (from its root) with `params`, as the visitor reached the app."""
+    """This app's URL for `path` (from its root) with `params`: at its public address when one is
+    configured (PUBLIC_URL, the Space's), else as the visitor reached the app."""
     here = st.context.url or ""
-    base = here.split("?")[0].rsplit("/", 1)[0] if "://" in here else ""
+    base = configured_public_url() or (here.split("?")[0].rsplit("/", 1)[0] if "://" in here else "")
+    base = base.rstrip("/")
     return base + path + (f"?{urlencode(params)}" if params else "")
 
 

@@ -13,7 +13,6 @@ by components.card and kept by content; any worker answers both, from the state 
 from __future__ import annotations
 
 import asyncio
-import functools
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from components import i18n
 from components.card import CardFacts, card_png, facts_for
 from components.i18n import LANGUAGES, LOCALES, t
 from components.navigation import MY_RANK, PAGES
-from data.config import ConfigError, app_values, load_secrets
+from data.config import configured_public_url
 from data.feeds.services import current_services
 from data.model.texts import N_
 from data.routes import CARD
@@ -44,15 +43,6 @@ class Preview:
     image: str  # the card's URL
     url: str
     lang: str
-
-
-@functools.cache
-def _configured_base() -> str | None:
-    """PUBLIC_URL or the Space's address: read once (the environment is fixed for a process)."""
-    try:
-        return load_secrets(app_values()).public_url
-    except ConfigError:
-        return None
 
 
 PREVIEWS = {  # (title, description) of a shared link, by what it points at
@@ -76,7 +66,7 @@ PREVIEWS = {  # (title, description) of a shared link, by what it points at
 
 def _public_base(scope: dict) -> str:
     """PUBLIC_URL (or the Space's address) when set; else the address the request came to."""
-    configured = _configured_base()
+    configured = configured_public_url()
     if configured:
         return configured
     headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope.get("headers", [])}

@@ -189,3 +189,32 @@ def test_the_api_offers_no_window_when_they_are_off(no_windows):
         if p["name"] == "period"
     ]
     assert period["schema"]["enum"] == ["all"]
+
+
+def show_verification_link():
+    import streamlit as st
+
+    from components.navigation import VERIFY, page_url
+
+    st.write(page_url(VERIFY, id="ABC-123"))
+
+
+@pytest.mark.parametrize(
+    "configured, expected",
+    [
+        ({"PUBLIC_URL": "https://tablero.example/"}, "https://tablero.example/certificado?id=ABC-123"),
+        (
+            {"PUBLIC_URL": None, "SPACE_HOST": "somosnlp-tablero.hf.space"},
+            "https://somosnlp-tablero.hf.space/certificado?id=ABC-123",
+        ),
+    ],
+)
+def test_a_certificates_verification_link_is_the_boards_own_address_whatever_the_host_asked(configured, expected):
+    """The link printed on a certificate (and its QR code) goes to the board's configured address,
+    never to whichever host a request named (a forged Host header would make certificates that
+    "verify" on someone else's site)."""
+    from streamlit.testing.v1 import AppTest
+
+    with environment(**configured):
+        at = AppTest.from_function(show_verification_link).run()
+    assert at.markdown[0].value == expected

@@ -32,10 +32,11 @@ from data.config.environment import (
     variables_table,
 )
 from data.config.schema import ConfigError
-from data.config.secrets import Secrets, load_secrets
+from data.config.secrets import Secrets, configured_public_url, load_secrets
 
 __all__ = [
     "APP_VARIABLES",
+    "configured_public_url",
     "ApiConfig",
     "BY_VARIABLE",
     "DEFAULT_CONFIG",

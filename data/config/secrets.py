@@ -8,7 +8,7 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from data.config.environment import read, read_or_default
+from data.config.environment import app_values, read, read_or_default
 from data.config.schema import ConfigError
 
 
@@ -88,3 +88,13 @@ def load_secrets(env: Mapping[str, str]) -> Secrets:
         redis_url=value("REDIS_URL"),
         certificate_secret=value("CERTIFICATE_SECRET"),
     )
+
+
+def configured_public_url() -> str | None:
+    """PUBLIC_URL, else the Space's address: where the board is, whatever address a request names
+    (its Host header is the visitor's to choose). None when neither is set or the environment is
+    unreadable."""
+    try:
+        return load_secrets(app_values()).public_url
+    except ConfigError:
+        return None
