@@ -2,16 +2,17 @@
 
     .venv/bin/python -m scripts.deploy_space OWNER/NAME [--private] [--dry-run] [--env-file .env]
 
-1. Reads the values from the environment, then from `--env-file` (default `.env`, never uploaded)
-   for what the environment does not set. Which names are secrets and which plain variables is
+1. Reads the values from `--env-file` (default `.env`, never uploaded), over which the environment's
+   plain variables; secrets from the environment only with `--secrets-from-env` (an exported
+   `HF_TOKEN` is often someone's own). Which names are secrets and which plain variables is
    `data.config.environment.VARIABLES`, the same list as the README's table.
 2. Checks before anything is written: the campaign file validates (and a roster file it names is
    uploaded with it, and is a roster); the Argilla URL answers and the key is an owner or admin key;
    with `[storage]`, `HF_TOKEN` may write to its repo. Each problem
    is one line, and then nothing is uploaded or set.
 3. Creates the Space if missing, sets its secrets and the variables that changed, and uploads
-   the files the image is built from (everything but what `.dockerignore` leaves out of the build
-   context) with `upload_folder`, which asks the Hub which files go to LFS/Xet and skips the
+   the files the image is built from (the files git tracks, but what `.dockerignore` leaves out of
+   the build context) with `upload_folder`, which asks the Hub which files go to LFS/Xet and skips the
    commit when nothing changed; files the Space holds and the tree no longer has are deleted.
 4. Waits for the Space's runtime stage and prints its address, or the build error.
 
@@ -94,15 +95,15 @@ def _ignored(path: str, patterns: list[str]) -> bool:
 
 
 def image_files(root: Path = ROOT) -> list[str]:
-    """The build context of the Dockerfile: every file under `root` that .dockerignore keeps."""
+    """The build context of the Dockerfile: the files git tracks under `root` (staged or committed)
+    that .dockerignore keeps and that are there. An allow-list: a file nobody added (notes with a
+    key in them, a local export) never goes up, whatever its name. Empty outside a git checkout."""
+    listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached"], capture_output=True, check=False)
+    if listed.returncode != 0:
+        return []
     patterns = ignored_patterns(root)
-    found = []
-    for folder, dirs, names in os.walk(root):
-        relative = Path(folder).relative_to(root).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        dirs[:] = sorted(d for d in dirs if not _ignored(prefix + d, patterns))
-        found += [prefix + name for name in sorted(names) if not _ignored(prefix + name, patterns)]
-    return found
+    tracked = sorted({name for name in listed.stdout.decode("utf-8").split("\0") if name})
+    return [name for name in tracked if not _ignored(name, patterns) and (root / name).is_file()]
 
 
 def version(root: Path = ROOT) -> str:
@@ -113,12 +114,29 @@ def version(root: Path = ROOT) -> str:
     return f"{declared} ({commit})" if commit else declared
 
 
+def merged(from_file: Mapping[str, str], environment: Mapping[str, str], secrets_too: bool) -> dict[str, str]:
+    """The values to deploy: the file's, over which the environment's plain variables (and, with
+    `secrets_too`, its secrets). A secret only in the environment (an `HF_TOKEN` exported for
+    the Hub's CLI, say: someone's own token) never becomes the Space's unasked; a note says so."""
+    secret = {variable.name for variable in DEPLOYED if variable.secret}
+    taken = {k: v for k, v in environment.items() if v and (secrets_too or k not in secret)}
+    left = sorted(k for k in secret if environment.get(k) and k not in taken and k not in from_file)
+    if left:
+        print(f"note: not sent, set only in the environment: {', '.join(left)} (--secrets-from-env sends them)")
+    return {**from_file, **taken}
+
+
 # --- checks ---------------------------------------------------------------------------------------
 def check(values: Mapping[str, str], root: Path, files: list[str], hf_endpoint: str) -> list[str]:
     """What would make the Space fail, one line each (never a secret's value)."""
+    if not files:
+        return [f"{root} is not a git checkout: the upload is the files git tracks (clone the project, or git add)"]
     campaign = values.get("CAMPAIGN_CONFIG") or "campaign.toml"
     if campaign not in files:
-        return [f"CAMPAIGN_CONFIG: {campaign!r} is not a file of the upload (a path relative to the project)"]
+        return [
+            f"CAMPAIGN_CONFIG: {campaign!r} is not a file of the upload (a path relative to the project, "
+            "tracked by git: git add it)"
+        ]
     try:
         config = load_config(root / campaign)
     except ConfigError as error:
@@ -141,7 +159,10 @@ def _check_roster(source: str | None, folder: Path, root: Path, files: list[str]
         return []
     path = (folder / source).as_posix()
     if path not in files:
-        return [f"[teams] source: {path!r} is not a file of the upload (a path relative to the campaign file)"]
+        return [
+            f"[teams] source: {path!r} is not a file of the upload (a path relative to the campaign file, "
+            "tracked by git: git add it)"
+        ]
     try:
         roster.parse((root / path).read_bytes(), dt.datetime.now(dt.UTC), path)
     except RosterError as error:
@@ -259,9 +280,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path, default=ROOT, help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for the Space to run")
     parser.add_argument("--no-wait", action="store_true")
+    parser.add_argument(
+        "--secrets-from-env",
+        action="store_true",
+        help="also take the Space's secrets from the environment (by default only from --env-file)",
+    )
     parser.add_argument("--every", type=float, default=5.0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    values = {**read_env_file(args.env_file), **{k: v for k, v in os.environ.items() if v}}
+    values = merged(read_env_file(args.env_file), os.environ, args.secrets_from_env)
     api = HfApi(token=os.environ.get("HF_DEPLOY_TOKEN") or None)
     planned = plan(args.space, values, args.folder, api.endpoint)
     if args.dry_run:

@@ -44,6 +44,10 @@ def project(tmp_path, live_campaign) -> Path:
     folder = tmp_path / "tablero"
     shutil.copytree(ROOT, folder, ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", "test-artifacts"))
     shutil.copy(live_campaign[1], folder / "campaign.toml")
+    git = ["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "the project"], check=True)
     for path, text in PLANTED.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(text)
@@ -60,12 +64,16 @@ def secrets(argilla_server) -> dict[str, str]:
     }
 
 
-def deploy(hub: HubServer, project: Path, values: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    """The command as the README gives it, values from a .env file beside the project."""
+def deploy(
+    hub: HubServer, project: Path, values: dict[str, str], *args: str, exported: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """The command as the README gives it, values from a .env file beside the project (and
+    `exported` in the environment, as a shell would have them)."""
     env_file = project.parent / "deploy.env"
     env_file.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("HF_")},
+        **(exported or {}),
         "HF_ENDPOINT": hub.endpoint,
         "HF_DEPLOY_TOKEN": DEPLOY,
         "HF_HUB_VERBOSITY": "debug",
@@ -119,6 +127,24 @@ def test_a_deploy_uploads_the_image_files_sets_secrets_and_variables_and_waits(h
     assert space.files["README.md"].endswith(b"One more line.\n")
 
 
+def test_only_tracked_files_go_up_and_an_exported_token_stays_home(hub, project, secrets, argilla_server):
+    """A file nobody added to git (whatever its name) is never uploaded, and a secret that is only in
+    the environment (a personal HF_TOKEN exported for the Hub's CLI) is never made the Space's
+    unasked; --secrets-from-env sends it when that is what is meant."""
+    (project / "notas-para-mi.txt").write_text("mi clave: hf_personal_token_9999\n")
+    (project / "views" / "borrador.py").write_text("# a page not added yet\n")
+    values = {"ARGILLA_API_URL": argilla_server.api_url, **{k: v for k, v in secrets.items() if k != "HF_TOKEN"}}
+    done = deploy(hub, project, values, exported={"HF_TOKEN": "hf_personal_token_9999"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    space = hub.state.store.repo(SPACE, "space")
+    assert "notas-para-mi.txt" not in space.files and "views/borrador.py" not in space.files
+    assert "HF_TOKEN" not in space.secrets and "not sent, set only in the environment: HF_TOKEN" in done.stdout
+    assert all(b"hf_personal_token_9999" not in data for data in space.files.values())
+    again = deploy(hub, project, values, "--secrets-from-env", exported={"HF_TOKEN": APP_WRITE})
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert space.secrets["HF_TOKEN"] == APP_WRITE
+
+
 def test_dry_run_shows_the_plan_with_secrets_masked_and_writes_nothing(hub, project, secrets, argilla_server):
     done = deploy(hub, project, {"ARGILLA_API_URL": argilla_server.api_url, **secrets}, "--dry-run")
     assert done.returncode == 0, done.stderr[-2000:]
@@ -167,6 +193,9 @@ def test_a_roster_beside_the_campaign_file_must_be_uploaded_and_be_a_roster(hub,
     done = deploy(hub, project, secrets)
     assert done.returncode == 1 and "'equipos.csv' is not a file of the upload" in done.stderr
     (project / "equipos.csv").write_text("username,country\nana,MX\n", encoding="utf-8")
+    done = deploy(hub, project, secrets)
+    assert done.returncode == 1 and "git add it" in done.stderr  # there, but never added: not uploaded
+    subprocess.run(["git", "-C", str(project), "add", "equipos.csv"], check=True)
     done = deploy(hub, project, secrets)
     assert done.returncode == 1 and "missing column team" in done.stderr
     assert hub.state.store.repo(SPACE, "space") is None
