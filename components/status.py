@@ -34,7 +34,7 @@ ERRORS = {  # every ErrorKind in words
     ErrorKind.MISSING_DATASET: N_("no existe el dataset «{detail}»."),
     ErrorKind.MISSING_QUESTION: N_("no existe la pregunta «{detail}»."),
     ErrorKind.SERVER_ERROR: N_("el servidor respondió con un error ({detail})."),
-    ErrorKind.RATE_LIMITED: N_("límite de peticiones del Hub alcanzado; se reintentará más tarde."),
+    ErrorKind.RATE_LIMITED: N_("el servidor pide menos peticiones (límite alcanzado); se reintentará más tarde."),
     ErrorKind.BAD_DATA: N_("el servidor devolvió datos inesperados."),
     ErrorKind.MISSING_FILE: N_(
         "no se encuentra el archivo «{detail}» (si el repo es privado, HF_TOKEN debe poder leerlo)."

@@ -139,6 +139,24 @@ def test_server_errors_and_redis_gone(app_env, proxy, argilla_server):
         assert feed.view().mode == "live"
 
 
+def test_429_with_retry_after_is_honoured_and_said(app_env, proxy):
+    """Argilla (or the proxy in front of its Space) asks to slow down: the page keeps the last good
+    data and says so, and nothing is asked of Argilla before Retry-After, not even on a wake."""
+    with environment(**app_env):
+        feed = refreshed_feed()
+        before = people(page())
+        proxy.status, proxy.fault_headers = 429, {"Retry-After": "120"}
+        try:
+            feed.poller.refresh()
+            error = feed.view().state.error
+            assert error.kind is ErrorKind.RATE_LIMITED and error.retry_after == 120
+            assert_stale_but_shown(page(), "menos peticiones", before)
+        finally:
+            proxy.status, proxy.fault_headers = None, {}
+        feed.poller.refresh()
+        assert feed.view().mode == "live"
+
+
 def test_401_after_the_key_is_rotated(argilla_server, rg_client, proxy, plan, tmp_path):
     owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
     user = rg_client.users.add(
@@ -207,7 +225,7 @@ def hub_env(tmp_path, plan):
     server.stop()
 
 
-@pytest.mark.parametrize("status, reason", [(429, "límite de peticiones"), (500, "HTTP 500")])
+@pytest.mark.parametrize("status, reason", [(429, "menos peticiones"), (500, "HTTP 500")])
 def test_hub_rate_limit_and_outage_keep_the_table(hub_env, status, reason):
     server, env = hub_env
     with environment(**env):

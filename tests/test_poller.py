@@ -115,6 +115,11 @@ def test_rate_limit_delays_the_next_attempt():
         wait_until(lambda: clock.pauses, what="the pause after the refused read")
         assert clock.pauses == [30.0] and len(calls) == 1  # the server's Retry-After, not the interval
         assert poller.state.next_at == clock.now() + dt.timedelta(seconds=30)
+        poller.wake()  # a webhook delivery arrives meanwhile: it does not cut the wait short
+        time.sleep(0.3)
+        assert len(calls) == 1 and clock.pauses == [30.0]
+        clock.advance()
+        wait_until(lambda: len(calls) == 2, what="the read once the wait is over")
     finally:
         poller.stop()
 

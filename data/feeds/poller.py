@@ -207,17 +207,18 @@ class Poller(Holder[T]):
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
-            wait = self.interval
+            wait, hold = self.interval, 0.0
             try:
                 self.refresh()
                 error = self._state.error
                 if error is not None and error.retry_after:
-                    wait = max(wait, error.retry_after)
+                    wait = hold = max(wait, error.retry_after)
                 with self._changed:
                     self._set(dataclasses.replace(self._state, next_at=self.clock.now() + dt.timedelta(seconds=wait)))
             except Exception:  # a status that cannot be published, a watcher's bug: poll again next time
                 log.exception("%s: the poll loop failed; polling again in %s s", self.name, wait)
-            self.clock.pause(self._wake, wait)
+            # asked to wait (429, Retry-After): nothing wakes it sooner, not even a webhook delivery
+            self.clock.pause(self._stop if hold else self._wake, wait)
 
 
 class Mode(StrEnum):

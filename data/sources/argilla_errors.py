@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 
 from data.errors import ErrorKind, SourceError
-from data.sources.internals import ArgillaCredentialsError
+from data.sources.internals import ArgillaCredentialsError, parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ def _classify(error: BaseException) -> SourceError:
         return SourceError(ErrorKind.AUTH)
     if status == 403:
         return SourceError(ErrorKind.FORBIDDEN)
+    if status == 429:  # a server (or its proxy) asking to slow down: not before Retry-After, else a minute
+        return SourceError(ErrorKind.RATE_LIMITED, "HTTP 429", retry_after=float(_retry_after(error) or 60))
     if status is not None and status >= 500:
         return SourceError(ErrorKind.SERVER_ERROR, f"HTTP {status}")
     if _caused_by(error, httpx.TimeoutException):
@@ -51,6 +53,15 @@ def _status_code(error: BaseException) -> int | None:
         status = getattr(candidate, "status_code", None)
         if isinstance(status, int):
             return status
+    return None
+
+
+def _retry_after(error: BaseException) -> int | None:
+    for candidate in _chain(error):
+        response = getattr(candidate, "response", None)
+        headers = getattr(response, "headers", None)
+        if headers is not None:
+            return parse_retry_after(headers)
     return None
 
 

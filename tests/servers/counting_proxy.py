@@ -24,6 +24,7 @@ class CountingProxy:
         self.busy: list[tuple[float, float]] = []  # (start, seconds) of each forwarded request
         self.delay = 0.0
         self.status: int | None = None  # answer every request with this status instead
+        self.fault_headers: dict[str, str] = {}  # ... with these headers (say, Retry-After)
         self.gate = threading.Event()  # cleared: every request waits until it is set again
         self.gate.set()
         self.lock = threading.Lock()
@@ -49,6 +50,8 @@ class CountingProxy:
                     self.send_response(proxy.status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(body)))
+                    for name, value in proxy.fault_headers.items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(body)
                     return
