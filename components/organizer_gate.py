@@ -2,14 +2,18 @@
 
 With sign-in configured and `[organizers] org` set, sign-in decides: members of that org on the
 Hub with one of the admitted roles (`[organizers] roles`) are let in, everyone else is told they
-have no access and sees no data. Otherwise the passphrase ORGANIZER_TOKEN does: compared in
-constant time; a session gets `SESSION_ATTEMPTS` wrong tries before it waits `LOCK`, and the
-process as a whole `PROCESS_ATTEMPTS` per `LOCK` (a guesser opening new sessions gains nothing);
-an opened session stays open only while the passphrase it was opened with is the current one.
+have no access and sees no data. Their role comes from their sign-in; that they are still members,
+from the Hub itself, asked again every `[organizers] recheck_seconds` (a sign-in lasts 30 days).
+Otherwise the passphrase ORGANIZER_TOKEN does: compared in constant time; a session gets
+`SESSION_ATTEMPTS` wrong tries before it waits `LOCK`, and the board as a whole
+`PROCESS_ATTEMPTS` per `LOCK`, across its processes and replicas (a guesser opening new sessions,
+or landing on other workers, gains nothing: data/state/attempts.py); an opened session
+stays open only while the passphrase it was opened with is the current one.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import threading
@@ -21,12 +25,24 @@ import streamlit as st
 from components.i18n import t
 from components.safe import md_text
 from components.sign_in import auth_section, signed_in, username
-from data.config import OrganizersConfig
-from data.feeds.sign_in import is_organizer
+from data.config import OrganizersConfig, Secrets, environment
+from data.feeds import registry
+from data.feeds.sign_in import Membership, is_organizer
+from data.state.attempts import FailedAttempts
 
 SESSION_ATTEMPTS = 5
 PROCESS_ATTEMPTS = 30
 LOCK = 15 * 60.0  # seconds
+
+
+def everyone() -> FailedAttempts:
+    """Wrong passphrases of every session of the board (data/state/attempts.py)."""
+    return _everyone(environment.read("REDIS_URL") or "memory://", int(environment.read("TABLERO_WORKERS") or 1))
+
+
+@functools.cache
+def _everyone(storage: str, processes: int) -> FailedAttempts:
+    return FailedAttempts(PROCESS_ATTEMPTS, int(LOCK), storage, processes)
 
 
 class Attempts:
@@ -51,17 +67,14 @@ class Attempts:
             self._times.append(time.monotonic())
 
 
-PROCESS = Attempts(PROCESS_ATTEMPTS, LOCK)  # every session of this process
-
-
-def organizer_unlocked(passphrase: str | None, organizers: OrganizersConfig, lang: str) -> bool:
+def organizer_unlocked(secrets: Secrets, organizers: OrganizersConfig, lang: str) -> bool:
     """True if this session may see the organizer tools; renders what to do otherwise."""
     if auth_section() is not None and organizers.org:
-        return _by_sign_in(organizers, lang)
-    return _by_passphrase(passphrase, lang)
+        return _by_sign_in(organizers, secrets, lang)
+    return _by_passphrase(secrets.organizer_token, lang)
 
 
-def _by_sign_in(organizers: OrganizersConfig, lang: str) -> bool:
+def _by_sign_in(organizers: OrganizersConfig, secrets: Secrets, lang: str) -> bool:
     claims = signed_in()
     org = md_text(organizers.org or "", 60)
     if claims is None:
@@ -76,7 +89,7 @@ def _by_sign_in(organizers: OrganizersConfig, lang: str) -> bool:
         )
         return False
     if is_organizer(claims, organizers):
-        return True
+        return _still_a_member(username(claims) or "", organizers, secrets, lang)
     st.error(
         t(
             lang,
@@ -86,6 +99,30 @@ def _by_sign_in(organizers: OrganizersConfig, lang: str) -> bool:
         ),
         icon="⛔",
     )
+    return False
+
+
+def _still_a_member(name: str, organizers: OrganizersConfig, secrets: Secrets, lang: str) -> bool:
+    """Is the signed-in organizer still in the org, as the Hub says now?"""
+    org, every = organizers.org or "", organizers.recheck_seconds
+    members = registry.current(
+        "org_members",
+        (secrets.hf_endpoint, org, every),
+        lambda: Membership(secrets.hf_endpoint, secrets.hf_token, org, every).start(),
+    )
+    admitted = members.admits(name, wait=5)
+    if admitted:
+        return True
+    if admitted is None:
+        st.warning(
+            t(lang, "No se pudo confirmar con el Hub que sigues en {org}; se vuelve a intentar.", org=md_text(org, 60)),
+            icon="⏳",
+        )
+    else:
+        who = md_text(name, 40)
+        st.error(
+            t(lang, "{user} ya no figura como miembro de {org} en el Hub.", user=who, org=md_text(org, 60)), icon="⛔"
+        )
     return False
 
 
@@ -109,7 +146,7 @@ def _by_passphrase(expected: str | None, lang: str) -> bool:
     st.session_state.pop("organizer.opened", None)  # opened with a passphrase that has since changed
     st.info(t(lang, "Esta página es solo para la organización."), icon="🔒")
     mine = st.session_state.setdefault("organizer.attempts", Attempts(SESSION_ATTEMPTS, LOCK))
-    if mine.blocked() or PROCESS.blocked():
+    if mine.blocked() or everyone().blocked():
         st.error(
             t(
                 lang,
@@ -127,6 +164,6 @@ def _by_passphrase(expected: str | None, lang: str) -> bool:
         st.session_state["organizer.opened"] = _opened_with(expected)
         st.rerun()
     mine.failed()
-    PROCESS.failed()
+    everyone().failed()
     st.error(t(lang, "Frase de acceso incorrecta."))
     return False

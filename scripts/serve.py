@@ -238,7 +238,10 @@ priority=10
     first = "candidate" if plan.shared else "writer"
     for index, port in enumerate(plan.worker_ports):
         role, name = (first, "writer") if index == 0 else ("reader", f"reader-{index}")
-        environment = f'TABLERO_ROLE="{role}",STREAMLIT_SERVER_PORT="{port}",STREAMLIT_SERVER_ADDRESS="127.0.0.1"'
+        environment = (
+            f'TABLERO_ROLE="{role}",TABLERO_WORKERS="{len(plan.worker_ports)}",'
+            f'STREAMLIT_SERVER_PORT="{port}",STREAMLIT_SERVER_ADDRESS="127.0.0.1"'
+        )
         programs.append(
             f"""[program:{name}]
 command={python} -m streamlit run app.py

@@ -188,11 +188,11 @@ def test_organizer_page_is_closed_without_passphrase():
         ]
 
 
-def test_the_passphrase_allows_five_tries_per_session_and_thirty_per_process(monkeypatch):
+def test_the_passphrase_allows_five_tries_per_session_and_thirty_for_the_board():
     from components import organizer_gate
 
-    monkeypatch.setattr(organizer_gate, "PROCESS", organizer_gate.Attempts(organizer_gate.PROCESS_ATTEMPTS, 900))
-    with environment(ORGANIZER_TOKEN="s3cret-phrase"):
+    organizer_gate._everyone.cache_clear()  # a board that has seen no wrong passphrase yet
+    with environment(ORGANIZER_TOKEN="s3cret-phrase", REDIS_URL=None, TABLERO_WORKERS=None):
         at = open_page("views/organizer.py")
         for _ in range(organizer_gate.SESSION_ATTEMPTS):
             at.text_input(key="organizer.passphrase").input("wrong").run()
@@ -208,10 +208,10 @@ def test_the_passphrase_allows_five_tries_per_session_and_thirty_per_process(mon
         assert any("Demasiados intentos" in e.value for e in fresh.error) and not fresh.text_input
 
 
-def test_a_rotated_passphrase_closes_sessions_opened_with_the_old_one(monkeypatch):
+def test_a_rotated_passphrase_closes_sessions_opened_with_the_old_one():
     from components import organizer_gate
 
-    monkeypatch.setattr(organizer_gate, "PROCESS", organizer_gate.Attempts(organizer_gate.PROCESS_ATTEMPTS, 900))
+    organizer_gate._everyone.cache_clear()
     with environment(ORGANIZER_TOKEN="frase-vieja"):
         at = open_page("views/organizer.py")
         at.text_input(key="organizer.passphrase").input("frase-vieja").run()

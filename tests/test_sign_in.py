@@ -14,7 +14,9 @@ from data.config import DEFAULT_CONFIG, OrganizersConfig, load_config, load_secr
 from data.feeds.sign_in import auth_settings, is_organizer
 from tests.app_env import demo_ranking
 from tests.servers.argilla_process import free_port
+from tests.servers.hub_server import HubServer
 from tests.streamlit_process import StreamlitApp, wait_for_app
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.long
 
@@ -75,12 +77,22 @@ def provider():
         yield url, member, outsider
 
 
-def start_app(tmp_path, provider_url: str) -> StreamlitApp:
+@pytest.fixture(scope="module")
+def org_hub(provider):
+    """The Hub-shaped server, saying who is in the organizers' org now (the member, at first)."""
+    server = HubServer().start()
+    server.state.members[ORG] = ["someone-else", provider[1]]
+    yield server
+    server.stop()
+
+
+def start_app(tmp_path, provider_url: str, hub: HubServer | None = None, recheck: int = 300) -> StreamlitApp:
     port = free_port()
     config = tmp_path / "campaign.toml"
     shipped = DEFAULT_CONFIG.read_text()
     assert "[organizers]" in shipped
-    config.write_text(re.sub(r'(\[organizers\][^\[]*?org = )"[^"]*"', rf'\1"{ORG}"', shipped), encoding="utf-8")
+    ours = re.sub(r'(\[organizers\][^\[]*?org = )"[^"]*"', rf'\1"{ORG}"\nrecheck_seconds = {recheck}', shipped)
+    config.write_text(ours, encoding="utf-8")
     env = {
         "OAUTH_CLIENT_ID": "tablero-test",
         "OAUTH_CLIENT_SECRET": CLIENT_SECRET,
@@ -91,6 +103,7 @@ def start_app(tmp_path, provider_url: str) -> StreamlitApp:
         "CAMPAIGN_CONFIG": str(config),
         "DATA_DIR": str(tmp_path / "data"),
         "ORGANIZER_TOKEN": "ignored-when-sign-in-decides",
+        **({"HF_ENDPOINT": hub.endpoint} if hub is not None else {}),
     }
     return StreamlitApp(env, tmp_path / "streamlit.log", port=port).start()
 
@@ -116,9 +129,9 @@ def tokens(context) -> list[str]:
     return found
 
 
-def test_the_whole_flow_own_rank_organizers_and_sign_out(browser, provider, tmp_path):
+def test_the_whole_flow_own_rank_organizers_and_sign_out(browser, provider, org_hub, tmp_path):
     provider_url, member, _ = provider
-    app = start_app(tmp_path, provider_url)
+    app = start_app(tmp_path, provider_url, org_hub)
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     try:
@@ -200,6 +213,35 @@ def test_a_signed_in_non_member_sees_no_data(browser, provider, tmp_path):
         assert "no tiene acceso" in text and "Señales de calidad" not in text
         assert page.locator('[data-testid="stDataFrame"]').count() == 0
     finally:
+        app.stop()
+
+
+def test_a_member_removed_from_the_org_loses_organizacion_although_still_signed_in(
+    browser, provider, org_hub, tmp_path
+):
+    """Roles come from the sign-in (a cookie kept 30 days); membership from the Hub, asked again every
+    `[organizers] recheck_seconds`: once the Hub no longer lists them, the page no longer opens."""
+    provider_url, member, _ = provider
+    app = start_app(tmp_path, provider_url, org_hub, recheck=2)
+    page = browser.new_page()
+    try:
+        sign_in(page, app, member)
+        page.goto(f"{app.url}/organizacion")
+        wait_for_app(page)
+        assert "Señales de calidad" in page.inner_text("body")
+        org_hub.state.members[ORG] = ["someone-else"]  # removed from the org on the Hub
+
+        def closed() -> bool:
+            page.goto(f"{app.url}/organizacion")
+            wait_for_app(page)
+            return "ya no figura como miembro" in page.inner_text("body")
+
+        wait_until(closed, timeout=30, what="Organización to close", every=1)
+        assert "Señales de calidad" not in page.inner_text("body")
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0
+        assert f"Sesión iniciada como {member}" in page.inner_text('[data-testid="stSidebar"]')  # still signed in
+    finally:
+        org_hub.state.members[ORG] = ["someone-else", member]
         app.stop()
 
 

@@ -15,7 +15,7 @@ from components.status import open_data_status, storage_status
 ctx = context()
 lang = ctx.lang
 st.title(t(lang, "Herramientas de organización"), anchor=False)
-if not organizer_unlocked(ctx.secrets.organizer_token, ctx.config.organizers, lang):
+if not organizer_unlocked(ctx.secrets, ctx.config.organizers, lang):
     st.stop()
 
 storage_status(ctx.running.state.status if ctx.running.state else None, lang)

@@ -173,6 +173,9 @@ class OrganizersConfig:
 
     org: str | None = setting(None, "members of this Hub org open Organización (with sign-in)")
     roles: tuple[str, ...] = setting(("admin", "write"), "... with one of these roles", check=hub_roles)
+    recheck_seconds: int = setting(
+        300, "how often the org's members are read again (a removed one loses access)", check=positive
+    )
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,14 @@ VARIABLES = (
         deployed=False,
         default="writer",
     ),
+    Variable(
+        "TABLERO_WORKERS",
+        "set by `scripts/serve`: how many processes serve this machine (each takes its share of the "
+        "passphrase attempts without `REDIS_URL`)",
+        app=False,
+        deployed=False,
+        default="1",
+    ),
 )
 BY_VARIABLE = {variable.name: variable for variable in VARIABLES}
 APP_VARIABLES = tuple(v.name for v in VARIABLES if v.app)  # from the environment, else secrets.toml

@@ -5,7 +5,9 @@ On a Space, `hf_oauth: true` gives OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_S
 OPENID_PROVIDER_URL; `auth_settings` turns them into the `[auth]` section (`st.App(secrets=...)`).
 Elsewhere `.streamlit/secrets.toml` may hold that section itself. The Hub's ID token carries the
 person's organisations in its `orgs` claim (each with `preferred_username` and `roleInOrg`,
-from the `openid profile` scopes), which is what `is_organizer` reads.
+from the `openid profile` scopes), which is what `is_organizer` reads. The claims are those of the
+sign-in, kept in a cookie for 30 days: `Membership` asks the Hub who is in the org now, so that a
+member removed from it loses Organización within `[organizers] recheck_seconds`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import httpx
 from data.config import OrganizersConfig, Secrets
 from data.errors import ErrorKind, SourceError
 from data.feeds.poller import Poller
+from data.sources.hub import organization_members
 from data.sources.progress import Report
 from data.times import utc_now
 
@@ -60,6 +63,39 @@ def is_organizer(claims: Mapping[str, object], organizers: OrganizersConfig) -> 
 @dataclass(frozen=True)
 class ProviderAnswer:
     fetched_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Members:
+    names: frozenset[str]
+    fetched_at: dt.datetime
+
+
+class Membership:
+    """Who is in the organizers' org now, as the Hub says: read again every `recheck` seconds in the
+    background, so a render never waits on it (but for a first read, bounded). While the Hub fails
+    the last list it gave stands; before any, nobody is let in."""
+
+    def __init__(self, endpoint: str, token: str | None, org: str, recheck: float):
+        def read(report: Report) -> Members:
+            return Members(organization_members(endpoint, token, org), utc_now())
+
+        self.poller = Poller(read, interval=recheck, name="org-members")
+
+    def admits(self, username: str, wait: float = 0) -> bool | None:
+        """Is `username` a member (matched as the Hub spells handles: case aside)? None while the
+        Hub has not answered yet."""
+        state = self.poller.wait_for_first(wait) if wait else self.poller.state
+        if state.value is None:
+            return None
+        return username.casefold() in {name.casefold() for name in state.value.names}
+
+    def start(self) -> Membership:
+        self.poller.start()
+        return self
+
+    def stop(self) -> None:
+        self.poller.stop()
 
 
 class ProviderCheck:

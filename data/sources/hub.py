@@ -72,6 +72,15 @@ class HubSource:
         return pd.DataFrame(rows, columns=RAW_PROJECT_COLUMNS)
 
 
+def organization_members(endpoint: str, token: str | None, org: str, timeout: float = 10) -> frozenset[str]:
+    """The usernames of `org`'s members on the Hub now (private memberships only when `token` may
+    see them). Raises `SourceError`."""
+    install_timeout(timeout)
+    api = HfApi(endpoint=endpoint, token=token or False)
+    with hub_errors():
+        return frozenset(member.username for member in api.list_organization_members(org))
+
+
 def _rows(kind: str, infos: Iterable[Any]) -> list[tuple[Any, ...]]:
     return [
         (

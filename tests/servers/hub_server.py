@@ -3,7 +3,9 @@
 Listing: GET /api/models|datasets|spaces with author, filter (repeated), search, sort, direction,
 limit (page size) and repeated expand keys; items carry `_id`, `id` and the requested fields;
 pagination by an absolute `Link: <...>; rel="next"` header. Repos (create, commit, LFS upload,
-download, squash): see tests/servers/hub_repos.py. Faults can be queued; a delay slows every answer.
+download, squash): see tests/servers/hub_repos.py. An org's members: GET
+/api/organizations/{org}/members (`state.members`), paged the same way. Faults can be queued; a
+delay slows every answer.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class HubState:
     gate: threading.Event = field(default_factory=lambda: _open())  # cleared: every answer waits for it
     lock: threading.Lock = field(default_factory=threading.Lock)
     store: RepoStore = field(default_factory=RepoStore)
+    members: dict[str, list[str]] = field(default_factory=dict)  # org -> its members' usernames
 
 
 def _open() -> threading.Event:
@@ -77,9 +80,34 @@ class HubServer:
                 if self.command != "GET":
                     return self._send(404, {"error": "Not Found"})
                 parts = url.path.strip("/").split("/")
+                if len(parts) == 4 and parts[:2] == ["api", "organizations"] and parts[3] == "members":
+                    return self._members(parts[2], parse_qs(url.query), url.path)
                 if len(parts) != 2 or parts[0] != "api" or parts[1] not in KINDS:
                     return self._send(404, {"error": "Not Found"})
                 self._list(KINDS[parts[1]], parse_qs(url.query, keep_blank_values=True), url.path)
+
+            def _members(self, org, query, path):
+                """GET /api/organizations/{org}/members, as the Hub pages it (a Link to the next)."""
+                if org not in state.members:
+                    return self._send(404, {"error": "Organization not found"})
+                names, page = state.members[org], int(query.get("p", ["0"])[0])
+                chunk = names[page * state.page_size : (page + 1) * state.page_size]
+                body = [
+                    {
+                        "_id": f"id-{n}",
+                        "user": n,
+                        "fullname": n.title(),
+                        "avatarUrl": "",
+                        "type": "user",
+                        "isPro": False,
+                    }
+                    for n in chunk
+                ]
+                headers = {}
+                if (page + 1) * state.page_size < len(names):
+                    host, port = self.server.server_address[:2]
+                    headers["Link"] = f'<http://{host}:{port}{path}?p={page + 1}>; rel="next"'
+                self._send(200, body, headers)
 
             def _list(self, kind, query, path):
                 expand = query.get("expand", [])
