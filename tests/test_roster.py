@@ -205,6 +205,21 @@ def test_a_roster_in_a_private_hub_dataset_repo(hub, tmp_path):
     assert feed.current().people["team"].tolist() == ["Cóndor", "Cóndor"]
 
 
+def test_a_roster_too_large_is_refused_before_it_is_downloaded(hub, tmp_path):
+    """Its size is asked first (a HEAD): 6 MB of roster is never fetched, locally not even read."""
+    big = b"username,team\n" + b"ana,Quetzal\n" * 520_000
+    hub.state.store.put(REPO, {"roster.csv": big}, private=False)
+    feed = _feed(_config(f"hf://datasets/{REPO}/roster.csv"), tmp_path / "a", endpoint=hub.endpoint)
+    error = feed.poller.refresh().error
+    assert error.kind == ErrorKind.BAD_FILE and "larger than 5 MB" in error.detail
+    assert not [r for r in hub.state.requests if r.startswith("GET") and "/resolve/" in r]  # no body asked for
+    (tmp_path / "campaign.toml").write_text("")
+    (tmp_path / "equipos.csv").write_bytes(big)
+    with environment(CAMPAIGN_CONFIG=str(tmp_path / "campaign.toml")):
+        local = _feed(_config("equipos.csv"), tmp_path / "b").poller.refresh().error
+    assert local.kind == ErrorKind.BAD_FILE and "larger than 5 MB" in local.detail
+
+
 def test_a_missing_file_in_the_repo(hub, tmp_path):
     hub.state.store.put(REPO, {"otro.csv": b"username,team\n"}, private=False)
     feed = _feed(_config(f"hf://datasets/{REPO}/roster.csv"), tmp_path, endpoint=hub.endpoint)

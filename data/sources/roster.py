@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from huggingface_hub import HfApi
+from huggingface_hub import HfApi, hf_hub_url
 from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
 from data.errors import ErrorKind, SourceError
+from data.model.roster import MAX_BYTES
 from data.sources.hub import hub_errors
 from data.sources.hub_client import install_timeout
 
@@ -40,9 +41,10 @@ class RosterSource:
         self.cache_dir = cache_dir
 
     def fetch(self) -> bytes:
-        """The file's bytes. Raises `SourceError`."""
+        """The file's bytes, its size checked before a byte is read (MAX_BYTES). Raises `SourceError`."""
         if self.path is not None:
             try:
+                _no_larger(self.path.stat().st_size)
                 return self.path.read_bytes()
             except FileNotFoundError:
                 raise SourceError(ErrorKind.MISSING_FILE, self.source) from None
@@ -52,7 +54,14 @@ class RosterSource:
         repo, path = self.hub
         with hub_errors():
             try:
+                url = hf_hub_url(repo, path, repo_type="dataset", endpoint=self.api.endpoint)
+                _no_larger(self.api.get_hf_file_metadata(url=url).size)  # its HEAD: the size, no body
                 local = self.api.hf_hub_download(repo, path, repo_type="dataset", cache_dir=self.cache_dir)
             except (RepositoryNotFoundError, EntryNotFoundError, RevisionNotFoundError):
                 raise SourceError(ErrorKind.MISSING_FILE, self.source) from None
         return Path(local).read_bytes()
+
+
+def _no_larger(size: int | None) -> None:
+    if size is not None and size > MAX_BYTES:
+        raise SourceError(ErrorKind.BAD_FILE, f"larger than {MAX_BYTES // 1_000_000} MB")
