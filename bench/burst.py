@@ -37,6 +37,7 @@ from tests.servers.argilla_process import ArgillaTestServer
 WORKSPACE = "rafaga"
 SPEC = DatasetSpec("rafaga_a", "texto", "ref", min_submitted=1, records=600, suggestion_share=1.0)
 POLL = 0.5
+LIMIT = {"limit": 1000}
 
 
 def main(runs: int, annotators: int, changes_each: int) -> None:
@@ -56,7 +57,20 @@ def main(runs: int, annotators: int, changes_each: int) -> None:
             while app.validations() is None:
                 time.sleep(0.5)
             time.sleep(5)  # subscribed and settled
-            rows = [one_run(n, app, owner, keys, dataset_id, changes_each) for n in range(1, runs + 1)]
+            records = [
+                str(r["id"]) for r in owner.get(f"/api/v1/datasets/{dataset_id}/records", params=LIMIT).json()["items"]
+            ]
+            agreed, rng = references(owner, dataset_id, SPEC.question, "ref"), random.Random(1)
+            streams = [  # kept from run to run: each annotator's own responses carry over
+                Stream(
+                    {name: Annotator(server.api_url, key)},  # straight to Argilla: the proxy counts the app
+                    rng.sample(records, 80),
+                    random.Random(name),
+                    agreed,
+                )
+                for name, key in sorted(keys.items())
+            ]
+            rows = [one_run(n, app, owner, streams, records, dataset_id, changes_each) for n in range(1, runs + 1)]
         finally:
             app.process.stop()
             app.proxy.stop()
@@ -65,21 +79,19 @@ def main(runs: int, annotators: int, changes_each: int) -> None:
         server.stop()
 
 
-def one_run(n: int, app: HookedApp, owner: httpx.Client, keys: dict[str, str], dataset_id: str, each: int) -> dict:
-    url = app.env["ARGILLA_API_URL"]
-    listed = owner.get(f"/api/v1/datasets/{dataset_id}/records", params={"limit": 1000}).json()["items"]
-    records = [str(record["id"]) for record in listed]
-    agreed = references(owner, dataset_id, SPEC.question, "ref")
-    rng = random.Random(n)
-    streams = [
-        Stream({name: Annotator(url, key)}, rng.sample(records, 60), random.Random(f"{n}-{name}"), agreed)
-        for name, key in sorted(keys.items())
-    ]
+def one_run(
+    n: int, app: HookedApp, owner: httpx.Client, streams: list[Stream], records: list[str], dataset_id: str, each: int
+) -> dict:
     mark = started = time.monotonic()
-    done = Stream.together(streams, each)
-    owner.delete(f"/api/v1/datasets/{dataset_id}/records", params={"ids": ",".join(rng.sample(records, 2))})
+    before = sum(sum(stream.done.values()) for stream in streams)  # the streams' counts carry over
+    Stream.together(streams, each)
+    gone = set(random.Random(n).sample(records, 2))
+    owner.delete(f"/api/v1/datasets/{dataset_id}/records", params={"ids": ",".join(gone)})
     last = time.monotonic()
-    changes = sum(done.values()) + 2
+    for stream in streams:
+        stream.forget(gone)
+    records[:] = [r for r in records if r not in gone]
+    changes = sum(sum(stream.done.values()) for stream in streams) - before + 2
     timings: dict[str, float] = {}
     while len(timings) < 3 and time.monotonic() - last < 600:
         truth = argilla_rows(owner, [dataset_id], minimum=1)

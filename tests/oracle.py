@@ -170,6 +170,11 @@ class Stream:
         self.held.update({(name, r): self.annotators[name].response_of(r) for r in chosen})
         self.done["bulk submissions"] += len(chosen)
 
+    def forget(self, records: set[str]) -> None:
+        """These records are gone (deleted by the owner): no more changes to them."""
+        self.records = [r for r in self.records if r not in records]
+        self.held = {key: response for key, response in self.held.items() if key[1] not in records}
+
     @staticmethod
     def together(streams: list[Stream], changes: int) -> dict[str, int]:
         """Run these streams at once (one thread each: annotators working side by side), `changes`

@@ -92,3 +92,57 @@ def test_a_burst_whose_deliveries_trail_is_counted_as_argilla_counts_it(
     truth = {name: dataclasses.replace(row, corrections=corrections.get(name, 0)) for name, row in truth.items()}
     assert read.behind() == 0 and read.campaign.counted.empty
     assert differences(csv_rows(read.ranking_csv(), with_corrections=True), truth) == 0
+
+
+def response_event(kind: str, response: dict, record: dict, dataset_id: str, username: str) -> dict:
+    """A response event as argilla-server's webhooks send it: the response, its author, its record."""
+    data = {key: response[key] for key in ("id", "values", "status", "inserted_at", "updated_at")}
+    data["user"] = {"id": str(response["user_id"]), "username": username}
+    data["record"] = {key: record[key] for key in ("id", "status", "inserted_at", "updated_at")}
+    data["record"]["dataset"] = {"id": dataset_id}
+    return {"type": kind, "version": 1, "timestamp": dt.datetime.now(dt.UTC).isoformat(), "data": data}
+
+
+def test_a_retried_delivery_with_a_new_id_is_applied_once(dashboard, argilla_server, rg_client):
+    """argilla-server makes a new webhook-id for each attempt (its job retries after 10, 60 and 180 s):
+    the same event delivered again, and an older one after a newer, change nothing more."""
+    services = dashboard.start(hooks("http://127.0.0.1:9/nadie"))
+    dashboard.read()
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    dataset = rg_client.datasets(name=SPEC.name, workspace=WORKSPACE)
+    records = owner.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 1000}).json()["items"]
+    users = {u.username: u for u in rg_client.users}
+    key = owner.get(f"/api/v1/users/{users['alc_ciro'].id}").json()["api_key"]
+    ciro = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": key})
+    listed = owner.get(
+        f"/api/v1/datasets/{dataset.id}/records", params=[("include", "responses"), ("limit", 1000)]
+    ).json()["items"]
+    mine = str(users["alc_ciro"].id)
+    taken = {str(r["id"]) for r in listed for x in r.get("responses") or [] if str(x["user_id"]) == mine}
+    free = [r for r in records if str(r["id"]) not in taken][:3]
+    secret = ours(rg_client, dashboard.env["space"])[0].secret
+    inbox = services.campaign.updates.inbox
+    events = []
+    for record in free:
+        answer = ciro.post(
+            f"/api/v1/records/{record['id']}/responses",
+            json={"values": {"texto": {"value": "reintento"}}, "status": "submitted"},
+        )
+        answer.raise_for_status()
+        events.append(response_event("response.created", answer.json(), record, str(dataset.id), "alc_ciro"))
+    edited = ciro.put(
+        f"/api/v1/responses/{events[0]['data']['id']}",
+        json={"values": {"texto": {"value": "reintento"}}, "status": "discarded"},
+    )
+    edited.raise_for_status()
+    events.append(response_event("response.updated", edited.json(), free[0], str(dataset.id), "alc_ciro"))
+    for attempt in range(3):  # the first attempt and two retries, each with its own webhook-id
+        for n, event in enumerate(events if attempt == 0 else events[:3]):  # retries: the older ones again
+            assert inbox.deliver(*signed(event, secret, f"msg_{attempt}_{n}"))[0] == 202
+        read = services.campaign.read_of(dashboard.read())
+        held = read.campaign.responses
+        ours_now = held[(held["user"] == "alc_ciro") & held["record_id"].isin([str(r["id"]) for r in free])]
+        assert len(ours_now) == 3  # each response once
+        assert (ours_now["status"] == "discarded").sum() == 1  # the edit stands against older redeliveries
+    truth = argilla_rows(owner, [str(dataset.id)], minimum=3)
+    assert differences(csv_rows(read.ranking_csv()), truth) == 0
