@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import signal
+import time
 
 import pandas as pd
 import pytest
@@ -242,18 +243,18 @@ def test_a_writer_killed_in_the_middle_of_a_commit_leaves_the_previous_state(env
     app = StreamlitApp(env, tmp_path / "writer.log").start()
     store = hub.state.store
     wait_until(lambda: store.repo(REPO) is not None and len(store.log) >= 1, what="the first commit")
+    store.commit_delay = 30  # from now on a commit hangs until the writer is killed
+    time.sleep(2)  # one that began before lands meanwhile (it was not held)
     first_head = store.repo(REPO).head
     first_manifest = json.loads(store.repo(REPO).files[MANIFEST])
-    store.commit_delay = 30  # the next commit hangs until the writer is killed
+    mark = len(hub.state.requests)
     hub.state.repos["space"][0]["likes"] += 3  # something new to write (on the next Hub read)
     wait_until(
-        lambda: (
-            any(r.startswith("POST /api/datasets/" + REPO + "/commit") for r in hub.state.requests[-50:])
-            and store.repo(REPO).head == first_head
-        ),
+        lambda: any(r.startswith("POST /api/datasets/" + REPO + "/commit") for r in hub.state.requests[mark:]),
         timeout=120,
         what="a commit in flight",
     )
+    assert store.repo(REPO).head == first_head  # held: not applied
     os.killpg(app.process.pid, signal.SIGKILL)
     app.process.wait()
     store.commit_delay = 0
