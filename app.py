@@ -33,7 +33,7 @@ from data.feeds.poller import Mode, watch
 from data.feeds.services import SERVICES, current_services
 from data.feeds.sign_in import auth_settings
 from server.api import api_routes
-from server.changes import CHANGES, IN_PROGRESS, changes_route
+from server.changes import CHANGES, IN_PROGRESS, SHOWN, changes_route
 from server.health import health_route
 from server.maps import MAPS_PATH, maps_route
 from server.previews import CARD_PATH, LinkPreviews, card_route
@@ -47,6 +47,7 @@ def follow_changes(ctx, spec, view, lang: str) -> bool:
     server meanwhile); True when this very run is such a rerun."""
     key = view_key(spec)
     version, at = ctx.running.version(key) or ("", None)
+    SHOWN.note(key, version)  # what this page's questions will name (server/changes.py)
     campaign = spec.feed == FeedKind.CAMPAIGN
     mode = ctx.feed.live_mode() if campaign else None
     behind = ctx.feed.read_of(view.value).behind() if campaign and view.value is not None else 0

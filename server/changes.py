@@ -7,7 +7,9 @@ change at once (a validation moves the top of the ranking, and with it every ope
 answers are let go by a budget of `RATE` reruns a second per process, one person's own page first,
 the others in random order, and the budget shrinks while pages are being drawn for people who
 asked for them (`busy`): readers who are clicking keep their speed, and a page that waits only
-gets the newest state (its reruns coalesce).
+gets the newest state (its reruns coalesce). Each client's pages take turns with everyone else's,
+and a version no page was drawn with waits a second and gets no turn: a client asking in a loop,
+or with made-up versions, holds back nobody (`Budget.turn`, `Shown`).
 """
 
 from __future__ import annotations
@@ -15,19 +17,24 @@ from __future__ import annotations
 import asyncio
 import functools
 import heapq
+import itertools
 import random
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
+import cachetools
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from components.live_status import HOLD
+from server.api.http import client_of
 
 RATE = 8.0  # background reruns a second, per process, while nobody else is waiting for a page
 BURST = 4
+UNKNOWN_WAIT = 1.0  # seconds before a version no page of this process was drawn with is answered
 
 
 class Changes:
@@ -45,6 +52,8 @@ class Changes:
         self._loop = asyncio.get_running_loop()
         self._event = asyncio.Event()
         self.closing = False
+        if threading.current_thread() is not threading.main_thread():
+            return  # signals reach the main thread only (a server run in a thread of its own)
         for number in (signal.SIGTERM, signal.SIGINT):
             previous = signal.getsignal(number)
             if callable(previous):
@@ -80,23 +89,35 @@ class Changes:
 class Budget:
     """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once.
 
-    Waiting pages are released one token at a time, those that show one person (*Mi posición*)
-    first — a validation changes that person's page and every campaign-wide one at once, and the
-    person should not wait behind the whole ranking — and otherwise in random order (no herd)."""
+    Waiting pages are released one token at a time, each client's in turn with everyone else's
+    (`turn`), among them those that show one person (*Mi posición*) first — a validation changes
+    that person's page and every campaign-wide one at once, and the person should not wait behind
+    the whole ranking — and otherwise in random order (no herd)."""
 
     def __init__(self, rate: float = RATE, burst: int = BURST, busy: Callable[[], int] = lambda: 0):
         self.rate, self.burst, self.busy = rate, burst, busy
         self._tokens = float(burst)
         self._stamp = time.monotonic()
-        self._queue: list[tuple[int, float, asyncio.Future]] = []
+        self._queue: list[tuple[int, int, float, int, asyncio.Future]] = []
+        self._waiting: dict[str, int] = {}  # client -> its pages waiting for a turn
+        self._order = itertools.count()
         self._dispatcher: asyncio.Task | None = None
 
-    async def turn(self, urgent: bool = False) -> None:
+    async def turn(self, urgent: bool = False, client: str = "") -> None:
+        """Wait for a rerun token. A client's pages take turns with everyone else's: its nth waiting
+        page goes after every other client's first (fair queueing by address), so one client asking
+        a thousand times cannot hold back anyone else's page."""
         future = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._queue, (0 if urgent else 1, random.random(), future))
+        rank = self._waiting[client] = self._waiting.get(client, 0) + 1
+        heapq.heappush(self._queue, (rank, 0 if urgent else 1, random.random(), next(self._order), future))
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch())
-        await future
+        try:
+            await future
+        finally:
+            self._waiting[client] -= 1
+            if not self._waiting[client]:
+                del self._waiting[client]
 
     async def _dispatch(self) -> None:
         while self._queue:
@@ -105,12 +126,36 @@ class Budget:
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
             self._stamp = now
             while self._tokens >= 1 and self._queue:
-                future = heapq.heappop(self._queue)[2]
+                future = heapq.heappop(self._queue)[-1]
                 if not future.done():  # a page that went away while it waited costs nothing
                     future.set_result(None)
                     self._tokens -= 1
             if self._queue:
                 await asyncio.sleep(max((1 - self._tokens) / rate, 0.01))
+
+
+class Shown:
+    """The fingerprints this process drew each view's pages with, lately: an open page asks with
+    one of them. Any other version is no page of ours (a made-up one): it is answered, but only
+    after `UNKNOWN_WAIT` s and without a rerun turn, so made-up questions neither spin the server
+    nor hold back real pages."""
+
+    def __init__(self, keys: int = 50_000, per_key: int = 16, ttl: float = 3600):
+        self._versions: cachetools.TTLCache[str, deque[str]] = cachetools.TTLCache(maxsize=keys, ttl=ttl)
+        self._per_key = per_key
+        self._lock = threading.Lock()
+
+    def note(self, key: str, version: str) -> None:
+        with self._lock:
+            versions = self._versions.get(key) or deque(maxlen=self._per_key)
+            if version not in versions:
+                versions.append(version)
+            self._versions[key] = versions
+
+    def __contains__(self, pair: tuple[str, str]) -> bool:
+        key, version = pair
+        with self._lock:
+            return version in self._versions.get(key, ())
 
 
 class PagesInProgress:
@@ -134,6 +179,7 @@ class PagesInProgress:
 
 
 CHANGES = Changes()
+SHOWN = Shown()
 IN_PROGRESS = PagesInProgress()
 BUDGET = Budget(busy=IN_PROGRESS)
 
@@ -153,9 +199,13 @@ def changes_route(versions: Callable[[str], tuple[str, str | None] | None]):
                 if current is None:
                     return JSONResponse({"v": seen}, status_code=404)
                 if current[0] != seen:
-                    await BUDGET.turn(urgent=key.startswith("u"))
+                    if (key, seen) in SHOWN:
+                        await BUDGET.turn(urgent=key.startswith("u"), client=client_of(request))
+                    else:
+                        await asyncio.sleep(UNKNOWN_WAIT)
                     current = versions(key) or current  # the newest, after the wait
                     return JSONResponse({"v": current[0], "at": current[1]})
+                SHOWN.note(key, seen)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return JSONResponse({"v": seen, "at": current[1]})

@@ -1,0 +1,101 @@
+"""The long-poll of open pages (`GET /_tablero/changes`) under hostile clients, through the real
+route and Starlette: a client asking in a loop with made-up versions gets no rerun turn, and one
+client's thousand waiting questions do not hold back anyone else's page."""
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from server import changes
+from server.changes import CHANGES, SHOWN, changes_route
+
+HOSTILE, VISITOR = "203.0.113.9", "198.51.100.7"
+
+
+def board(versions: dict[str, str]) -> Starlette:
+    return Starlette(
+        routes=[Route("/c", changes_route(lambda key: (versions[key], None) if key in versions else None))]
+    )
+
+
+def in_a_loop_of_its_own(coroutine):
+    """Run the server and its clients in an event loop of their own thread (the browser tests'
+    Playwright keeps one running in this thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def client(app: Starlette, address: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 40000)), base_url="http://t")
+
+
+def test_one_clients_many_questions_and_made_up_versions_hold_back_no_one_else(monkeypatch):
+    monkeypatch.setattr(changes, "BUDGET", CountingBudget(rate=8.0, burst=1))
+    turns.clear()
+
+    async def scenario() -> tuple[list[str], int]:
+        CHANGES.bind()
+        versions = {"c": "v1"}
+        app = board(versions)
+        SHOWN.note("c", "v1")  # the version the pages were drawn with
+        released: list[str] = []
+
+        async def ask(who: str, address: str, seen: str) -> None:
+            async with client(app, address) as http:
+                answer = await http.get("/c", params={"k": "c", "v": seen}, timeout=60)
+                assert answer.status_code == 200
+                released.append(who)
+
+        hostile = [asyncio.create_task(ask("hostile", HOSTILE, "v1")) for _ in range(300)]
+        made_up = [asyncio.create_task(ask("made up", HOSTILE, f"bogus-{n}")) for n in range(300)]
+        await asyncio.sleep(0.5)
+        visitor = asyncio.create_task(ask("visitor", VISITOR, "v1"))
+        await asyncio.sleep(0.5)
+        versions["c"] = "v2"  # a validation: every open page has something new to show
+        CHANGES.poke()
+        await visitor
+        turned = [who for who in released if who != "made up"]  # those answered after a rerun turn
+        turns_before = turned.index("visitor")
+        for task in hostile + made_up:
+            task.cancel()
+        return turned, turns_before
+
+    released, before = in_a_loop_of_its_own(scenario())
+    assert before <= 2, released[: before + 1]  # served in the first round, not behind 300 questions
+    assert turns.count(HOSTILE) <= 300  # the 300 made-up versions asked for no turn at all
+
+
+class CountingBudget(changes.Budget):
+    """The real budget, noting who asked it for a turn."""
+
+    async def turn(self, urgent: bool = False, client: str = "") -> None:
+        turns.append(client)
+        await super().turn(urgent, client)
+
+
+turns: list[str] = []
+
+
+def test_made_up_versions_get_no_rerun_turn_and_are_answered_after_a_wait(monkeypatch):
+    monkeypatch.setattr(changes, "BUDGET", CountingBudget())
+    turns.clear()
+
+    async def scenario() -> list[float]:
+        CHANGES.bind()
+        app = board({"c": "v1"})
+        SHOWN.note("c", "v1")
+        async with client(app, HOSTILE) as http:
+            loop = asyncio.get_running_loop()
+            waits = []
+            for n in range(3):
+                started = loop.time()
+                answer = await http.get("/c", params={"k": "c", "v": f"inventada-{n}"}, timeout=10)
+                assert answer.json()["v"] == "v1"  # told what is current, as a real page would be
+                waits.append(loop.time() - started)
+            return waits
+
+    waits = in_a_loop_of_its_own(scenario())
+    assert turns == [] and min(waits) >= changes.UNKNOWN_WAIT * 0.9  # no turn; a loop of them spins slowly
