@@ -146,3 +146,36 @@ def test_a_retried_delivery_with_a_new_id_is_applied_once(dashboard, argilla_ser
         assert (ours_now["status"] == "discarded").sum() == 1  # the edit stands against older redeliveries
     truth = argilla_rows(owner, [str(dataset.id)], minimum=3)
     assert differences(csv_rows(read.ranking_csv()), truth) == 0
+
+
+def test_a_batch_applied_but_whose_look_at_argillas_counts_fails_is_kept(dashboard, argilla_server, rg_client):
+    """A delivery that states everything is applied without a request, then the look at Argilla's
+    counts fails (Argilla answering 503): the batch is not lost, the next good read has it."""
+    services = dashboard.start(hooks("http://127.0.0.1:9/nadie"))
+    dashboard.read()
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    dataset = rg_client.datasets(name=SPEC.name, workspace=WORKSPACE)
+    listed = owner.get(
+        f"/api/v1/datasets/{dataset.id}/records", params=[("include", "responses"), ("limit", 1000)]
+    ).json()["items"]
+    user = next(u for u in rg_client.users if u.username == "alc_ana")
+    record = next(r for r in listed if all(str(x["user_id"]) != str(user.id) for x in r.get("responses") or []))
+    key = owner.get(f"/api/v1/users/{user.id}").json()["api_key"]
+    answer = httpx.post(
+        f"{argilla_server.api_url}/api/v1/records/{record['id']}/responses",
+        headers={"X-Argilla-Api-Key": key},
+        json={"values": {"texto": {"value": "guardada"}}, "status": "submitted"},
+    )
+    answer.raise_for_status()
+    event = response_event("response.created", answer.json(), record, str(dataset.id), "alc_ana")
+    secret = ours(rg_client, dashboard.env["space"])[0].secret
+    inbox = services.campaign.updates.inbox
+    assert inbox.deliver(*signed(event, secret, "msg_kept"))[0] == 202
+    dashboard.env["proxy"].status = 503
+    state = services.campaign.poller.refresh()
+    assert state.error is not None and inbox.pending == 1  # kept
+    dashboard.env["proxy"].status = None
+    held = dashboard.read().responses
+    assert ((held["user"] == "alc_ana") & (held["record_id"] == str(record["id"]))).any()
+    truth = argilla_rows(owner, [str(dataset.id)], minimum=3)
+    assert differences(csv_rows(services.campaign.read_of(dashboard.read()).ranking_csv()), truth) == 0

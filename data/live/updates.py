@@ -99,13 +99,15 @@ class LiveUpdates:
         changes = self.inbox.drain()
         try:
             raw = self.apply(previous, changes)
+            if changes or raw.counted:
+                raw = self._catch_up(raw, now)
+            if self._checked_at is None or now - self._checked_at >= dt.timedelta(seconds=self.config.refresh_seconds):
+                raw = self._check(raw, now)
         except Exception:
-            self.inbox.requeue(changes)  # kept until applied: the next read tries them again
+            # kept until a read succeeds: the next one applies them again to the same previous read
+            # (applying is idempotent), whether applying them or a look at Argilla's counts failed
+            self.inbox.requeue(changes)
             raise
-        if changes or raw.counted:
-            raw = self._catch_up(raw, now)
-        if self._checked_at is None or now - self._checked_at >= dt.timedelta(seconds=self.config.refresh_seconds):
-            raw = self._check(raw, now)
         return raw
 
     def close(self) -> None:
