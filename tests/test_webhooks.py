@@ -147,7 +147,9 @@ def test_a_burst_of_a_thousand_responses(hooked_app, hooked):
     assert hooked_app.record_reads() == reads  # applied as the deliveries stated, nothing re-read
 
 
-def test_a_webhook_deleted_on_the_server_means_polling_said_in_the_banner(hooked_app, rg_client, browser, hooked):
+def test_a_webhook_deleted_on_the_server_means_polling_said_in_the_banner_then_it_is_made_again(
+    hooked_app, rg_client, browser, hooked
+):
     keys, ids, _ = hooked
     for webhook in ours(rg_client, hooked_app.url):
         webhook.delete()
@@ -159,6 +161,12 @@ def test_a_webhook_deleted_on_the_server_means_polling_said_in_the_banner(hooked
     before = hooked_app.validations().get("hook_ana", 0)
     ana.submit(ids[30])
     wait_until(lambda: hooked_app.has({"hook_ana": before + 1}), timeout=60)  # polling still works
+    wait_until(  # and a minute later the board makes its webhook again, one of it
+        lambda: len([w for w in ours(rg_client, hooked_app.url) if w.enabled]) == 1, timeout=150, every=2
+    )
+    page.goto(f"{hooked_app.process.url}/")
+    page.get_by_text("en directo por webhooks").wait_for(timeout=60_000)
+    assert len(ours(rg_client, hooked_app.url)) == 1
 
 
 def test_a_restarted_app_re_enables_its_webhook_without_a_duplicate(hooked_app, rg_client):

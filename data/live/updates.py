@@ -45,6 +45,7 @@ SILENCE = dt.timedelta(seconds=30)  # a moved signature with no delivery for thi
 BATCH_WAIT = 0.3  # seconds without a new delivery that close a batch
 BATCH_MAX = 3.0  # seconds a burst may keep a batch open (the latency bound under load)
 CATCH_UP = 2.0  # seconds between two looks at Argilla's own counts while deliveries trail them
+RESUBSCRIBE = dt.timedelta(seconds=60)  # a webhook deleted on the server is made again this much later
 
 
 class LiveUpdates:
@@ -79,13 +80,14 @@ class LiveUpdates:
         self._named: set[str] = set()  # datasets named by deliveries since then
         self._named_at: dict[str, dt.datetime] = {}  # dataset -> when a delivery last named it
         self._timer: threading.Timer | None = None
+        self._deleted_at: dt.datetime | None = None  # when our webhook was found deleted on the server
 
     def read(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
         """The next read; `previous` itself when nothing changed (a batch of nothing, say)."""
         now = utc_now()
         if not self.config.webhooks.enabled and not self._settled:
             self._retire()
-        if self._webhook_id is None and self.mode.reason in (Reason.STARTING, Reason.FORBIDDEN, Reason.FAILED):
+        if self._webhook_id is None and self._may_subscribe(now):
             self._subscribe()
         if self.mode.kind != Live.WEBHOOKS:
             return self._poll(previous, report)
@@ -148,6 +150,13 @@ class LiveUpdates:
         self._settled = True
         if disabled:
             log.warning("webhooks are off: disabled %d webhook(s) an earlier configuration left enabled", disabled)
+
+    def _may_subscribe(self, now: dt.datetime) -> bool:
+        """Subscribe now? While starting or after a failure, at each read; a webhook deleted on the
+        server is made again RESUBSCRIBE later (polling meanwhile, and the page says why)."""
+        if self.mode.reason in (Reason.STARTING, Reason.FORBIDDEN, Reason.FAILED):
+            return True
+        return self.mode.reason == Reason.DELETED and now - (self._deleted_at or now) >= RESUBSCRIBE
 
     def _subscribe(self) -> None:
         if self.url is None:  # nowhere to be called (the mode says so: NO_URL)
@@ -261,6 +270,7 @@ class LiveUpdates:
             log.warning("our webhook was deleted or disabled on the server; polling")
             self.inbox.accept(None)
             self._webhook_id, self.mode = None, LiveMode(Live.POLLING, Reason.DELETED)
+            self._deleted_at = now
             return raw
         current = self.argilla.signatures(raw)
         stale = set()
