@@ -1,6 +1,7 @@
 import os
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,9 @@ from playwright.sync_api import sync_playwright
 from data.config import ENVIRONMENT
 from tests.app_env import live_environment
 from tests.campaign_builder import LIVE_USERS
+from tests.dashboard import Dashboard, ours
 from tests.servers.argilla_process import ArgillaTestServer, free_port
+from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS
 from tests.waiting import wait_until
 
@@ -135,3 +138,22 @@ def _pong(port: int) -> bool:
         return redis.Redis(port=port).ping()
     except redis.RedisError:
         return False
+
+
+# --- one process's services against the real argilla-server (each module defines its `plan`) ----
+@pytest.fixture
+def proxy(argilla_server):
+    proxy = CountingProxy(argilla_server.api_url)
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def dashboard(argilla_server, proxy, plan, tmp_path, rg_client):
+    space = f"somosnlp/tablero-{uuid.uuid4().hex[:8]}"
+    board = Dashboard(argilla_server, proxy, plan, tmp_path, space)
+    yield board
+    if board.services is not None:
+        board.services.stop()
+    for webhook in ours(rg_client, space):
+        webhook.delete()

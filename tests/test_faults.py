@@ -13,7 +13,6 @@ from data.errors import ErrorKind
 from tests.app_env import environment, frame_of, refreshed_feed, running, status_line, write_config
 from tests.app_env import open_page as page
 from tests.campaign_builder import DatasetSpec, build_campaign
-from tests.servers.counting_proxy import CountingProxy
 
 pytestmark = pytest.mark.long
 
@@ -23,13 +22,6 @@ SPECS = [DatasetSpec("fallos_a", "texto", "ref", min_submitted=1, records=20)]
 @pytest.fixture(scope="module")
 def plan(rg_client):
     return build_campaign(rg_client, "fallos", SPECS, ["f_ana", "f_beto"], seed=9)
-
-
-@pytest.fixture
-def proxy(argilla_server):
-    proxy = CountingProxy(argilla_server.api_url)
-    yield proxy
-    proxy.stop()
 
 
 @pytest.fixture
