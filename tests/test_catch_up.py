@@ -7,7 +7,7 @@ again, after which corrections are exact too. The oracle: tests/oracle.py."""
 import dataclasses
 import datetime as dt
 import random
-import uuid
+import time
 
 import httpx
 import pytest
@@ -17,10 +17,9 @@ from data.feeds.poller import FeedView
 from data.live import updates
 from data.state.snapshots import load_campaign
 from tests.campaign_builder import DatasetSpec, build_campaign, ensure_users
+from tests.dashboard import hooks, ours
 from tests.hooked_app import Annotator, signed
 from tests.oracle import Stream, argilla_corrections, argilla_rows, csv_rows, differences, references
-from tests.servers.counting_proxy import CountingProxy
-from tests.test_webhook_lifecycle import Dashboard, hooks, ours
 
 pytestmark = pytest.mark.long
 
@@ -34,19 +33,6 @@ def plan(rg_client):
     plan = build_campaign(rg_client, WORKSPACE, [SPEC], [], seed=12)
     ensure_users(rg_client, CROWD, rg_client.workspaces(WORKSPACE))  # no answers yet: the stream makes them
     return plan
-
-
-@pytest.fixture
-def dashboard(argilla_server, plan, tmp_path, rg_client):
-    proxy = CountingProxy(argilla_server.api_url)
-    space = f"somosnlp/alcance-{uuid.uuid4().hex[:8]}"
-    board = Dashboard(argilla_server, proxy, plan, tmp_path, space)
-    yield board
-    if board.services is not None:
-        board.services.stop()
-    for webhook in ours(rg_client, space):
-        webhook.delete()
-    proxy.stop()
 
 
 def test_a_burst_whose_deliveries_trail_is_counted_as_argilla_counts_it(
@@ -76,6 +62,8 @@ def test_a_burst_whose_deliveries_trail_is_counted_as_argilla_counts_it(
     event["data"] = {"id": str(records[0]["id"]), "status": "pending", "dataset": {"id": str(dataset.id)}}
     assert services.campaign.updates.inbox.deliver(*signed(event, secret, "msg_one"))[0] == 202
 
+    board()  # the delivery is applied and shown at once; the look at Argilla's counts comes after it
+    time.sleep(updates.CATCH_UP)
     read, rows = board()  # one delivery of many: Argilla's own counts are taken
     assert differences(rows, truth) == 0
     assert read.behind() > 0
@@ -148,9 +136,13 @@ def test_a_retried_delivery_with_a_new_id_is_applied_once(dashboard, argilla_ser
     assert differences(csv_rows(read.ranking_csv()), truth) == 0
 
 
-def test_a_batch_applied_but_whose_look_at_argillas_counts_fails_is_kept(dashboard, argilla_server, rg_client):
+def test_a_batch_applied_but_whose_look_at_argillas_counts_fails_is_kept(
+    dashboard, argilla_server, rg_client, monkeypatch
+):
     """A delivery that states everything is applied without a request, then the look at Argilla's
-    counts fails (Argilla answering 503): the batch is not lost, the next good read has it."""
+    counts in the same read (as in a burst) fails (Argilla answering 503): the batch is not lost,
+    the next good read has it."""
+    monkeypatch.setattr(updates, "CATCH_UP", 0)  # a burst: the look is due in the read that applies
     services = dashboard.start(hooks("http://127.0.0.1:9/nadie"))
     dashboard.read()
     owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})

@@ -161,4 +161,5 @@ class CampaignFeed(Feed[Campaign]):
         read.progress()
         read.activity()
         read.daily_contributors()
+        read.behind()
         read.fingerprints()

@@ -76,7 +76,7 @@ class LiveUpdates:
         )
         self._polls = 0
         self._wake = wake
-        self._caught_at: float | None = None  # when Argilla's counts were last looked at (monotonic)
+        self._due_since: float | None = None  # since when a look at Argilla's counts is due (monotonic)
         self._named: set[str] = set()  # datasets named by deliveries since then
         self._named_at: dict[str, dt.datetime] = {}  # dataset -> when a delivery last named it
         self._timer: threading.Timer | None = None
@@ -101,8 +101,8 @@ class LiveUpdates:
         changes = self.inbox.drain()
         try:
             raw = self.apply(previous, changes)
-            if changes or raw.counted:
-                raw = self._catch_up(raw, now)
+            if self._named or raw.counted:
+                raw = self._catch_up(raw, now, applied=bool(changes))
             if self._checked_at is None or now - self._checked_at >= dt.timedelta(seconds=self.config.refresh_seconds):
                 raw = self._check(raw, now)
         except Exception:
@@ -228,15 +228,18 @@ class LiveUpdates:
         fresh = self.argilla.fetch(_forget(raw, datasets))
         return dataclasses.replace(fresh, counted={n: s for n, s in raw.counted.items() if n not in datasets})
 
-    def _catch_up(self, raw: RawCampaign, now: dt.datetime) -> RawCampaign:
+    def _catch_up(self, raw: RawCampaign, now: dt.datetime, applied: bool) -> RawCampaign:
         """Compare the datasets deliveries named, and those that lag, with what Argilla counts (one
         signature each): the read carries Argilla's counts where the frames lag, and drops them once
-        the deliveries have landed. At most every CATCH_UP s, and every CATCH_UP s while any lags; a
-        dataset that lags with no delivery naming it for SILENCE is re-read."""
-        if self._caught_at is not None and time.monotonic() - self._caught_at < CATCH_UP:
+        the deliveries have landed. Never in the read that applies a quiet delivery (its validation
+        is shown first, unslowed): CATCH_UP s after the look became due, by a read of its own or one
+        that applies a burst's later deliveries; every CATCH_UP s while any lags. A dataset that
+        lags with no delivery naming it for SILENCE is re-read."""
+        due = self._due_since = self._due_since or time.monotonic()
+        if applied and time.monotonic() - due < CATCH_UP:
             self._later()
             return raw
-        self._caught_at = time.monotonic()
+        self._due_since = None
         names, self._named = self._named | set(raw.counted), set()
         current = self.argilla.signatures(raw, names)
         counted, signatures = {n: s for n, s in raw.counted.items() if n not in current}, dict(raw.signatures)
@@ -246,11 +249,11 @@ class LiveUpdates:
             else:
                 counted[name] = signature
         stale = {name for name in counted if now - self._named_at.get(name, self._full_at or now) >= SILENCE}
-        lagging = {name: signature for name, signature in counted.items() if name not in stale}
         raw = dataclasses.replace(raw, signatures=signatures, counted=counted)
         if stale:
             raw = self._reread(raw, stale)
-        if lagging:
+        if raw.counted:  # still lagging: look again soon
+            self._due_since = time.monotonic()
             self._later()
         return raw
 
