@@ -89,35 +89,37 @@ class Changes:
 class Budget:
     """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once.
 
-    Waiting pages are released one token at a time, each client's in turn with everyone else's
-    (`turn`), among them those that show one person (*Mi posición*) first — a validation changes
-    that person's page and every campaign-wide one at once, and the person should not wait behind
-    the whole ranking — and otherwise in random order (no herd)."""
+    Waiting pages are released one token at a time, those that show one person (*Mi posición*)
+    first — a validation changes that person's page and every campaign-wide one at once, and the
+    person should not wait behind the whole ranking — then each client's in turn with everyone
+    else's (`turn`), and otherwise in random order (no herd)."""
 
     def __init__(self, rate: float = RATE, burst: int = BURST, busy: Callable[[], int] = lambda: 0):
         self.rate, self.burst, self.busy = rate, burst, busy
         self._tokens = float(burst)
         self._stamp = time.monotonic()
         self._queue: list[tuple[int, int, float, int, asyncio.Future]] = []
-        self._waiting: dict[str, int] = {}  # client -> its pages waiting for a turn
+        self._waiting: dict[tuple[str, bool], int] = {}  # (client, urgent) -> its pages waiting for a turn
         self._order = itertools.count()
         self._dispatcher: asyncio.Task | None = None
 
     async def turn(self, urgent: bool = False, client: str = "") -> None:
-        """Wait for a rerun token. A client's pages take turns with everyone else's: its nth waiting
-        page goes after every other client's first (fair queueing by address), so one client asking
-        a thousand times cannot hold back anyone else's page."""
+        """Wait for a rerun token. One person's own pages (`urgent`) go first; within each kind, a
+        client's pages take turns with everyone else's: its nth waiting page goes after every other
+        client's first (fair queueing by address), so one client asking a thousand times cannot
+        hold back anyone else's page, and many tabs behind one address keep their own page first."""
         future = asyncio.get_running_loop().create_future()
-        rank = self._waiting[client] = self._waiting.get(client, 0) + 1
-        heapq.heappush(self._queue, (rank, 0 if urgent else 1, random.random(), next(self._order), future))
+        mine = (client, urgent)
+        rank = self._waiting[mine] = self._waiting.get(mine, 0) + 1
+        heapq.heappush(self._queue, (0 if urgent else 1, rank, random.random(), next(self._order), future))
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch())
         try:
             await future
         finally:
-            self._waiting[client] -= 1
-            if not self._waiting[client]:
-                del self._waiting[client]
+            self._waiting[mine] -= 1
+            if not self._waiting[mine]:
+                del self._waiting[mine]
 
     async def _dispatch(self) -> None:
         while self._queue:
