@@ -2,6 +2,7 @@
 
 Whatever arrives — a missing, malformed or lying `Content-Length`, a chunked body, a client that
 goes away — the answer is a 2xx or a 4xx, never a 500, and only a verified body reaches the inbox.
+Only reading the body happens on the event loop; checking it and queueing it, in a thread.
 A process that is not the writer (beyond one machine) checks the signature with the secret the
 writer shares, then hands the delivery over, as it came, to the writer (which verifies it again):
 an unsigned or forged body never reaches Redis.
@@ -47,7 +48,9 @@ async def argilla_webhook(request: Request) -> PlainTextResponse:
         return await asyncio.to_thread(_hand_over, handover, bytes(body), dict(request.headers))
     if updates is None:  # neither the writer nor handing over (checked above)
         return PlainTextResponse("not subscribed", status_code=404)
-    status, reason = updates.inbox.deliver(bytes(body), request.headers)
+    # verifying, parsing (up to MAX_BODY of JSON) and queueing in a thread: never on the event loop
+    # that every open page's long-poll and websocket share
+    status, reason = await asyncio.to_thread(updates.inbox.deliver, bytes(body), dict(request.headers))
     return PlainTextResponse(reason, status_code=status)
 
 

@@ -6,6 +6,7 @@ unsigned or forged bodies costs Redis nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,13 @@ from starlette.testclient import TestClient
 from data.config import load_config, load_secrets
 from data.feeds import registry
 from data.feeds.services import SERVICES, current_services, running_services, shared_prefix
-from data.routes import WEBHOOKS
+from data.routes import HEALTH, WEBHOOKS
 from data.state.shared import Deliveries, connect
+from server.health import health_route
 from server.webhooks import argilla_webhook
 from tests.app_env import ROOT
 from tests.hooked_app import SECRET, signed
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -71,3 +74,33 @@ def test_the_writer_shares_its_subscription_secret_and_withdraws_it(redis_url, t
     finally:
         registry.drop("lease")  # first, or losing Redis would make it build a follower of a dead server
         registry.drop(SERVICES)
+
+
+def test_a_delivery_being_handled_holds_no_other_request(redis_url, tmp_path: Path):
+    """The writer checks and queues a delivery in a thread: while one is held up (its inbox busy),
+    every other request of the process (a page's long-poll, the health check) is answered."""
+    path = tmp_path / "campaign.toml"
+    text = (ROOT / "campaign.toml").read_text(encoding="utf-8")
+    path.write_text(text + '\n[webhooks]\nenabled = true\npublic_url = "http://127.0.0.1:9"\n', encoding="utf-8")
+    secrets = load_secrets({"ARGILLA_API_URL": "http://127.0.0.1:9", "ARGILLA_API_KEY": "k"})
+    services = running_services(load_config(path), secrets, tmp_path / "data")
+    inbox = services.campaign.updates.inbox
+    inbox.accept(SECRET)  # what a subscription does
+    app = Starlette(routes=[Route(WEBHOOKS, argilla_webhook, methods=["POST"]), Route(HEALTH, health_route)])
+    body, headers = signed({"type": "dataset.updated", "data": {"id": "ds-1"}})
+    try:
+        with TestClient(app) as client, ThreadPoolExecutor(1) as pool:
+            with inbox._lock:  # the inbox is busy: this delivery waits for it
+                delivery = pool.submit(client.post, WEBHOOKS, content=body, headers=headers)
+                wait_until(lambda: inbox._lock.locked() and not delivery.done(), what="the delivery waiting")
+                health = pool_free_get(client, HEALTH)
+                assert health.status_code in (200, 503) and not delivery.done()
+            assert delivery.result(timeout=10).status_code == 202
+    finally:
+        registry.drop(SERVICES)
+
+
+def pool_free_get(client: TestClient, path: str):
+    """A GET from a thread of its own, given 5 s: a request the event loop never gets to fails."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(client.get, path).result(timeout=5)
