@@ -2,6 +2,7 @@
 the Hub-shaped server: the page keeps the last good data, says what is wrong and how old the
 data is, shows no traceback, and the next good poll recovers by itself."""
 
+import dataclasses
 import threading
 import time
 
@@ -13,6 +14,8 @@ from data.errors import ErrorKind
 from tests.app_env import environment, frame_of, refreshed_feed, running, status_line, write_config
 from tests.app_env import open_page as page
 from tests.campaign_builder import DatasetSpec, build_campaign
+from tests.hooked_app import Annotator
+from tests.oracle import argilla_corrections, argilla_rows, csv_rows, differences
 
 pytestmark = pytest.mark.long
 
@@ -97,6 +100,53 @@ def test_argilla_killed_in_the_middle_of_a_poll(app_env, proxy, argilla_server):
             argilla_server.start_server()
         feed.poller.refresh()
         assert feed.view().mode == "live" and people(page()) == before
+
+
+def assert_exact(feed, argilla_server, rg_client) -> None:
+    """The prize CSV equals argilla-server's own count (tests/oracle.py), corrections included."""
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    dataset_id = str(rg_client.datasets(name=SPECS[0].name, workspace="fallos").id)
+    corrections = argilla_corrections(owner, dataset_id, SPECS[0].question, SPECS[0].reference_field)
+    truth = {
+        name: dataclasses.replace(row, corrections=corrections.get(name, 0))
+        for name, row in argilla_rows(owner, [dataset_id], minimum=3).items()
+    }
+    board = csv_rows(feed.read_of(feed.view().value).ranking_csv(), with_corrections=True)
+    assert differences(board, truth) == 0
+
+
+@pytest.mark.parametrize(
+    ("cut", "paths", "reason"),
+    [("reset", "/records", "no se puede conectar"), ("truncated", "/progress", "datos inesperados")],
+)
+def test_an_answer_cut_short(app_env, proxy, argilla_server, rg_client, cut, paths, reason):
+    """A connection reset in the middle of a page of records, or a whole answer whose JSON stops
+    halfway: the last good data stays, the page says what is wrong and how old the data is, and
+    the next read is exact again."""
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    ana = str(next(u for u in rg_client.users if u.username == "f_ana").id)
+    annotator = Annotator(argilla_server.api_url, owner.get(f"/api/v1/users/{ana}").json()["api_key"])
+    dataset_id = str(rg_client.datasets(name=SPECS[0].name, workspace="fallos").id)
+    listed = owner.get(f"/api/v1/datasets/{dataset_id}/records", params=[("include", "responses"), ("limit", 1000)])
+    record = next(
+        str(item["id"])
+        for item in listed.json()["items"]
+        if all(str(response["user_id"]) != ana for response in item.get("responses") or [])
+    )
+    with environment(**app_env):
+        feed = refreshed_feed()
+        before = people(page())
+        annotator.submit(record, "una corrección de f_ana")  # the dataset moved: it is read again
+        proxy.cut, proxy.cut_paths = cut, paths
+        try:
+            feed.poller.refresh()
+            assert feed.view().mode == "stale"
+            assert_stale_but_shown(page(), reason, before)
+        finally:
+            proxy.cut = None
+        feed.poller.refresh()
+        assert feed.view().mode == "live"
+        assert_exact(feed, argilla_server, rg_client)
 
 
 def test_argilla_slower_than_the_timeout(app_env, proxy):

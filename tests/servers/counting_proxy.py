@@ -1,11 +1,15 @@
 """A reverse proxy on 127.0.0.1 that forwards to an upstream and counts requests by path.
 
 Used to prove how often the dashboard reaches Argilla, whatever the number of viewers, and to
-inject faults (a delay, a status code) between the app and a real server.
+inject faults between the app and a real server: a delay, a status code, or an answer cut short
+(`cut`): "reset", half the body then the connection reset (TCP RST), or "truncated", a whole HTTP
+answer whose JSON stops halfway.
 """
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 from collections import Counter
@@ -25,6 +29,8 @@ class CountingProxy:
         self.delay = 0.0
         self.status: int | None = None  # answer every request with this status instead
         self.fault_headers: dict[str, str] = {}  # ... with these headers (say, Retry-After)
+        self.cut: str | None = None  # "reset" or "truncated": cut the answers to paths ending with `cut_paths`
+        self.cut_paths = ""
         self.gate = threading.Event()  # cleared: every request waits until it is set again
         self.gate.set()
         self.lock = threading.Lock()
@@ -68,13 +74,20 @@ class CountingProxy:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                content, cut = answer.content, proxy.cut if path.endswith(proxy.cut_paths) else None
+                shown = content[: len(content) // 2] if cut else content
                 self.send_response(answer.status_code)
                 for key, value in answer.headers.items():
                     if key.lower() not in HOP_HEADERS:
                         self.send_header(key, value)
-                self.send_header("Content-Length", str(len(answer.content)))
+                self.send_header("Content-Length", str(len(content if cut == "reset" else shown)))
                 self.end_headers()
-                self.wfile.write(answer.content)
+                self.wfile.write(shown)
+                if cut == "reset":  # the rest never comes: the connection is reset mid-body
+                    self.wfile.flush()
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
 
