@@ -40,6 +40,7 @@ ERRORS = {  # every ErrorKind in words
         "no se encuentra el archivo «{detail}» (si el repo es privado, HF_TOKEN debe poder leerlo)."
     ),
     ErrorKind.BAD_FILE: N_("el archivo no es un roster válido: {detail}."),
+    ErrorKind.SHARED_STATE: N_("no se puede leer el estado que comparten las réplicas del tablero (Redis)."),
 }
 STORAGE_ERRORS = {
     ErrorKind.AUTH: N_("el token HF_TOKEN falta o no es válido."),

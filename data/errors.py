@@ -21,6 +21,7 @@ class ErrorKind(StrEnum):
     SERVER_ERROR = "server_error"
     RATE_LIMITED = "rate_limited"
     BAD_DATA = "bad_data"
+    SHARED_STATE = "shared_state"  # a follower cannot read what the writer publishes (Redis away)
 
 
 class SourceError(Exception):

@@ -1,4 +1,6 @@
-"""Time in one convention: every timestamp the dashboard keeps is timezone-aware UTC."""
+"""Time in one convention: every timestamp the dashboard keeps is timezone-aware UTC, told by the
+board's clock: this machine's, or beyond one machine Redis's (`set_offset`), so that what one
+replica stamps another measures the age of rightly, whatever their own clocks say."""
 
 from __future__ import annotations
 
@@ -8,9 +10,18 @@ import threading
 import numpy as np
 import pandas as pd
 
+_offset = dt.timedelta(0)  # how far the board's clock is ahead of this machine's
+
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return dt.datetime.now(dt.UTC) + _offset
+
+
+def set_offset(seconds: float) -> None:
+    """Tell the time by a clock `seconds` ahead of this machine's (data/state/shared.py measures
+    Redis's, which every replica shares)."""
+    global _offset
+    _offset = dt.timedelta(seconds=seconds)
 
 
 class Clock:

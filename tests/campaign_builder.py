@@ -153,3 +153,18 @@ def build_campaign(
         if records:
             dataset.records.log(records, batch_size=200)
     return plan
+
+
+def annotator_ready(
+    client: rg.Argilla, server, workspace: str, spec: DatasetSpec, annotator: str
+) -> tuple[str, list[str]]:
+    """One dataset with no responses yet and one annotator of it: (their API key, the record ids)."""
+    import httpx
+
+    build_campaign(client, workspace, [spec], [], seed=12)
+    ensure_users(client, [annotator], client.workspaces(workspace))
+    owner = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": server.api_key})
+    user = next(u for u in client.users if u.username == annotator)
+    dataset = client.datasets(name=spec.name, workspace=workspace)
+    items = owner.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 1000}).json()["items"]
+    return owner.get(f"/api/v1/users/{user.id}").json()["api_key"], [str(item["id"]) for item in items]

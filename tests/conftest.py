@@ -1,6 +1,5 @@
 import os
 import shutil
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -11,10 +10,10 @@ from data.config import ENVIRONMENT
 from tests.app_env import live_environment
 from tests.campaign_builder import LIVE_USERS
 from tests.dashboard import Dashboard, ours
-from tests.servers.argilla_process import ArgillaTestServer, free_port
+from tests.servers.argilla_process import ArgillaTestServer
 from tests.servers.counting_proxy import CountingProxy
+from tests.servers.redis_process import RedisServer
 from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS
-from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 for name in ENVIRONMENT:  # nothing from the developer's shell reaches the app under test
@@ -117,27 +116,17 @@ def live_env(argilla_server, live_campaign, tmp_path):
 
 
 @pytest.fixture
-def redis_url(tmp_path):
-    """A redis-server of its own on 127.0.0.1 (scripts/test.sh installs it), gone after the test."""
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        cwd=tmp_path,
-    )
-    wait_until(lambda: _pong(port), timeout=20, what="redis")
-    yield f"redis://127.0.0.1:{port}/0"
-    server.kill()
-    server.wait()
+def redis_server(tmp_path):
+    """A redis-server of its own on 127.0.0.1 (scripts/test.sh installs it), gone after the test;
+    the test may stop and start it again."""
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
 
 
-def _pong(port: int) -> bool:
-    import redis
-
-    try:
-        return redis.Redis(port=port).ping()
-    except redis.RedisError:
-        return False
+@pytest.fixture
+def redis_url(redis_server):
+    return redis_server.url
 
 
 # --- one process's services against the real argilla-server (each module defines its `plan`) ----

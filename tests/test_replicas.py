@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.app_env import write_config
-from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users
+from tests.campaign_builder import DatasetSpec, Plan, annotator_ready
 from tests.hooked_app import Annotator
 from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import ServedApp, wait_for_app
@@ -25,13 +25,7 @@ REFRESH = 2
 
 @pytest.fixture(scope="module")
 def campaign(rg_client, argilla_server):
-    build_campaign(rg_client, WORKSPACE, [SPEC], [], seed=12)
-    ensure_users(rg_client, [ANNOTATOR], rg_client.workspaces(WORKSPACE))
-    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
-    user = next(u for u in rg_client.users if u.username == ANNOTATOR)
-    dataset = rg_client.datasets(name=SPEC.name, workspace=WORKSPACE)
-    items = owner.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 1000}).json()["items"]
-    return owner.get(f"/api/v1/users/{user.id}").json()["api_key"], [str(item["id"]) for item in items]
+    return annotator_ready(rg_client, argilla_server, WORKSPACE, SPEC, ANNOTATOR)
 
 
 @pytest.fixture

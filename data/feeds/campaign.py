@@ -13,6 +13,8 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import cachetools
+
 from data.config import CampaignConfig, Secrets
 from data.feeds.appearance import AppearanceFeed
 from data.feeds.campaign_read import CampaignRead
@@ -29,6 +31,10 @@ from data.sources.progress import Report
 from data.state.demo import load_demo
 from data.state.snapshots import CAMPAIGN, SnapshotStore, Store, load_campaign, save_campaign, source_id
 from data.times import utc_now
+
+# Each campaign's last raw read in this process, kept across its services' rebuilds (the writer
+# lease lost and taken back): the writer made again continues from it (`CampaignFeed._writer`).
+_LAST_RAW: cachetools.TTLCache[str, tuple[RawCampaign, dt.datetime]] = cachetools.TTLCache(maxsize=16, ttl=3600)
 
 
 def normalise(raw: RawCampaign, fetched_at: dt.datetime, source: str) -> Campaign:
@@ -63,13 +69,15 @@ class CampaignFeed(Feed[Campaign]):
         demo: bool = False,
         follow: bool = False,
         store: Store | None = None,
+        local: Store | None = None,
     ):
         """`store`: where reads are kept and published (default: a snapshot store in `data_dir`);
-        with `follow`, what this process serves, published there by the writer."""
+        with `follow`, what this process serves, published there by the writer (and `local`, this
+        machine's disk where `store` is shared, what it serves while `store` cannot be read)."""
         # entries live until a newer read replaces them: with webhooks a read may stand for hours
         cache = ReadCache(maxsize=128, ttl=max(3 * config.refresh_seconds, 600))
         self.adhoc = ReadCache(maxsize=256, ttl=max(3 * config.refresh_seconds, 600))  # people's and slices' own
-        super().__init__(store or SnapshotStore(data_dir), cache, CAMPAIGN)
+        super().__init__(store or SnapshotStore(data_dir), cache, CAMPAIGN, local)
         self.config = config
         self._last_raw: RawCampaign | None = None
         self.updates: LiveUpdates | None = None  # how reads stay current (webhooks or polling)
@@ -91,15 +99,20 @@ class CampaignFeed(Feed[Campaign]):
         )
         public_url = config.webhooks.public_url or secrets.public_url
         tag = secrets.space_id or f"campaign {self.source}"  # this deployment: its Space, else its campaign
+        initial = load_campaign(self.store, self.source)
         poller = Poller(
             read=lambda report: self._read(updates, report),
             interval=config.refresh_seconds,
-            initial=load_campaign(self.store, self.source),
+            initial=initial,
             on_success=lambda campaign: save_campaign(self.store, campaign),
             name="argilla-poller",
             on_state=lambda state: self._publish(state, poller.created_at),
         )
         updates = self.updates = LiveUpdates(argilla, config, public_url, wake=poller.wake, tag=tag)
+        last = _LAST_RAW.get(self.source)
+        if last is not None and initial is not None and last[1] == initial.fetched_at:
+            self._last_raw = last[0]  # the store holds this process's own last read: go on from it
+            updates.resume()
         return poller
 
     def adopt(self, restored: Campaign) -> None:
@@ -120,9 +133,9 @@ class CampaignFeed(Feed[Campaign]):
         live = dataclasses.asdict(self.updates.mode) if self.updates is not None else None
         publish_status(self.store, CAMPAIGN, state, created_at, live=live)
 
-    def _published(self) -> Campaign | None:
+    def _published(self, store: Store) -> Campaign | None:
         """What the writer published (a follower's read), with its aggregates computed at once."""
-        campaign = load_campaign(self.store, self.source)
+        campaign = load_campaign(store, self.source)
         if campaign is not None:
             self._warm(campaign)
         return campaign
@@ -143,10 +156,11 @@ class CampaignFeed(Feed[Campaign]):
         self._last_raw = raw
         held = self.held()
         if held is not None and previous is not None and _same_frames(raw, previous):
-            self._warm(held)  # kept as long as it stands (a no-op while cached)
-            return held  # nothing changed: the same value, so nothing downstream moves
-        campaign = normalise(raw, utc_now(), self.source)
-        self._warm(campaign)
+            campaign = held  # nothing changed: the same value, so nothing downstream moves
+        else:
+            campaign = normalise(raw, utc_now(), self.source)
+        self._warm(campaign)  # kept as long as it stands (a no-op while cached)
+        _LAST_RAW[self.source] = (raw, campaign.fetched_at)
         return campaign
 
     def read_of(self, campaign: Campaign) -> CampaignRead:

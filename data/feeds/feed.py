@@ -21,9 +21,12 @@ from data.state.snapshots import Store
 
 
 class Feed(Generic[T]):
-    def __init__(self, store: Store, derived: ReadCache, name: str):
-        """`name`: the feed's name in `store`, where the writer publishes it for its followers."""
+    def __init__(self, store: Store, derived: ReadCache, name: str, local: Store | None = None):
+        """`name`: the feed's name in `store`, where the writer publishes it for its followers;
+        `local`, where `store` is shared beyond this machine (Redis): this machine's disk, where a
+        writer here kept its reads (what a follower starts from while the shared store is away)."""
         self.store = store
+        self.local = local
         self.derived = derived
         self.name = name
         self.source = DEMO_SOURCE
@@ -34,12 +37,19 @@ class Feed(Generic[T]):
         """Stand in with the embedded demo: always when there is no reader, else until a first read."""
         self.demo = load
 
-    def read(self, source: str, writer: Callable[[], Poller[T]], follow: Callable[[], T | None] | None = None) -> None:
+    def read(
+        self, source: str, writer: Callable[[], Poller[T]], follow: Callable[[Store], T | None] | None = None
+    ) -> None:
         """Read `source` live, the one choice every feed makes: in the writer process `writer()` (a
         `Poller` of the upstream); with `follow` (a process that serves what the writer
-        publishes), a `Follower` of the store, loading each published value with `follow()`."""
+        publishes), a `Follower` of the store, loading each published value with `follow(store)`."""
         self.source = source
-        self.poller = writer() if follow is None else Follower(self.store, self.name, load=follow)
+        if follow is None:
+            self.poller = writer()
+            return
+        store, local = self.store, self.local
+        fallback = (lambda: follow(local)) if local is not None else None
+        self.poller = Follower(store, self.name, load=lambda: follow(store), fallback=fallback)
 
     def held(self) -> T | None:
         """The value this process holds now, read live or restored; never the demo (None without a

@@ -7,6 +7,10 @@ last error, the time of the last good read, the progress of a read in flight, ho
 stays current). Every other process serves pages from that: a `Follower` asks the store every
 `interval` seconds whether either moved (`stamp`: two `stat` calls on disk, one small read in Redis
 for processes on other machines) and loads what did. It never reads an upstream itself.
+
+While the store cannot be read (Redis away), a follower keeps what it serves and says so; one that
+has nothing yet (it just started, or was the writer a moment ago) starts from its `fallback`: this
+machine's disk, where a writer here kept its last read.
 """
 
 from __future__ import annotations
@@ -58,11 +62,12 @@ class Follower(Holder[T]):
         load: Callable[[], T | None],
         interval: float = FOLLOW_EVERY,
         clock: Clock = SYSTEM_CLOCK,
+        fallback: Callable[[], T | None] | None = None,
     ):
         super().__init__(None, f"{name}-follower", clock=clock)
         self.store, self.feed, self.interval = store, name, interval
         self.extra: dict[str, Any] = {}  # what the writer published besides the state (say, the live mode)
-        self._load = load
+        self._load, self._fallback = load, fallback
         self._seen: Any = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -74,6 +79,11 @@ class Follower(Holder[T]):
 
     def start(self) -> Follower[T]:
         self.refresh()
+        with self._lock:
+            value = self._last_known()  # nothing published (yet): this machine's last read, if any
+            if value is not self._state.value:
+                with self._changed:
+                    self._set(dataclasses.replace(self._state, value=value))
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
             self._thread.start()
@@ -93,12 +103,26 @@ class Follower(Holder[T]):
         with self._lock:
             try:
                 seen = self.store.stamp(self.feed)
+                if seen != self._seen:
+                    self._follow(seen)
             except Exception as error:  # the shared store is down: keep serving what was loaded
                 log.warning("%s: cannot look at the writer's state (%s)", self.name, type(error).__name__)
-                return self._state
-            if seen != self._seen:
-                self._follow(seen)
+                self._unreachable()
         return self._state
+
+    def _unreachable(self) -> None:
+        """The store cannot be read: say so, with the last state known (or this machine's last read)."""
+        state = self._state
+        if state.error is not None and state.error.kind is ErrorKind.SHARED_STATE:
+            return
+        self._seen = object()  # whatever the store says once it is back, it is looked at
+        with self._changed:
+            self._set(dataclasses.replace(state, value=self._last_known(), error=SourceError(ErrorKind.SHARED_STATE)))
+
+    def _last_known(self) -> T | None:
+        """What this follower serves, else what a writer on this machine last read (its fallback)."""
+        value = self._state.value
+        return value if value is not None or self._fallback is None else self._fallback()
 
     def _follow(self, seen: Any) -> None:
         document = self.store.read_status(self.feed) or {}

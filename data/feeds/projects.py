@@ -42,9 +42,11 @@ class ProjectsFeed(Feed[Projects]):
         demo: bool = False,
         follow: bool = False,
         store: Store | None = None,
+        local: Store | None = None,
     ):
+        """As the campaign feed's (data/feeds/campaign.py)."""
         cache = ReadCache(maxsize=64, ttl=max(3 * config.ttl_seconds, 600))  # filtered views group by team too
-        super().__init__(store or SnapshotStore(data_dir), cache, PROJECTS)
+        super().__init__(store or SnapshotStore(data_dir), cache, PROJECTS, local)
         self.config = config
         self._restored_history: pd.DataFrame | None = None
         self._restored_lock = threading.Lock()
@@ -90,9 +92,9 @@ class ProjectsFeed(Feed[Projects]):
         self._warm(value)
         return value
 
-    def _published(self) -> Projects | None:
+    def _published(self, store: Store) -> Projects | None:
         """What the writer published (a follower's read), with its leaderboard computed at once."""
-        value = load_projects(self.store, self.source)
+        value = load_projects(store, self.source)
         if value is not None:
             self._warm(value)
         return value

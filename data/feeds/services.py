@@ -39,7 +39,7 @@ from data.sources.hub_client import install_timeout
 from data.state.appearance import ChoiceStore, FileChoices, RedisChoices
 from data.state.hub_storage import HubStorage
 from data.state.open_data import OpenDataRepo
-from data.state.shared import Deliveries, Lease, Mirror, SharedStore, connect
+from data.state.shared import Deliveries, Lease, Mirror, RedisTime, SharedStore, connect
 from data.state.snapshots import SnapshotStore, Store
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ class Services:
     publisher: Publisher | None = None  # the writer's: the standings as open data ([open_data])
     appearance: AppearanceFeed | None = None  # how people chose to appear in the public views
     certificate_key: bytes = field(default=b"", repr=False)  # signs and checks the certificates' IDs
+    clock: RedisTime | None = None  # beyond one machine: the time told by Redis's clock
     _relay: threading.Event | None = None
 
     @classmethod
@@ -66,20 +67,23 @@ class Services:
     ) -> Services:
         demo = not secrets.argilla_configured  # a Hub token or endpoint alone configures no campaign
         store: Store | None = None
+        local: Store | None = None  # this machine's disk, where the shared store is Redis
         deliveries: Deliveries | None = None
+        clock: RedisTime | None = None
         choices: ChoiceStore = FileChoices(data_dir)  # the processes of one machine share the data directory
         if secrets.redis_url and not demo and (follow or lease is not None):
-            client, prefix = connect(secrets.redis_url), shared_prefix(config)
+            client, prefix, local = connect(secrets.redis_url), shared_prefix(config), SnapshotStore(data_dir)
             shared = SharedStore(client, prefix, None if follow else lease)
-            store = shared if follow else Mirror(SnapshotStore(data_dir), shared)
-            deliveries = Deliveries(client, prefix)
+            store = shared if follow else Mirror(local, shared)
+            deliveries, clock = Deliveries(client, prefix), RedisTime(client)
             choices = RedisChoices(client, prefix)
         services = cls(
             config=config,
-            campaign=CampaignFeed(config, secrets, data_dir, demo=demo, follow=follow, store=store),
-            projects=ProjectsFeed(config.hub, secrets, data_dir, demo=demo, follow=follow, store=store),
+            campaign=CampaignFeed(config, secrets, data_dir, demo, follow, store, local),
+            projects=ProjectsFeed(config.hub, secrets, data_dir, demo, follow, store, local),
             roster=RosterFeed(config, secrets, data_dir, demo=demo),
             deliveries=deliveries,
+            clock=clock,
             certificate_key=secrets.certificate_key,
             appearance=AppearanceFeed(choices, secrets.certificate_key),
         )
@@ -129,6 +133,8 @@ class Services:
         return _state_print(view, live) + content, at
 
     def start(self) -> Services:
+        if self.clock is not None:  # first: every time stamped from here on is told by it
+            self.clock.start()
         if self.deliveries is not None and self.campaign.updates is not None:
             self.campaign.updates.inbox.on_accept = self.deliveries.share_secret  # the others check signatures
             self._relay = threading.Event()
@@ -156,6 +162,8 @@ class Services:
             self.publisher.start()
 
     def stop(self) -> None:
+        if self.clock is not None:
+            self.clock.stop()
         if self._relay is not None:
             self._relay.set()
         if self.state is not None:

@@ -81,6 +81,13 @@ class LiveUpdates:
         self._named_at: dict[str, dt.datetime] = {}  # dataset -> when a delivery last named it
         self._timer: threading.Timer | None = None
         self._deleted_at: dt.datetime | None = None  # when our webhook was found deleted on the server
+        self._resumed = False  # the first read continues a read of this process's (see `resume`)
+
+    def resume(self) -> None:
+        """The first read's `previous` is this process's own last read, which the store still holds
+        (the writer lease lost and taken back): it asks only what moved since (each dataset's
+        signature), not everything again. The next reconciliation reads everything."""
+        self._resumed = True
 
     def read(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
         """The next read; `previous` itself when nothing changed (a batch of nothing, say)."""
@@ -94,7 +101,7 @@ class LiveUpdates:
         reconcile = dt.timedelta(minutes=self.config.webhooks.reconcile_minutes)
         if previous is None or self._full_at is None or now - self._full_at >= reconcile:
             self.inbox.drain()  # the full read covers what they named
-            raw = self._full(report, now)
+            raw = self._full(report, now, previous)
             self.inbox.follow(set(self.argilla.dataset_names(raw)))
             return raw
         self._gather()
@@ -183,12 +190,14 @@ class LiveUpdates:
     def _poll(self, previous: RawCampaign | None, report: Report) -> RawCampaign:
         """Incremental reads (a dataset is re-read when its signature moved), a full one every
         `reconcile_every` polls."""
-        full = previous is None or self._polls % self.config.reconcile_every == 0
-        self._polls += 1
+        full = previous is None or (self._polls % self.config.reconcile_every == 0 and not self._resumed)
+        self._polls, self._resumed = self._polls + 1, False
         return self.argilla.fetch(None if full else previous, report)
 
-    def _full(self, report: Report, now: dt.datetime) -> RawCampaign:
-        raw = self.argilla.fetch(None, report)
+    def _full(self, report: Report, now: dt.datetime, previous: RawCampaign | None) -> RawCampaign:
+        """Everything, or, resuming, what moved since `previous`."""
+        raw = self.argilla.fetch(previous if self._resumed else None, report)
+        self._resumed = False
         self._full_at = self._checked_at = now
         self._moved.clear()
         self._touched.clear()

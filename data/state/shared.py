@@ -3,6 +3,9 @@
 Beyond one machine (several containers behind a sticky load balancer), exactly one process among
 all of them is the writer: the one holding the `Lease` (a Redis key set with NX and an expiry,
 renewed by its holder; when the holder dies, another candidate takes it within `TTL` seconds).
+Redis going away for less than that costs nothing: the holder stays the writer for as long as the
+lease it last renewed is surely still its own (nobody can take it before it expires), and only
+then steps down.
 The writer publishes each snapshot and status in a `SharedStore` — the same interface as the disk
 store (data/state/snapshots.py), so every other process, on any machine, follows it the same way
 (data/feeds/follower.py) — and only while it holds the lease: a writer that lost it (paused, cut
@@ -20,6 +23,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -27,10 +31,12 @@ from collections.abc import Callable
 import pandas as pd
 import redis
 
+from data import times
 from data.state.snapshots import Snapshot, SnapshotStore, Status
 
 log = logging.getLogger(__name__)
 TTL = 15.0  # seconds a lease lasts unless renewed (renewed every third of it)
+SURE = 0.9  # the share of a renewed lease its holder counts on (the rest: Redis's clock may run fast)
 DELIVERIES_KEPT = 10_000  # deliveries waiting for the writer, at most (the oldest are dropped)
 
 # Write only while holding the lease: KEYS = lease, then the keys to set; ARGV = holder, then values.
@@ -52,10 +58,17 @@ class Lease:
     def __init__(self, client: redis.Redis, key: str, ttl: float = TTL):
         self.client, self.key, self.ttl = client, key, ttl
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.held = False
         self.on_change: Callable[[], object] | None = None
+        self._held = False
+        self._until = 0.0  # (monotonic) until when the lease last taken or renewed is surely ours
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def held(self) -> bool:
+        """Is this process the writer? Also while Redis cannot be reached, as long as the lease it
+        last renewed cannot have expired (no other candidate can have taken it)."""
+        return self._held and time.monotonic() < self._until
 
     def start(self) -> Lease:
         self._tick()
@@ -83,22 +96,63 @@ class Lease:
 
     def _tick(self) -> None:
         millis = int(self.ttl * 1000)
-        try:
-            if self.held:
-                held = bool(self.client.eval(_RENEW, 1, self.key, self.holder, millis))
-            else:
-                held = bool(self.client.set(self.key, self.holder, nx=True, px=millis))
+        asked = time.monotonic()  # the lease's expiry, if set now, comes later than this plus ttl
+        try:  # renew what was ours (it may outlive our count of it), else take it if free
+            taken = self._held and bool(self.client.eval(_RENEW, 1, self.key, self.holder, millis))
+            taken = taken or bool(self.client.set(self.key, self.holder, nx=True, px=millis))
         except redis.RedisError as error:
             log.warning("writer lease: Redis unreachable (%s)", type(error).__name__)
-            held = False  # cannot prove it: act as a follower (the lease lapses elsewhere too)
-        if held != self.held:
-            self.held = held
-            log.warning("writer lease %s by %s", "taken" if held else "lost", self.holder)
+            taken = self.held  # the lease renewed last is still ours until it may have expired
+        else:
+            self._until = asked + self.ttl * SURE if taken else 0.0
+        if taken != self._held:
+            self._held = taken
+            log.warning("writer lease %s by %s", "taken" if taken else "lost", self.holder)
             if self.on_change is not None:
                 try:
                     self.on_change()
                 except Exception:  # the lease must go on being renewed, whatever the callback did
                     log.exception("writer lease: the change could not be acted on")
+
+
+class RedisTime:
+    """The board's clock beyond one machine: Redis's, which every replica reads, so that a replica
+    whose own clock is wrong still stamps reads and measures ages as the others do. Measured at
+    start and every `every` seconds (a round trip's middle against Redis's TIME); applied to the
+    whole process (data.times.set_offset) when it moves by more than `STEADY`."""
+
+    STEADY = 0.05  # seconds: smaller moves are the round trip's noise
+
+    def __init__(self, client: redis.Redis, every: float = 60.0):
+        self.client, self.every = client, every
+        self.offset: float | None = None
+        self._stop = threading.Event()
+
+    def start(self) -> RedisTime:
+        self.measure()
+        threading.Thread(target=self._run, name="redis-time", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def measure(self) -> None:
+        try:
+            before = time.time()
+            seconds, micros = self.client.time()
+            after = time.time()
+        except redis.RedisError:
+            return  # the last offset known stands
+        offset = seconds + micros / 1e6 - (before + after) / 2
+        if self.offset is None or abs(offset - self.offset) > self.STEADY:
+            if abs(offset) > 1:
+                log.warning("this machine's clock is %.1f s off the board's (Redis's): telling Redis's", -offset)
+            self.offset = offset
+            times.set_offset(offset)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.measure()
 
 
 class SharedStore:
@@ -120,6 +174,10 @@ class SharedStore:
 
     def save(self, name: str, snapshot: Snapshot) -> None:
         self._fenced(name, "snapshot", _pack(snapshot))
+
+    def holds(self, name: str) -> bool:
+        """Is a snapshot of `name` there?"""
+        return bool(self.client.exists(self._key(name, "snapshot")))
 
     def load(self, name: str) -> Snapshot | None:
         try:
@@ -146,7 +204,8 @@ class SharedStore:
 
 
 class Mirror:
-    """The writer's store: its own disk (kept over restarts), and the shared one (for the others)."""
+    """The writer's store: its own disk (kept over restarts), and the shared one (for the others).
+    A Redis that restarted empty is given the last snapshot again with the next status."""
 
     def __init__(self, local: SnapshotStore, shared: SharedStore):
         self.local, self.shared = local, shared
@@ -162,6 +221,10 @@ class Mirror:
     def write_status(self, name: str, document: Status) -> None:
         self.local.write_status(name, document)
         try:
+            if document.get("fetched_at") and not self.shared.holds(name):  # Redis lost it (a restart)
+                snapshot = self.local.load(name)
+                if snapshot is not None:
+                    self.shared.save(name, snapshot)
             self.shared.write_status(name, document)
         except (redis.RedisError, PermissionError) as error:
             log.warning("%s status: not shared (%s)", name, type(error).__name__)
