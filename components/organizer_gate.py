@@ -19,6 +19,7 @@ import hmac
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -27,7 +28,7 @@ from components.safe import md_text
 from components.sign_in import auth_section, signed_in, username
 from data.config import OrganizersConfig, Secrets, environment
 from data.feeds import registry
-from data.feeds.sign_in import Membership, is_organizer
+from data.feeds.sign_in import Members, Membership, is_organizer
 from data.state.attempts import FailedAttempts
 
 SESSION_ATTEMPTS = 5
@@ -88,41 +89,51 @@ def _by_sign_in(organizers: OrganizersConfig, secrets: Secrets, lang: str) -> bo
             icon="🔒",
         )
         return False
-    if is_organizer(claims, organizers):
-        return _still_a_member(username(claims) or "", organizers, secrets, lang)
-    st.error(
-        t(
-            lang,
-            "{user} no tiene acceso: hace falta ser miembro de {org} en el Hub con un rol admitido.",
-            user=md_text(username(claims) or "—", 40),
-            org=org,
-        ),
-        icon="⛔",
-    )
-    return False
-
-
-def _still_a_member(name: str, organizers: OrganizersConfig, secrets: Secrets, lang: str) -> bool:
-    """Is the signed-in organizer still in the org, as the Hub says now?"""
-    org, every = organizers.org or "", organizers.recheck_seconds
+    every = organizers.recheck_seconds
     members = registry.current(
         "org_members",
-        (secrets.hf_endpoint, org, every),
-        lambda: Membership(secrets.hf_endpoint, secrets.hf_token, org, every).start(),
-    )
-    admitted = members.admits(name, wait=5)
-    if admitted:
-        return True
-    if admitted is None:
-        st.warning(
-            t(lang, "No se pudo confirmar con el Hub que sigues en {org}; se vuelve a intentar.", org=md_text(org, 60)),
-            icon="⏳",
-        )
-    else:
-        who = md_text(name, 40)
+        (secrets.hf_endpoint, organizers.org, every),
+        lambda: Membership(secrets.hf_endpoint, secrets.hf_token, organizers.org or "", every).start(),
+    ).current(wait=5)
+    who = md_text(username(claims) or "—", 40)
+    if not is_organizer(claims, organizers, members.org_id if members is not None else None):
         st.error(
-            t(lang, "{user} ya no figura como miembro de {org} en el Hub.", user=who, org=md_text(org, 60)), icon="⛔"
+            t(
+                lang,
+                "{user} no tiene acceso: hace falta ser miembro de {org} en el Hub con un rol admitido.",
+                user=who,
+                org=org,
+            ),
+            icon="⛔",
         )
+        return False
+    return _still_a_member(claims, members, organizers, lang)
+
+
+def _still_a_member(
+    claims: Mapping[str, object], members: Members | None, organizers: OrganizersConfig, lang: str
+) -> bool:
+    """Is the signed-in organizer still in the org, as the Hub says now?"""
+    org, who = md_text(organizers.org or "", 60), md_text(username(claims) or "—", 40)
+    if members is None:
+        st.warning(
+            t(lang, "No se pudo confirmar con el Hub que sigues en {org}; se vuelve a intentar.", org=org), icon="⏳"
+        )
+        return False
+    if organizers.org_id and members.org_id and members.org_id != organizers.org_id:
+        st.error(
+            t(
+                lang,
+                "En el Hub, {org} es ahora otra organización (su id no es el de [organizers] org_id): si la "
+                "organización cambió de nombre, indica el nuevo en [organizers] org.",
+                org=org,
+            ),
+            icon="⛔",
+        )
+        return False
+    if members.admits(username(claims) or "", str(claims.get("sub") or "") or None):
+        return True
+    st.error(t(lang, "{user} ya no figura como miembro de {org} en el Hub.", user=who, org=org), icon="⛔")
     return False
 
 

@@ -11,7 +11,7 @@ from itsdangerous import URLSafeTimedSerializer
 from oidc_provider_mock import run_server_in_thread
 
 from data.config import DEFAULT_CONFIG, OrganizersConfig, load_config, load_secrets
-from data.feeds.sign_in import auth_settings, is_organizer
+from data.feeds.sign_in import Membership, auth_settings, is_organizer
 from tests.app_env import demo_ranking
 from tests.servers.argilla_process import free_port
 from tests.servers.hub_server import HubServer
@@ -61,6 +61,37 @@ def test_organizers_are_members_of_the_org_with_an_admitted_role(orgs, admitted)
     assert not is_organizer(claims, OrganizersConfig(org=None))
 
 
+@pytest.mark.parametrize(
+    "orgs, admitted",
+    [
+        ([{"sub": "org-1", "preferred_username": "tablero-renombrada", "roleInOrg": "admin"}], True),  # renamed
+        ([{"sub": "org-2", "preferred_username": ORG, "roleInOrg": "admin"}], False),  # another took its name
+        ([{"preferred_username": ORG, "roleInOrg": "admin"}], True),  # a claim without ids: by handle
+    ],
+)
+def test_the_org_is_matched_by_its_id_where_one_is_known(orgs, admitted):
+    claims = {"sub": "user-ana", "preferred_username": "ana", "orgs": orgs}
+    assert is_organizer(claims, OrganizersConfig(org=ORG, org_id="org-1")) is admitted  # pinned
+    assert is_organizer(claims, OrganizersConfig(org=ORG), org_id="org-1") is admitted  # as the Hub names it
+
+
+def test_members_are_matched_by_id_and_the_org_by_the_id_the_hub_gives_its_name():
+    hub = HubServer().start()
+    hub.state.members[ORG] = ["ana-renombrada", "ana"]
+    hub.state.ids |= {ORG: "org-1", "ana-renombrada": "user-ana", "ana": "user-zoe"}  # zoe took ana's old name
+    membership = Membership(hub.endpoint, None, ORG, recheck=300).start()
+    try:
+        members = membership.current(wait=10)
+        assert members is not None and members.org_id == "org-1"
+        assert members.admits("ana", "user-ana")  # signed in before her rename: her id is still a member's
+        assert members.admits("ana", "user-zoe")
+        assert not members.admits("ana", "user-someone")  # a handle alone, once ids are known, is not enough
+        assert members.admits("ANA-renombrada")  # no id at sign-in: by handle, case aside
+    finally:
+        membership.stop()
+        hub.stop()
+
+
 # --- in the browser -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def provider():
@@ -82,6 +113,7 @@ def org_hub(provider):
     """The Hub-shaped server, saying who is in the organizers' org now (the member, at first)."""
     server = HubServer().start()
     server.state.members[ORG] = ["someone-else", provider[1]]
+    server.state.ids[provider[1]] = provider[1]  # a person's id on the Hub is their sign-in's `sub` (typed here)
     yield server
     server.stop()
 

@@ -172,6 +172,9 @@ class OrganizersConfig:
     """Who may open the organizer page when people sign in with Hugging Face."""
 
     org: str | None = setting(None, "members of this Hub org open Organización (with sign-in)")
+    org_id: str | None = setting(
+        None, "the org's id on the Hub (never changes): another org that takes its name later is not it"
+    )
     roles: tuple[str, ...] = setting(("admin", "write"), "... with one of these roles", check=hub_roles)
     recheck_seconds: int = setting(
         300, "how often the org's members are read again (a removed one loses access)", check=positive

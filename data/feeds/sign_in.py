@@ -4,10 +4,13 @@ whether the provider answers.
 On a Space, `hf_oauth: true` gives OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_SCOPES and
 OPENID_PROVIDER_URL; `auth_settings` turns them into the `[auth]` section (`st.App(secrets=...)`).
 Elsewhere `.streamlit/secrets.toml` may hold that section itself. The Hub's ID token carries the
-person's organisations in its `orgs` claim (each with `preferred_username` and `roleInOrg`,
-from the `openid profile` scopes), which is what `is_organizer` reads. The claims are those of the
-sign-in, kept in a cookie for 30 days: `Membership` asks the Hub who is in the org now, so that a
-member removed from it loses Organización within `[organizers] recheck_seconds`.
+person's organisations in its `orgs` claim (each with its id, `sub`, its handle,
+`preferred_username`, and `roleInOrg`, from the `openid profile` scopes), which is what
+`is_organizer` reads. The claims are those of the sign-in, kept in a cookie for 30 days:
+`Membership` asks the Hub who is in the org now, so that a member removed from it loses
+Organización within `[organizers] recheck_seconds`. Handles change (a rename) and a freed handle
+can be taken by someone else; ids never change: the org and its members are matched by id wherever
+one is known (`[organizers] org_id`, else the id the Hub gives the configured handle).
 """
 
 from __future__ import annotations
@@ -44,20 +47,23 @@ def auth_settings(secrets: Secrets) -> dict[str, object] | None:
     }
 
 
-def is_organizer(claims: Mapping[str, object], organizers: OrganizersConfig) -> bool:
-    """Is the signed-in person a member of the organizing org, with one of the admitted roles?"""
+def is_organizer(claims: Mapping[str, object], organizers: OrganizersConfig, org_id: str | None = None) -> bool:
+    """Is the signed-in person a member of the organizing org, with one of the admitted roles? The
+    org is the one with id `[organizers] org_id` (else `org_id`, the Hub's for the handle) where
+    one is known and the claim has one, else the one with the configured handle."""
     if not organizers.org:
         return False
     orgs = claims.get("orgs")
     if not isinstance(orgs, list):
         return False
-    wanted = organizers.org.casefold()
-    return any(
-        isinstance(org, Mapping)
-        and str(org.get("preferred_username") or org.get("name") or "").casefold() == wanted
-        and org.get("roleInOrg") in organizers.roles
-        for org in orgs
-    )
+    wanted_id, wanted = organizers.org_id or org_id, organizers.org.casefold()
+
+    def ours(org: Mapping[str, object]) -> bool:
+        if wanted_id and org.get("sub"):
+            return str(org["sub"]) == wanted_id
+        return str(org.get("preferred_username") or org.get("name") or "").casefold() == wanted
+
+    return any(isinstance(org, Mapping) and ours(org) and org.get("roleInOrg") in organizers.roles for org in orgs)
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,19 @@ class ProviderAnswer:
 
 @dataclass(frozen=True)
 class Members:
-    names: frozenset[str]
+    """The org a handle names on the Hub now (its id) and its members (username -> user id)."""
+
+    org_id: str | None
+    people: Mapping[str, str | None]
     fetched_at: dt.datetime
+
+    def admits(self, username: str, user_id: str | None = None) -> bool:
+        """Is this person a member: by id when the Hub and the sign-in both give one (a renamed
+        member is still one), else by handle (as the Hub spells them: case aside)?"""
+        ids = {found for found in self.people.values() if found}
+        if user_id and ids:
+            return user_id in ids
+        return username.casefold() in {name.casefold() for name in self.people}
 
 
 class Membership:
@@ -78,17 +95,13 @@ class Membership:
 
     def __init__(self, endpoint: str, token: str | None, org: str, recheck: float):
         def read(report: Report) -> Members:
-            return Members(organization_members(endpoint, token, org), utc_now())
+            return Members(*organization_members(endpoint, token, org), utc_now())
 
         self.poller = Poller(read, interval=recheck, name="org-members")
 
-    def admits(self, username: str, wait: float = 0) -> bool | None:
-        """Is `username` a member (matched as the Hub spells handles: case aside)? None while the
-        Hub has not answered yet."""
-        state = self.poller.wait_for_first(wait) if wait else self.poller.state
-        if state.value is None:
-            return None
-        return username.casefold() in {name.casefold() for name in state.value.names}
+    def current(self, wait: float = 0) -> Members | None:
+        """The org and its members as the Hub last gave them; None while it has not answered yet."""
+        return (self.poller.wait_for_first(wait) if wait else self.poller.state).value
 
     def start(self) -> Membership:
         self.poller.start()

@@ -72,13 +72,23 @@ class HubSource:
         return pd.DataFrame(rows, columns=RAW_PROJECT_COLUMNS)
 
 
-def organization_members(endpoint: str, token: str | None, org: str, timeout: float = 10) -> frozenset[str]:
-    """The usernames of `org`'s members on the Hub now (private memberships only when `token` may
-    see them). Raises `SourceError`."""
+def organization_members(
+    endpoint: str, token: str | None, org: str, timeout: float = 10
+) -> tuple[str | None, dict[str, str | None]]:
+    """The id of the org `org` names on the Hub now, and its members: username -> user id (private
+    memberships only when `token` may see them). Ids never change; names may. Raises `SourceError`."""
     install_timeout(timeout)
     api = HfApi(endpoint=endpoint, token=token or False)
     with hub_errors():
-        return frozenset(member.username for member in api.list_organization_members(org))
+        overview = api.get_organization_overview(org)
+        members = {member.username: _hub_id(member) for member in api.list_organization_members(org)}
+    return _hub_id(overview), members
+
+
+def _hub_id(item: object) -> str | None:
+    """The Hub's `_id` of a user or an org (huggingface_hub keeps the keys it does not name)."""
+    found = getattr(item, "_id", None)
+    return found if isinstance(found, str) and found else None
 
 
 def _rows(kind: str, infos: Iterable[Any]) -> list[tuple[Any, ...]]:

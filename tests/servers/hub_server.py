@@ -4,7 +4,8 @@ Listing: GET /api/models|datasets|spaces with author, filter (repeated), search,
 limit (page size) and repeated expand keys; items carry `_id`, `id` and the requested fields;
 pagination by an absolute `Link: <...>; rel="next"` header. Repos (create, commit, LFS upload,
 download, squash): see tests/servers/hub_repos.py. An org's members: GET
-/api/organizations/{org}/members (`state.members`), paged the same way. Faults can be queued; a
+/api/organizations/{org}/members (`state.members`, with ids from `state.ids`), paged the same way,
+and its overview. Faults can be queued; a
 delay slows every answer.
 """
 
@@ -39,6 +40,7 @@ class HubState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     store: RepoStore = field(default_factory=RepoStore)
     members: dict[str, list[str]] = field(default_factory=dict)  # org -> its members' usernames
+    ids: dict[str, str] = field(default_factory=dict)  # a user's or an org's id, where not "id-" + its name
 
 
 def _open() -> threading.Event:
@@ -82,9 +84,18 @@ class HubServer:
                 parts = url.path.strip("/").split("/")
                 if len(parts) == 4 and parts[:2] == ["api", "organizations"] and parts[3] == "members":
                     return self._members(parts[2], parse_qs(url.query), url.path)
+                if len(parts) == 4 and parts[:2] == ["api", "organizations"] and parts[3] == "overview":
+                    return self._overview(parts[2])
                 if len(parts) != 2 or parts[0] != "api" or parts[1] not in KINDS:
                     return self._send(404, {"error": "Not Found"})
                 self._list(KINDS[parts[1]], parse_qs(url.query, keep_blank_values=True), url.path)
+
+            def _overview(self, org):
+                """GET /api/organizations/{org}/overview: the org's id and name (what the board reads)."""
+                if org not in state.members:
+                    return self._send(404, {"error": "Organization not found"})
+                body = {"_id": state.ids.get(org, f"id-{org}"), "name": org, "fullname": org.title(), "avatarUrl": ""}
+                self._send(200, {**body, "numUsers": len(state.members[org]), "isVerified": False})
 
             def _members(self, org, query, path):
                 """GET /api/organizations/{org}/members, as the Hub pages it (a Link to the next)."""
@@ -94,7 +105,7 @@ class HubServer:
                 chunk = names[page * state.page_size : (page + 1) * state.page_size]
                 body = [
                     {
-                        "_id": f"id-{n}",
+                        "_id": state.ids.get(n, f"id-{n}"),
                         "user": n,
                         "fullname": n.title(),
                         "avatarUrl": "",
