@@ -122,6 +122,14 @@ SECURITY_HEADERS = (
 )
 
 
+# Requests a second per visitor's address, and the burst let through at once, by kind of path.
+LIMITS = {"changes": (30, 300), "api": (20, 100), "webhooks": (50, 1000)}
+# The proxies whose X-Forwarded-For is believed: the Space's front end, a load balancer (private
+# networks), and this machine.
+TRUSTED = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "::1", "fc00::/7")
+REAL_IP = "\n".join(f"  set_real_ip_from {network};" for network in TRUSTED)
+
+
 def security(indent: str) -> str:
     return "\n".join(f"{indent}add_header {name} {value} always;" for name, value in SECURITY_HEADERS)
 
@@ -164,6 +172,22 @@ http {{
   map $http_x_forwarded_for $worker_seen {{ "" $upstream_addr; default ""; }}
   map $http_x_forwarded_proto $hsts {{ https "max-age=31536000"; default ""; }}
 
+  # Floods stop here, before any Python: requests per visitor's address (behind the Space's proxy,
+  # on a private network, the nearest public address in X-Forwarded-For, as the app's own
+  # client_of), far above what a browser sends (a tab long-polls once per 25 s, a page of the
+  # API is a few requests, Argilla delivers a few per second). The machine itself (health checks,
+  # benches) is not limited. Over a limit: 429 (pages retry it with a growing pause).
+{REAL_IP}
+  real_ip_header X-Forwarded-For;
+  real_ip_recursive on;
+  geo $limited {{ default 1; 127.0.0.0/8 0; ::1 0; }}
+  map $limited $visitor {{ 0 ""; default $binary_remote_addr; }}
+  limit_req_zone $visitor zone=changes:10m rate={LIMITS["changes"][0]}r/s;
+  limit_req_zone $visitor zone=api:10m rate={LIMITS["api"][0]}r/s;
+  limit_req_zone $visitor zone=webhooks:1m rate={LIMITS["webhooks"][0]}r/s;
+  limit_req_status 429;
+  limit_req_log_level warn;
+
   upstream workers {{
     hash $sticky consistent;
 {servers}
@@ -204,7 +228,18 @@ http {{
 {security("      ")}
     }}
     location = {routes.WEBHOOKS} {{
+      limit_req zone=webhooks burst={LIMITS["webhooks"][1]} nodelay;
       proxy_pass http://writer;
+    }}
+    location = {routes.CHANGES} {{
+      limit_req zone=changes burst={LIMITS["changes"][1]} nodelay;
+{security("      ")}
+      proxy_pass http://workers;
+    }}
+    location {routes.API}/ {{
+      limit_req zone=api burst={LIMITS["api"][1]} nodelay;
+{security("      ")}
+      proxy_pass http://workers;
     }}
     location / {{
       add_header Set-Cookie $set_sticky always;

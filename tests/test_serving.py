@@ -5,6 +5,7 @@ worker; headless Chromium visits through nginx."""
 import re
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -12,7 +13,7 @@ import pytest
 import streamlit
 
 from data.routes import WEBHOOKS as PATH
-from scripts.serve import control_socket
+from scripts.serve import LIMITS, control_socket
 from tests.app_env import ROOT, write_config
 from tests.campaign_builder import DatasetSpec, Plan, build_campaign, ensure_users
 from tests.hooked_app import Annotator
@@ -167,6 +168,33 @@ def test_every_answer_has_security_headers_and_visitors_never_see_the_worker(ser
     assert "strict-transport-security" not in local.headers  # plain HTTP: no HSTS
 
 
+@pytest.mark.fault
+def test_a_flood_from_one_address_is_refused_by_nginx_and_no_one_else_is(served):
+    """Requests per visitor's address are limited in nginx, before any Python: a flood of long-polls,
+    of API calls or of webhook deliveries from one address gets 429s past its burst, while another
+    visitor and the machine itself are answered as usual."""
+    app, _ = served
+    flooder, other = {"X-Forwarded-For": "203.0.113.66"}, {"X-Forwarded-For": "203.0.113.67"}
+    paths = {
+        "changes": ("GET", "/_tablero/changes?k=nada&v=x", LIMITS["changes"][1]),
+        "api": ("GET", "/api/v1/nada", LIMITS["api"][1]),
+        "webhooks": ("POST", PATH, LIMITS["webhooks"][1]),
+    }
+    with httpx.Client(base_url=app.url, timeout=30, limits=httpx.Limits(max_connections=64)) as client:
+        for kind, (method, path, burst) in paths.items():
+
+            def ask(headers, method=method, path=path):
+                return client.request(method, path, headers=headers, content=b"{}").status_code
+
+            started = time.monotonic()
+            with ThreadPoolExecutor(32) as pool:
+                flood = list(pool.map(lambda _: ask(flooder), range(burst + 600)))
+            let_through = burst + LIMITS[kind][0] * (time.monotonic() - started) + 10
+            assert 429 in flood and len(flood) - flood.count(429) <= let_through, (kind, flood.count(429))
+            assert ask(other) != 429 and ask({}) != 429, kind  # another visitor; the machine itself
+
+
+@pytest.mark.fault
 def test_a_killed_reader_is_replaced_and_its_visitors_go_elsewhere(browser, served):
     app, _ = served
     reader = app.worker_of(app.worker_ports[1])
@@ -179,6 +207,7 @@ def test_a_killed_reader_is_replaced_and_its_visitors_go_elsewhere(browser, serv
     wait_until(lambda: app.pid(reader) not in (None, pid) and app.healthy(app.worker_ports[1]), what="the restart")
 
 
+@pytest.mark.fault
 def test_a_killed_writer_leaves_the_ranking_on_screen_and_comes_back(browser, served, campaign):
     app, proxy = served
     key, ids = campaign
