@@ -4,7 +4,11 @@ takes 1/N of it, and while Redis is gone the process's own share still counts.""
 
 import subprocess
 
+import pytest
+
 from data.state.attempts import FailedAttempts
+
+pytestmark = pytest.mark.fault
 
 LIMIT, WINDOW = 30, 900
 

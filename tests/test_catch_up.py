@@ -21,7 +21,7 @@ from tests.dashboard import hooks, ours
 from tests.hooked_app import Annotator, signed
 from tests.oracle import Stream, argilla_corrections, argilla_rows, csv_rows, differences, references
 
-pytestmark = pytest.mark.long
+pytestmark = [pytest.mark.long, pytest.mark.fault]
 
 WORKSPACE = "alcance"
 SPEC = DatasetSpec("alcance_a", "texto", "ref", min_submitted=1, records=40, suggestion_share=1.0)

@@ -6,11 +6,14 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
 from server import changes
 from server.changes import CHANGES, SHOWN, changes_route
+
+pytestmark = pytest.mark.fault
 
 HOSTILE, VISITOR = "203.0.113.9", "198.51.100.7"
 

@@ -17,7 +17,7 @@ from tests.campaign_builder import DatasetSpec, build_campaign
 from tests.hooked_app import Annotator
 from tests.oracle import argilla_corrections, argilla_rows, csv_rows, differences
 
-pytestmark = pytest.mark.long
+pytestmark = [pytest.mark.long, pytest.mark.fault]
 
 SPECS = [DatasetSpec("fallos_a", "texto", "ref", min_submitted=1, records=20)]
 

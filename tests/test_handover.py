@@ -25,6 +25,8 @@ from tests.app_env import ROOT
 from tests.hooked_app import SECRET, signed
 from tests.waiting import wait_until
 
+pytestmark = pytest.mark.fault
+
 
 @pytest.fixture
 def follower(redis_url, tmp_path: Path):
@@ -50,8 +52,11 @@ def test_only_signed_deliveries_reach_redis(follower):
         for _ in range(5):
             answer = client.post(WEBHOOKS, content=flood if headers_sent is forged else body, headers=headers_sent)
             assert 400 <= answer.status_code < 500
+    huge = b'{"type": "response.created", "data": "' + b"x" * 999_960 + b'"}'
+    for _ in range(50):  # 50 MB of unsigned megabyte deliveries (bench.chaos sends 10,000)
+        assert client.post(WEBHOOKS, content=huge, headers={}).status_code == 413
     assert redis.llen(writer_side.key) == 0
-    assert redis.info("memory")["used_memory"] - before < 1_000_000  # none of the 2.5 MB of forged bodies
+    assert redis.info("memory")["used_memory"] - before < 1_000_000  # none of the 52.5 MB of bodies
     answer = client.post(WEBHOOKS, content=body, headers=headers)
     assert answer.status_code == 202 and answer.text == "handed over"
     taken_body, taken_headers = writer_side.take(timeout=1)

@@ -8,6 +8,8 @@ import pytest
 from data.live.inbox import MAX_BODY, Inbox
 from tests.hooked_app import SECRET, signed
 
+pytestmark = pytest.mark.fault
+
 EVENT = {
     "type": "response.created",
     "version": 1,

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from data.config import load_config, load_secrets
 from data.errors import ErrorKind
 from data.feeds import registry
@@ -28,6 +30,8 @@ from tests.app_env import write_config
 from tests.campaign_builder import DatasetSpec, Plan, annotator_ready
 from tests.hooked_app import Annotator
 from tests.waiting import wait_until
+
+pytestmark = pytest.mark.fault
 
 
 def test_the_writer_keeps_its_lease_through_an_outage_shorter_than_the_lease(redis_server):

@@ -4,19 +4,22 @@ its own disk, nginx and two Streamlit processes) share a Redis. One writer among
 candidate of the other takes over."""
 
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
+from data.config import load_config
 from tests.app_env import write_config
 from tests.campaign_builder import DatasetSpec, Plan, annotator_ready
 from tests.hooked_app import Annotator
+from tests.oracle import argilla_rows, csv_rows, differences
 from tests.servers.counting_proxy import CountingProxy
 from tests.streamlit_process import ServedApp, wait_for_app
 from tests.test_serving import shown_validations
 from tests.waiting import wait_until
 
-pytestmark = [pytest.mark.browser, pytest.mark.long]
+pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.fault]
 WORKSPACE = "replicas"
 SPEC = DatasetSpec("replicas_a", "texto", "ref", min_submitted=1, records=40, suggestion_share=1.0)
 ANNOTATOR = "rep_ana"
@@ -99,3 +102,38 @@ def test_one_writer_among_replicas_and_a_takeover_when_its_container_dies(browse
     wait_until(lambda: shown_validations(page) == before + 2, timeout=90, what="the validation, via a new writer")
     assert polls_per_interval(proxy, REFRESH * 5) <= 1.3  # and still one writer
     assert page.locator("[role=dialog]").count() == 0
+
+
+def test_redis_stopped_longer_than_the_lease_and_restarted_empty(
+    browser, replicas, campaign, redis_server, argilla_server, rg_client
+):
+    """Redis gone for 20 s (longer than the writer's lease) and back with nothing (no persistence):
+    the open page keeps its figures and says why they stand still; afterwards a writer is chosen
+    again and everything done meanwhile is on the page and in the CSV, as argilla-server counts it."""
+    groups, proxy = replicas
+    key, ids = campaign
+    annotator = Annotator(proxy.url, key)
+    config = groups[0].env["CAMPAIGN_CONFIG"]
+    wait_until(lambda: lease_holder(groups, redis_server.url, config)[0] is not None, what="a lease holder")
+    _, follower = lease_holder(groups, redis_server.url, config)
+    page = open_my_rank(browser, follower)
+    before = shown_validations(page)
+    redis_server.stop()
+    annotator.submit(ids[10])  # while Redis is away
+    annotator.submit(ids[11])
+
+    def says_why() -> bool:
+        return "réplicas" in page.inner_text("body")
+
+    wait_until(says_why, timeout=30, what="the page saying the shared state cannot be read")
+    assert shown_validations(page) == before  # its figures still on screen
+    time.sleep(max(0.0, 20 - 5))
+    redis_server.start()
+    wait_until(lambda: shown_validations(page) == before + 2, timeout=120, what="the validations made meanwhile")
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    dataset_id = str(rg_client.datasets(name=SPEC.name, workspace=WORKSPACE).id)
+    slug = load_config(Path(config)).slug
+    address = {"X-Forwarded-For": "203.0.113.201"}
+    board = httpx.get(f"{follower.url}/api/v1/campaigns/{slug}/ranking.csv", headers=address, timeout=10).content
+    assert differences(csv_rows(board), argilla_rows(owner, [dataset_id], minimum=1)) == 0
+    assert page.locator("[role=dialog]").count() == 0 and "Traceback" not in page.inner_text("body")

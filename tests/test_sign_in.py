@@ -248,6 +248,7 @@ def test_a_signed_in_non_member_sees_no_data(browser, provider, tmp_path):
         app.stop()
 
 
+@pytest.mark.fault
 def test_a_member_removed_from_the_org_loses_organizacion_although_still_signed_in(
     browser, provider, org_hub, tmp_path
 ):

@@ -7,6 +7,7 @@ import textwrap
 import time
 
 import pandas as pd
+import pytest
 
 from data.state.snapshots import KEEP, Snapshot, SnapshotStore
 
@@ -42,6 +43,7 @@ def test_missing_or_corrupt_snapshot_loads_as_none(tmp_path):
     assert store.load("c") is None
 
 
+@pytest.mark.fault
 def test_killed_during_write_leaves_the_previous_snapshot(tmp_path):
     store = SnapshotStore(tmp_path)
     store.save("c", Snapshot({"a": pd.DataFrame({"x": [1, 2, 3]})}, T1))
@@ -67,6 +69,7 @@ def test_killed_during_write_leaves_the_previous_snapshot(tmp_path):
         assert len(loaded.frames["a"]) == len(loaded.frames["b"]) == 3_000_000
 
 
+@pytest.mark.fault
 def test_a_full_disk_leaves_the_previous_snapshot_and_no_half_made_files(tmp_path):
     """The disk full while writing (a file-size limit: the write fails with EFBIG, as with ENOSPC):
     the save fails, the previous snapshot still loads, and nothing half-written is left behind."""

@@ -108,6 +108,7 @@ def written_state(env, hub, likes_change: bool = True):
     return state
 
 
+@pytest.mark.fault
 def test_a_wiped_disk_is_restored_from_the_hub_never_the_demo(env_for, hub):
     campaign, projects, shown = written_state(env_for("first"), hub)
     assert projects.history["time"].nunique() == 2
@@ -238,6 +239,7 @@ def test_a_newer_format_is_neither_read_nor_overwritten(env_for, hub):
         services.stop()
 
 
+@pytest.mark.fault
 def test_a_writer_killed_in_the_middle_of_a_commit_leaves_the_previous_state(env_for, hub, browser, tmp_path):
     env = env_for("app", every=0.05, hub_ttl=2)
     app = StreamlitApp(env, tmp_path / "writer.log").start()

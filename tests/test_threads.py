@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 import redis
 
 from data.config import StorageConfig
@@ -16,6 +17,8 @@ from data.synthetic import generate
 from tests.hub_fixtures import HeldFeed
 from tests.servers.hub_server import HubServer
 from tests.waiting import wait_until
+
+pytestmark = pytest.mark.fault
 
 REPO, WRITE = "org-hilos/estado", "hf_writeTHREADSsentinel0001"
 
