@@ -19,9 +19,10 @@ import pytest
 from data.config import load_config, load_secrets
 from data.errors import ErrorKind
 from data.feeds import registry
+from data.feeds.campaign import campaign_source
 from data.feeds.follower import Follower, publish_status
 from data.feeds.poller import FeedView, Mode, PollState
-from data.feeds.services import SERVICES, current_services, running_services
+from data.feeds.services import SERVICES, current_services, running_services, shared_prefix
 from data.state.shared import SURE, Lease, Mirror, RedisTime, SharedStore, connect
 from data.state.snapshots import CAMPAIGN, SnapshotStore, load_campaign, save_campaign
 from data.synthetic import generate
@@ -193,6 +194,35 @@ def test_a_writer_that_takes_its_lease_back_reads_only_what_moved(
 
         wait_until(lambda: validations() == 1, timeout=30, what="the validation, read by the writer again")
         assert record_reads(proxy, since) == 1  # the dataset that moved; before: both, everything again
+    finally:
+        registry.drop("lease")
+        registry.drop(SERVICES)
+
+
+def test_a_follower_promoted_while_redis_came_back_empty_serves_what_it_followed(redis_server, tmp_path):
+    """This process follows a writer on another machine; Redis restarts empty and this process takes
+    the lease while Argilla cannot be read and its own disk holds nothing: it serves (and publishes
+    again) the read it followed a moment ago, never 'Preparando el tablero'."""
+    config = load_config()
+    env = {"ARGILLA_API_URL": "http://127.0.0.1:9", "ARGILLA_API_KEY": "k", "REDIS_URL": redis_server.url}
+    prefix = shared_prefix(config)
+    elsewhere = Lease(connect(redis_server.url), f"{prefix}:writer").start()  # the writer on another machine
+    campaign = dataclasses.replace(campaign_at(minutes_ago=1), source=campaign_source(config))
+    publish(
+        Mirror(SnapshotStore(tmp_path / "other"), SharedStore(connect(redis_server.url), prefix, elsewhere)), campaign
+    )
+    services = running_services(config, load_secrets(env), tmp_path / "here", role="candidate")
+    try:
+        assert services.campaign.updates is None and services.campaign.view().value.fetched_at == campaign.fetched_at
+        elsewhere._stop.set()  # that machine is gone with Redis's memory
+        redis_server.stop()
+        redis_server.start()
+        wait_until(lambda: current_services().campaign.updates is not None, timeout=30, what="this process promoted")
+        view = current_services().campaign.view()
+        assert view.value is not None and view.value.fetched_at == campaign.fetched_at
+        assert view.mode != Mode.FIRST_READ
+        stored = load_campaign(SharedStore(connect(redis_server.url), prefix), campaign.source)
+        assert stored is not None and stored.fetched_at == campaign.fetched_at  # published again for the others
     finally:
         registry.drop("lease")
         registry.drop(SERVICES)

@@ -106,15 +106,15 @@ class Follower(Holder[T]):
                 if seen != self._seen:
                     self._follow(seen)
             except Exception as error:  # the shared store is down: keep serving what was loaded
-                log.warning("%s: cannot look at the writer's state (%s)", self.name, type(error).__name__)
-                self._unreachable()
+                self._unreachable(error)
         return self._state
 
-    def _unreachable(self) -> None:
+    def _unreachable(self, error: Exception) -> None:
         """The store cannot be read: say so, with the last state known (or this machine's last read)."""
         state = self._state
         if state.error is not None and state.error.kind is ErrorKind.SHARED_STATE:
-            return
+            return  # said already
+        log.warning("%s: cannot look at the writer's state (%s)", self.name, type(error).__name__)
         self._seen = object()  # whatever the store says once it is back, it is looked at
         with self._changed:
             self._set(dataclasses.replace(state, value=self._last_known(), error=SourceError(ErrorKind.SHARED_STATE)))

@@ -132,6 +132,19 @@ class Services:
         at = view.checked_at.isoformat() if view.value is not None and view.mode != Mode.DEMO else None
         return _state_print(view, live) + content, at
 
+    def carry_over(self, previous: Services | None) -> None:
+        """Start from what this process's previous services held (a follower promoted to writer, or
+        the reverse), where they read the same campaign and it is newer than what the stores hold:
+        a writer promoted while Redis came back empty, on a machine whose disk has no read of its
+        own, serves what it followed a moment ago (and publishes it again), never nothing."""
+        if previous is None:
+            return
+        campaign, projects = previous.campaign.held(), previous.projects.held()
+        if campaign is not None and previous.campaign.source == self.campaign.source:
+            self.campaign.adopt(campaign)
+        if projects is not None and previous.projects.source == self.projects.source:
+            self.projects.adopt(projects)
+
     def start(self) -> Services:
         if self.clock is not None:  # first: every time stamped from here on is told by it
             self.clock.start()
@@ -218,11 +231,13 @@ def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path, r
         follow = not lease.held
     else:
         follow = role == "reader"
-    return registry.current(
-        SERVICES,
-        (config, secrets, str(data_dir), follow),
-        lambda: Services.build(config, secrets, data_dir, follow, lease).start(),
-    )
+
+    def build() -> Services:
+        services = Services.build(config, secrets, data_dir, follow, lease)
+        services.carry_over(current_services())  # the lease gained or lost: the same campaign, held already
+        return services.start()
+
+    return registry.current(SERVICES, (config, secrets, str(data_dir), follow), build)
 
 
 def current_services() -> Services | None:
