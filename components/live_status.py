@@ -29,6 +29,10 @@ _JS = r"""
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const box = parentElement.querySelector(".tablero-status");
+  // Streamlit calls this again with each run's data on the same element, and the cleanup returned
+  // below only when the element goes: stop what the previous run's call started (its age ticker
+  // would go on drawing that run's text, its loop asking with that run's version).
+  if (box.tableroStop) box.tableroStop();
   const stopped = new AbortController();
   let at = data.at ? Date.parse(data.at) : null;
   box.className = "tablero-status " + (data.tone || "");
@@ -79,7 +83,8 @@ export default function (component) {
       if (failures) await pause(Math.min(60000, 2000 * 2 ** failures) * (0.5 + Math.random()));
     }
   })();
-  return () => { stopped.abort(); clearInterval(ticker); };
+  box.tableroStop = () => { stopped.abort(); clearInterval(ticker); };
+  return box.tableroStop;
 }
 """
 

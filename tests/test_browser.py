@@ -165,6 +165,27 @@ def test_hostile_usernames_render_as_text_not_markup(browser, live_app):
         assert live_app.env["ARGILLA_API_KEY"] not in html and HF_SENTINEL not in html
 
 
+def test_an_open_page_keeps_one_question_and_one_freshness_line_however_often_it_reruns(browser, live_app):
+    """Each run of a page hands its freshness line new data on the same element: the previous
+    run's loop and age ticker stop (they went on before: one more question to the server per
+    rerun, and the old run's text drawn back over the new one every ten seconds)."""
+    page = browser.new_page()
+    waiting: set = set()
+    page.on("request", lambda r: waiting.add(r) if "/_tablero/changes" in r.url else None)
+    page.on("requestfinished", lambda r: waiting.discard(r))
+    page.on("requestfailed", lambda r: waiting.discard(r))
+    page.goto(f"{live_app.url}/clasificacion")
+    page.get_by_label("Buscar usuario").wait_for(timeout=60_000)  # after the first read
+    wait_for_app(page)
+    for text in ("a", "an", "ana", "an", "a"):  # five reruns, nothing changed upstream
+        page.get_by_label("Buscar usuario").fill(text)
+        page.keyboard.press("Enter")
+        wait_for_app(page)
+    page.wait_for_timeout(1500)
+    assert len(waiting) == 1, [r.url for r in waiting]
+    page.close()
+
+
 def test_ten_tabs_cause_one_upstream_poll_per_interval(browser, argilla_server, live_campaign, tmp_path):
     import time
 
