@@ -9,9 +9,10 @@ argilla-server's own count again (tests/oracle.py), and what was lost: RELIABILI
   annotator validates; a tab open on the replica that does not hold the lease.
 - deliveries: 10,000 unsigned webhook deliveries of 1 MB each, then 1,000 forged ones, from many
   addresses, at the replica that does not hold the lease: Redis's peak memory, what reached it.
-- longpolls: 500 hostile long-polls from 500 addresses (made-up versions, and real ones asked again
-  and again, campaign-wide and one person's) while a real validation travels to an open Chromium
-  tab: its delay with and without them, p50/p95 of 20 validations each.
+- longpolls: 500 hostile long-polls from 500 addresses (made-up versions, campaign-wide and one
+  person's, each asked again at once with whatever the answer names, as a client fishing for the
+  real fingerprint would) while a real validation travels to an open Chromium tab: its delay with
+  and without them, p50/p95 of 20 validations each.
 The short forms of these, and every other fault, are tests: `bash scripts/faults.sh`.
 """
 
@@ -236,8 +237,8 @@ def delays(page, annotator: Annotator, records: list[str]) -> list[float]:
 
 def start_hostile(url: str, count: int, stop: asyncio.Event):
     """`count` clients, each from its own address, long-polling in a loop in a thread of their own:
-    a third with made-up versions, a third with the campaign's real one asked again at once after
-    each answer, a third with someone else's Mi posición (an urgent key)."""
+    a third with made-up versions, a third asking again at once with whatever version the answer
+    names, a third the same with someone else's Mi posición (an urgent key)."""
     import threading
 
     asked = {"n": 0}

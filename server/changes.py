@@ -8,8 +8,10 @@ answers are let go by a budget of `RATE` reruns a second per process, one person
 the others in random order, and the budget shrinks while pages are being drawn for people who
 asked for them (`busy`): readers who are clicking keep their speed, and a page that waits only
 gets the newest state (its reruns coalesce). Each client's pages take turns with everyone else's,
-and a version no page was drawn with waits a second and gets no turn: a client asking in a loop,
-or with made-up versions, holds back nobody (`Budget.turn`, `Shown`).
+and a version no page was drawn with waits a second, gets no turn and is told no version (the page
+reruns and is drawn with the current one): a client asking in a loop, or with made-up versions,
+holds back nobody, and learns no real version to compete with real pages but by running them
+(`Budget.turn`, `Shown`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from server.api.http import client_of
 RATE = 8.0  # background reruns a second, per process, while nobody else is waiting for a page
 BURST = 4
 UNKNOWN_WAIT = 1.0  # seconds before a version no page of this process was drawn with is answered
+NO_VERSION = ""  # the answer to such a version: no fingerprint, only that the page must run again
 
 
 class Changes:
@@ -200,11 +203,11 @@ def changes_route(versions: Callable[[str], tuple[str, str | None] | None]):
                     return JSONResponse({"v": seen}, status_code=503)  # stopping: ask again, elsewhere
                 if current is None:
                     return JSONResponse({"v": seen}, status_code=404)
+                if current[0] != seen and (key, seen) not in SHOWN:
+                    await asyncio.sleep(UNKNOWN_WAIT)  # no page of ours: it reruns, and is drawn with the current
+                    return JSONResponse({"v": NO_VERSION})  # never told the fingerprint without a page run
                 if current[0] != seen:
-                    if (key, seen) in SHOWN:
-                        await BUDGET.turn(urgent=key.startswith("u"), client=client_of(request))
-                    else:
-                        await asyncio.sleep(UNKNOWN_WAIT)
+                    await BUDGET.turn(urgent=key.startswith("u"), client=client_of(request))
                     current = versions(key) or current  # the newest, after the wait
                     return JSONResponse({"v": current[0], "at": current[1]})
                 SHOWN.note(key, seen)
