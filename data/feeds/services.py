@@ -234,7 +234,9 @@ def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path, r
 
     def build() -> Services:
         services = Services.build(config, secrets, data_dir, follow, lease)
-        services.carry_over(current_services())  # the lease gained or lost: the same campaign, held already
+        previous = registry.key_of(SERVICES)
+        if isinstance(previous, tuple) and previous[:3] == (config, secrets, str(data_dir)):
+            services.carry_over(current_services())  # only the lease moved: what was held stays true
         return services.start()
 
     return registry.current(SERVICES, (config, secrets, str(data_dir), follow), build)
