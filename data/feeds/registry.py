@@ -47,22 +47,24 @@ def current(kind: str, key: Hashable, build: Callable[[], S]) -> S:
 
 
 def _entry(kind: str, key: Hashable) -> Stoppable | None:
-    with _lock:
-        entry = _current.get(kind)
+    entry = _live(kind)
     return entry[1] if entry is not None and entry[0] == key else None
+
+
+def _live(kind: str) -> tuple[Hashable, Stoppable] | None:
+    with _lock:
+        return _current.get(kind)
 
 
 def key_of(kind: str) -> Hashable | None:
     """The key the live object of `kind` was built for, if any."""
-    with _lock:
-        entry = _current.get(kind)
+    entry = _live(kind)
     return entry[0] if entry is not None else None
 
 
 def peek(kind: str) -> Stoppable | None:
     """The live object of `kind`, if any (for code outside a session, e.g. an HTTP route)."""
-    with _lock:
-        entry = _current.get(kind)
+    entry = _live(kind)
     return entry[1] if entry is not None else None
 
 

@@ -232,14 +232,15 @@ def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path, r
     else:
         follow = role == "reader"
 
+    made_for = (config, secrets, str(data_dir))
+
     def build() -> Services:
         services = Services.build(config, secrets, data_dir, follow, lease)
-        previous = registry.key_of(SERVICES)
-        if isinstance(previous, tuple) and previous[:3] == (config, secrets, str(data_dir)):
-            services.carry_over(current_services())  # only the lease moved: what was held stays true
+        if registry.key_of(SERVICES) == (made_for, not follow):  # only the lease moved: what was held stays true
+            services.carry_over(current_services())
         return services.start()
 
-    return registry.current(SERVICES, (config, secrets, str(data_dir), follow), build)
+    return registry.current(SERVICES, (made_for, follow), build)
 
 
 def current_services() -> Services | None:

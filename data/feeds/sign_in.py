@@ -73,19 +73,26 @@ class ProviderAnswer:
 
 @dataclass(frozen=True)
 class Members:
-    """The org a handle names on the Hub now (its id) and its members (username -> user id)."""
+    """The org a handle names on the Hub now (its id) and its members: their ids, and their handles
+    as the Hub compares them (case aside)."""
 
     org_id: str | None
-    people: Mapping[str, str | None]
+    ids: frozenset[str]
+    handles: frozenset[str]
     fetched_at: dt.datetime
+
+    @classmethod
+    def of(cls, org_id: str | None, people: Mapping[str, str | None], fetched_at: dt.datetime) -> Members:
+        """From the Hub's answer: username -> user id."""
+        ids = frozenset(found for found in people.values() if found)
+        return cls(org_id, ids, frozenset(name.casefold() for name in people), fetched_at)
 
     def admits(self, username: str, user_id: str | None = None) -> bool:
         """Is this person a member: by id when the Hub and the sign-in both give one (a renamed
-        member is still one), else by handle (as the Hub spells them: case aside)?"""
-        ids = {found for found in self.people.values() if found}
-        if user_id and ids:
-            return user_id in ids
-        return username.casefold() in {name.casefold() for name in self.people}
+        member is still one), else by handle?"""
+        if user_id and self.ids:
+            return user_id in self.ids
+        return username.casefold() in self.handles
 
 
 class Membership:
@@ -95,7 +102,7 @@ class Membership:
 
     def __init__(self, endpoint: str, token: str | None, org: str, recheck: float):
         def read(report: Report) -> Members:
-            return Members(*organization_members(endpoint, token, org), utc_now())
+            return Members.of(*organization_members(endpoint, token, org), utc_now())
 
         self.poller = Poller(read, interval=recheck, name="org-members")
 
