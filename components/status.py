@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from components import i18n
@@ -198,6 +199,37 @@ def first_read_state(view: FeedView, kind: FeedKind, lang: str) -> None:
         since = t(lang, "Esperando la primera lectura desde el {when}.", when=i18n.datetime(view.since, lang))
         waiting = since + " " + waiting
     st.caption(waiting)
+
+
+MISMATCHES = {  # a campaign.toml key that Argilla contradicts (data/model/mismatches.py), in words
+    "reference_field": N_(
+        "El dataset «{dataset}» no tiene el campo «{value}» (`reference_field` en campaign.toml): las "
+        "correcciones de sus registros sin sugerencia no se pueden calcular. Sus campos: {known}."
+    ),
+    "label_question": N_(
+        "El dataset «{dataset}» no tiene la pregunta «{value}» (`label_question` en campaign.toml): no "
+        "hay señales de acuerdo para él. Sus preguntas: {known}."
+    ),
+    "exclude_users": N_(
+        "Ningún usuario de Argilla se llama «{value}» (`exclude_users` en campaign.toml): si es un "
+        "error de escritura, esa cuenta se clasifica."
+    ),
+}
+
+
+def configuration_status(mismatches: pd.DataFrame, lang: str) -> None:
+    """For organizers: each campaign.toml key that names what Argilla does not have, one line each."""
+    for row in mismatches.itertuples():
+        text = t(
+            lang,
+            MISMATCHES[row.key],
+            dataset=md_text(row.dataset if isinstance(row.dataset, str) else "", 100),
+            value=md_text(row.value, 100),
+            known=md_text(row.known, 300) if isinstance(row.known, str) and row.known else "—",
+        )
+        if row.key == "exclude_users" and isinstance(row.known, str) and row.known:
+            text += " " + t(lang, "¿Quizá «{known}»?", known=md_text(row.known, 100))
+        st.warning(t(lang, "Configuración: {problem}", problem=text), icon="⚙️")
 
 
 def storage_status(status: SyncStatus | None, lang: str) -> None:

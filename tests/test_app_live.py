@@ -4,6 +4,7 @@ import csv
 import io
 
 from data.model.export import ranking_csv
+from data.state.snapshots import load_campaign
 from tests import expected
 from tests.app_env import environment, frame_of, refreshed_feed, status_line
 from tests.app_env import open_page as run
@@ -94,3 +95,44 @@ def test_empty_campaign_renders_every_page(argilla_server, live_campaign, tmp_pa
         assert any("aún no tiene registros" in i.value for i in at.info)
         for page in ["views/ranking.py", "views/my_rank.py", "views/progress.py", "views/export.py"]:
             run(page)
+
+
+def test_organizer_page_names_each_key_argilla_contradicts(argilla_server, live_campaign, tmp_path):
+    """campaign.toml keys that name nothing in Argilla (a field, a question, a user) are accepted at
+    load; the first read finds them, and Organización names each one with the dataset and the key,
+    in every process (they travel with the snapshot a follower loads)."""
+    import dataclasses
+
+    from tests.app_env import write_config
+    from tests.campaign_builder import Plan
+
+    plan, _ = live_campaign
+    hellaswag, arc = plan.specs
+    typos = Plan(plan.workspace, [dataclasses.replace(hellaswag, reference_field="frase_ES"), arc])
+    config = write_config(tmp_path / "typos.toml", typos, exclude=("owner", "Ana", "organizadora_que_no_existe"))
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'correction_question = "correccion"', 'correction_question = "correccion"\nlabel_question = "notas"'
+        ),
+        encoding="utf-8",
+    )
+    with environment(
+        ARGILLA_API_URL=argilla_server.api_url,
+        ARGILLA_API_KEY=argilla_server.api_key,
+        CAMPAIGN_CONFIG=str(config),
+        DATA_DIR=str(tmp_path / "d"),
+        ORGANIZER_TOKEN="frase-de-prueba",
+    ):
+        feed = refreshed_feed()
+        at = run("views/organizer.py")
+        at.text_input(key="organizer.passphrase").input("frase-de-prueba").run()
+        lines = [w.value for w in at.warning if w.value.startswith("Configuración:")]
+        stored = load_campaign(feed.store, feed.source)
+    assert len(lines) == 4, lines
+    field, question, *users = sorted(lines, key=lambda line: ("campo" not in line, "pregunta" not in line, line))
+    assert "hellaswag\\_prueba" in field and "«frase\\_ES»" in field
+    assert "Sus campos: en, frase\\_es" in field  # what the dataset has instead
+    assert "arc\\_prueba" in question and "«notas»" in question and "correccion, nota" in question
+    assert "«Ana»" in users[0] and "¿Quizá «ana»?" in users[0]  # usernames are case-sensitive
+    assert "«organizadora\\_que\\_no\\_existe»" in users[1] and "Quizá" not in users[1]
+    assert stored is not None and stored.mismatches.equals(feed.view().value.mismatches)

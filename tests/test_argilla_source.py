@@ -131,6 +131,28 @@ def test_missing_question_is_named(argilla_server, plan):
     assert error.value.kind is ErrorKind.MISSING_QUESTION and "pregunta_mal" in error.value.detail
 
 
+def test_keys_naming_what_argilla_does_not_have_are_named_with_what_it_has(argilla_server, plan):
+    """A typo in reference_field, label_question or exclude_users is a row of the read's
+    `mismatches`, with the dataset, the key and Argilla's own names; the read itself goes on."""
+    typos = (
+        DatasetConfig("mmlu_validar", "respuesta_final", workspace="fuente", reference_field="es_MT"),
+        DatasetConfig("arc_validar", "texto_corregido", workspace="fuente", label_question="calidád"),
+    )
+    source = ArgillaSource(argilla_server.api_url, argilla_server.api_key, typos)
+    read = normalise(source.fetch(), dt.datetime.now(dt.UTC), "test", ["owner", "Ana", "nadie", "Ana"])
+    assert set(read.mismatches.fillna("").itertuples(index=False, name=None)) == {
+        ("mmlu_validar", "reference_field", "es_MT", "en, es_mt"),  # the dataset's fields
+        ("arc_validar", "label_question", "calidád", "texto_corregido, calidad"),  # its questions
+        ("", "exclude_users", "Ana", "ana"),  # who it may mean: the same name but for case
+        ("", "exclude_users", "nadie", ""),
+    }
+    assert len(read.responses) == len(plan.responses)  # the read is whole
+
+
+def test_a_configuration_argilla_agrees_with_has_no_mismatches(campaign):
+    assert campaign.mismatches.empty
+
+
 def test_wrong_key_is_an_auth_error(argilla_server, plan):
     with pytest.raises(SourceError) as error:
         ArgillaSource(argilla_server.api_url, "not-the-key", configs()).fetch()

@@ -10,7 +10,7 @@ from components.downloads import download
 from components.i18n import t
 from components.organizer_gate import organizer_unlocked
 from components.signals_table import signals_table
-from components.status import open_data_status, storage_status
+from components.status import configuration_status, open_data_status, storage_status
 
 ctx = context()
 lang = ctx.lang
@@ -22,6 +22,7 @@ storage_status(ctx.running.state.status if ctx.running.state else None, lang)
 open_data_status(ctx.running.publisher.status if ctx.running.publisher else None, lang)
 teams_view.roster_status(ctx.roster.view(), lang)
 read = ctx.read(ctx.view())
+configuration_status(read.campaign.mismatches, lang)
 table = read.signals()
 
 st.subheader(t(lang, "Señales de calidad"), anchor=False)

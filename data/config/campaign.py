@@ -94,8 +94,12 @@ class DatasetConfig:
     correction_question: str = setting(help="the TextQuestion that holds the validated translation")
     workspace: str | None = setting(None, "its Argilla workspace (needed when two datasets share a name)")
     title: str | None = setting(None, "how pages name it (default: its name)")
-    reference_field: str | None = setting(None, "the field compared when that question has no suggestion")
-    label_question: str | None = setting(None, "a LabelQuestion for the agreement signals (default: the first)")
+    reference_field: str | None = setting(
+        None, "the field compared when that question has no suggestion (one it lacks: said on Organización)"
+    )
+    label_question: str | None = setting(
+        None, "a LabelQuestion for the agreement signals (default: the first; one it lacks: said on Organización)"
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", self.title or self.name)
@@ -200,7 +204,9 @@ class CampaignConfig:
     min_validations_for_prize: int = setting(
         50, "validations that make a contributor prize-eligible", check=not_negative
     )
-    exclude_users: tuple[str, ...] = setting((), "organizers, bots: never ranked")
+    exclude_users: tuple[str, ...] = setting(
+        (), "organizers, bots: never ranked (a name no Argilla user has: said on Organización)"
+    )
     refresh_seconds: int = setting(120, "how often the one shared poller reads Argilla", check=positive)
     reconcile_every: int = setting(10, "while polling: every Nth poll is a full read", check=positive)
     timeout_seconds: float = setting(20.0, "per request to Argilla", check=positive)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 import cachetools
@@ -26,6 +27,7 @@ from data.live.updates import LiveUpdates
 from data.model.appearance import EVERYONE
 from data.model.frames import Campaign, build_responses, typed_records
 from data.model.live import LiveMode
+from data.model.mismatches import mismatch_frame, unmatched_users
 from data.sources.argilla import ArgillaSource, RawCampaign, counted_frame
 from data.sources.progress import Report
 from data.state.demo import load_demo
@@ -37,8 +39,10 @@ from data.times import utc_now
 _LAST_RAW: cachetools.TTLCache[str, tuple[RawCampaign, dt.datetime]] = cachetools.TTLCache(maxsize=16, ttl=3600)
 
 
-def normalise(raw: RawCampaign, fetched_at: dt.datetime, source: str) -> Campaign:
-    """Raw read -> tidy frames."""
+def normalise(raw: RawCampaign, fetched_at: dt.datetime, source: str, exclude_users: Iterable[str] = ()) -> Campaign:
+    """Raw read -> tidy frames, with what the read says of the configuration (`exclude_users`
+    naming nobody, a dataset's key naming nothing of it)."""
+    found = [m for settings in raw.settings.values() for m in settings.mismatches]
     return Campaign(
         records=typed_records(raw.records),
         responses=build_responses(raw.responses, raw.records, raw.users),
@@ -46,6 +50,7 @@ def normalise(raw: RawCampaign, fetched_at: dt.datetime, source: str) -> Campaig
         fetched_at=fetched_at,
         source=source,
         counted=counted_frame(raw.counted),
+        mismatches=mismatch_frame([*found, *unmatched_users(exclude_users, raw.users.values())]),
     )
 
 
@@ -158,7 +163,7 @@ class CampaignFeed(Feed[Campaign]):
         if held is not None and previous is not None and _same_frames(raw, previous):
             campaign = held  # nothing changed: the same value, so nothing downstream moves
         else:
-            campaign = normalise(raw, utc_now(), self.source)
+            campaign = normalise(raw, utc_now(), self.source, self.config.exclude_users)
         self._warm(campaign)  # kept as long as it stands (a no-op while cached)
         _LAST_RAW[self.source] = (raw, campaign.fetched_at)
         return campaign

@@ -25,6 +25,8 @@ import pandas as pd
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cpdist
 
+from data.model.mismatches import no_mismatches
+
 RECORD_COLUMNS = ["dataset", "record_id", "status", "inserted_at", "updated_at"]
 RAW_RESPONSE_COLUMNS = [
     "dataset",
@@ -74,6 +76,7 @@ class Campaign:
     fetched_at: dt.datetime
     source: str = ""  # see data.snapshots.source_id; "demo" for the embedded demo
     counted: pd.DataFrame = field(default_factory=no_counts)  # Argilla's own counts where frames lag
+    mismatches: pd.DataFrame = field(default_factory=no_mismatches)  # configuration Argilla contradicts
 
 
 def normalise_text(values: pd.Series) -> pd.Series:

@@ -29,6 +29,7 @@ import pandas as pd
 from data.config import DatasetConfig
 from data.errors import ErrorKind, SourceError
 from data.model.frames import RESPONSE_STATUSES, no_counts, typed_counts
+from data.model.mismatches import dataset_mismatches
 from data.sources.argilla_errors import translated_errors
 from data.sources.argilla_frames import (
     RECORD_STATE,
@@ -281,11 +282,15 @@ def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> DatasetSetti
         (name for name, q in questions.items() if isinstance(q, rg.LabelQuestion)), None
     )
     distribution = dataset.settings.distribution
+    fields = [field.name for field in dataset.settings.fields]
     return DatasetSettings(
         id=str(dataset.id),
         min_submitted=int(getattr(distribution, "min_submitted", 1) or 1),
         correction_question_id=str(questions[config.correction_question].id),
         label_question=label,
+        mismatches=tuple(
+            dataset_mismatches(config.name, config.reference_field, config.label_question, fields, list(questions))
+        ),
     )
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from data.config import DatasetConfig
 from data.model.frames import RAW_RESPONSE_COLUMNS, RECORD_COLUMNS
+from data.model.mismatches import Mismatch
 
 RECORD_STATE = ["status", "inserted_at", "updated_at"]  # what a delivery states of a record
 
@@ -24,6 +25,7 @@ class DatasetSettings:
     min_submitted: int
     correction_question_id: str
     label_question: str | None
+    mismatches: tuple[Mismatch, ...] = ()  # its keys naming no field or question of it
 
 
 def records_frame(pages: list[list[dict[str, Any]]], config: DatasetConfig, settings: DatasetSettings) -> pd.DataFrame:

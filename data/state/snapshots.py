@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from data.model.frames import Campaign, no_counts, typed_counts, typed_records, typed_responses
+from data.model.mismatches import no_mismatches, typed_mismatches
 from data.model.projects import Projects
 from data.sources.hub import RAW_PROJECT_COLUMNS
 
@@ -161,6 +162,8 @@ def save_campaign(store: Store, campaign: Campaign) -> None:
     frames = {"records": campaign.records, "responses": campaign.responses, "datasets": campaign.datasets}
     if not campaign.counted.empty:  # Argilla's counts while deliveries lag: what followers show too
         frames["counted"] = campaign.counted
+    if not campaign.mismatches.empty:  # what Organización says of the configuration, in every process
+        frames["mismatches"] = campaign.mismatches
     store.save(CAMPAIGN, Snapshot(frames, campaign.fetched_at, campaign.source))
 
 
@@ -178,6 +181,7 @@ def load_campaign(store: Store, source: str) -> Campaign | None:
             snapshot.fetched_at,
             snapshot.source,
             typed_counts(frames["counted"]) if "counted" in frames else no_counts(),
+            typed_mismatches(frames["mismatches"]) if "mismatches" in frames else no_mismatches(),
         )
     except (KeyError, ValueError, TypeError):
         return None
