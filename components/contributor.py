@@ -14,6 +14,7 @@ from components.i18n import t, tn
 from components.navigation import HOME, VERIFY, page_url
 from components.safe import md_text
 from data.config import CampaignConfig
+from data.config.campaign import slug_of
 from data.feeds.campaign_read import CampaignRead
 from data.feeds.poller import FeedView, Mode
 from data.model import aggregate, credentials
@@ -67,7 +68,7 @@ def certificate_facts(
         validations=int(me["validations"]),
         corrections=int(me["corrections"]),
         issued=issued,
-        campaign=campaign_tag(config),
+        campaign=certificate_mark(config).tags,
     )
     credential_id = credentials.issue(credential, key)
     return CertificateFacts(
@@ -89,8 +90,16 @@ def certificate_facts(
     )
 
 
-def campaign_tag(config: CampaignConfig) -> bytes:
-    return credentials.campaign_tag(config.title, [dataset.name for dataset in config.datasets])
+def certificate_mark(config: CampaignConfig) -> credentials.CampaignMark:
+    """What names this campaign in its certificates' IDs: its slug, and while that slug is made
+    from the title (none of its own in campaign.toml), its datasets too (data/model/credentials.py)."""
+    slug = config.slug or slug_of(config.title)
+    return credentials.CampaignMark(
+        slug=slug,
+        datasets=tuple(dataset.name for dataset in config.datasets),
+        own_slug=slug != slug_of(config.title),
+        title=config.title,
+    )
 
 
 def certificate_button(facts: CertificateFacts, lang: str) -> None:

@@ -232,6 +232,21 @@ def configuration_status(mismatches: pd.DataFrame, lang: str) -> None:
         st.warning(t(lang, "Configuración: {problem}", problem=text), icon="⚙️")
 
 
+def certificate_key_status(derived: bool, lang: str) -> None:
+    """For organizers: whether the certificates' IDs hang on the Argilla key (`derived`)."""
+    if derived:
+        st.warning(
+            t(
+                lang,
+                "Los IDs de los certificados se firman con una clave derivada de ARGILLA_API_KEY: si esa "
+                "clave se rota, los certificados emitidos dejan de verificarse. Define CERTIFICATE_SECRET "
+                "(una frase larga y secreta) para que no dependan de ella; los emitidos hasta entonces "
+                "siguen valiendo.",
+            ),
+            icon="🔑",
+        )
+
+
 def storage_status(status: SyncStatus | None, lang: str) -> None:
     """For organizers: whether the state is kept on the Hub, and what is wrong if it is not."""
     if status is None:

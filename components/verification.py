@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 
 from components import i18n
+from components.contributor import certificate_mark
 from components.i18n import t
 from components.safe import md_text
+from data.config import CampaignConfig
+from data.model import credentials
 from data.model.credentials import Credential
 from data.text import shown_name
+
+
+class Checked(NamedTuple):
+    credential: Credential | None  # None: the ID is not valid here
+    today: pd.Series | None  # its holder's row in today's ranking, if there
+
+
+def checked(token: str, keys: tuple[bytes, ...], config: CampaignConfig, everyone: pd.DataFrame | None) -> Checked:
+    """The credential an ID states if it verifies for this campaign, and where its holder stands
+    today in `everyone` (the whole ranking). An ID from before slugs whose campaign tag is no longer
+    this campaign's (its title was renamed since) verifies when the ranking bears it out."""
+
+    def standing(username: str) -> pd.Series | None:
+        rows = everyone[everyone["username"] == username] if everyone is not None else None
+        return None if rows is None or rows.empty else rows.iloc[0]
+
+    def bears_out(claim: Credential) -> bool:
+        today = standing(claim.username)
+        return today is not None and int(today["validations"]) >= claim.validations
+
+    credential = credentials.verify(token, keys, certificate_mark(config), bears_out)
+    return Checked(credential, standing(credential.username) if credential is not None else None)
 
 
 def verification(credential: Credential | None, campaign: str, today: pd.Series | None, lang: str) -> None:

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from components.contributor import campaign_tag
+from components.contributor import certificate_mark
 from components.navigation import HOME, PAGES
 from data.config import load_config, load_secrets
 from data.model import aggregate, credentials
@@ -255,8 +255,8 @@ def test_a_contributor_downloads_their_certificate_and_finds_the_way_to_validate
     assert me["username"] in text and f"{me['validations']} validaciones" in text
     found = re.search(r"ID del certificado: (\S+)", text)
     assert found and f"/certificado?id={found.group(1)}" in "".join(text.split()), "no ID or verification link"
-    key, tag = load_secrets({}).certificate_key, campaign_tag(load_config())
-    assert credentials.verify(found.group(1), key, tag).username == me["username"]  # the link proves it
+    key, mark = load_secrets({}).certificate_key, certificate_mark(load_config())
+    assert credentials.verify(found.group(1), (key,), mark).username == me["username"]  # the link proves it
 
 
 def test_organizers_download_every_eligible_certificate_as_a_zip(browser, journey_app, tmp_path):

@@ -37,7 +37,8 @@ CRAWLERS = [
     "TelegramBot (like TwitterBot)",
 ]
 KEY = b"k" * 32
-TAG = credentials.campaign_tag("Campaña", ["a", "b"])
+MARK = credentials.CampaignMark("campana", ("a", "b"), own_slug=False, title="Campaña")
+TAG = MARK.tags
 
 
 class Head(HTMLParser):
@@ -80,7 +81,7 @@ def credential(name: str = "ana", validations: int = 47) -> Credential:
 def test_an_issued_id_verifies_to_what_it_states(name):
     issued = credentials.issue(credential(name), KEY)
     assert re.fullmatch(r"[A-Za-z0-9_-]+", issued)  # URL-safe, nothing to escape in a link
-    assert credentials.verify(issued, KEY, TAG) == credential(name)
+    assert credentials.verify(issued, (KEY,), MARK) == credential(name)
 
 
 def test_forged_altered_or_foreign_ids_do_not_verify():
@@ -90,16 +91,89 @@ def test_forged_altered_or_foreign_ids_do_not_verify():
         altered = bytearray(raw)
         altered[index] ^= 0x01
         token = credentials.base64.urlsafe_b64encode(bytes(altered)).decode().rstrip("=")
-        assert credentials.verify(token, KEY, TAG) is None, index
-    assert credentials.verify(issued, b"another key", TAG) is None
-    assert credentials.verify(issued, KEY, credentials.campaign_tag("Otra", ["a"])) is None
+        assert credentials.verify(token, (KEY,), MARK) is None, index
+    assert credentials.verify(issued, (b"another key",), MARK) is None
+    assert credentials.verify(issued, (KEY,), credentials.CampaignMark("otra", ("a",), own_slug=False)) is None
     forged = credentials.issue(credential(validations=9999), b"a guessed key")
-    assert credentials.verify(forged, KEY, TAG) is None
+    assert credentials.verify(forged, (KEY,), MARK) is None
 
 
 @given(st.text(max_size=300))
 def test_any_text_is_answered_not_raised(text):
-    assert credentials.verify(text, KEY, TAG) is None
+    assert credentials.verify(text, (KEY,), MARK) is None
+
+
+def campaign(title: str, datasets: tuple[str, ...], **keys: str):
+    """A campaign's configuration as campaign.toml would give it."""
+    from data.config.campaign import parse_config
+
+    sets = [{"name": name, "correction_question": "q"} for name in datasets]
+    return parse_config({"campaign": {"title": title, **keys}, "datasets": sets})
+
+
+def issued_for(config) -> str:
+    from components.contributor import certificate_mark
+
+    return credentials.issue(Credential("ana", 47, 5, dt.date(2026, 12, 1), certificate_mark(config).tags), KEY)
+
+
+def verifies(token: str, config) -> bool:
+    from components.contributor import certificate_mark
+
+    return credentials.verify(token, (KEY,), certificate_mark(config)) is not None
+
+
+def test_an_id_outlives_a_title_rename_or_a_new_dataset_and_verifies_for_its_campaign_only():
+    original = campaign("Validación #Somos600M", ("mmlu", "arc"))
+    token = issued_for(original)
+    assert verifies(token, original)
+    assert verifies(token, campaign("Traducción de benchmarks #Somos600M", ("mmlu", "arc")))  # renamed
+    assert verifies(token, campaign("Validación #Somos600M", ("mmlu", "arc", "hellaswag")))  # a dataset added
+    assert not verifies(token, campaign("Próxima campaña", ("squad", "xnli")))  # another campaign
+    # a slug of its own names the campaign whatever its title and datasets become; nothing else does
+    named = campaign("Validación #Somos600M", ("mmlu", "arc"), slug="benchmarks")
+    token = issued_for(named)
+    assert verifies(token, campaign("Otro título", ("mmlu", "arc", "hellaswag"), slug="benchmarks"))
+    assert not verifies(token, campaign("Validación #Somos600M", ("mmlu", "arc"), slug="hackathon-2027"))
+    assert not verifies(token, original)  # same title and datasets, but that campaign has no slug
+
+
+def test_ids_issued_before_slugs_keep_verifying_after_a_title_rename():
+    """Real IDs of the version 1 code (tests/fixtures/certificates_v1.json, with the commit that
+    issued them): the same environment verifies every one; after a title rename the tag they carry
+    is no longer the campaign's, and they verify where the campaign's ranking bears out what they
+    state, never where it does not (a foreign campaign's ID proves nothing here)."""
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    from components.verification import checked
+    from data.config import load_secrets
+
+    recorded = json.loads((Path(__file__).parent / "fixtures" / "certificates_v1.json").read_text(encoding="utf-8"))
+    datasets = tuple(recorded["datasets"])
+    same, renamed = campaign(recorded["title"], datasets), campaign("Traducción de benchmarks", datasets)
+    foreign = campaign("Otra campaña", ("squad",))
+    for case in recorded["ids"]:
+        keys = load_secrets(case["environment"]).certificate_keys
+        stated = (case["username"], case["validations"], case["corrections"], dt.date.fromisoformat(case["issued"]))
+
+        def ranking(validations: int, holder: str = case["username"]) -> pd.DataFrame:
+            return pd.DataFrame({"username": [holder, "otra"], "validations": [validations, 999], "rank": [2, 1]})
+
+        found = checked(case["id"], keys, same, None).credential
+        assert found is not None and (found.username, found.validations, found.corrections, found.issued) == stated
+        assert checked(case["id"], keys, renamed, None).credential is None  # nothing to bear it out
+        assert checked(case["id"], keys, renamed, ranking(case["validations"])).credential == found
+        assert checked(case["id"], keys, renamed, ranking(case["validations"] - 1)).credential is None
+        assert checked(case["id"], keys, foreign, ranking(0)).credential is None
+        assert checked(case["id"], (b"another key",), renamed, ranking(10**6)).credential is None
+        if "CERTIFICATE_SECRET" not in case["environment"]:  # signed with the key derived from Argilla's
+            # a CERTIFICATE_SECRET set afterwards signs what comes next and voids nothing issued before
+            later = load_secrets({**case["environment"], "CERTIFICATE_SECRET": "otra frase"}).certificate_keys
+            assert later[0] not in keys and checked(case["id"], later, same, None).credential == found
+            assert checked(case["id"], later[:1], same, None).credential is None  # (by the derived key)
 
 
 # --- the card ---------------------------------------------------------------------------------------
@@ -223,7 +297,7 @@ def test_hostile_names_stay_inside_their_attribute(live_app, ranking):
 
 
 def test_the_verification_page_states_a_valid_id_and_refuses_a_forged_one(live_env_module, ranking):
-    from components.contributor import campaign_tag
+    from components.contributor import certificate_mark
     from data.config import APP_VARIABLES, load_config, load_secrets
 
     with environment(**live_env_module):
@@ -235,7 +309,7 @@ def test_the_verification_page_states_a_valid_id_and_refuses_a_forged_one(live_e
                 int(me["validations"]),
                 int(me["corrections"]),
                 dt.date.today(),
-                campaign_tag(load_config()),
+                certificate_mark(load_config()).tags,
             ),
             key,
         )

@@ -10,7 +10,7 @@ from components.downloads import download
 from components.i18n import t
 from components.organizer_gate import organizer_unlocked
 from components.signals_table import signals_table
-from components.status import configuration_status, open_data_status, storage_status
+from components.status import certificate_key_status, configuration_status, open_data_status, storage_status
 
 ctx = context()
 lang = ctx.lang
@@ -57,6 +57,7 @@ if projects is not None and frozen is not None:
     )
 
 st.subheader(t(lang, "Certificados"), anchor=False)
+certificate_key_status(ctx.secrets.argilla_configured and not ctx.secrets.certificate_secret, lang)
 certificates_button(read, ctx.running.certificate_key, lang)
 
 st.subheader(t(lang, "Agradecimientos para las Dataset Cards"), anchor=False)

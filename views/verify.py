@@ -5,9 +5,8 @@ nothing that the public ranking does not show."""
 import streamlit as st
 
 from components.context import context
-from components.contributor import campaign_tag
 from components.i18n import t
-from components.verification import verification
+from components.verification import checked, verification
 from data.model import credentials
 
 ctx = context()
@@ -19,10 +18,7 @@ if not token:
     st.info(t(lang, "Pega el ID impreso en el certificado, o abre el enlace de su código QR."))
     st.stop()
 st.query_params["id"] = token
-credential = credentials.verify(token, ctx.running.certificate_key, campaign_tag(config))
-view, today = ctx.view(), None
-if credential is not None and view.value is not None:
-    table = ctx.read(view).everyone()  # the certificate names its holder: where they stand, whatever they chose
-    row = table[table["username"] == credential.username]
-    today = None if row.empty else row.iloc[0]
+view = ctx.view()
+everyone = ctx.read(view).everyone() if view.value is not None else None  # whatever they chose to show
+credential, today = checked(token, ctx.running.certificate_keys, config, everyone)
 verification(credential, config.title, today, lang)

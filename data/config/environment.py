@@ -76,7 +76,7 @@ VARIABLES = (
     Variable(
         "CERTIFICATE_SECRET",
         "signs the certificates' IDs (`/certificado?id=`); without it a key is derived from `ARGILLA_API_KEY`, "
-        "and rotating that key voids the IDs issued before",
+        "and rotating that key voids the IDs issued before (setting it later voids none)",
         secret=True,
     ),
     Variable(

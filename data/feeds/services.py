@@ -57,7 +57,8 @@ class Services:
     deliveries: Deliveries | None = None  # beyond one machine: where deliveries go to the writer
     publisher: Publisher | None = None  # the writer's: the standings as open data ([open_data])
     appearance: AppearanceFeed | None = None  # how people chose to appear in the public views
-    certificate_key: bytes = field(default=b"", repr=False)  # signs and checks the certificates' IDs
+    certificate_key: bytes = field(default=b"", repr=False)  # signs the certificates' IDs
+    certificate_keys: tuple[bytes, ...] = field(default=(), repr=False)  # ... and checks them
     clock: RedisTime | None = None  # beyond one machine: the time told by Redis's clock
     _relay: threading.Event | None = None
 
@@ -85,6 +86,7 @@ class Services:
             deliveries=deliveries,
             clock=clock,
             certificate_key=secrets.certificate_key,
+            certificate_keys=secrets.certificate_keys,
             appearance=AppearanceFeed(choices, secrets.certificate_key),
         )
         services.campaign.appearance = services.appearance
