@@ -12,6 +12,7 @@ when a thousand visitors arrived at once (BENCHMARKS.md).
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ from data.routes import MAPS
 
 CONFIG = {"displayModeBar": True, "modeBarButtons": [["toImage"]], "displaylogo": False, "responsive": True}
 Figured = tuple[go.Figure, str]
+TICKS = 8  # dates on a time axis, at most
 COLORS = ["#e4572e", "#17bebb", "#ffc914", "#2e282a", "#76b041", "#6c5b7b"]
 
 
@@ -40,6 +42,27 @@ def _styled(fig: go.Figure) -> go.Figure:
         legend=dict(orientation="h", y=-0.2),
         colorway=COLORS,
     )
+
+
+def _in_language(fig: go.Figure, lang: str, moments: bool = False) -> go.Figure:
+    """Dates and numbers as the page speaks (plotly's own are English: "Mar 3", "1,234.5"): the
+    separators, the time axis's ticks ("3 mar"), and each point's date in its hover text (with the
+    time of day, for `moments`). Applied before a figure is cached, as `_styled`."""
+    fig.update_layout(separators=i18n.separators(lang))
+    dated = [(trace, pd.Series(pd.to_datetime(trace.x))) for trace in fig.data if trace.x is not None]
+    if not dated:
+        return fig
+    for trace, x in dated:
+        trace.customdata = i18n.dates(x, lang, moments).to_numpy()
+        trace.hovertemplate = (trace.hovertemplate or "%{x}: %{y}<extra></extra>").replace("%{x}", "%{customdata}")
+    return _date_ticks(fig, pd.concat([x for _, x in dated]), lang)
+
+
+def _date_ticks(fig: go.Figure, moments: pd.Series, lang: str) -> go.Figure:
+    """At most TICKS days of `moments` on the x axis, named as the page's language names them."""
+    days = moments.dt.normalize().drop_duplicates().sort_values()
+    ticks = days.iloc[:: max(1, math.ceil(len(days) / TICKS))]
+    return fig.update_xaxes(tickvals=ticks.tolist(), ticktext=[i18n.day_and_month(day.date(), lang) for day in ticks])
 
 
 def _titled(frame: pd.DataFrame, titles: tuple) -> pd.DataFrame:
@@ -103,7 +126,7 @@ def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Fi
     )
     alt = t(lang, "Validaciones") + f": {int(frame['validations'].sum())}"
     if "completed" not in frame:
-        return _styled(fig), alt
+        return _in_language(_styled(fig), lang), alt
     completed = frame.groupby("day")["completed"].sum().reset_index()
     fig.add_scatter(
         x=completed["day"],
@@ -112,7 +135,8 @@ def _daily_bars(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[go.Fi
         name=t(lang, "Registros completados"),
         line=dict(color="#2e282a"),
     )
-    return _styled(fig), f"{alt}; " + t(lang, "Registros completados") + f": {int(frame['completed'].sum())}."
+    total = t(lang, "Registros completados") + f": {int(frame['completed'].sum())}."
+    return _in_language(_styled(fig), lang), f"{alt}; {total}"
 
 
 def cumulative_line(activity: pd.DataFrame, titles: dict[str, str], lang: str, key: str) -> None:
@@ -136,7 +160,7 @@ def _cumulative_line(activity: pd.DataFrame, titles: tuple, lang: str) -> tuple[
         },
     )
     last = frame.groupby("dataset")["cumulative"].last()
-    return _styled(fig), "; ".join(f"{name}: {int(value)}" for name, value in last.items())
+    return _in_language(_styled(fig), lang), "; ".join(f"{name}: {int(value)}" for name, value in last.items())
 
 
 @chart()
@@ -149,7 +173,7 @@ def people_per_day(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
         labels={"day": t(lang, "Día"), "contributors": t(lang, "Personas")},
     )
     peak = int(daily["contributors"].max()) if len(daily) else 0
-    return _styled(fig), t(lang, "Personas") + f" (max): {peak}"
+    return _in_language(_styled(fig), lang), t(lang, "Personas") + f" (max): {peak}"
 
 
 @chart()
@@ -186,7 +210,9 @@ def likes_over_time(lines: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
     )
     fig.update_layout(margin=dict(l=8, r=8, t=30, b=8), height=340, legend=dict(orientation="h", y=-0.2))
     latest = lines.sort_values("time").groupby("name")["likes"].agg(["first", "last"])
-    return fig, "; ".join(f"{name}: {int(row['first'])} → {int(row['last'])}" for name, row in latest.iterrows())
+    return _in_language(fig, lang, moments=True), "; ".join(
+        f"{name}: {int(row['first'])} → {int(row['last'])}" for name, row in latest.iterrows()
+    )
 
 
 @chart()
@@ -198,7 +224,7 @@ def activity_calendar(grid: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
             x=grid["week"],
             y=grid["weekday"].map(names.__getitem__),
             z=grid["validations"],
-            customdata=grid["day"].dt.strftime("%Y-%m-%d"),
+            customdata=i18n.dates(grid["day"], lang).to_numpy(),
             hovertemplate="%{customdata}: %{z}<extra></extra>",
             colorscale=[[0, "#f6f3ee"], [0.0001, "#fbd3c4"], [1, COLORS[0]]],
             xgap=3,
@@ -207,8 +233,10 @@ def activity_calendar(grid: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
         )
     )
     fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], fixedrange=True)
-    fig.update_xaxes(fixedrange=True, tickformat="%d %b")
-    fig.update_layout(margin=dict(l=8, r=8, t=10, b=8), height=220, plot_bgcolor="white")
+    _date_ticks(fig, pd.Series(pd.to_datetime(grid["week"])), lang).update_xaxes(fixedrange=True)
+    fig.update_layout(
+        margin=dict(l=8, r=8, t=10, b=8), height=220, plot_bgcolor="white", separators=i18n.separators(lang)
+    )
     active = int((grid["validations"] > 0).sum())
     total = int(grid["validations"].sum())
     return fig, t(
@@ -266,4 +294,4 @@ def country_progress(daily: pd.DataFrame, lang: str) -> tuple[go.Figure, str]:
         labels={"day": t(lang, "Día"), "total": t(lang, "Validaciones"), "name": ""},
     )
     last = daily.sort_values("day").groupby("name")["total"].last().sort_values(ascending=False)
-    return _styled(fig), "; ".join(f"{name}: {int(value)}" for name, value in last.items())
+    return _in_language(_styled(fig), lang), "; ".join(f"{name}: {int(value)}" for name, value in last.items())

@@ -19,10 +19,10 @@ from typing import Literal
 
 import pandas as pd
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_timedelta, get_day_names
+from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 SOURCE, SOURCE_LOCALE = "es", "es_ES"  # the language the texts are written in
@@ -98,6 +98,24 @@ def percents(values: pd.Series, lang: str) -> pd.Series:
 
 def date(value: dt.date, lang: str) -> str:
     return format_date(value, format="medium", locale=LOCALES[lang])
+
+
+def dates(values: pd.Series, lang: str, moments: bool = False) -> pd.Series:
+    """`date` (or, with `moments`, `datetime`) for a column of timestamps, each distinct one formatted once."""
+    shown = datetime if moments else (lambda value, lang: date(value.date(), lang))
+    distinct = {value: shown(value.to_pydatetime(), lang) for value in values.dropna().unique()}
+    return values.map(distinct).astype("string").fillna("—")
+
+
+def day_and_month(value: dt.date, lang: str) -> str:
+    """A day as a chart's axis shows it: "3 mar" in Spanish, "Mar 3" in English."""
+    return format_skeleton("MMMd", value, locale=LOCALES[lang])
+
+
+@functools.cache
+def separators(lang: str) -> str:
+    """The decimal and the thousands separators (",." in Spanish, ".," in English): plotly's `separators`."""
+    return get_decimal_symbol(LOCALES[lang]) + get_group_symbol(LOCALES[lang])
 
 
 def datetime(value: dt.datetime, lang: str) -> str:

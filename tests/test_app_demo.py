@@ -243,3 +243,33 @@ def test_every_percentage_is_in_the_pages_language(lang, sample):
     assert i18n.percent(completed / total, lang) in headline.values()
     ranking = frame_of(open_page("views/ranking.py", lang=lang), "ranking.table")
     assert ranking["correction_rate"].tolist() == [i18n.percent(v, lang) for v in demo_ranking()["correction_rate"]]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_charts_speak_the_page_language(lang):
+    """Dates on the axes and in the hover texts, and the number separators, in the page's language
+    (plotly's own are English whatever the page says), told apart by the locale's own month names."""
+    import json
+
+    import pandas as pd
+    from babel.dates import get_month_names
+    from babel.numbers import get_decimal_symbol
+
+    months = get_month_names("abbreviated", locale=i18n.LOCALES[lang])
+    drawn = [*open_page("views/progress.py", lang=lang).get("plotly_chart")]
+    drawn += open_page("views/my_rank.py", lang=lang, user=demo_ranking()["username"].iloc[0]).get("plotly_chart")
+    assert len(drawn) >= 5
+    for chart in drawn:
+        spec = json.loads(chart.proto.spec)
+        assert spec["layout"]["separators"][0] == get_decimal_symbol(i18n.LOCALES[lang])
+        axis = spec["layout"]["xaxis"]
+        for value, text in zip(axis["tickvals"], axis["ticktext"], strict=True):
+            day = pd.Timestamp(value)
+            assert str(day.day) in text.split() and months[day.month].rstrip(".") in text, (value, text)
+        for trace in spec["data"]:
+            if trace["type"] == "heatmap":
+                continue  # its x is the week; each cell's day is in its hover text
+            assert "%{customdata}" in trace["hovertemplate"] and "%{x}" not in trace["hovertemplate"]
+            for value, text in zip(trace["x"], trace["customdata"], strict=True):
+                day = pd.Timestamp(value)
+                assert str(day.year) in text and months[day.month].rstrip(".") in text, (value, text)
