@@ -20,7 +20,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from components import i18n
-from components.context import configured, context, language
+from components.context import browser_language, configured, context, language
 from components.i18n import LANGUAGES, t
 from components.live_status import live_status, view_key
 from components.navigation import TEAMS, FeedKind, navigation
@@ -63,8 +63,8 @@ def frame() -> None:
     with st.sidebar:
         st.radio(t(lang, "Idioma"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
         sign_in_sidebar(lang)
-    if lang == "en":
-        st.query_params["lang"] = "en"
+    if lang != i18n.SOURCE or browser_language() != i18n.SOURCE:  # a link and a reload keep the language
+        st.query_params["lang"] = lang
     else:
         st.query_params.pop("lang", None)
     has_roster = ctx.services is not None and ctx.services.roster.configured

@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from components import i18n
 from components.i18n import LANGUAGES
 from components.navigation import FeedKind
 from data.config import (
@@ -91,11 +92,21 @@ def data_dir() -> Path:
 
 
 def language() -> str:
-    """The session's language: ?lang= on first load, then the sidebar toggle."""
+    """The session's language: ?lang= on first load, else the browser's (Accept-Language), then the
+    sidebar's choice."""
     if "lang" not in st.session_state:
-        wanted = st.query_params.get("lang", "es")
-        st.session_state["lang"] = wanted if wanted in LANGUAGES else "es"
+        wanted = st.query_params.get("lang") or browser_language()
+        st.session_state["lang"] = wanted if wanted in LANGUAGES else i18n.SOURCE
     return st.session_state["lang"]
+
+
+def browser_language() -> str:
+    """The language this visitor's browser asks for first, among the board's."""
+    try:
+        header = st.context.headers.get("Accept-Language") or ""
+    except Exception:  # no request behind this run (a test harness): no preference
+        header = ""
+    return i18n.preferred(header)
 
 
 def configured() -> tuple[CampaignConfig | None, Secrets, Services | None, str | None]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from babel import Locale
+from babel import Locale, negotiate_locale
 from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -50,6 +50,22 @@ LOCALES = {lang: locale for lang, (_, locale) in CATALOGUES.items()}
 LANGUAGES = {
     lang: (Locale.parse(locale).get_language_name(lang) or lang).capitalize() for lang, locale in LOCALES.items()
 }
+
+
+def preferred(accept_language: str) -> str:
+    """The language a browser asks for first among ours (an Accept-Language header, its q-values
+    honoured: "ca-ES,ca;q=0.9,en;q=0.8"), else the source language."""
+    asked = []
+    for position, part in enumerate(accept_language.split(",")[:20]):
+        tag, _, weight = part.strip().partition(";q=")
+        try:
+            quality = float(weight) if weight else 1.0
+        except ValueError:
+            continue
+        if tag and tag != "*" and quality > 0:
+            asked.append((-quality, position, tag.lower().replace("-", "_")))
+    found = negotiate_locale([tag for *_, tag in sorted(asked)], list(CATALOGUES))
+    return found if found in CATALOGUES else SOURCE
 
 
 def _translations(lang: str) -> gettext.NullTranslations:

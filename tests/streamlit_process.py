@@ -25,6 +25,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # as the community's visitors: a browser that asks for Spanish (the board follows Accept-Language
+    # on a first visit); a test of another language opens a context with its own `locale`
+    "--accept-lang=es-ES,es",
 ]
 
 

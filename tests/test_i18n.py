@@ -137,3 +137,21 @@ def test_ages_under_a_minute_are_said_in_seconds():
     assert age(dt.timedelta(0), "en") == "1 second ago"
     assert age(dt.timedelta(minutes=3, seconds=10), "es") == "hace 3 minutos"
     assert age(-dt.timedelta(seconds=12), "en") == "in 12 seconds"
+
+
+@pytest.mark.parametrize(
+    ("header", "chosen"),
+    [
+        ("", "es"),
+        ("*", "es"),
+        ("en-US,en;q=0.9", "en"),
+        ("EN-gb", "en"),
+        ("es-419,es;q=0.9,en;q=0.8", "es"),
+        ("fr-FR,fr;q=0.9,en;q=0.8,es;q=0.7", "en"),  # the first the board speaks, in the browser's order
+        ("en;q=0.1,es;q=0.5", "es"),  # by weight, not by position
+        ("de-DE,en;q=0", "es"),  # q=0: "not this one"
+        ("en;q=abc, es", "es"),  # a weight that is not a number: that entry is ignored
+    ],
+)
+def test_a_browsers_accept_language_picks_the_first_language_it_asks_for(header, chosen):
+    assert i18n.preferred(header) == chosen
