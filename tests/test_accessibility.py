@@ -1,11 +1,13 @@
 """Every page audited with axe-core (from the npm registry: tests/a11y/, installed by scripts/test.sh)
-in headless Chromium, at 1280 and 390 px: no serious or critical violation of the WCAG 2.1 A/AA rules.
+in headless Chromium, at 1280 and 390 px, in every language of the UI: no serious or critical violation
+of the WCAG 2.1 A/AA rules.
 """
 
 from pathlib import Path
 
 import pytest
 
+from components import i18n
 from components.navigation import HOME, MY_RANK, ORGANIZER, PAGES, TOP
 from tests.app_env import campaign_with, demo_ranking
 from tests.streamlit_process import StreamlitApp, wait_for_drawn
@@ -17,10 +19,10 @@ PASSPHRASE = "frase-de-prueba"
 
 
 def paths() -> list[str]:
-    """Every page, Mi posición for a ranked name and for an unknown one, the embed, one in English."""
+    """Every page, Mi posición for a ranked name and for an unknown one, and the embed."""
     found = ["" if spec is HOME else spec.url for spec in PAGES if spec is not TOP]
     user = demo_ranking()["username"].iloc[2]
-    return [*found, f"{MY_RANK.url}?user={user}", f"{MY_RANK.url}?user=nadie-asi", f"{TOP.url}?embed=true", "?lang=en"]
+    return [*found, f"{MY_RANK.url}?user={user}", f"{MY_RANK.url}?user=nadie-asi", f"{TOP.url}?embed=true"]
 
 
 @pytest.fixture(scope="module")
@@ -46,17 +48,19 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_no_serious_or_critical_violation_on_any_page(browser, audited_app, width):
+@pytest.mark.parametrize(
+    ("width", "lang"), [(1280, lang) for lang in i18n.LANGUAGES] + [(390, lang) for lang in i18n.LANGUAGES]
+)
+def test_no_serious_or_critical_violation_on_any_page(browser, audited_app, width, lang):
     page = browser.new_page(viewport={"width": width, "height": 900})
     found = {}
     for path in paths():
-        page.goto(f"{audited_app.url}/{path}")
+        page.goto(f"{audited_app.url}/{path}" + ("&" if "?" in path else "?") + f"lang={lang}")
         wait_for_drawn(page)
         if path == ORGANIZER.url:  # the tools behind the passphrase too
-            page.get_by_label("Frase de acceso").fill(PASSPHRASE)
+            page.get_by_label(i18n.t(lang, "Frase de acceso")).fill(PASSPHRASE)
             page.keyboard.press("Enter")
-            page.get_by_text("Señales de calidad").wait_for(timeout=30_000)
+            page.get_by_text(i18n.t(lang, "Señales de calidad")).wait_for(timeout=30_000)
             wait_for_drawn(page)
         problems = serious_violations(page)
         if problems:
