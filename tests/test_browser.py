@@ -87,7 +87,8 @@ def test_the_readme_command_with_a_hub_token_exported_shows_the_demo(browser, tm
 
 
 @pytest.mark.parametrize(
-    ("locale", "lang"), [("en-US", "en"), ("en-GB", "en"), ("ca-ES", "ca"), ("es-MX", "es"), ("de-DE", "es")]
+    ("locale", "lang"),
+    [("en-US", "en"), ("en-GB", "en"), ("ca-ES", "ca"), ("gl-ES", "gl"), ("es-MX", "es"), ("de-DE", "es")],
 )
 def test_a_first_visit_speaks_the_browsers_language_and_a_choice_outlives_a_reload(browser, demo_app, locale, lang):
     """Accept-Language chooses the first time (a language the board does not speak: Spanish), `?lang=`
