@@ -240,8 +240,8 @@ def certificate_key_status(derived: bool, lang: str) -> None:
                 lang,
                 "Los IDs de los certificados se firman con una clave derivada de ARGILLA_API_KEY: si esa "
                 "clave se rota, los certificados emitidos dejan de verificarse. Define CERTIFICATE_SECRET "
-                "(una frase larga y secreta) para que no dependan de ella; los emitidos hasta entonces "
-                "siguen valiendo.",
+                "(una frase larga y secreta) o configura [storage], que guarda una clave propia en el repo "
+                "del estado, para que no dependan de ella; los emitidos hasta entonces siguen valiendo.",
             ),
             icon="🔑",
         )

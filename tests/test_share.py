@@ -150,13 +150,14 @@ def test_ids_issued_before_slugs_keep_verifying_after_a_title_rename():
 
     from components.verification import checked
     from data.config import load_secrets
+    from data.feeds.services import certificate_keys
 
     recorded = json.loads((Path(__file__).parent / "fixtures" / "certificates_v1.json").read_text(encoding="utf-8"))
     datasets = tuple(recorded["datasets"])
     same, renamed = campaign(recorded["title"], datasets), campaign("Traducción de benchmarks", datasets)
     foreign = campaign("Otra campaña", ("squad",))
     for case in recorded["ids"]:
-        keys = load_secrets(case["environment"]).certificate_keys
+        keys = certificate_keys(load_secrets(case["environment"])).verifying
         stated = (case["username"], case["validations"], case["corrections"], dt.date.fromisoformat(case["issued"]))
 
         def ranking(validations: int, holder: str = case["username"]) -> pd.DataFrame:
@@ -171,7 +172,9 @@ def test_ids_issued_before_slugs_keep_verifying_after_a_title_rename():
         assert checked(case["id"], (b"another key",), renamed, ranking(10**6)).credential is None
         if "CERTIFICATE_SECRET" not in case["environment"]:  # signed with the key derived from Argilla's
             # a CERTIFICATE_SECRET set afterwards signs what comes next and voids nothing issued before
-            later = load_secrets({**case["environment"], "CERTIFICATE_SECRET": "otra frase"}).certificate_keys
+            later = certificate_keys(
+                load_secrets({**case["environment"], "CERTIFICATE_SECRET": "otra frase"})
+            ).verifying
             assert later[0] not in keys and checked(case["id"], later, same, None).credential == found
             assert checked(case["id"], later[:1], same, None).credential is None  # (by the derived key)
 

@@ -150,6 +150,59 @@ def test_a_choice_of_appearance_is_kept_on_the_hub_and_survives_a_wiped_disk(env
         services.stop()
 
 
+def test_the_certificates_key_is_made_once_kept_in_the_repo_and_outlives_a_wiped_disk_and_a_new_argilla_key(
+    env_for, hub
+):
+    """No CERTIFICATE_SECRET: the writer makes a signing key once the repo was read, commits it,
+    and only then signs with it (the processes that follow it too); the key derived from the
+    Argilla key, which signed until then, is kept as a former key. A rebuilt Space with another
+    Argilla key restores both: every ID issued so far verifies."""
+    from pathlib import Path
+
+    from components.contributor import certificate_mark
+    from data.config import APP_VARIABLES, load_config, load_secrets
+    from data.feeds.services import Services
+    from data.model import credentials
+    from data.state.certificate_keys import Keyring
+
+    def issued(key: bytes) -> str:
+        mark = certificate_mark(load_config())
+        return credentials.issue(credentials.Credential("ana", 12, 3, dt.date(2026, 12, 5), mark.tags), key)
+
+    def verifies(token: str, keys: tuple[bytes, ...]) -> bool:
+        return credentials.verify(token, keys, certificate_mark(load_config())) is not None
+
+    def kept() -> Keyring | None:
+        repo = hub.state.store.repo(REPO)
+        files = repo.files if repo is not None else {}
+        return Keyring.from_json(json.loads(files[hub_storage.KEYS])) if hub_storage.KEYS in files else None
+
+    env = env_for("first")
+    with environment(**env):
+        services = running()
+        derived = services.keys.derived
+        before = issued(services.keys.signing)  # signed before the repo was read: the derived key
+        wait_until(lambda: kept() is not None, what="the keyring committed")
+        wait_until(lambda: services.keys.signing != derived, what="the new key in use")
+        keyring = kept()
+        assert keyring == Keyring(services.keys.signing, (derived,)) and len(keyring.signing) == 32
+        after = issued(services.keys.signing)
+        assert verifies(before, services.keys.verifying) and verifies(after, services.keys.verifying)
+        secrets = load_secrets({k: v for k, v in env.items() if k in APP_VARIABLES})
+        follower = Services.build(load_config(), secrets, Path(env["DATA_DIR"]), follow=True)  # another worker
+        assert follower.keys.signing == keyring.signing and verifies(before, follower.keys.verifying)
+        services.stop()
+    rotated = {**env_for("rebuilt", argilla_up=False), "ARGILLA_API_KEY": "una-clave-de-argilla-nueva"}
+    with environment(**rotated):  # a wiped disk and a rotated Argilla key
+        services = running()
+        assert services.state.restored.wait(30)
+        assert services.keys.signing == keyring.signing and services.keys.derived != derived
+        assert verifies(before, services.keys.verifying) and verifies(after, services.keys.verifying)
+        new_derived = services.keys.derived  # kept too: a page may have signed with it before the restore
+        wait_until(lambda: new_derived in kept().former, what="the new derived key recorded")
+        services.stop()
+
+
 def test_the_likes_history_goes_on_where_it_stopped(env_for, hub):
     _, projects, _ = written_state(env_for("first"), hub)
     with environment(**env_for("second")):
@@ -245,7 +298,8 @@ def test_a_writer_killed_in_the_middle_of_a_commit_leaves_the_previous_state(env
     env = env_for("app", every=0.05, hub_ttl=2)
     app = StreamlitApp(env, tmp_path / "writer.log").start()
     store = hub.state.store
-    wait_until(lambda: store.repo(REPO) is not None and len(store.log) >= 1, what="the first commit")
+    # the first commit that holds the campaign (one before it may hold the projects or the keys alone)
+    wait_until(lambda: "campaign" in committed_parts(hub), what="a commit of the campaign")
     store.commit_delay = 30  # from now on a commit hangs until the writer is killed
     time.sleep(2)  # one that began before lands meanwhile (it was not held)
     first_head = store.repo(REPO).head

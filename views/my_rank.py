@@ -93,7 +93,7 @@ by_name = shown.of(real) == NAME
 if me["validations"] > 0 and (own or by_name):  # a certificate bears the name: never an alias's
     st.subheader(t(lang, "Tu certificado"), anchor=False)
     mine = read.datasets_by_user().get(user, ())
-    certificate = certificate_facts(me, table, mine, config, campaign.fetched_at, ctx.running.certificate_key)
+    certificate = certificate_facts(me, table, mine, config, campaign.fetched_at, ctx.running.keys.signing)
     certificate_button(certificate, lang)
 link = page_url(MY_RANK, user=user, **({"lang": lang} if lang != "es" else {}))
 share_section(card.facts_for(config.title, table, everyone, read.progress(), user), link, certificate, lang)

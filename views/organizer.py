@@ -57,8 +57,8 @@ if projects is not None and frozen is not None:
     )
 
 st.subheader(t(lang, "Certificados"), anchor=False)
-certificate_key_status(ctx.secrets.argilla_configured and not ctx.secrets.certificate_secret, lang)
-certificates_button(read, ctx.running.certificate_key, lang)
+certificate_key_status(ctx.secrets.argilla_configured and ctx.running.keys.derived_signs, lang)
+certificates_button(read, ctx.running.keys.signing, lang)
 
 st.subheader(t(lang, "Agradecimientos para las Dataset Cards"), anchor=False)
 counts = st.toggle(t(lang, "Incluir número de validaciones"), key="organizer.ack_counts")

@@ -20,5 +20,5 @@ if not token:
 st.query_params["id"] = token
 view = ctx.view()
 everyone = ctx.read(view).everyone() if view.value is not None else None  # whatever they chose to show
-credential, today = checked(token, ctx.running.certificate_keys, config, everyone)
+credential, today = checked(token, ctx.running.keys.verifying, config, everyone)
 verification(credential, config.title, today, lang)

@@ -75,8 +75,9 @@ VARIABLES = (
     ),
     Variable(
         "CERTIFICATE_SECRET",
-        "signs the certificates' IDs (`/certificado?id=`); without it a key is derived from `ARGILLA_API_KEY`, "
-        "and rotating that key voids the IDs issued before (setting it later voids none)",
+        "signs the certificates' IDs (`/certificado?id=`); without it, with [storage], a key made once and kept "
+        "in the state repo, else one derived from `ARGILLA_API_KEY` (rotating that key then voids the IDs "
+        "signed with it); setting it later voids none",
         secret=True,
     ),
     Variable(

@@ -51,13 +51,6 @@ class Secrets:
         return hmac.new(base.encode(), b"tablero-somos600m certificates", hashlib.sha256).digest()
 
     @property
-    def certificate_keys(self) -> tuple[bytes, ...]:
-        """The keys an ID may have been signed with: `certificate_key`, then, where CERTIFICATE_SECRET
-        was set after IDs were issued without it, the one derived from the Argilla key."""
-        derived = Secrets(argilla_api_key=self.argilla_api_key).certificate_key
-        return (self.certificate_key, derived) if self.certificate_secret and self.argilla_api_key else (derived,)
-
-    @property
     def cookie_secret(self) -> str | None:
         """AUTH_COOKIE_SECRET, else a key derived from the OAuth client secret (stable across restarts)."""
         if self.auth_cookie_secret:

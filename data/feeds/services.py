@@ -37,6 +37,7 @@ from data.model import digests
 from data.model.live import LiveMode
 from data.sources.hub_client import install_timeout
 from data.state.appearance import ChoiceStore, FileChoices, RedisChoices
+from data.state.certificate_keys import PUBLISHED, CertificateKeys, Keyring
 from data.state.hub_storage import HubStorage
 from data.state.open_data import OpenDataRepo
 from data.state.shared import Deliveries, Lease, Mirror, RedisTime, SharedStore, connect
@@ -57,8 +58,7 @@ class Services:
     deliveries: Deliveries | None = None  # beyond one machine: where deliveries go to the writer
     publisher: Publisher | None = None  # the writer's: the standings as open data ([open_data])
     appearance: AppearanceFeed | None = None  # how people chose to appear in the public views
-    certificate_key: bytes = field(default=b"", repr=False)  # signs the certificates' IDs
-    certificate_keys: tuple[bytes, ...] = field(default=(), repr=False)  # ... and checks them
+    keys: CertificateKeys = field(default_factory=lambda: CertificateKeys(None, b""), repr=False)  # certificates'
     clock: RedisTime | None = None  # beyond one machine: the time told by Redis's clock
     _relay: threading.Event | None = None
 
@@ -78,15 +78,15 @@ class Services:
             store = shared if follow else Mirror(local, shared)
             deliveries, clock = Deliveries(client, prefix), RedisTime(client)
             choices = RedisChoices(client, prefix)
+        campaign = CampaignFeed(config, secrets, data_dir, demo, follow, store, local)
         services = cls(
             config=config,
-            campaign=CampaignFeed(config, secrets, data_dir, demo, follow, store, local),
+            campaign=campaign,
             projects=ProjectsFeed(config.hub, secrets, data_dir, demo, follow, store, local),
             roster=RosterFeed(config, secrets, data_dir, demo=demo),
             deliveries=deliveries,
             clock=clock,
-            certificate_key=secrets.certificate_key,
-            certificate_keys=secrets.certificate_keys,
+            keys=certificate_keys(secrets, campaign.store if follow and not demo else None),
             appearance=AppearanceFeed(choices, secrets.certificate_key),
         )
         services.campaign.appearance = services.appearance
@@ -96,7 +96,7 @@ class Services:
             install_timeout(config.hub.timeout_seconds)
             storage = HubStorage(config.storage.repo, secrets.hf_endpoint, secrets.hf_token, data_dir / "hub-cache")
             store = services.campaign.store
-            services.state = StateSync(storage, config.storage, services.campaign, services.projects, store)
+            services.state = StateSync(storage, config.storage, campaign, services.projects, store, services.keys)
         if config.open_data.repo and not demo and not follow:
             repo = OpenDataRepo(
                 config.open_data.repo,
@@ -188,6 +188,15 @@ class Services:
         self.campaign.stop()
         self.projects.stop()
         self.roster.stop()
+
+
+def certificate_keys(secrets: Secrets, published: Store | None = None) -> CertificateKeys:
+    """The certificates' keys of this process: in one that follows the writer, with the keyring it
+    published (data/state/certificate_keys.py)."""
+    derived = Secrets(argilla_api_key=secrets.argilla_api_key).certificate_key
+    secret = secrets.certificate_secret.encode() if secrets.certificate_secret else None
+    follow = (lambda: Keyring.from_json(published.read_status(PUBLISHED))) if published is not None else None
+    return CertificateKeys(secret, derived, follow)
 
 
 def _relay_deliveries(stop: threading.Event, deliveries: Deliveries, inbox: Inbox) -> None:

@@ -28,11 +28,14 @@ from data.feeds.poller import Timestamped
 from data.feeds.projects import ProjectsFeed
 from data.model.frames import Campaign
 from data.model.projects import Projects
+from data.state.certificate_keys import PUBLISHED, CertificateKeys, Keyring
 from data.state.hub_storage import (
+    KEYS,
     HubStorage,
     Stored,
     appearance_files,
     campaign_files,
+    keys_files,
     manifest,
     projects_files,
     sha256,
@@ -112,8 +115,10 @@ class StateSync:
         campaign: CampaignFeed,
         projects: ProjectsFeed,
         published: Store | None = None,
+        keys: CertificateKeys | None = None,
     ):
         self.published = published  # where its status is written for the processes that follow
+        self.keys = keys  # the certificates' keys: their keyring is kept in the repo
         self.storage = storage
         self.config = config
         self.campaign = campaign
@@ -126,6 +131,7 @@ class StateSync:
         self._stored = InRepo()  # what the repo holds (its manifest entries, their fetch times)
         self._snapshot_at: dt.datetime | None = None  # when this process last committed the campaign
         self._squashed_on: dt.date | None = None
+        self._made_keys: Keyring | None = None  # a keyring made here, not yet in the repo
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -150,7 +156,8 @@ class StateSync:
         while not self._stop.is_set():
             try:
                 if not self.restored.is_set():
-                    self.restore()
+                    if self.restore() and self._made_keys is not None:
+                        self.write()  # a new keyring is kept at once, not a period later
                 elif self.config.writer and not self._status.newer_format:
                     self.write()
             except Exception as error:  # a bug, or a file the state cannot be made of: try again next period
@@ -169,6 +176,8 @@ class StateSync:
             self.tried.set()
             return False
         self._adopt(stored)
+        if not stored.newer_format:
+            self._keep_keys(stored.keys)
         self._update(restored_at=utc_now(), error=None, newer_format=stored.newer_format)
         self.restored.set()
         self.tried.set()
@@ -184,6 +193,27 @@ class StateSync:
             self.campaign.appearance.adopt(stored.choices)
         self._stored = self._stored.with_newer(stored.campaign, stored.projects)
 
+    def _keep_keys(self, stored: Keyring | None) -> None:
+        """The certificates' keyring: the repo's, with the derived key in force recorded in it (it
+        may have signed IDs before); where the repo has none, a writer makes one, used only once
+        a commit holds it (an ID signed with a key the repo never kept would die with the disk)."""
+        keys = self.keys
+        if keys is None or (stored is None and not self.config.writer):
+            return
+        if stored is None:
+            self._made_keys = Keyring.made().keeping(keys.derived)
+            return
+        self._use_keys(keys, stored.keeping(keys.derived) if self.config.writer else stored)
+
+    def _use_keys(self, keys: CertificateKeys, keyring: Keyring) -> None:
+        """Sign and verify with `keyring` here, and in the processes that follow this one."""
+        keys.adopt(keyring)
+        if self.published is not None:
+            try:
+                self.published.write_status(PUBLISHED, keyring.to_json())
+            except Exception as error:  # a full disk, Redis gone: followers sign with the key they know
+                log.warning("certificate keys: not published (%s)", type(error).__name__)
+
     def write(self) -> bool:
         """One commit of what changed since the last one; False if nothing was due or it failed."""
         campaign, projects = self.campaign.held(), self.projects.held()
@@ -195,11 +225,12 @@ class StateSync:
         if projects is not None:
             files |= projects_files(projects)
         choices = appearance_files(self.campaign.appearance.recorded()) if self.campaign.appearance else {}
+        choices |= keys_files(self._made_keys or (self.keys.keyring if self.keys is not None else None))
         files |= choices
         changed = {path: data for path, data in files.items() if self._hashes.get(path) != sha256(data)}
         stored = self._stored.with_newer(campaign, projects)
         last = self._status.written_at or self._status.restored_at
-        new_choices = any(path in changed for path in choices)  # a choice is kept at once
+        new_choices = any(path in changed for path in choices)  # a choice or a new key is kept at once
         if (stored.same_as(self._stored) and not new_choices) or (
             not changed and last is not None and utc_now() - last < HEARTBEAT
         ):
@@ -212,6 +243,9 @@ class StateSync:
             self._failed(error)
             return False
         self._head, self._hashes = head, hashes
+        if self.keys is not None and self._made_keys is not None and KEYS in hashes:  # the repo holds it: it signs
+            self._use_keys(self.keys, self._made_keys)
+            self._made_keys = None
         if stored.campaign is not self._stored.campaign:
             self._snapshot_at = utc_now()
         self._stored = stored

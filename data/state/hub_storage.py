@@ -10,6 +10,9 @@ Layout (format 1), all written by `huggingface_hub` commits:
   the days that changed (normally today);
 - `people/appearance.json`: how each person chose to appear in the public views (a username, a
   choice and when it was made: data/model/appearance.py), kept here so a wiped disk forgets none.
+- `certificates/keys.json`: the key that signs the certificates' IDs where no CERTIFICATE_SECRET is
+  set, made once, and the keys that signed IDs before it (data/state/certificate_keys.py): the one
+  secret this private repo holds, so that a wiped disk or a rotated Argilla key voids no certificate.
 A commit is atomic on the Hub: a process killed while committing leaves the previous state whole.
 The writer squashes the history once a day (`squash`), so old snapshots do not pile up.
 A file that is foreign, truncated (its sha256 differs) or of a newer format is ignored, with a
@@ -38,6 +41,7 @@ from data.model.appearance import Choice
 from data.model.frames import Campaign, typed_records, typed_responses
 from data.model.projects import HISTORY_COLUMNS, Projects
 from data.sources.hub import RAW_PROJECT_COLUMNS, hub_errors
+from data.state.certificate_keys import Keyring
 from data.times import utc_now
 
 log = logging.getLogger(__name__)
@@ -45,6 +49,7 @@ FORMAT = 1
 APP = "tablero-somos600m"
 MANIFEST = "manifest.json"
 APPEARANCE = "people/appearance.json"
+KEYS = "certificates/keys.json"
 CAMPAIGN_FRAMES = ("records", "responses", "datasets")
 Json = dict[str, Any]  # the manifest, as JSON
 V = TypeVar("V")
@@ -61,6 +66,7 @@ class Stored:
     written_at: dt.datetime | None = None
     newer_format: bool = False  # written by a newer version: read nothing, write nothing
     choices: dict[str, Choice] = field(default_factory=dict)  # how people chose to appear
+    keys: Keyring | None = None  # the certificates' keys
 
 
 def sha256(data: bytes) -> str:
@@ -89,6 +95,10 @@ def projects_files(projects: Projects) -> dict[str, bytes]:
     return files
 
 
+def keys_files(keys: Keyring | None) -> dict[str, bytes]:
+    return {KEYS: json.dumps(keys.to_json(), indent=1).encode("utf-8")} if keys is not None else {}
+
+
 def appearance_files(choices: dict[str, Choice]) -> dict[str, bytes]:
     return {APPEARANCE: json.dumps(appearance.document(choices), ensure_ascii=False).encode("utf-8")} if choices else {}
 
@@ -107,6 +117,7 @@ def manifest(campaign: Campaign | None, projects: Projects | None, hashes: dict[
         "campaign": part(campaign, "campaign/"),
         "projects": part(projects, ("projects/", "likes/")),
         "appearance": {"files": {APPEARANCE: hashes[APPEARANCE]}} if APPEARANCE in hashes else None,
+        "certificates": {"files": {KEYS: hashes[KEYS]}} if KEYS in hashes else None,
     }
 
 
@@ -141,7 +152,8 @@ class HubStorage:
             projects = self._part("projects", document.get("projects"), projects_source, revision, hashes, _projects)
             written = _when(document.get("written_at"))
             choices = self._choices(document.get("appearance"), revision, hashes)
-            return Stored(info.sha, campaign, projects, hashes, written, choices=choices)
+            keys = self._keys(document.get("certificates"), revision, hashes)
+            return Stored(info.sha, campaign, projects, hashes, written, choices=choices, keys=keys)
 
     def write(self, files: dict[str, bytes], document: Json, parent: str | None) -> str:
         """Commit `files` and the manifest in one commit on top of `parent`; the new head. Raises `SourceError`."""
@@ -210,6 +222,17 @@ class HubStorage:
         except (UnicodeDecodeError, json.JSONDecodeError):
             log.warning("state repo %s: %s is not JSON: ignored", self.repo, APPEARANCE)
             return {}
+
+    def _keys(self, part: object, revision: str, hashes: dict[str, str]) -> Keyring | None:
+        files = part.get("files") if isinstance(part, dict) else None
+        found = self._checked(files, revision, hashes) if isinstance(files, dict) else None
+        try:
+            keys = Keyring.from_json(json.loads(found[KEYS])) if found and KEYS in found else None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            keys = None
+        if found and keys is None:
+            log.warning("state repo %s: %s is not a keyring: ignored", self.repo, KEYS)
+        return keys
 
     def _part(
         self,
