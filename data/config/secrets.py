@@ -43,10 +43,14 @@ class Secrets:
 
     @property
     def certificate_key(self) -> bytes:
-        """The key of the certificates' IDs: CERTIFICATE_SECRET, else one derived from the Argilla key
-        (stable across restarts and processes); the demo's is public, as its data is invented."""
-        if self.certificate_secret:
-            return self.certificate_secret.encode()
+        """CERTIFICATE_SECRET's key, else the Argilla key's (`derived_key`): what signs the people's
+        choices of appearance, and signed the certificates before data/state/certificate_keys.py."""
+        return self.certificate_secret.encode() if self.certificate_secret else self.derived_key
+
+    @property
+    def derived_key(self) -> bytes:
+        """A key derived from the Argilla key (stable across restarts and processes, changed by
+        rotating that key); the demo's is public, as its data is invented."""
         base = self.argilla_api_key or "demo"
         return hmac.new(base.encode(), b"tablero-somos600m certificates", hashlib.sha256).digest()
 

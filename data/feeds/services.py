@@ -193,10 +193,9 @@ class Services:
 def certificate_keys(secrets: Secrets, published: Store | None = None) -> CertificateKeys:
     """The certificates' keys of this process: in one that follows the writer, with the keyring it
     published (data/state/certificate_keys.py)."""
-    derived = Secrets(argilla_api_key=secrets.argilla_api_key).certificate_key
     secret = secrets.certificate_secret.encode() if secrets.certificate_secret else None
     follow = (lambda: Keyring.from_json(published.read_status(PUBLISHED))) if published is not None else None
-    return CertificateKeys(secret, derived, follow)
+    return CertificateKeys(secret, secrets.derived_key, follow)
 
 
 def _relay_deliveries(stop: threading.Event, deliveries: Deliveries, inbox: Inbox) -> None:
