@@ -24,6 +24,7 @@ from components.context import browser_language, configured, context, language
 from components.i18n import LANGUAGES, t
 from components.live_status import live_status, view_key
 from components.navigation import TEAMS, FeedKind, navigation
+from components.page_language import page_language
 from components.sign_in import sign_in_sidebar
 from components.status import config_error_banner, demo_banner, first_read_state, freshness
 from data import routes
@@ -62,6 +63,7 @@ def frame() -> None:
     lang = ctx.lang
     with st.sidebar:
         st.radio(t(lang, "Idioma"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+        page_language(lang)
         sign_in_sidebar(lang)
     if lang != i18n.SOURCE or browser_language() != i18n.SOURCE:  # a link and a reload keep the language
         st.query_params["lang"] = lang

@@ -87,10 +87,11 @@ def _campaign_state():
     return services, services.config, feed.read_of(view.value), version
 
 
-def preview(path: str, query: dict[str, list[str]], base: str) -> Preview:
-    """The preview of a page: a person's on *Mi posición* with a ranked `user`, else the campaign's."""
-    lang = query.get("lang", ["es"])[0]
-    lang = lang if lang in LANGUAGES else "es"
+def preview(path: str, query: dict[str, list[str]], base: str, accept_language: str = "") -> Preview:
+    """The preview of a page: a person's on *Mi posición* with a ranked `user`, else the campaign's,
+    in the language of `?lang=`, else the one the client asks for (a crawler: Spanish), as the page."""
+    lang = query.get("lang", [""])[0]
+    lang = lang if lang in LANGUAGES else i18n.preferred(accept_language)
     _, config, read, version = _campaign_state()
     title = config.title if config is not None else "#Somos600M"
     user = query.get("user", [""])[0] if path == f"/{MY_RANK.url}" else ""
@@ -195,7 +196,8 @@ class LinkPreviews:
 
 def _with_tags(body: bytes, scope: dict) -> bytes:
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=False)
-    found = preview(scope["path"], query, _public_base(scope))
+    asked = next((value for name, value in scope.get("headers", []) if name == b"accept-language"), b"")
+    found = preview(scope["path"], query, _public_base(scope), asked.decode("latin-1"))
     text = body.decode("utf-8")
     start, end = text.index("<title>"), text.index("</title>") + len("</title>")
     text = text[:start] + tags(found) + text[end:]

@@ -99,9 +99,11 @@ def test_a_first_visit_speaks_the_browsers_language_and_a_choice_outlives_a_relo
     wait_for_app(page)
     assert title in page.inner_text("body")
     assert (f"lang={lang}" in page.url) if lang != "es" else "lang=" not in page.url  # a shared link carries it
+    page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=10_000)  # as a screen reader reads it
     other = "en" if lang != "en" else "es"
     page.get_by_text(i18n.LANGUAGES[other], exact=True).click()
     wait_for_app(page)
+    page.wait_for_function(f"document.documentElement.lang === '{other}'", timeout=10_000)
     page.reload()
     wait_for_app(page)
     assert i18n.t(other, "Ranking de contribuciones") in page.inner_text("body") and f"lang={other}" in page.url
