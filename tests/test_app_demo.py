@@ -38,7 +38,7 @@ def test_the_ranking_shows_and_sorts_by_every_registered_column():
     at = open_page("views/ranking.py")
     shown = frame_of(at, "ranking.table")
     assert [name for name in shown.columns if name in columns.NAMES] == columns.TABLE_NAMES
-    assert at.selectbox(key="ranking.sort").options == [columns.BY_NAME[name].label for name in columns.SORTS]
+    assert at.selectbox(key="ranking.sort.es").options == [columns.BY_NAME[name].label for name in columns.SORTS]
 
 
 TABLES = [  # every table of the demo's pages: page, its name, its registry columns, with medals
@@ -104,7 +104,7 @@ def test_ranking_search_filters_rows():
 
 def test_ranking_sort_and_dataset_filter():
     at = open_page("views/ranking.py")
-    at.selectbox(key="ranking.sort").set_value("corrections").run()
+    at.selectbox(key="ranking.sort.es").set_value("corrections").run()
     corrections = frame_of(at, "ranking.table")["corrections"].tolist()
     assert corrections == sorted(corrections, reverse=True)
     at.multiselect(key="ranking.datasets").set_value(["arc_c_es"]).run()

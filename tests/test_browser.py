@@ -112,6 +112,19 @@ def test_a_first_visit_speaks_the_browsers_language_and_a_choice_outlives_a_relo
     assert title in page.inner_text("body")
 
 
+def test_a_choice_in_a_box_survives_a_switch_of_language_and_is_shown_in_the_new_one(browser, demo_app):
+    page = browser.new_page()
+    page.goto(f"{demo_app.url}/clasificacion?sort=corrections")
+    wait_for_app(page)
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=i18n.t("es", "Ordenar por"))
+    assert box.locator("input").first.get_attribute("value") == i18n.t("es", "Correcciones")
+    page.get_by_text(i18n.LANGUAGES["gl"], exact=True).click()
+    wait_for_app(page)
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=i18n.t("gl", "Ordenar por"))
+    assert box.locator("input").first.get_attribute("value") == i18n.t("gl", "Correcciones")
+    assert "sort=corrections" in page.url
+
+
 def test_export_download_is_the_ranking_csv(browser, demo_app):
     """The downloaded bytes are the ranking's CSV: whole, then with a dataset filter applied."""
     config = load_config()

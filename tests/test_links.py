@@ -56,7 +56,7 @@ def test_a_ranking_link_opens_the_same_view():
     assert at.radio(key="ranking.window").value == "week"
     assert at.multiselect(key="ranking.datasets").value == ["arc_c_es"]
     assert at.text_input(key="ranking.search").value == query.upper()
-    assert at.selectbox(key="ranking.sort").value == "corrections"
+    assert at.selectbox(key="ranking.sort.es").value == "corrections"
     expected = search_and_sort(week, query.upper(), "corrections")
     shown = frame_of(at, "ranking.table")
     assert shown["username"].tolist() == expected["username"].tolist() and len(shown) > 0
@@ -67,7 +67,7 @@ def test_changing_a_filter_writes_the_address_and_a_default_leaves_it():
     at = open_page("views/ranking.py")
     assert "period" not in at.query_params and "sort" not in at.query_params
     at.radio(key="ranking.window").set_value("month").run()
-    at.selectbox(key="ranking.sort").set_value("corrections").run()
+    at.selectbox(key="ranking.sort.es").set_value("corrections").run()
     at.text_input(key="ranking.search").input("ma").run()
     assert (at.query_params["period"], at.query_params["sort"], at.query_params["q"]) == ("month", "corrections", "ma")
     at.radio(key="ranking.window").set_value("all").run()
@@ -103,7 +103,7 @@ def test_a_mangled_link_opens_the_page_with_what_it_can_read(params):
     at = open_page("views/ranking.py", **{k: v for k, v in params.items() if isinstance(v, str)})
     assert not at.exception
     assert at.radio(key="ranking.window").value in ("all", "custom")
-    assert at.selectbox(key="ranking.sort").value == "rank"
+    assert at.selectbox(key="ranking.sort.es").value == "rank"
     assert len(at.text_input(key="ranking.search").value) <= 200
 
 

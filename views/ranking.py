@@ -21,11 +21,13 @@ campaign = read.campaign
 st.title(t(lang, "Ranking de contribuciones"), anchor=False)
 filters = campaign_filters(campaign.datasets, read.today, lang, periods(ctx.config.windowed_rankings), key="ranking")
 address.seed("ranking.search", ["q"], address.text(200))
-address.seed("ranking.sort", ["sort"], address.one_of(list(SORTS)))
+# one sort box per language: Streamlit's keeps showing the label it was drawn with, so a box drawn
+# in another language starts again from the address, which holds the choice
+address.seed(f"ranking.sort.{lang}", ["sort"], address.one_of(list(SORTS)))
 left, right = st.columns([3, 2])
 query = left.text_input(t(lang, "Buscar usuario"), key="ranking.search", max_chars=200)
 order = right.selectbox(
-    t(lang, "Ordenar por"), list(SORTS), format_func=lambda c: t(lang, BY_NAME[c].label), key="ranking.sort"
+    t(lang, "Ordenar por"), list(SORTS), format_func=lambda c: t(lang, BY_NAME[c].label), key=f"ranking.sort.{lang}"
 )
 address.keep("q", [query] if query else [])
 address.keep("sort", [order] if order != "rank" else [])
