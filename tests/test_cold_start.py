@@ -163,6 +163,9 @@ def test_a_shared_link_works_as_the_first_request(browser, live_env, live_campai
         wait_for_app(page, timeout=60_000)
         assert page.locator("[role=dialog]").count() == 0 and not dialogs
         assert page.url.endswith(f"/mi-posicion?user={user}&lang=en")
+        # the first read may still be under way (it took over 10 s once under the full suite's load):
+        # the waiting page replaces itself when it lands, with no reload
+        page.get_by_text("Your neighbours in the ranking").wait_for(timeout=60_000)
         text = visible_text(page)
         assert "My rank" in text and "Your neighbours in the ranking" in text
         rank = page.locator('[data-testid="stMetric"]').filter(has_text="Rank").first.inner_text()
