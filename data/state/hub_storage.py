@@ -215,27 +215,24 @@ class HubStorage:
         return found
 
     def _choices(self, part: object, revision: str, hashes: dict[str, str]) -> dict[str, Choice]:
-        document = self._json_file(part, APPEARANCE, revision, hashes)
-        return appearance.parse(document) if document is not None else {}
-
-    def _keys(self, part: object, revision: str, hashes: dict[str, str]) -> Keyring | None:
-        document = self._json_file(part, KEYS, revision, hashes)
-        keys = Keyring.from_json(document) if document is not None else None
-        if document is not None and keys is None:
-            log.warning("state repo %s: %s is not a keyring: ignored", self.repo, KEYS)
-        return keys
-
-    def _json_file(self, part: object, path: str, revision: str, hashes: dict[str, str]) -> Any:
-        """The JSON of the one file a manifest part lists at `path`, whole; None if absent or not JSON."""
         files = part.get("files") if isinstance(part, dict) else None
         found = self._checked(files, revision, hashes) if isinstance(files, dict) else None
-        if not found or path not in found:
-            return None
         try:
-            return json.loads(found[path])
+            return appearance.parse(json.loads(found[APPEARANCE])) if found and APPEARANCE in found else {}
         except (UnicodeDecodeError, json.JSONDecodeError):
-            log.warning("state repo %s: %s is not JSON: ignored", self.repo, path)
-            return None
+            log.warning("state repo %s: %s is not JSON: ignored", self.repo, APPEARANCE)
+            return {}
+
+    def _keys(self, part: object, revision: str, hashes: dict[str, str]) -> Keyring | None:
+        files = part.get("files") if isinstance(part, dict) else None
+        found = self._checked(files, revision, hashes) if isinstance(files, dict) else None
+        try:
+            keys = Keyring.from_json(json.loads(found[KEYS])) if found and KEYS in found else None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            keys = None
+        if found and keys is None:
+            log.warning("state repo %s: %s is not a keyring: ignored", self.repo, KEYS)
+        return keys
 
     def _part(
         self,
