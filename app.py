@@ -1,4 +1,4 @@
-"""Tablero #Somos600M.
+"""Tablero: the board of a community's annotation campaigns (whose it is: campaign.toml's [site]).
 
 `streamlit run app.py` imports this file as a module and serves `app`, an `st.App` (ASGI): its
 lifespan starts the readers with the server, before any visitor; its extra routes, on the
@@ -20,12 +20,13 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from components import i18n
-from components.context import browser_language, configured, context, language
+from components.context import browser_language, configured, context
 from components.i18n import LANGUAGES, t
 from components.live_status import live_status, view_key
 from components.navigation import TEAMS, FeedKind, navigation
 from components.page_language import page_language
 from components.sign_in import sign_in_sidebar
+from components.site import page_identity, site_links
 from components.status import config_error_banner, demo_banner, first_read_state, freshness
 from data import routes
 from data.config import ConfigError, app_values, load_secrets
@@ -58,13 +59,14 @@ def follow_changes(ctx, spec, view, lang: str) -> bool:
 
 
 def frame() -> None:
-    st.set_page_config(page_title=t(language(), "Tablero #Somos600M"), page_icon="🦙", layout="wide")
     ctx = context()
     lang = ctx.lang
+    page_identity(ctx.config.site, ctx.config.title)
     with st.sidebar:
         st.radio(t(lang, "Idioma"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
         page_language(lang)
         sign_in_sidebar(lang)
+        site_links(ctx.config.site)
     if lang != i18n.SOURCE or browser_language() != i18n.SOURCE:  # a link and a reload keep the language
         st.query_params["lang"] = lang
     else:

@@ -11,7 +11,9 @@ import os
 
 from locust import FastHttpUser, constant, constant_throughput, task
 
-SLUG = os.environ.get("BENCH_SLUG", "validacion-de-benchmarks-somos600m")
+from data.config import load_config
+
+SLUG = os.environ.get("BENCH_SLUG") or load_config().slug  # the campaign.toml in force
 RATE = float(os.environ.get("BENCH_RATE") or 0)  # requests a second per client; 0: as fast as answers come
 ADDRESSES = (f"198.51.{n // 250}.{n % 250 + 1}" for n in itertools.count())  # TEST-NET-2
 

@@ -33,13 +33,13 @@ def facts(name: str, rank: int = 1) -> CertificateFacts:
         corrections=120,
         datasets=("MMLU", "ARC-C", "HellaSwag"),
         eligible=True,
-        campaign="#Somos600M",
+        campaign="Campaña de prueba",
         start=dt.date(2026, 3, 1),
         end=dt.date(2026, 4, 30),
         minimum=100,
         data_at=dt.datetime(2026, 4, 30, 12, tzinfo=dt.UTC),
         issued=dt.date(2026, 5, 1),
-        verify_url=f"https://somosnlp-tablero.hf.space/mi-posicion?user={name}",
+        verify_url=f"https://tablero.example/mi-posicion?user={name}",
     )
 
 

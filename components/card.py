@@ -40,15 +40,21 @@ class CardFacts:
     name: str | None = None  # a person's card when set
     rank: int | None = None
     corrections: int = 0
+    community: str = ""  # whose campaign it is ([site] name), before its title in the header
 
 
 def facts_for(
-    title: str, shown: pd.DataFrame, everyone: pd.DataFrame, progress: pd.DataFrame, user: str | None
+    title: str,
+    shown: pd.DataFrame,
+    everyone: pd.DataFrame,
+    progress: pd.DataFrame,
+    user: str | None,
+    community: str = "",
 ) -> CardFacts:
     """The card's facts: the campaign's (its totals count `everyone`), or one person's as `shown`
     has them (None, or a name not shown: the campaign's)."""
     total, completed = int(progress["total"].sum()), int(progress["completed"].sum())
-    campaign = CardFacts(title, completed / total if total else 0.0, len(everyone), 0)
+    campaign = CardFacts(title, completed / total if total else 0.0, len(everyone), 0, community=community)
     row = shown[shown["username"] == user] if user else shown.iloc[0:0]
     if row.empty:
         return replace(campaign, validations=int(everyone["validations"].sum()))
@@ -166,8 +172,9 @@ def card_png(facts: CardFacts, lang: str) -> bytes:
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 24, SIZE[1]), fill=ACCENT)
     inner = SIZE[0] - 2 * MARGIN
-    campaign = printable(visible(facts.campaign)) or "#Somos600M"
-    header, font = _fitted(t(lang, "SomosNLP · {campaign}", campaign=campaign), True, range(34, 21, -2), inner)
+    campaign = printable(visible(facts.campaign))
+    header = " · ".join(part for part in (printable(visible(facts.community)), campaign) if part)
+    header, font = _fitted(header, True, range(34, 21, -2), inner)
     _draw(image, (MARGIN, 60), header, font, ACCENT)
     if facts.name is not None:
         name = printable(shown_name(facts.name))[:150]  # no line of 1040 px holds more at 40 px

@@ -54,6 +54,14 @@ class CertificateFacts:
     issued: dt.date
     verify_url: str  # the public page that checks it (/certificado?id=…)
     credential_id: str = ""  # its signed ID (data.model.credentials), printed with a QR code of verify_url
+    issuer: str = ""  # the community that issues it ([site] name)
+    hashtag: str = ""  # [site] hashtag
+    board: str = ""  # the board that made it ([site] title)
+
+    @property
+    def header(self) -> str:
+        """The line above the title: the community and its hashtag (nothing for neither)."""
+        return " · ".join(part for part in (self.issuer, self.hashtag) if part)
 
 
 class _Certificate(FPDF):
@@ -101,10 +109,11 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     """A one-page A4 certificate stating `facts`, in `lang`."""
     name, campaign = printable(shown_name(facts.name)), printable(visible(facts.campaign))
     datasets = printable(visible(", ".join(facts.datasets)) or "—")
-    pdf = _Certificate(name + datasets + campaign)
+    header = shorten(printable(visible(facts.header)), 100)
+    pdf = _Certificate(name + datasets + campaign + header)
     pdf.set_title(t(lang, "Certificado de participación"))
-    pdf.set_author("SomosNLP")
-    pdf.set_creator("Tablero #Somos600M")
+    pdf.set_author(facts.issuer or facts.campaign)
+    pdf.set_creator(facts.board or facts.campaign)
     pdf.set_creation_date(dt.datetime.combine(facts.issued, dt.time(), dt.UTC))
     pdf.add_page()
     pdf.set_draw_color(*ACCENT)
@@ -114,7 +123,7 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     pdf.set_text_color(*ACCENT)
     pdf.set_font("DejaVu", "B", 12)
     pdf.set_xy(30, 24)
-    pdf.cell(width, 8, t(lang, "SomosNLP · #Somos600M"), align="C")
+    pdf.cell(width, 8, header, align="C")
     pdf.set_text_color(*INK)
     pdf.set_font("DejaVu", "B", 30)
     pdf.set_xy(30, 38)

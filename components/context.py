@@ -36,7 +36,7 @@ from data.feeds.roster import RosterFeed
 from data.feeds.services import Services, running_services
 from data.model.frames import Campaign
 
-DEMO_CONFIG = CampaignConfig(title="#Somos600M", datasets=())
+DEMO_CONFIG = CampaignConfig(title="Demo", datasets=())
 
 
 @dataclass(frozen=True)

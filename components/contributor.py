@@ -87,6 +87,9 @@ def certificate_facts(
         issued=issued,
         verify_url=page_url(VERIFY, id=credential_id),
         credential_id=credential_id,
+        issuer=config.site.name or "",
+        hashtag=config.site.hashtag or "",
+        board=config.site.board(config.title),
     )
 
 

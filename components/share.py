@@ -17,7 +17,6 @@ from components.navigation import app_url
 from data.routes import API
 from data.text import escape_markdown, shorten, shown_name
 
-ORGANIZATION = "SomosNLP"
 PREVIEW_WIDTH = 600
 
 
@@ -37,7 +36,7 @@ def linkedin_certification(facts: CertificateFacts, lang: str) -> str:
     params = {
         "startTask": "CERTIFICATION_NAME",
         "name": t(lang, "Certificado de participación") + f" · {facts.campaign}",
-        "organizationName": ORGANIZATION,
+        "organizationName": facts.issuer or facts.board or facts.campaign,
         "issueYear": facts.issued.year,
         "issueMonth": facts.issued.month,
         "certUrl": facts.verify_url,
@@ -46,8 +45,11 @@ def linkedin_certification(facts: CertificateFacts, lang: str) -> str:
     return "https://www.linkedin.com/profile/add?" + urlencode(params)
 
 
-def share_section(card: CardFacts, url: str, certificate: CertificateFacts | None, lang: str) -> None:
-    """The card as a shared link shows it, a button per network, and the LinkedIn profile link."""
+def share_section(
+    card: CardFacts, url: str, certificate: CertificateFacts | None, hashtag: str | None, lang: str
+) -> None:
+    """The card as a shared link shows it, a button per network (the text ends with the community's
+    hashtag, if it has one), and the LinkedIn profile link."""
     st.subheader(t(lang, "Compártelo"), anchor=False)
     numbers = {"rank": i18n.number(card.rank or 0, lang), "validations": i18n.number(card.validations, lang)}
     alt = t(
@@ -59,10 +61,10 @@ def share_section(card: CardFacts, url: str, certificate: CertificateFacts | Non
     st.image(card_preview(card, lang, PREVIEW_WIDTH), alt=alt, width=PREVIEW_WIDTH)
     text = t(
         lang,
-        "Estoy en el puesto {rank} de «{campaign}» con {validations} validaciones. #Somos600M",
+        "Estoy en el puesto {rank} de «{campaign}» con {validations} validaciones.",
         campaign=card.campaign,
         **numbers,
-    )
+    ) + (f" {hashtag}" if hashtag else "")
     columns = st.columns(5)
     for column, (network, link) in zip(columns, share_links(url, text).items(), strict=True):
         column.link_button(network, link, width="stretch")

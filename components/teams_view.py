@@ -41,7 +41,7 @@ ROSTER_AGE = {Mode.LIVE: N_("Roster leído {age}."), Mode.STALE: N_("Roster de {
 PROBLEMS = {
     "unknown_country": N_("país desconocido «{value}» ({rows} filas): esas personas cuentan sin país"),
     "duplicate": N_("«{value}» aparece {rows} veces: cuenta la última fila"),
-    "big_team": N_("el equipo «{value}» tiene {rows} personas (más de 5)"),
+    "big_team": N_("el equipo «{value}» tiene {rows} personas (más de {limit})"),
     "no_team": N_("«{value}» no tiene ni equipo ni país"),
 }
 
@@ -138,7 +138,8 @@ def roster_status(view: FeedView[Roster], lang: str) -> None:
     )
     if roster.problems:
         lines = [
-            "- " + t(lang, PROBLEMS[problem.kind], value=md_text(problem.value, 60), rows=problem.rows)
+            "- "
+            + t(lang, PROBLEMS[problem.kind], value=md_text(problem.value, 60), rows=problem.rows, limit=problem.limit)
             for problem in roster.problems[:30]
         ]
         more = len(roster.problems) - 30

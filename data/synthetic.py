@@ -19,6 +19,7 @@ from data.model.frames import Campaign, fingerprint, typed_records, typed_respon
 from data.model.projects import HISTORY_COLUMNS, append_history, leaderboard
 
 DEMO_SOURCE = "demo"
+DEMO_ORG = "comunidad-ejemplo"  # the invented community whose projects the demo ranks
 RECORDS = (1400, 700, 900)  # records per dataset, in the order of campaign.toml (repeated if more)
 MIN_SUBMITTED = 2
 START = dt.datetime(2024, 3, 4, tzinfo=dt.UTC)
@@ -122,7 +123,7 @@ PROJECT_WORDS = [
 
 
 def generate_projects(
-    org: str = "somosnlp", at: dt.datetime | None = None, seed: int = 600
+    org: str = DEMO_ORG, at: dt.datetime | None = None, seed: int = 600
 ) -> tuple[pd.DataFrame, pd.DataFrame, dt.datetime]:
     """A demo likes leaderboard with two weeks of likes history, ending at `at`."""
     rng = np.random.default_rng(seed)
@@ -144,7 +145,7 @@ def generate_projects(
             "last_modified": at,
             "private": False,
             "disabled": False,
-            "tags": "somos600m",
+            "tags": "hackathon",
             "sdk": np.where(
                 kinds == "space", rng.choice(["gradio", "streamlit", "docker"], len(kinds)), np.array(None)
             ),

@@ -245,7 +245,7 @@ def deploy(planned: Plan, api: HfApi, root: Path, private: bool) -> str | None:
         folder_path=root,
         allow_patterns=planned.files,
         delete_patterns=["*"],  # what the tree no longer has
-        commit_message=f"Deploy Tablero #Somos600M {version(root)}",
+        commit_message=f"Deploy Tablero {version(root)}",
     )
     return None if info.oid == head else info.oid
 

@@ -26,7 +26,7 @@ TEMPLATE = LOCALES / "messages.pot"
 SOURCES = ("app.py", "components", "views", "server", "data")
 # the call -> which of its arguments are the text (1-based; "c" marks a context), as in pybabel -k
 KEYWORDS = {"t": (2,), "tn": (2, 3), "tc": ((2, "c"), 3), "N_": None, "NC_": ((1, "c"), 2)}
-PROJECT, HOLDER = "Tablero #Somos600M", "SomosNLP"
+PROJECT, HOLDER = "Tablero", "the board's authors"
 WIDTH = 100
 
 

@@ -25,7 +25,7 @@ from components import i18n
 from components.card import CardFacts, card_png, facts_for
 from components.i18n import LANGUAGES, LOCALES, t
 from components.navigation import MY_RANK, PAGES
-from data.config import configured_public_url
+from data.config import SiteConfig, configured_public_url
 from data.feeds.services import current_services
 from data.model.texts import N_
 from data.routes import CARD
@@ -43,25 +43,20 @@ class Preview:
     image: str  # the card's URL
     url: str
     lang: str
+    site_name: str  # the board's ([site] title, else the campaign's)
 
 
-PREVIEWS = {  # (title, description) of a shared link, by what it points at
+PREVIEWS = {  # (title, description) of a shared link, by what it points at; [site] adds its hashtag
     "person": (
-        N_("{name} · puesto {rank} · {validations} validaciones · #Somos600M"),
+        N_("{name} · puesto {rank} · {validations} validaciones"),
         N_(
             "{name} ocupa el puesto {rank} de {people} en «{campaign}» con {validations} "
-            "validaciones y {corrections} correcciones. ¡Únete y traduce con la "
-            "comunidad!"
+            "validaciones y {corrections} correcciones."
         ),
     ),
-    "campaign": (
-        N_("{campaign} · #Somos600M"),
-        N_(
-            "{validations} validaciones de {people} personas; {percent} completado. "
-            "Valida y corrige traducciones al español con la comunidad de SomosNLP."
-        ),
-    ),
+    "campaign": ("{campaign}", N_("{validations} validaciones de {people} personas; {percent} completado.")),
 }
+INVITATION = N_("¡Únete y contribuye con la comunidad!")  # without a [site] description
 
 
 def _public_base(scope: dict) -> str:
@@ -93,15 +88,16 @@ def preview(path: str, query: dict[str, list[str]], base: str, accept_language: 
     lang = query.get("lang", [""])[0]
     lang = lang if lang in LANGUAGES else i18n.preferred(accept_language)
     _, config, read, version = _campaign_state()
-    title = config.title if config is not None else "#Somos600M"
+    title = config.title if config is not None else t(lang, "Tablero")
+    site = config.site if config is not None else SiteConfig()
     user = query.get("user", [""])[0] if path == f"/{MY_RANK.url}" else ""
     kept = {k: v[0] for k, v in query.items() if k in ("user", "lang")}
     url = base + path + (f"?{urlencode({k: v for k, v in kept.items() if k != 'user'})}" if "lang" in kept else "")
     card = {"lang": lang, "v": version[:12]}
     if read is None:
-        description = t(lang, "{campaign} · #Somos600M", campaign=title)
-        return Preview(description, description, f"{base}{CARD_PATH}?{urlencode(card)}", url, lang)
-    facts = facts_for(title, read.contributors(), read.everyone(), read.progress(), user or None)
+        named = _tagged(title, site)
+        return Preview(named, named, f"{base}{CARD_PATH}?{urlencode(card)}", url, lang, site.board(title))
+    facts = facts_for(title, read.contributors(), read.everyone(), read.progress(), user or None, site.name or "")
     if facts.name is not None and facts.rank is not None:  # a person's page: its link names them
         url = base + path + f"?{urlencode(kept)}"
         card["user"] = facts.name
@@ -123,8 +119,14 @@ def preview(path: str, query: dict[str, list[str]], base: str, accept_language: 
         }
         kind = "campaign"
     image = f"{base}{CARD_PATH}?{urlencode(card)}"
-    title, text = PREVIEWS[kind]
-    return Preview(t(lang, title, **numbers), t(lang, text, **numbers), image, url, lang)
+    heading, text = PREVIEWS[kind]
+    description = f"{t(lang, text, **numbers)} {site.description or t(lang, INVITATION)}"
+    return Preview(_tagged(t(lang, heading, **numbers), site), description, image, url, lang, site.board(title))
+
+
+def _tagged(title: str, site: SiteConfig) -> str:
+    """A preview's title, ending with the community's hashtag when it has one."""
+    return f"{title} · {site.hashtag}" if site.hashtag else title
 
 
 def tags(found: Preview) -> str:
@@ -135,7 +137,7 @@ def tags(found: Preview) -> str:
 
     pairs = [
         ("property", "og:type", "website"),
-        ("property", "og:site_name", "Tablero #Somos600M"),
+        ("property", "og:site_name", found.site_name),
         ("property", "og:title", found.title),
         ("property", "og:description", found.description),
         ("property", "og:image", found.image),
@@ -215,7 +217,9 @@ async def card_route(request: Request) -> Response:
 
 def _card(user: str, lang: str) -> bytes:
     _, config, read, _ = _campaign_state()
-    title = config.title if config is not None else "#Somos600M"
+    title = config.title if config is not None else t(lang, "Tablero")
+    community = config.site.name or "" if config is not None else ""
     if read is None:  # nothing read yet: the campaign's name only, no invented numbers
-        return card_png(CardFacts(title, 0.0, 0, 0), lang)
-    return card_png(facts_for(title, read.contributors(), read.everyone(), read.progress(), user or None), lang)
+        return card_png(CardFacts(title, 0.0, 0, 0, community=community), lang)
+    facts = facts_for(title, read.contributors(), read.everyone(), read.progress(), user or None, community)
+    return card_png(facts, lang)

@@ -110,7 +110,7 @@ def test_a_deploy_uploads_the_image_files_sets_secrets_and_variables_and_waits(h
         assert all(value.encode() not in data for data in space.files.values())
         assert value not in done.stdout and value not in done.stderr
     assert "RUNNING" in done.stdout and f"https://huggingface.co/spaces/{SPACE}" in done.stdout
-    assert space.messages[-1].startswith("Deploy Tablero #Somos600M 0.")  # names the version
+    assert space.messages[-1].startswith("Deploy Tablero 0.")  # names the version
 
     commits = list(space.commits)
     again = deploy(hub, project, values)

@@ -20,8 +20,8 @@ REPO = "org-equipos/roster"
 TOKEN = "hf_readTOKENsentinel5678"
 
 
-def parse(text: str, encoding: str = "utf-8") -> roster.Roster:
-    return roster.parse(text.encode(encoding), AT, "test")
+def parse(text: str, encoding: str = "utf-8", team_limit: int | None = 5) -> roster.Roster:
+    return roster.parse(text.encode(encoding), AT, "test", team_limit)
 
 
 def test_a_messy_roster_from_a_spreadsheet():
@@ -80,6 +80,9 @@ def test_unknown_countries_and_duplicates_are_reported_and_the_later_row_wins():
     assert problems[("no_team", "dani")] == 1
     assert problems[("big_team", "Grande")] == 7
     assert len(parsed.people) == 4 + 7
+    assert {p.limit for p in parsed.problems if p.kind == "big_team"} == {5}
+    assert not [p for p in parse(text, team_limit=7).problems if p.kind == "big_team"]  # [site] team_size_limit
+    assert not [p for p in parse(text, team_limit=None).problems if p.kind == "big_team"]
 
 
 @pytest.mark.parametrize(

@@ -65,7 +65,7 @@ def rate(value: str) -> str | None:
 
 
 def slug_of(title: str) -> str:
-    """A URL's name for a title: "Validación de benchmarks #Somos600M" -> "validacion-de-benchmarks-somos600m"."""
+    """A URL's name for a title: "Traducción de benchmarks #2024" -> "traduccion-de-benchmarks-2024"."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:64].strip("-") or "campaign"
 
@@ -80,6 +80,15 @@ def time_zone(value: str) -> str | None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return f'expected a time zone like "Europe/Madrid" or "America/Bogota", got {value!r:.60}'
     return None
+
+
+def hashtag(value: str) -> str | None:
+    return None if re.fullmatch(r"#\w+", value) else f'expected one hashtag like "#NLP2024", got {value!r:.60}'
+
+
+def urls(values: tuple[str, ...]) -> str | None:
+    wrong = [value for value in values if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value)]
+    return f"expected full URLs starting with https://, got {wrong[0]!r:.60}" if wrong else None
 
 
 def hub_roles(values: tuple[str, ...]) -> str | None:
@@ -186,10 +195,46 @@ class OrganizersConfig:
 
 
 @dataclass(frozen=True)
+class SiteConfig:
+    """Whose board this is: the community's name and the board's, as every page, certificate, card,
+    link preview and the API show them. Nothing of it is written in code: without this table the
+    board names only the campaign."""
+
+    name: str | None = setting(
+        None, "the community or organisation: issues the certificates, heads the cards, LinkedIn's organisation"
+    )
+    title: str | None = setting(
+        None, "the board's name: the browser tab, link previews' site, the API (default: the campaign's title)"
+    )
+    hashtag: str | None = setting(None, "ends the share texts and the link previews' titles", check=hashtag)
+    description: str | None = setting(
+        None, "the invitation in the campaign's link preview (default: a general one, in the visitor's language)"
+    )
+    icon: str = setting("📊", "the browser tab's icon: an emoji")
+    logo: str | None = setting(None, "an image at the top of the sidebar: its URL", url=True)
+    url: str | None = setting(None, "the community's site: the logo links to it", url=True)
+    links: tuple[str, ...] = setting(
+        (), "more of the community's places (site, chat), at the foot of the sidebar", check=urls
+    )
+    team_size_limit: int = setting(
+        5, "the most people a team may have (a larger one is named on Equipos' roster check)", check=positive
+    )
+
+    def board(self, campaign: str) -> str:
+        """The board's name, the campaign's title without one of its own."""
+        return self.title or campaign
+
+    @property
+    def header(self) -> str:
+        """The community and its hashtag, as a certificate's or a card's first line ("" for neither)."""
+        return " · ".join(part for part in (self.name, self.hashtag) if part)
+
+
+@dataclass(frozen=True)
 class CampaignConfig:
     """The [campaign] keys, and the other tables."""
 
-    title: str = setting("#Somos600M", "the campaign's name on every page and certificate")
+    title: str = setting("Campaña", "the campaign's name on every page and certificate")
     slug: str | None = setting(None, "its name in the API's URLs (default: made from the title)", check=slug)
     time_zone: str = setting(
         "UTC", "the campaign's calendar: its days, weeks (from Monday) and months", check=time_zone
@@ -223,6 +268,7 @@ class CampaignConfig:
     open_data: OpenDataConfig = table(OpenDataConfig, "optional: the standings as a public dataset, once a day")
     webhooks: WebhooksConfig = table(WebhooksConfig, "optional: the live ranking by Argilla webhooks")
     api: ApiConfig = table(ApiConfig, "the read-only API")
+    site: SiteConfig = table(SiteConfig, "whose board it is: the community's name, the board's, hashtag, logo")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slug", self.slug or slug_of(self.title))

@@ -8,6 +8,7 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from data.config import legacy
 from data.config.environment import app_values, read, read_or_default
 from data.config.schema import ConfigError
 
@@ -52,7 +53,7 @@ class Secrets:
         """A key derived from the Argilla key (stable across restarts and processes, changed by
         rotating that key); the demo's is public, as its data is invented."""
         base = self.argilla_api_key or "demo"
-        return hmac.new(base.encode(), b"tablero-somos600m certificates", hashlib.sha256).digest()
+        return hmac.new(base.encode(), legacy.CERTIFICATE_KEY_LABEL, hashlib.sha256).digest()
 
     @property
     def cookie_secret(self) -> str | None:
@@ -60,7 +61,7 @@ class Secrets:
         if self.auth_cookie_secret:
             return self.auth_cookie_secret
         if self.oauth_client_secret:
-            digest = hmac.new(self.oauth_client_secret.encode(), b"tablero-somos600m cookies", hashlib.sha256)
+            digest = hmac.new(self.oauth_client_secret.encode(), legacy.COOKIE_KEY_LABEL, hashlib.sha256)
             return digest.hexdigest()
         return None
 

@@ -32,7 +32,7 @@ class RosterFeed(Feed[Roster]):
         )
         self.config = config
         if demo:
-            self.show_demo(load_demo_roster)
+            self.show_demo(lambda: load_demo_roster(config.site.team_size_limit))
         elif config.teams.source:
             self.read(config.teams.source, lambda: self._writer(secrets, data_dir))
 
@@ -61,6 +61,6 @@ class RosterFeed(Feed[Roster]):
     def _read(self, file: RosterSource) -> Roster:
         data = file.fetch()
         try:
-            return roster.parse(data, utc_now(), self.source)
+            return roster.parse(data, utc_now(), self.source, self.config.site.team_size_limit)
         except RosterError as problem:
             raise SourceError(ErrorKind.BAD_FILE, str(problem)) from None

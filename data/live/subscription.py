@@ -16,9 +16,10 @@ import threading
 
 import argilla as rg
 
+from data.config import legacy
 from data.live.inbox import EVENTS
 
-DESCRIPTION = "Tablero #Somos600M: keeps its ranking live (created and managed by the dashboard)"
+DESCRIPTION = "Tablero: keeps its ranking live (created and managed by the dashboard)"
 LOCK = threading.Lock()  # held by whoever creates, updates or disables our webhooks in this process
 
 
@@ -27,12 +28,15 @@ def description(tag: str) -> str:
 
 
 def _ours(client: rg.Argilla, tag: str, url: str | None = None) -> list[rg.Webhook]:
-    """Our webhooks: tagged for this deployment, or (made by an older version) untagged at our URL."""
+    """Our webhooks: tagged for this deployment, or (made by an older version) described the former
+    way, or untagged at our URL (`subscribe` gives the one it keeps today's description)."""
+    tagged = {description(tag), f"{legacy.WEBHOOK_DESCRIPTION} [{tag}]"}
+    untagged = {DESCRIPTION, legacy.WEBHOOK_DESCRIPTION}
     return [
         webhook
         for webhook in client.webhooks.list()
-        if webhook.description == description(tag)
-        or (url is not None and webhook.description == DESCRIPTION and webhook.url.rstrip("/") == url.rstrip("/"))
+        if webhook.description in tagged
+        or (url is not None and webhook.description in untagged and webhook.url.rstrip("/") == url.rstrip("/"))
     ]
 
 

@@ -22,7 +22,6 @@ from data.text import shown_name
 
 PEOPLE_COLUMNS = ["username", "key", "team", "country"]
 PROJECT_COLUMNS = ["repo_id", "team"]
-MAX_TEAM = 5  # SomosNLP's hackathon teams: 1 to 5 people
 MAX_BYTES = 5_000_000
 MAX_TEXT = 100  # a team's or a person's name, clipped
 
@@ -38,6 +37,7 @@ class Problem:
     kind: str  # "unknown_country", "duplicate", "big_team", "no_team"
     value: str
     rows: int
+    limit: int = 0  # a big team's: the most people a team may have
 
 
 @dataclass
@@ -55,12 +55,13 @@ def person_key(names: pd.Series) -> pd.Series:
     return names.astype("string").str.strip().str.lstrip("@").str.casefold()
 
 
-def parse(data: bytes, fetched_at: dt.datetime, source: str = "") -> Roster:
-    """A roster from the CSV's bytes. Raises `RosterError` for a file that is not one."""
+def parse(data: bytes, fetched_at: dt.datetime, source: str = "", team_limit: int | None = None) -> Roster:
+    """A roster from the CSV's bytes, a team of more than `team_limit` people named among its problems.
+    Raises `RosterError` for a file that is not one."""
     table = _read_csv(data)
     if "username" not in table:  # a roster of team projects only
         table = table.assign(username=pd.Series(pd.NA, index=table.index, dtype="string"))
-    people, problems = _people(table[table["username"].notna()])
+    people, problems = _people(table[table["username"].notna()], team_limit)
     projects = _projects(table)
     digest = digests.content(people, projects)
     return Roster(people, projects, tuple(problems), fetched_at, source, digest)
@@ -98,7 +99,7 @@ def _clean(value: str) -> str:
     return shown_name(value)[:MAX_TEXT] if value.strip() else ""
 
 
-def _people(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+def _people(rows: pd.DataFrame, team_limit: int | None) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     frame = pd.DataFrame(
         {
@@ -121,8 +122,10 @@ def _people(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     problems += [
         Problem("no_team", name, 1) for name in frame.loc[frame["team"].isna() & frame["country"].isna(), "username"]
     ]
-    sizes = frame["team"].value_counts()
-    problems += [Problem("big_team", str(team), int(n)) for team, n in sizes[sizes > MAX_TEAM].items()]
+    if team_limit is not None:
+        sizes = frame["team"].value_counts()
+        big = sizes[sizes > team_limit]
+        problems += [Problem("big_team", str(team), int(n), team_limit) for team, n in big.items()]
     return frame[PEOPLE_COLUMNS].reset_index(drop=True), problems
 
 

@@ -19,9 +19,9 @@ __all__ = ["DEMO_DIR", "DEMO_SOURCE", "load_demo", "load_demo_projects", "load_d
 
 
 @functools.cache
-def load_demo_roster() -> Roster:
-    """The embedded demo's roster (read once per process), as of the demo's read."""
-    return roster.parse((DEMO_DIR / "roster.csv").read_bytes(), load_demo().fetched_at, DEMO_SOURCE)
+def load_demo_roster(team_limit: int | None = None) -> Roster:
+    """The embedded demo's roster (read once per process and limit), as of the demo's read."""
+    return roster.parse((DEMO_DIR / "roster.csv").read_bytes(), load_demo().fetched_at, DEMO_SOURCE, team_limit)
 
 
 @functools.cache

@@ -36,6 +36,7 @@ from huggingface_hub import CommitOperationAdd, HfApi
 from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError
 from huggingface_hub.utils import disable_progress_bars
 
+from data.config import legacy
 from data.model import appearance
 from data.model.appearance import Choice
 from data.model.frames import Campaign, typed_records, typed_responses
@@ -46,7 +47,7 @@ from data.times import utc_now
 
 log = logging.getLogger(__name__)
 FORMAT = 1
-APP = "tablero-somos600m"
+APP = legacy.STATE_REPO_MARKER  # as repos written before say
 MANIFEST = "manifest.json"
 APPEARANCE = "people/appearance.json"
 KEYS = "certificates/keys.json"

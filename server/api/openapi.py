@@ -143,7 +143,11 @@ def document(config: CampaignConfig) -> dict[str, Any]:
         operations[API + path] = {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Tablero #Somos600M API", "version": "1", "description": "Read-only; JSON or CSV."},
+        "info": {
+            "title": f"{config.site.board(config.title)} API",
+            "version": "1",
+            "description": "Read-only; JSON or CSV.",
+        },
         "paths": operations,
         "components": {
             "schemas": {
