@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import tomllib
 
 import httpx
 import pandas as pd
@@ -82,15 +83,14 @@ def test_the_first_deployments_identity_is_its_configuration():
     ],
 )
 def test_a_wrong_site_key_is_named(key, value, says):
-    import tomllib
-
     document = tomllib.loads(f'[[datasets]]\nname = "d"\ncorrection_question = "q"\n[site]\n{key} = {value}\n')
     with pytest.raises(ConfigError, match=re.escape(says)):
         parse_config(document)
 
 
 def test_without_a_site_the_board_names_only_the_campaign():
-    config = parse_config({"campaign": {"title": "Mi campaña"}, "datasets": [{"name": "d", "correction_question": "q"}]})
+    dataset = {"name": "d", "correction_question": "q"}
+    config = parse_config({"campaign": {"title": "Mi campaña"}, "datasets": [dataset]})
     assert config.site.board(config.title) == "Mi campaña" and config.site.header == ""
 
 
