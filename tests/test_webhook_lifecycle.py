@@ -9,6 +9,7 @@ import uuid
 import argilla as rg
 import pytest
 
+from data.config import legacy
 from data.live.subscription import DESCRIPTION
 from tests.campaign_builder import DatasetSpec, build_campaign
 from tests.dashboard import hooks, ours
@@ -67,6 +68,23 @@ def test_another_deployments_webhook_is_never_touched(dashboard, rg_client):
         assert next(w for w in rg_client.webhooks.list() if w.id == other.id).enabled
     finally:
         other.delete()
+
+
+def test_a_webhook_described_the_former_way_is_ours_renamed_not_duplicated(dashboard, rg_client):
+    """Webhooks made before [site] carry the first deployment's name in their description."""
+    former = rg_client.webhooks.add(
+        rg.Webhook(
+            url="http://127.0.0.1:9/a/webhooks/argilla",
+            events=["response.created"],
+            description=f"{legacy.WEBHOOK_DESCRIPTION} [{dashboard.env['space']}]",
+            _client=rg_client,
+        )
+    )
+    dashboard.start(hooks("http://127.0.0.1:9/a"))
+    dashboard.read()
+    [kept] = ours(rg_client, dashboard.env["space"])
+    assert kept.id == former.id and kept.enabled and kept.description == f"{DESCRIPTION} [{dashboard.env['space']}]"
+    assert not [w for w in rg_client.webhooks.list() if w.description.startswith(legacy.WEBHOOK_DESCRIPTION)]
 
 
 def dataset_event(dataset_id: str) -> dict:
