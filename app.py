@@ -21,9 +21,10 @@ from starlette.routing import Route
 
 from components import i18n
 from components.context import browser_language, configured, context
+from components.early import EARLY_PAGES, early_page
 from components.i18n import LANGUAGES, t
 from components.live_status import live_status, view_key
-from components.navigation import TEAMS, FeedKind, navigation
+from components.navigation import RANKING, TEAMS, FeedKind, navigation, page_url
 from components.page_language import page_language
 from components.sign_in import sign_in_sidebar
 from components.site import page_identity, site_links
@@ -86,8 +87,12 @@ def frame() -> None:
         demo_banner(view, spec.feed, ctx.config.hub.org, lang)
     if view.mode != Mode.OFF and (view.mode != Mode.DEMO or view.state is not None):  # a demo awaiting a read too
         background = follow_changes(ctx, spec, view, lang)
-    if view.mode in WAITING:
-        first_read_state(view, spec.feed, lang)
+    if view.mode in WAITING or (view.mode == Mode.EARLY and spec not in EARLY_PAGES):
+        first_read_state(view, spec.feed, lang, page_url(RANKING, **({"lang": lang} if lang != i18n.SOURCE else {})))
+        return
+    if view.mode == Mode.EARLY:  # a cold start's first look: Argilla's counts, the full read under way
+        read = ctx.read(view)
+        early_page(spec, read.contributors(), len(read.everyone()), view, st.query_params.get("user"), lang)
         return
     if view.mode == Mode.DEMO or background:
         page.run()

@@ -111,6 +111,10 @@ def freshness(
         return t(lang, "Datos de {age}. Último intento fallido: {problem}", age="{age}", problem=problem) + " " + t(
             lang, "Se reintentará automáticamente."
         ), "warn"
+    if view.mode == Mode.EARLY:
+        return "⏳ " + t(
+            lang, "Primer vistazo con las cuentas de Argilla de {age} · leyendo el resto…", age="{age}"
+        ), ""
     if view.mode == Mode.STALE:
         return "🕓 " + t(lang, "Datos guardados de {age} · leyendo datos nuevos…", age="{age}"), ""
     if view.mode == Mode.LIVE and behind:
@@ -167,12 +171,22 @@ def live_text(mode: LiveMode | None, every: int, lang: str) -> str:
     return polling + (" " + t(lang, LIVE_REASONS[mode.reason]) if mode.reason else "")
 
 
-def first_read_state(view: FeedView, kind: FeedKind, lang: str) -> None:
-    """In place of a page whose feed has no data yet (`view.mode` "first_read" or "off")."""
+def first_read_state(view: FeedView, kind: FeedKind, lang: str, ranking: str = "") -> None:
+    """In place of a page whose feed has no data yet (`view.mode` "first_read" or "off"), or only a
+    first look ("early", `ranking`: where that look is shown)."""
     st.subheader(t(lang, "Preparando el tablero"), anchor=False)
     if view.mode == Mode.OFF:
         st.info(t(lang, FIRST_READ[kind].off))
         return
+    if view.mode == Mode.EARLY and ranking:
+        st.info(
+            t(
+                lang,
+                "Mientras tanto, el [ranking]({url}) ya muestra los puestos y validaciones que cuenta Argilla.",
+                url=ranking,
+            ),
+            icon="🏆",
+        )
     error, progress = (view.state.error, view.state.progress) if view.state is not None else (None, None)
     if error is not None:
         st.warning(

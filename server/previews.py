@@ -71,12 +71,13 @@ def _public_base(scope: dict) -> str:
 
 
 def _campaign_state():
-    """(services, config, read, version): what the pages show now; the read None before the first one."""
+    """(services, config, read, version): what the pages show now; the read None before the first
+    full one (a first look has no corrections yet: a preview would state 0)."""
     services = current_services()
     if services is None:
         return None, None, None, ""
     feed, view = services.campaign, services.campaign.view()
-    if view.value is None:
+    if view.value is None or view.value.provisional:
         return services, services.config, None, ""
     version = (services.version("c") or ("",))[0]
     return services, services.config, feed.read_of(view.value), version

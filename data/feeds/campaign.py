@@ -17,6 +17,7 @@ from pathlib import Path
 import cachetools
 
 from data.config import CampaignConfig, Secrets
+from data.errors import SourceError
 from data.feeds.appearance import AppearanceFeed
 from data.feeds.campaign_read import CampaignRead
 from data.feeds.feed import Feed
@@ -24,6 +25,8 @@ from data.feeds.follower import Follower, publish_status
 from data.feeds.poller import Poller, PollState
 from data.feeds.read_cache import ReadCache
 from data.live.updates import LiveUpdates
+from data.model import aggregate
+from data.model.aggregate import Filters
 from data.model.appearance import EVERYONE
 from data.model.frames import Campaign, build_responses, typed_records
 from data.model.live import LiveMode
@@ -157,6 +160,8 @@ class CampaignFeed(Feed[Campaign]):
 
     def _read(self, updates: LiveUpdates, report: Report) -> Campaign:
         """One read (data/live/updates.py decides how: the records deliveries name, or a poll)."""
+        if self._last_raw is None and self.held() is None:
+            self._first_look(updates.argilla)
         previous, raw = self._last_raw, updates.read(self._last_raw, report)
         self._last_raw = raw
         held = self.held()
@@ -167,6 +172,22 @@ class CampaignFeed(Feed[Campaign]):
         self._warm(campaign)  # kept as long as it stands (a no-op while cached)
         _LAST_RAW[self.source] = (raw, campaign.fetched_at)
         return campaign
+
+    def _first_look(self, argilla: ArgillaSource) -> None:
+        """A cold start (nothing read, nothing stored): Argilla's own counts at once, shown and
+        published as a provisional read while the full read goes on. Not once the campaign's window
+        has closed: Argilla's counts then hold days the campaign does not count."""
+        try:
+            raw = argilla.counts()
+        except SourceError:
+            return  # the full read, next, says what is wrong
+        first = dataclasses.replace(normalise(raw, utc_now(), self.source, self.config.exclude_users), provisional=True)
+        if not aggregate.covers(self.read_of(first).clip(Filters()), first.fetched_at):
+            return
+        self._warm(first)
+        save_campaign(self.store, first)  # the other processes show it too
+        if isinstance(self.poller, Poller):
+            self.poller.offer(first)
 
     def read_of(self, campaign: Campaign) -> CampaignRead:
         """This read with its queries, memoised in this feed's cache."""

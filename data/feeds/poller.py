@@ -166,7 +166,16 @@ class Poller(Holder[T]):
     def seed(self, value: T) -> bool:
         with self._changed:
             current = self._state.value
-            if current is not None and current.fetched_at >= value.fetched_at:
+            if current is not None and not provisional(current) and current.fetched_at >= value.fetched_at:
+                return False
+            self._set(dataclasses.replace(self._state, value=value))
+            return True
+
+    def offer(self, value: T) -> bool:
+        """A provisional value while the first read is in flight (a cold start's first look), taken
+        only while there is none; the read replaces it when it lands."""
+        with self._changed:
+            if self._state.value is not None:
                 return False
             self._set(dataclasses.replace(self._state, value=value))
             return True
@@ -221,10 +230,16 @@ class Poller(Holder[T]):
             self.clock.pause(self._stop if hold else self._wake, wait)
 
 
+def provisional(value: object) -> bool:
+    """Is this a first look (a campaign's counts before its full read), which any full value beats?"""
+    return bool(getattr(value, "provisional", False))
+
+
 class Mode(StrEnum):
     """How current what a feed shows is (see FeedView)."""
 
     LIVE = "live"
+    EARLY = "early"
     STALE = "stale"
     FIRST_READ = "first_read"
     DEMO = "demo"
@@ -235,7 +250,8 @@ class Mode(StrEnum):
 class FeedView(Generic[T]):
     """What a page render needs to know about a feed: its value, and how fresh.
 
-    `mode`: "live" (the last read succeeded), "stale" (last good data: a later read failed, or
+    `mode`: "live" (the last read succeeded), "early" (a first look while the first full read is
+    under way: data.model.frames.Campaign.provisional), "stale" (last good data: a later read failed, or
     state restored at start before the first read), "first_read" (no data yet: a read is under
     way or failing; `value` is None), "demo" (nothing is configured), "off" (this feed has no
     source while others do; `value` is None).
@@ -264,5 +280,7 @@ class FeedView(Generic[T]):
         state = poller.state
         if state.value is None:
             return cls(None, Mode.FIRST_READ, state, poller.created_at)
+        if provisional(state.value):
+            return cls(state.value, Mode.EARLY, state, poller.created_at)
         live = state.last_success is not None and state.error is None
         return cls(state.value, Mode.LIVE if live else Mode.STALE, state)

@@ -217,6 +217,8 @@ class StateSync:
     def write(self) -> bool:
         """One commit of what changed since the last one; False if nothing was due or it failed."""
         campaign, projects = self.campaign.held(), self.projects.held()
+        if campaign is not None and campaign.provisional:
+            campaign = None  # a first look is no state worth keeping: its frames are empty
         if self._snapshot_at is not None and utc_now() - self._snapshot_at < SNAPSHOT_EVERY:
             campaign = None  # held back: the repo keeps the one it has
         files: dict[str, bytes] = {}

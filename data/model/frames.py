@@ -77,6 +77,8 @@ class Campaign:
     source: str = ""  # see data.snapshots.source_id; "demo" for the embedded demo
     counted: pd.DataFrame = field(default_factory=no_counts)  # Argilla's own counts where frames lag
     mismatches: pd.DataFrame = field(default_factory=no_mismatches)  # configuration Argilla contradicts
+    # a first look (a cold start): Argilla's own counts in `counted`, the frames still empty
+    provisional: bool = False
 
 
 def normalise_text(values: pd.Series) -> pd.Series:

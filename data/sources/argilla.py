@@ -139,6 +139,28 @@ class ArgillaSource:
             settings=all_settings,
         )
 
+    def counts(self) -> RawCampaign:
+        """A first look: every dataset's settings and Argilla's own counts (`counted`: one signature,
+        three small requests, per dataset), no record read. What a cold start shows first."""
+        with self.session() as client:
+            users = {str(user.id): user.username for user in client.users}
+            settings = {config.name: _dataset_settings(client, config) for config in self._datasets}
+            http = client.api.http_client
+            signatures = {name: _signature(http, found.id) for name, found in settings.items()}
+        return RawCampaign(
+            records=pd.concat([records_frame([], c, settings[c.name]) for c in self._datasets], ignore_index=True),
+            responses=pd.concat([responses_frame([], c, settings[c.name]) for c in self._datasets], ignore_index=True),
+            datasets=pd.DataFrame(
+                [
+                    {"dataset": c.name, "title": c.title, "min_submitted": settings[c.name].min_submitted}
+                    for c in self._datasets
+                ]
+            ),
+            users=users,
+            settings=settings,
+            counted=signatures,
+        )
+
     def fetch_records(self, previous: RawCampaign, changed: dict[str, set[str]]) -> RawCampaign:
         """`previous` with only these records read again (dataset name -> record ids), with their
         responses and suggestions; a record that no longer exists leaves with its responses."""

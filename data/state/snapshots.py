@@ -164,6 +164,8 @@ def save_campaign(store: Store, campaign: Campaign) -> None:
         frames["counted"] = campaign.counted
     if not campaign.mismatches.empty:  # what Organización says of the configuration, in every process
         frames["mismatches"] = campaign.mismatches
+    if campaign.provisional:  # a first look: every process shows it as such
+        frames["provisional"] = pd.DataFrame({"provisional": [True]})
     store.save(CAMPAIGN, Snapshot(frames, campaign.fetched_at, campaign.source))
 
 
@@ -182,6 +184,7 @@ def load_campaign(store: Store, source: str) -> Campaign | None:
             snapshot.source,
             typed_counts(frames["counted"]) if "counted" in frames else no_counts(),
             typed_mismatches(frames["mismatches"]) if "mismatches" in frames else no_mismatches(),
+            provisional="provisional" in frames,
         )
     except (KeyError, ValueError, TypeError):
         return None

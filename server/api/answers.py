@@ -198,7 +198,7 @@ def _campaign(services: Services, slug: str) -> tuple[CampaignRead, dict[str, An
 def _value(view: FeedView[Any], what: str) -> Any:
     if view.mode == Mode.OFF:
         raise Problem(404, "Not configured", f"this dashboard reads no {what}")
-    if view.value is None:
+    if view.value is None or view.mode == Mode.EARLY:  # a first look has no corrections: no figure of it here
         raise Problem(503, "Not read yet", f"the first read of the {what} is under way", retry_after=5)
     return view.value
 

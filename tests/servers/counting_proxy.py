@@ -33,6 +33,9 @@ class CountingProxy:
         self.cut_paths = ""
         self.gate = threading.Event()  # cleared: every request waits until it is set again
         self.gate.set()
+        self.held = ""  # requests whose path holds this text wait until `release` is set
+        self.release = threading.Event()
+        self.release.set()
         self.lock = threading.Lock()
         proxy = self
         client = httpx.Client(timeout=120)
@@ -49,6 +52,8 @@ class CountingProxy:
                     proxy.counts[f"{self.command} {path}"] += 1
                     proxy.log.append((time.monotonic(), self.command, path))
                 proxy.gate.wait()
+                if proxy.held and proxy.held in path:
+                    proxy.release.wait()
                 if proxy.delay:
                     time.sleep(proxy.delay)
                 if proxy.status is not None:
