@@ -220,15 +220,21 @@ def file_name(facts: CertificateFacts) -> str:
 
 
 def certificates_zip(all_facts: list[CertificateFacts], lang: str) -> bytes:
-    """One ZIP with a certificate per contributor; file names are unique and safe."""
+    """One ZIP with a certificate per contributor, drawn here (components/certificate_jobs.py draws
+    them in worker processes)."""
+    return zipped(all_facts, [certificate_pdf(facts, lang) for facts in all_facts])
+
+
+def zipped(all_facts: list[CertificateFacts], pdfs: list[bytes]) -> bytes:
+    """The certificates `pdfs` of `all_facts` in one ZIP; file names are unique and safe."""
     buffer = io.BytesIO()
     used: set[str] = set()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for facts in all_facts:
+        for facts, pdf in zip(all_facts, pdfs, strict=True):
             name, n = file_name(facts), 1
             while name in used:
                 n += 1
                 name = file_name(facts).replace(".pdf", f"-{n}.pdf")
             used.add(name)
-            archive.writestr(name, certificate_pdf(facts, lang))
+            archive.writestr(name, pdf)
     return buffer.getvalue()

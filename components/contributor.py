@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import charts, i18n
-from components.certificate import CertificateFacts, certificate_pdf, certificates_zip, file_name
+from components import certificate_jobs, charts, i18n
+from components.certificate import CertificateFacts, file_name
 from components.downloads import download
 from components.i18n import t, tn
 from components.navigation import HOME, VERIFY, page_url
@@ -109,7 +109,7 @@ def certificate_button(facts: CertificateFacts, lang: str) -> None:
     """Download of the certificate, drawn only when asked for (it takes a moment)."""
     download(
         t(lang, "Descargar certificado (PDF)"),
-        lambda: certificate_pdf(facts, lang),
+        lambda: certificate_jobs.certificate(facts, lang),
         file_name(facts),
         icon="🎓",
         help=t(lang, "Un certificado de participación con tus números, para compartir."),
@@ -118,18 +118,18 @@ def certificate_button(facts: CertificateFacts, lang: str) -> None:
 
 
 def certificates_button(read: CampaignRead, key: bytes, lang: str) -> None:
-    """Download of every eligible contributor's certificate as one ZIP, drawn when asked for and
-    kept for the rest of this read."""
+    """Every eligible contributor's certificate in one ZIP: made when asked for, off the page
+    process, with a progress bar meanwhile (components/certificate_jobs.py); kept for this read."""
     table = read.everyone()  # for the organizers: every eligible person, whatever they chose
     eligible = table[table["eligible"]]
+    job_key = ("certificates", read.campaign.source, read.fetched_at, utc_now().date(), lang, page_url(HOME), key)
 
-    def build() -> bytes:
+    def facts() -> list[CertificateFacts]:
         titles = read.datasets_by_user()
-        facts = [
+        return [
             certificate_facts(row, table, titles.get(row["username"], ()), read.config, read.fetched_at, key)
             for _, row in eligible.iterrows()
         ]
-        return certificates_zip(facts, lang)
 
     st.caption(
         tn(
@@ -141,15 +141,35 @@ def certificates_button(read: CampaignRead, key: bytes, lang: str) -> None:
             n=i18n.number(len(eligible), lang),
         )
     )
-    download(
-        t(lang, "Descargar certificados (ZIP)"),
-        lambda: read.memo(("certificates_zip", lang, page_url(HOME)), build),
-        "certificados.zip",
-        icon="🎓",
-        disabled=eligible.empty,
-        on_click="ignore",
-        key="organizer.certificates",
-    )
+    job = certificate_jobs.zip_job_of(job_key)
+    if job is None or job.failed is not None:
+        if job is not None:
+            st.warning(
+                t(lang, "No se pudo preparar el ZIP ({problem}). Puedes intentarlo de nuevo.", problem=job.failed)
+            )
+        if not st.button(
+            t(lang, "Preparar certificados (ZIP)"), icon="🎓", disabled=eligible.empty, key="organizer.certificates"
+        ):
+            return
+        job = certificate_jobs.zip_job(job_key, facts(), lang)
+    if job.running:
+        _zip_progress(job_key, lang)
+    elif job.data is not None:
+        made = job.data  # handed over on the click, not stored with every run of the page
+        download(
+            t(lang, "Descargar certificados (ZIP)"), lambda: made, "certificados.zip", icon="🎓", on_click="ignore"
+        )
+
+
+@st.fragment(run_every=1.0)
+def _zip_progress(job_key: tuple, lang: str) -> None:
+    """The ZIP's progress, drawn again each second (only this fragment); the page once it is made."""
+    job = certificate_jobs.zip_job_of(job_key)
+    if job is None or not job.running:
+        st.rerun()  # the whole page: its download button replaces the bar
+    assert job is not None
+    done, total = i18n.number(job.done, lang), i18n.number(job.total, lang)
+    st.progress(job.done / max(job.total, 1), text=t(lang, "{done} de {total} certificados", done=done, total=total))
 
 
 def absence_explanation(

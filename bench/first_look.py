@@ -1,0 +1,164 @@
+"""A cold start, as the first visitor after a Space's rebuild meets it: 25,000 records over three
+datasets, 200 annotators, on a real argilla-server, a fresh process with an empty DATA_DIR started
+with the README's command, a Chromium visitor opening the ranking the moment the server answers.
+
+    .venv/bin/python -m bench.first_look [records] [runs]
+
+Times, from the process's launch: the server answering; the ranking on screen from Argilla's own
+counts (the first look), checked row by row against argilla-server's `/users/progress`; the page
+complete (the full read landed: corrections, filters, every page); and, restarted with its snapshot
+on disk, the real ranking again. The full read's time is what a cold start cost before the first
+look (the naive way: wait for every record).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import argilla as rg
+import httpx
+from playwright.sync_api import sync_playwright
+
+from bench.common import machine
+from tests.app_env import write_config
+from tests.campaign_builder import DatasetSpec, Plan, ensure_users
+from tests.oracle import argilla_rows
+from tests.servers.argilla_process import ArgillaTestServer
+from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS, StreamlitApp, wait_for_app
+
+WORKSPACE = "primer"
+NAMES = ("primer_mmlu", "primer_arc", "primer_hellaswag")
+USERS = [f"anotador_{i:03d}" for i in range(200)]
+MINIMUM = 50
+
+
+def build(client: rg.Argilla, size: int) -> Plan:
+    """Three datasets sharing `size` records; each record answered by one of 200 people."""
+    workspace = client.workspaces(WORKSPACE) or client.workspaces.add(rg.Workspace(name=WORKSPACE, client=client))
+    accounts = ensure_users(client, USERS, workspace)
+    rng = random.Random(25)
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(USERS))]  # a few do most, as in a real campaign
+    for n, name in enumerate(NAMES):
+        settings = rg.Settings(
+            fields=[rg.TextField(name="en"), rg.TextField(name="es")],
+            questions=[rg.TextQuestion(name="texto")],
+            distribution=rg.TaskDistribution(min_submitted=1),
+        )
+        dataset = rg.Dataset(name=name, workspace=workspace, settings=settings, client=client).create()
+        share = size // len(NAMES) + (1 if n < size % len(NAMES) else 0)
+        for start in range(0, share, 1000):
+            batch = [
+                rg.Record(
+                    id=f"{name}-{i}",
+                    fields={"en": f"text {i}", "es": f"texto {i}"},
+                    suggestions=[rg.Suggestion("texto", f"texto {i}")],
+                    responses=[
+                        rg.Response(
+                            "texto",
+                            rng.choice([f"texto {i}", f"texto {i}!"]),
+                            user_id=accounts[rng.choices(USERS, weights)[0]].id,
+                            status=rng.choices(["submitted", "discarded"], [0.95, 0.05])[0],
+                        )
+                    ],
+                )
+                for i in range(start, min(share, start + 1000))
+            ]
+            dataset.records.log(batch, batch_size=500)
+    return Plan(WORKSPACE, [DatasetSpec(name, "texto", None, 1, 0) for name in NAMES], users=USERS)
+
+
+def shown_rows(page) -> dict[str, int]:
+    """Username -> validations in the first rows of the page's ranking (its accessible table)."""
+    page.get_by_text("Los datos como tabla (accesible)").first.click()
+    rows = page.locator('[data-testid="stTable"] table tbody tr')
+    rows.first.wait_for()
+    found = {}
+    for i in range(rows.count()):
+        cells = [cell.inner_text().strip() for cell in rows.nth(i).locator("th, td").all()]
+        found[cells[1]] = int(cells[2].replace(".", "").replace("\u202f", "").replace("\xa0", ""))
+    return found
+
+
+def visit(browser, app: StreamlitApp, started: float) -> tuple[float, float | None, float, dict[str, int]]:
+    """(server up, first look on screen or None, page complete) in seconds from launch, and the
+    first look's rows."""
+    up = time.monotonic() - started
+    page = browser.new_page()
+    page.goto(f"{app.url}/clasificacion")
+    early = page.get_by_text("Primer vistazo:").first
+    complete = page.get_by_role("textbox", name="Buscar usuario")
+    either = "() => document.body.innerText.includes('Primer vistazo:') || !!document.querySelector(SEARCH)"
+    page.wait_for_function(either.replace("SEARCH", "'input[aria-label=\"Buscar usuario\"]'"), timeout=300_000)
+    first, rows = None, {}
+    if early.is_visible():
+        page.locator('[data-testid="stDataFrame"]').first.wait_for()
+        first = time.monotonic() - started
+        wait_for_app(page)
+        rows = shown_rows(page)
+    complete.wait_for(timeout=300_000)
+    done = time.monotonic() - started
+    page.close()
+    return up, first, done, rows
+
+
+def main(size: int, runs: int) -> None:
+    print(machine())
+    server = ArgillaTestServer().start()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-first-look-"))
+    try:
+        client = rg.Argilla(api_url=server.api_url, api_key=server.api_key)
+        started = time.monotonic()
+        plan = build(client, size)
+        print(f"built {size:,} records in 3 datasets, {len(USERS)} annotators, in {time.monotonic() - started:.0f} s")
+        owner = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": server.api_key}, timeout=60)
+        ids = [d["id"] for d in owner.get("/api/v1/me/datasets").json()["items"] if d["name"] in NAMES]
+        truth = argilla_rows(owner, ids, MINIMUM, exclude=())
+        started = time.monotonic()
+        owner.get(f"/api/v1/datasets/{ids[0]}/users/progress").raise_for_status()
+        print(f"argilla-server answers /users/progress in {(time.monotonic() - started) * 1000:.0f} ms")
+        results: dict[str, list[float]] = {"up": [], "first": [], "done": [], "restart": []}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for run in range(runs):
+                config = write_config(tmp / f"c{run}.toml", plan, exclude=(), minimum=MINIMUM, refresh=3600)
+                env = {
+                    "ARGILLA_API_URL": server.api_url,
+                    "ARGILLA_API_KEY": server.api_key,
+                    "CAMPAIGN_CONFIG": str(config),
+                    "DATA_DIR": str(tmp / f"data{run}"),
+                }
+                started = time.monotonic()
+                app = StreamlitApp(env, tmp / f"cold{run}.log").start()
+                up, first, done, rows = visit(browser, app, started)
+                app.stop()
+                wrong = {name: n for name, n in rows.items() if truth[name].validations != n}
+                print(
+                    f"run {run + 1}: server up {up:.1f} s, first look {first and round(first, 1)} s "
+                    f"({len(rows)} rows checked against argilla-server, {len(wrong)} differ), complete {done:.1f} s"
+                )
+                assert rows and not wrong, wrong
+                started = time.monotonic()
+                app = StreamlitApp(env, tmp / f"restart{run}.log").start()
+                restart = visit(browser, app, started)
+                app.stop()
+                for key, value in zip(("up", "first", "done", "restart"), (up, first, done, restart[2]), strict=True):
+                    results[key].append(value)
+            browser.close()
+        medians = {key: statistics.median(values) for key, values in results.items()}
+        print(
+            f"median of {runs}: server up {medians['up']:.1f} s; first look (real ranking) {medians['first']:.1f} s "
+            f"after launch, {medians['first'] - medians['up']:.1f} s after the server is up; every page complete "
+            f"{medians['done']:.1f} s (the naive way: the ranking only then, {medians['done'] / medians['first']:.1f}x "
+            f"later); restart with a snapshot: real ranking {medians['restart']:.1f} s"
+        )
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 25_000, int(sys.argv[2]) if len(sys.argv) > 2 else 3)
