@@ -22,6 +22,7 @@ from tests.app_env import write_config
 from tests.campaign_builder import LIVE_USERS, DatasetSpec, build_campaign
 from tests.oracle import argilla_rows
 from tests.streamlit_process import StreamlitApp, wait_for_app
+from tests.test_accessibility import serious_violations
 from tests.waiting import wait_until
 
 SHARED = ["rank", "username", "validations", "discarded", "datasets", "eligible"]  # what Argilla's counts hold
@@ -144,9 +145,12 @@ def test_a_visitor_sees_the_first_look_then_the_page_completes_itself(argilla_se
         page = browser.new_context().new_page()
         page.goto(f"{app.url}/progreso")
         page.get_by_text("Mientras tanto, el").wait_for(timeout=60_000)  # the pages that need the full read wait
+        wait_for_app(page)
+        assert serious_violations(page) == []
         page.goto(f"{app.url}/clasificacion")
         wait_for_app(page)
         assert page.get_by_text("Primer vistazo:").first.is_visible()
+        assert serious_violations(page) == []
         shown = page.content()
         assert all(name in shown for name in plain) and plain
         slug = load_config(path).slug

@@ -365,3 +365,24 @@ def test_the_likes_go_up_every_period_and_the_campaign_snapshot_at_most_hourly(h
     assert later.campaign.fetched_at == first.campaign.fetched_at and len(later.campaign.responses) == 500
     hour = tick(50, 600)
     assert hour.campaign.fetched_at == clock["now"] and len(hour.campaign.responses) == 600
+
+
+def test_a_first_look_is_never_committed_and_the_full_read_after_it_is(hub, tmp_path):
+    """A cold start's first look (Argilla's counts, empty frames) is no state worth keeping."""
+    demo = generate(contributors=30, responses=300)
+    campaign, projects = HeldFeed("argilla:first-look"), HeldFeed("hub:first-look")
+    storage = HubStorage(REPO, hub.endpoint, WRITE, tmp_path / "cache")
+    sync = StateSync(storage, StorageConfig(REPO, 10), campaign, projects)
+    assert sync.restore()
+    now = dt.datetime.now(dt.UTC)
+    look = dataclasses.replace(demo, responses=demo.responses.head(0), fetched_at=now, source=campaign.source)
+    campaign.poller.state.value = dataclasses.replace(look, provisional=True)
+    raw, history, _ = generate_projects(ORG, at=now)
+    projects.poller.state.value = Projects(raw, history, now, projects.source)
+    sync.write()
+    assert storage.read(campaign.source, projects.source).campaign is None
+    later = now + dt.timedelta(seconds=20)
+    campaign.poller.state.value = dataclasses.replace(demo, fetched_at=later, source=campaign.source)
+    assert sync.write()
+    kept = storage.read(campaign.source, projects.source).campaign
+    assert kept is not None and kept.fetched_at == later and not kept.provisional
