@@ -20,7 +20,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from components import i18n
-from components.context import browser_language, configured, context
+from components.context import browser_language, configured, context, data_dir
 from components.early import EARLY_PAGES, early_page
 from components.i18n import LANGUAGES, t
 from components.live_status import live_status, view_key
@@ -39,6 +39,7 @@ from server.api import api_routes
 from server.changes import CHANGES, IN_PROGRESS, SHOWN, changes_route
 from server.health import health_route
 from server.maps import MAPS_PATH, maps_route
+from server.memory import install_dump
 from server.previews import CARD_PATH, LinkPreviews, card_route
 from server.webhooks import argilla_webhook
 
@@ -108,6 +109,7 @@ async def lifespan(_app):
     (the next start re-enables it)."""
     CHANGES.bind()
     watch(CHANGES.poke)
+    install_dump(data_dir())  # only when a measurement traces allocations
     await asyncio.to_thread(configured)
     yield
     services = current_services()

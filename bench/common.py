@@ -46,6 +46,29 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, int(round(share * len(ordered))) - 1)] if ordered else float("nan")
 
 
+def tree_rss(root: int) -> dict[int, float]:
+    """Resident memory (MiB) of `root` and every process below it, by pid, now."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = {}, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        kib = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")), 0)
+        found[pid] = kib / 1024
+        todo += children.get(pid, [])
+    return found
+
+
 def tree_cpu(root: int) -> float:
     """CPU seconds (user + system) of `root` and every process below it, now."""
     children: dict[int, list[int]] = {}

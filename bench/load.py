@@ -35,6 +35,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -44,7 +45,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT, machine, percentile, tree_cpu
+from bench.common import ROOT, machine, percentile, tree_cpu, tree_rss
 from bench.live import discard_recount
 from bench.tabs import Stats, Tab
 from components import i18n
@@ -117,13 +118,14 @@ def idle_tabs(url: str, count: int, ranked: list[str], stats: Stats) -> list[Tab
 
 
 WINDOW = 60.0  # seconds of each measured window (--window)
+TRACED = False  # the app traces allocations, to name its largest holders (--trace-memory)
 
 
 async def open_tabs_scenario(
     variant: str, url: str, root: int, count: int, ranked: list[str], annotator: Annotator, ids: list[str], out: Result
 ) -> None:
     stats = Stats()
-    alone = await idle_server_cpu(root)
+    alone, before = await idle_server_cpu(root), tree_rss(root)
     tabs = idle_tabs(url, count, ranked, stats)
     await arrive_all(tabs, WINDOW, fetch_assets=False)
     await asyncio.sleep(10)
@@ -135,6 +137,7 @@ async def open_tabs_scenario(
     label = f"{count} open tabs"
     out.add(variant, f"{label}: server CPU per open tab, idle", per_tab(idle_cpu, alone, count))
     out.add(variant, f"{label}: page runs caused by open tabs, idle", f"{background:.2f}/s")
+    memory(variant, label, root, before, count, out)
 
     readers = Stats()
     active = [Tab(url, *random.choice(OTHER_PAGES), readers) for _ in range(10)]
@@ -173,6 +176,26 @@ async def open_tabs_scenario(
     )
     out.add(variant, f"{label}: errors", f"{len(stats.errors) + len(readers.errors)} {sorted(set(stats.errors))[:3]}")
     await asyncio.gather(*(tab.close() for tab in [*tabs, *active]))
+
+
+def memory(variant: str, label: str, root: int, before: dict[int, float], count: int, out: Result) -> None:
+    """The server's resident memory with the tabs open against before them: per tab, per process;
+    and, when the app traces allocations (--trace-memory), each worker's largest holders."""
+    after = tree_rss(root)
+    grown = sum(after.values()) - sum(before.values())
+    out.add(variant, f"{label}: server RSS", f"{sum(before.values()):.0f} -> {sum(after.values()):.0f} MiB")
+    out.add(variant, f"{label}: RSS per open tab", f"{grown / count * 1024:.0f} KiB")
+    largest = sorted(after.values(), reverse=True)[:3]
+    out.add(variant, f"{label}: largest processes", ", ".join(f"{mib:.0f} MiB" for mib in largest))
+    if not TRACED:
+        return
+    for pid in after:
+        if b"streamlit" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            os.kill(pid, signal.SIGUSR2)
+    time.sleep(20)  # a snapshot of a traced process takes a while
+    for dump in sorted(Path(os.environ["BENCH_DATA_DIR"]).glob("tracemalloc-*.txt")):
+        head = dump.read_text().splitlines()[:6]
+        out.add(variant, f"{label}: largest holders ({dump.stem})", " | ".join(line.strip() for line in head))
 
 
 async def read_pages(active: list[Tab], ranked: list[str], seconds: float) -> None:
@@ -247,7 +270,7 @@ async def throughput_scenario(url: str, clients: int, seconds: float) -> float:
 
 
 def main() -> None:
-    global WINDOW
+    global WINDOW, TRACED
     parser = argparse.ArgumentParser()
     parser.add_argument("--tabs", default="300,1000")
     parser.add_argument("--baseline", default=BASELINE)
@@ -255,8 +278,9 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=WINDOW, help="seconds of each measured window")
     parser.add_argument("--arrivals", type=int, default=1000)
     parser.add_argument("--scenarios", default="open,chromium,arrivals,throughput", help="which to run")
+    parser.add_argument("--trace-memory", action="store_true", help="name memory's largest holders (slow)")
     args = parser.parse_args()
-    WINDOW = args.window
+    WINDOW, TRACED = args.window, args.trace_memory
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     counts = [int(n) for n in args.tabs.split(",")]
@@ -297,11 +321,13 @@ def main() -> None:
             config = write_config(
                 workdir / f"campaign-{port}.toml", Plan(WORKSPACE, SPECS), minimum=10, refresh=120, sections=hooks
             )
+            os.environ["BENCH_DATA_DIR"] = str(workdir / f"data-{port}")  # where tracemalloc's dumps go
             return {
                 "ARGILLA_API_URL": proxy.url,
                 "ARGILLA_API_KEY": server.api_key,
                 "CAMPAIGN_CONFIG": str(config),
                 "DATA_DIR": str(workdir / f"data-{port}"),
+                **({"PYTHONTRACEMALLOC": "1"} if TRACED else {}),
             }
 
         print(f"machine: {machine()}", flush=True)
