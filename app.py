@@ -82,7 +82,7 @@ def frame() -> None:
     if feed.view().mode == Mode.FIRST_READ and not st.session_state.get("frame.waited"):
         st.session_state["frame.waited"] = True  # a bounded wait, once per session
         with st.spinner(t(lang, "Preparando el tablero") + "…"):
-            feed.wait_for_first(ctx.config.first_wait_seconds)
+            feed.wait_for_first(ctx.config.first_wait_seconds, early=True)
     view, background = feed.view(), False
     if view.mode == Mode.DEMO:
         demo_banner(view, spec.feed, ctx.config.hub.org, lang)

@@ -64,7 +64,8 @@ def saved(env: dict):
     """The campaign the running app holds now, as it saved it (None before its first save)."""
     with environment(**env):
         config = load_config()
-    return load_campaign(SnapshotStore(env["DATA_DIR"]), campaign_source(config))
+    campaign = load_campaign(SnapshotStore(env["DATA_DIR"]), campaign_source(config))
+    return None if campaign is None or campaign.provisional else campaign  # a first look holds no response
 
 
 def counts(env: dict) -> dict[str, int] | None:

@@ -22,4 +22,5 @@ def site_links(site: SiteConfig) -> None:
     """The community's places (its site first), each named by its address's host."""
     places = list(dict.fromkeys(place for place in (site.url, *site.links) if place))
     if places:
-        st.caption(" · ".join(f"[{escape_markdown(urlparse(p).netloc.removeprefix('www.'))}]({p})" for p in places))
+        # not a caption: a caption's tint of the link colour is too pale on the sidebar (axe: contrast)
+        st.markdown(" · ".join(f"[{escape_markdown(urlparse(p).netloc.removeprefix('www.'))}]({p})" for p in places))

@@ -121,11 +121,12 @@ class HookedApp:
 
     def validations(self) -> dict[str, int] | None:
         """What the running app holds now: its latest read, as it saved it (None while it is
-        replacing its snapshot: the reader lost the race to the writer's clean-up)."""
+        replacing its snapshot: the reader lost the race to the writer's clean-up; and before its
+        first full read: a cold start's first look holds Argilla's counts, no response)."""
         with environment(**self.env):
             config = load_config()
         campaign = load_campaign(SnapshotStore(self.env["DATA_DIR"]), campaign_source(config))
-        if campaign is None:
+        if campaign is None or campaign.provisional:
             return None
         table = aggregate.contributors(campaign.responses, min_validations=1)
         return dict(zip(table["username"], table["validations"]))

@@ -157,6 +157,25 @@ def test_wait_for_first_returns_when_the_read_lands_or_at_the_bound():
         poller.stop()
 
 
+def test_a_first_look_ends_only_an_early_wait_and_the_read_or_a_seed_replace_it():
+    release = threading.Event()
+    poller = Poller(lambda report: release.wait(5) and Value(2), interval=60).start()
+    look = Value(1)
+    look.provisional = True
+    try:
+        assert poller.offer(look) and not poller.offer(Value(9))  # taken only while there is none
+        assert FeedView.of(poller).mode == "early"
+        assert poller.wait_for_first(5, early=True).value is look
+        assert poller.wait_for_first(0.3).value is look and poller.state.fetches == 0  # the full read: not yet
+        release.set()
+        assert poller.wait_for_first(5).value.n == 2 and FeedView.of(poller).mode == "live"
+    finally:
+        poller.stop()
+    seeded = Poller(lambda report: Value(3), interval=60)
+    seeded.offer(look)
+    assert seeded.seed(Value(0, fetched_at=utc_now() - dt.timedelta(days=1)))  # any full value beats a first look
+
+
 def test_seed_adopts_only_older_or_missing_values():
     poller = Poller(lambda report: Value(9), interval=60)
     old = Value(1, utc_now() - dt.timedelta(days=2))

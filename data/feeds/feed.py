@@ -64,10 +64,11 @@ class Feed(Generic[T]):
             return view
         return FeedView(self.demo(), Mode.DEMO, view.state)
 
-    def wait_for_first(self, timeout: float) -> None:
-        """Give a first read in flight up to `timeout` s to land (a no-op once there is data)."""
+    def wait_for_first(self, timeout: float, early: bool = False) -> None:
+        """Give a first read in flight up to `timeout` s to land, or with `early` its first look (a
+        no-op once there is data)."""
         if self.poller is not None and timeout > 0:
-            self.poller.wait_for_first(timeout)
+            self.poller.wait_for_first(timeout, early)
 
     def start(self) -> None:
         if self.poller is not None:

@@ -72,10 +72,16 @@ class Holder(ABC, Generic[T]):
     def state(self) -> PollState[T]:
         return self._state
 
-    def wait_for_first(self, timeout: float) -> PollState[T]:
-        """Wait up to `timeout` s until there is a value or a read attempt has ended."""
+    def wait_for_first(self, timeout: float, early: bool = False) -> PollState[T]:
+        """Wait up to `timeout` s until a read attempt has ended or there is a value: a full one,
+        or with `early` a first look too (a page can show one; what needs the full read cannot)."""
+
+        def landed() -> bool:
+            value = self._state.value
+            return self._state.fetches > 0 or value is not None and (early or not provisional(value))
+
         with self._changed:
-            self._changed.wait_for(lambda: self._state.value is not None or self._state.fetches > 0, timeout)
+            self._changed.wait_for(landed, timeout)
             return self._state
 
     @property
