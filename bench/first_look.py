@@ -13,7 +13,6 @@ look (the naive way: wait for every record).
 
 from __future__ import annotations
 
-import random
 import statistics
 import sys
 import tempfile
@@ -24,8 +23,9 @@ import argilla as rg
 import httpx
 from playwright.sync_api import sync_playwright
 
+from bench import incremental
 from bench.common import machine
-from tests.app_env import write_config
+from tests.app_env import live_environment, write_config
 from tests.campaign_builder import DatasetSpec, Plan, ensure_users
 from tests.oracle import argilla_rows
 from tests.servers.argilla_process import ArgillaTestServer
@@ -38,37 +38,14 @@ MINIMUM = 50
 
 
 def build(client: rg.Argilla, size: int) -> Plan:
-    """Three datasets sharing `size` records; each record answered by one of 200 people."""
+    """Three datasets sharing `size` records; each record answered by one of 200 people, a few of
+    whom do most, as in a real campaign."""
     workspace = client.workspaces(WORKSPACE) or client.workspaces.add(rg.Workspace(name=WORKSPACE, client=client))
     accounts = ensure_users(client, USERS, workspace)
-    rng = random.Random(25)
-    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(USERS))]  # a few do most, as in a real campaign
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(USERS))]
     for n, name in enumerate(NAMES):
-        settings = rg.Settings(
-            fields=[rg.TextField(name="en"), rg.TextField(name="es")],
-            questions=[rg.TextQuestion(name="texto")],
-            distribution=rg.TaskDistribution(min_submitted=1),
-        )
-        dataset = rg.Dataset(name=name, workspace=workspace, settings=settings, client=client).create()
         share = size // len(NAMES) + (1 if n < size % len(NAMES) else 0)
-        for start in range(0, share, 1000):
-            batch = [
-                rg.Record(
-                    id=f"{name}-{i}",
-                    fields={"en": f"text {i}", "es": f"texto {i}"},
-                    suggestions=[rg.Suggestion("texto", f"texto {i}")],
-                    responses=[
-                        rg.Response(
-                            "texto",
-                            rng.choice([f"texto {i}", f"texto {i}!"]),
-                            user_id=accounts[rng.choices(USERS, weights)[0]].id,
-                            status=rng.choices(["submitted", "discarded"], [0.95, 0.05])[0],
-                        )
-                    ],
-                )
-                for i in range(start, min(share, start + 1000))
-            ]
-            dataset.records.log(batch, batch_size=500)
+        incremental.build(client, name, share, accounts, WORKSPACE, weights, discarded=0.05)
     return Plan(WORKSPACE, [DatasetSpec(name, "texto", None, 1, 0) for name in NAMES], users=USERS)
 
 
@@ -126,12 +103,7 @@ def main(size: int, runs: int) -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for run in range(runs):
                 config = write_config(tmp / f"c{run}.toml", plan, exclude=(), minimum=MINIMUM, refresh=3600)
-                env = {
-                    "ARGILLA_API_URL": server.api_url,
-                    "ARGILLA_API_KEY": server.api_key,
-                    "CAMPAIGN_CONFIG": str(config),
-                    "DATA_DIR": str(tmp / f"data{run}"),
-                }
+                env = live_environment(server, config, tmp / f"data{run}")
                 started = time.monotonic()
                 app = StreamlitApp(env, tmp / f"cold{run}.log").start()
                 up, first, done, rows = visit(browser, app, started)

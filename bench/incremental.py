@@ -24,8 +24,21 @@ from tests.servers.argilla_process import ArgillaTestServer
 USERS = [f"bench_u{i}" for i in range(8)]
 
 
-def build(client: rg.Argilla, name: str, size: int, accounts: dict) -> None:
-    workspace = client.workspaces("bench") or client.workspaces.add(rg.Workspace(name="bench", client=client))
+def build(
+    client: rg.Argilla,
+    name: str,
+    size: int,
+    accounts: dict,
+    workspace_name: str = "bench",
+    weights: list[float] | None = None,
+    discarded: float = 0.0,
+) -> None:
+    """A dataset of `size` records, each answered by one of `accounts` (chosen by `weights`, else
+    alike), a `discarded` share of the answers discards."""
+    workspace = client.workspaces(workspace_name) or client.workspaces.add(
+        rg.Workspace(name=workspace_name, client=client)
+    )
+    people = list(accounts)
     settings = rg.Settings(
         fields=[rg.TextField(name="en"), rg.TextField(name="es")],
         questions=[rg.TextQuestion(name="texto")],
@@ -43,8 +56,8 @@ def build(client: rg.Argilla, name: str, size: int, accounts: dict) -> None:
                     rg.Response(
                         "texto",
                         rng.choice([f"texto {i}", f"texto {i}!"]),
-                        user_id=accounts[rng.choice(USERS)].id,
-                        status="submitted",
+                        user_id=accounts[rng.choices(people, weights)[0] if weights else rng.choice(people)].id,
+                        status="discarded" if discarded and rng.random() < discarded else "submitted",
                     )
                 ],
             )

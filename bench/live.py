@@ -35,7 +35,7 @@ from data.model import aggregate
 from data.sources.argilla import ArgillaSource
 from data.state.snapshots import SnapshotStore, load_campaign
 from data.times import utc_now
-from tests.app_env import environment, write_config
+from tests.app_env import environment, live_environment, write_config
 from tests.campaign_builder import DatasetSpec, Plan, ensure_users
 from tests.servers.argilla_process import ArgillaTestServer, free_port
 from tests.servers.counting_proxy import CountingProxy
@@ -120,12 +120,7 @@ def cold(browser, server: ArgillaTestServer, tmp: Path) -> None:
         ups, reals, restarts = [], [], []
         for run in range(3):
             config = write_config(tmp / f"cold-{wait}-{run}.toml", spec_plan(), campaign={"first_wait_seconds": wait})
-            env = {
-                "ARGILLA_API_URL": server.api_url,
-                "ARGILLA_API_KEY": server.api_key,
-                "CAMPAIGN_CONFIG": str(config),
-                "DATA_DIR": str(tmp / f"cold-{wait}-{run}"),
-            }
+            env = live_environment(server, config, tmp / f"cold-{wait}-{run}")
             started = time.monotonic()
             app = StreamlitApp(env, tmp / f"cold-{wait}-{run}.log").start()
             up, real = first_visit(browser, app, started)
