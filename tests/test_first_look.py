@@ -11,7 +11,7 @@ import threading
 import httpx
 import pytest
 
-from data.config import DatasetConfig, load_config, load_secrets
+from data.config import load_config, load_secrets
 from data.feeds.campaign import normalise
 from data.feeds.poller import Mode
 from data.feeds.services import Services
@@ -23,6 +23,7 @@ from tests.campaign_builder import LIVE_USERS, DatasetSpec, build_campaign
 from tests.oracle import argilla_rows
 from tests.streamlit_process import StreamlitApp, wait_for_app
 from tests.test_accessibility import serious_violations
+from tests.test_argilla_source import configs
 from tests.waiting import wait_until
 
 SHARED = ["rank", "username", "validations", "discarded", "datasets", "eligible"]  # what Argilla's counts hold
@@ -38,13 +39,6 @@ def random_plan(rg_client, seed: int):
     return build_campaign(rg_client, f"vistazo{seed}", specs, users, seed=seed)
 
 
-def configs(plan) -> tuple[DatasetConfig, ...]:
-    return tuple(
-        DatasetConfig(spec.name, spec.question, plan.workspace, reference_field=spec.reference_field)
-        for spec in plan.specs
-    )
-
-
 def ranking(campaign, minimum: int, exclude: tuple[str, ...]):
     table = aggregate.contributors(
         campaign.responses, min_validations=minimum, exclude_users=exclude, counted=campaign.counted
@@ -55,7 +49,7 @@ def ranking(campaign, minimum: int, exclude: tuple[str, ...]):
 @pytest.mark.parametrize("seed", [31, 32, 33])
 def test_the_first_look_ranks_everyone_as_the_full_read_and_argilla_do(rg_client, argilla_server, seed):
     plan = random_plan(rg_client, seed)
-    source = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs(plan))
+    source = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs(plan.specs, plan.workspace))
     now = dt.datetime.now(dt.UTC)
     exclude = ("owner", plan.users[0])
     first = normalise(source.counts(), now, "t", exclude)

@@ -53,14 +53,16 @@ def test_a_restart_with_webhooks_off_disables_what_a_killed_process_left(dashboa
     assert [w.enabled for w in ours(rg_client, dashboard.env["space"])] == [False]
 
 
+def made_elsewhere(rg_client, url: str, description: str) -> rg.Webhook:
+    """A webhook made on the server by someone else than the running dashboard."""
+    return rg_client.webhooks.add(
+        rg.Webhook(url=url, events=["response.created"], description=description, _client=rg_client)
+    )
+
+
 def test_another_deployments_webhook_is_never_touched(dashboard, rg_client):
-    other = rg_client.webhooks.add(
-        rg.Webhook(
-            url="http://127.0.0.1:9/otro/webhooks/argilla",
-            events=["response.created"],
-            description=f"{DESCRIPTION} [somosnlp/otro-tablero]",
-            _client=rg_client,
-        )
+    other = made_elsewhere(
+        rg_client, "http://127.0.0.1:9/otro/webhooks/argilla", f"{DESCRIPTION} [somosnlp/otro-tablero]"
     )
     try:
         dashboard.start(hooks(None))
@@ -72,13 +74,8 @@ def test_another_deployments_webhook_is_never_touched(dashboard, rg_client):
 
 def test_a_webhook_described_the_former_way_is_ours_renamed_not_duplicated(dashboard, rg_client):
     """Webhooks made before [site] carry the first deployment's name in their description."""
-    former = rg_client.webhooks.add(
-        rg.Webhook(
-            url="http://127.0.0.1:9/a/webhooks/argilla",
-            events=["response.created"],
-            description=f"{legacy.WEBHOOK_DESCRIPTION} [{dashboard.env['space']}]",
-            _client=rg_client,
-        )
+    former = made_elsewhere(
+        rg_client, "http://127.0.0.1:9/a/webhooks/argilla", f"{legacy.WEBHOOK_DESCRIPTION} [{dashboard.env['space']}]"
     )
     dashboard.start(hooks("http://127.0.0.1:9/a"))
     dashboard.read()

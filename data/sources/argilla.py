@@ -110,7 +110,7 @@ class ArgillaSource:
         report = report or (lambda progress: None)
         with self.session() as client:
             users = {str(user.id): user.username for user in client.users}
-            records, responses, meta, signatures, reread, all_settings = [], [], [], {}, set(), {}
+            records, responses, signatures, reread, all_settings = [], [], {}, set(), {}
             read_so_far = 0
             for step, config in enumerate(self._datasets, start=1):
                 report(ReadProgress(step, len(self._datasets), config.title or config.name, read_so_far))
@@ -128,11 +128,10 @@ class ArgillaSource:
                     records.append(records_frame(pages, config, settings))
                     responses.append(responses_frame(responses_of(pages), config, settings))
                     reread.add(config.name)
-                meta.append({"dataset": config.name, "title": config.title, "min_submitted": settings.min_submitted})
         return RawCampaign(
             records=pd.concat(records, ignore_index=True),
             responses=pd.concat(responses, ignore_index=True),
-            datasets=pd.DataFrame(meta),
+            datasets=self._datasets_frame(all_settings),
             users=users,
             signatures=signatures,
             reread=frozenset(reread),
@@ -150,15 +149,19 @@ class ArgillaSource:
         return RawCampaign(
             records=pd.concat([records_frame([], c, settings[c.name]) for c in self._datasets], ignore_index=True),
             responses=pd.concat([responses_frame([], c, settings[c.name]) for c in self._datasets], ignore_index=True),
-            datasets=pd.DataFrame(
-                [
-                    {"dataset": c.name, "title": c.title, "min_submitted": settings[c.name].min_submitted}
-                    for c in self._datasets
-                ]
-            ),
+            datasets=self._datasets_frame(settings),
             users=users,
             settings=settings,
             counted=signatures,
+        )
+
+    def _datasets_frame(self, settings: dict[str, DatasetSettings]) -> pd.DataFrame:
+        """The configured datasets as a read states them: name, title, responses a record needs."""
+        return pd.DataFrame(
+            [
+                {"dataset": c.name, "title": c.title, "min_submitted": settings[c.name].min_submitted}
+                for c in self._datasets
+            ]
         )
 
     def fetch_records(self, previous: RawCampaign, changed: dict[str, set[str]]) -> RawCampaign:
