@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import resource
@@ -47,6 +48,7 @@ import httpx
 
 from bench.common import ROOT, machine, percentile, tree_cpu, tree_rss
 from bench.live import discard_recount
+from bench.profile import Profiled
 from bench.tabs import Stats, Tab
 from components import i18n
 from tests.app_env import write_config
@@ -119,10 +121,19 @@ def idle_tabs(url: str, count: int, ranked: list[str], stats: Stats) -> list[Tab
 
 WINDOW = 60.0  # seconds of each measured window (--window)
 TRACED = False  # the app traces allocations, to name its largest holders (--trace-memory)
+PROFILED = False  # py-spy samples the server's processes during the validations (--profile)
 
 
 async def open_tabs_scenario(
-    variant: str, url: str, root: int, count: int, ranked: list[str], annotator: Annotator, ids: list[str], out: Result
+    variant: str,
+    url: str,
+    root: int,
+    count: int,
+    ranked: list[str],
+    annotator: Annotator,
+    ids: list[str],
+    data_dir: Path,
+    out: Result,
 ) -> None:
     stats = Stats()
     alone, before = await idle_server_cpu(root), tree_rss(root)
@@ -158,24 +169,56 @@ async def open_tabs_scenario(
         f"{(time.process_time() - clients) / seconds:.2f} cores",
     )
 
-    mine = tabs[0]
-    delays = []
-    for record in ids[:20]:
-        before = int(mine.metrics.get("Validaciones", ("0", 0))[0].replace(".", "") or 0)
-        sent = time.monotonic()
-        annotator.submit(record)
-        shown = i18n.number(before + 1, "es")
-        while mine.metrics.get("Validaciones", ("", 0))[0] != shown and time.monotonic() - sent < 60:
-            await asyncio.sleep(0.05)
-        delays.append(mine.metrics.get("Validaciones", ("", sent))[1] - sent)
-        await asyncio.sleep(max(0.0, 3 - (time.monotonic() - sent)))
+    with Profiled(root, data_dir / "profile") if PROFILED else contextlib.nullcontext() as profile:
+        stages = await validations(tabs[0], annotator, ids[:20], data_dir / "campaign.current")
+    delays = stages["shown"]
     out.add(
         variant,
         f"{label}: validation -> open Mi posición p50 / p95",
         f"{statistics.median(delays):.2f} / {percentile(delays, 0.95):.2f} s",
     )
+    out.add(variant, f"{label}: validation, by stage p50 / p95", by_stage(stages))
+    for line in profile.summary() if profile is not None else ():
+        out.add(variant, f"{label}: during the validations, py-spy {line.split(':', 1)[0]}", line.split(":", 1)[1])
     out.add(variant, f"{label}: errors", f"{len(stats.errors) + len(readers.errors)} {sorted(set(stats.errors))[:3]}")
     await asyncio.gather(*(tab.close() for tab in [*tabs, *active]))
+
+
+async def validations(mine: Tab, annotator: Annotator, ids: list[str], pointer: Path) -> dict[str, list[float]]:
+    """Submit each record, one every 3 s, and time its way to the annotator's open page: stored by
+    the writer (its snapshot's pointer rewritten), the page told by its live-status loop, the page
+    drawn with the new count. Seconds from the submission, per stage."""
+    stages: dict[str, list[float]] = {"stored": [], "told": [], "shown": []}
+    for record in ids:
+        before = int(mine.metrics.get("Validaciones", ("0", 0))[0].replace(".", "") or 0)
+        stamp, stored = _stamp(pointer), None
+        sent = time.monotonic()
+        annotator.submit(record)
+        shown = i18n.number(before + 1, "es")
+        while mine.metrics.get("Validaciones", ("", 0))[0] != shown and time.monotonic() - sent < 60:
+            if stored is None and _stamp(pointer) != stamp:
+                stored = time.monotonic()
+            await asyncio.sleep(0.02)
+        drawn = mine.metrics.get("Validaciones", ("", sent))[1]
+        told = next((at for at in reversed(mine.told) if sent < at <= drawn), drawn)
+        stages["stored"].append((stored or told) - sent)
+        stages["told"].append(told - sent)
+        stages["shown"].append(drawn - sent)
+        await asyncio.sleep(max(0.0, 3 - (time.monotonic() - sent)))
+    return stages
+
+
+def _stamp(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def by_stage(stages: dict[str, list[float]]) -> str:
+    return " | ".join(
+        f"{name} {statistics.median(values):.2f} / {percentile(values, 0.95):.2f} s" for name, values in stages.items()
+    )
 
 
 def memory(variant: str, label: str, root: int, before: dict[int, float], count: int, out: Result) -> None:
@@ -270,7 +313,7 @@ async def throughput_scenario(url: str, clients: int, seconds: float) -> float:
 
 
 def main() -> None:
-    global WINDOW, TRACED
+    global WINDOW, TRACED, PROFILED
     parser = argparse.ArgumentParser()
     parser.add_argument("--tabs", default="300,1000")
     parser.add_argument("--baseline", default=BASELINE)
@@ -279,8 +322,9 @@ def main() -> None:
     parser.add_argument("--arrivals", type=int, default=1000)
     parser.add_argument("--scenarios", default="open,chromium,arrivals,throughput", help="which to run")
     parser.add_argument("--trace-memory", action="store_true", help="name memory's largest holders (slow)")
+    parser.add_argument("--profile", action="store_true", help="py-spy on the server during the validations")
     args = parser.parse_args()
-    WINDOW, TRACED = args.window, args.trace_memory
+    WINDOW, TRACED, PROFILED = args.window, args.trace_memory, args.profile
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     counts = [int(n) for n in args.tabs.split(",")]
@@ -341,9 +385,9 @@ def main() -> None:
                     print(f"{name}: {count} open tabs", flush=True)
                     with lowered():
                         records = [next(unanswered) for _ in range(20)]  # each run its own: no answer twice
-                        asyncio.run(
-                            open_tabs_scenario(name, app.url, app.process.pid, count, ranked, annotator, records, out)
-                        )
+                        pid, data = app.process.pid, workdir / f"data-{port}"
+                        scenario = open_tabs_scenario(name, app.url, pid, count, ranked, annotator, records, data, out)
+                        asyncio.run(scenario)
                 finally:
                     app.stop()
             for scenario in ("chromium", "arrivals"):

@@ -56,6 +56,7 @@ class Tab:
         self.http = httpx.AsyncClient(verify=_TLS, limits=httpx.Limits(max_connections=6), timeout=httpx.Timeout(180))
         self.cookies: dict[str, str] = {}
         self.metrics: dict[str, tuple[str, float]] = {}  # label -> (value, when it was last drawn)
+        self.told: list[float] = []  # when the live-status loop heard that the page changed
         self.socket = None
         self._finished = asyncio.Event()
         self._timers: dict[str, tuple[asyncio.Task, float]] = {}  # fragment -> (its timer, interval)
@@ -188,6 +189,7 @@ class Tab:
                 if answer.status_code == 200:
                     body = answer.json()
                     if body["v"] != data["version"]:
+                        self.told.append(time.monotonic())
                         trigger = WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{element_id}__events")
                         trigger.json_trigger_value = json.dumps([{"event": "changed", "value": body["v"]}])
                         await self._run_page(cause="changed", widgets=[trigger])
