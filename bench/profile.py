@@ -80,7 +80,7 @@ class Profiled:
                 continue
             total, held = inclusive(out.read_text(errors="replace"))
             best = ", ".join(f"{name} {count / total:.0%}" for name, count in held.most_common(top)) if total else ""
-            lines.append(f"pid {pid}: {total} samples ({total / RATE:.0f} s busy) | {best}")
+            lines.append(f"pid {pid}: {total} samples ({total / RATE:.0f} active thread-seconds) | {best}")
         return lines
 
 

@@ -4,10 +4,11 @@ The page's own script asks (components/live_status.py). The answer waits on the 
 coroutine, no thread, no timer — until the fingerprint of `KEY` differs from `SEEN` or `HOLD`
 seconds pass; an idle tab therefore costs one small request every `HOLD` seconds. When many pages
 change at once (a validation moves the top of the ranking, and with it every open *Inicio*), their
-answers are let go by a budget of `RATE` reruns a second per process, one person's own page first,
-the others in random order, and the budget shrinks while pages are being drawn for people who
-asked for them (`busy`): readers who are clicking keep their speed, and a page that waits only
-gets the newest state (its reruns coalesce). Each client's pages take turns with everyone else's,
+answers are let go by a budget of `RATE` reruns a second per process: first the pages of the
+people whose own figures moved (the author of a validation sees it first), then the other pages of
+one person, then the campaign-wide ones, each in random order; the budget shrinks while pages are
+being drawn for people who asked for them (`busy`): readers who are clicking keep their speed, and
+a page that waits only gets the newest state (its reruns coalesce). Each client's pages take turns with everyone else's,
 and a version no page was drawn with waits a second, gets no turn and is told no version (the page
 reruns and is drawn with the current one): a client asking in a loop, or with made-up versions,
 holds back nobody, and learns no real version to compete with real pages but by running them
@@ -32,12 +33,22 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from components.live_status import HOLD
+from data.model import digests
 from server.api.http import client_of
 
 RATE = 8.0  # background reruns a second, per process, while nobody else is waiting for a page
 BURST = 4
 UNKNOWN_WAIT = 1.0  # seconds before a version no page of this process was drawn with is answered
 NO_VERSION = ""  # the answer to such a version: no fingerprint, only that the page must run again
+OWN_ROW, PERSON, CAMPAIGN = 0, 1, 2  # the rerun tiers (`tier_of`), first to last
+
+
+def tier_of(key: str, seen: str, current: str) -> int:
+    """How soon a changed page reruns: one person's page whose own row moved, one person's page,
+    a campaign-wide page (data.model.digests: a person's version leads with their own row's)."""
+    if not key.startswith("u"):
+        return CAMPAIGN
+    return OWN_ROW if digests.own(seen) != digests.own(current) else PERSON
 
 
 class Changes:
@@ -92,29 +103,30 @@ class Changes:
 class Budget:
     """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once.
 
-    Waiting pages are released one token at a time, those that show one person (*Mi posición*)
-    first — a validation changes that person's page and every campaign-wide one at once, and the
-    person should not wait behind the whole ranking — then each client's in turn with everyone
-    else's (`turn`), and otherwise in random order (no herd)."""
+    Waiting pages are released one token at a time by `tier` (`tier_of`): the pages of people whose
+    own row moved, then the other pages of one person (*Mi posición*: a neighbour's row moved), then
+    the campaign-wide ones — a validation changes all three at once, and its author should not wait
+    behind the whole ranking, nor behind the neighbourhood's pages —; within a tier each client's in
+    turn with everyone else's (`turn`), and otherwise in random order (no herd)."""
 
     def __init__(self, rate: float = RATE, burst: int = BURST, busy: Callable[[], int] = lambda: 0):
         self.rate, self.burst, self.busy = rate, burst, busy
         self._tokens = float(burst)
         self._stamp = time.monotonic()
         self._queue: list[tuple[int, int, float, int, asyncio.Future]] = []
-        self._waiting: dict[tuple[str, bool], int] = {}  # (client, urgent) -> its pages waiting for a turn
+        self._waiting: dict[tuple[str, int], int] = {}  # (client, tier) -> its pages waiting for a turn
         self._order = itertools.count()
         self._dispatcher: asyncio.Task | None = None
 
-    async def turn(self, urgent: bool = False, client: str = "") -> None:
-        """Wait for a rerun token. One person's own pages (`urgent`) go first; within each kind, a
-        client's pages take turns with everyone else's: its nth waiting page goes after every other
-        client's first (fair queueing by address), so one client asking a thousand times cannot
-        hold back anyone else's page, and many tabs behind one address keep their own page first."""
+    async def turn(self, tier: int = CAMPAIGN, client: str = "") -> None:
+        """Wait for a rerun token. Lower tiers go first; within each, a client's pages take turns
+        with everyone else's: its nth waiting page goes after every other client's first (fair
+        queueing by address), so one client asking a thousand times cannot hold back anyone else's
+        page, and many tabs behind one address keep their own page first."""
         future = asyncio.get_running_loop().create_future()
-        mine = (client, urgent)
+        mine = (client, tier)
         rank = self._waiting[mine] = self._waiting.get(mine, 0) + 1
-        heapq.heappush(self._queue, (0 if urgent else 1, rank, random.random(), next(self._order), future))
+        heapq.heappush(self._queue, (tier, rank, random.random(), next(self._order), future))
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch())
         try:
@@ -207,7 +219,7 @@ def changes_route(versions: Callable[[str], tuple[str, str | None] | None]):
                     await asyncio.sleep(UNKNOWN_WAIT)  # no page of ours: it reruns, and is drawn with the current
                     return JSONResponse({"v": NO_VERSION})  # never told the fingerprint without a page run
                 if current[0] != seen:
-                    await BUDGET.turn(urgent=key.startswith("u"), client=client_of(request))
+                    await BUDGET.turn(tier_of(key, seen, current[0]), client=client_of(request))
                     current = versions(key) or current  # the newest, after the wait
                     return JSONResponse({"v": current[0], "at": current[1]})
                 SHOWN.note(key, seen)

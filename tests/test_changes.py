@@ -74,9 +74,9 @@ def test_one_clients_many_questions_and_made_up_versions_hold_back_no_one_else(m
 class CountingBudget(changes.Budget):
     """The real budget, noting who asked it for a turn."""
 
-    async def turn(self, urgent: bool = False, client: str = "") -> None:
+    async def turn(self, tier: int = changes.CAMPAIGN, client: str = "") -> None:
         turns.append(client)
-        await super().turn(urgent, client)
+        await super().turn(tier, client)
 
 
 turns: list[str] = []
@@ -102,3 +102,54 @@ def test_made_up_versions_get_no_rerun_turn_and_are_answered_after_a_wait(monkey
 
     waits = in_a_loop_of_its_own(scenario())
     assert turns == [] and min(waits) >= changes.UNKNOWN_WAIT * 0.9  # no turn; a loop of them spins slowly
+
+
+def test_changed_pages_rerun_the_author_first_then_one_persons_pages_then_the_campaigns(monkeypatch):
+    """Versions as Services.version makes them (a person's led by their own row's fingerprint): a
+    validation changes the author's own row, a neighbour's page and every campaign-wide page at
+    once; the author's page gets the first turn, the neighbours' the next ones, Inicio's the rest."""
+    monkeypatch.setattr(changes, "BUDGET", changes.Budget(rate=40.0, burst=1))
+    author, neighbour = "u" + "a" * 16, "u" + "b" * 16
+    versions = {"c": "whole1", author: "own1~page1", neighbour: "own2~page2"}
+
+    async def scenario() -> list[str]:
+        CHANGES.bind()
+        app = board(versions)
+        for key, version in versions.items():
+            SHOWN.note(key, version)
+        released: list[str] = []
+
+        async def ask(who: str, key: str, address: str) -> None:
+            seen = versions[key]
+            async with client(app, address) as http:
+                answer = await http.get("/c", params={"k": key, "v": seen}, timeout=60)
+                assert answer.status_code == 200 and answer.json()["v"] != seen
+                released.append(who)
+
+        waiting = [ask("campaign", "c", f"192.0.2.{n}") for n in range(30)]
+        waiting += [ask("neighbour", neighbour, f"198.51.100.{n}") for n in range(10)]
+        waiting.append(ask("author", author, VISITOR))
+        tasks = [asyncio.create_task(question) for question in waiting]
+        await asyncio.sleep(0.5)
+        versions.update({"c": "whole2", author: "own1b~page1b", neighbour: "own2~page2b"})
+        CHANGES.poke()
+        await asyncio.gather(*tasks)
+        return released
+
+    released = in_a_loop_of_its_own(scenario())
+    assert released[0] == "author"
+    assert set(released[1:11]) == {"neighbour"} and set(released[11:]) == {"campaign"}
+
+
+@pytest.mark.parametrize(
+    "key, seen, current, tier",
+    [
+        ("uabc", "own1~x", "own2~x", changes.OWN_ROW),
+        ("uabc", "own1~x", "own1~y", changes.PERSON),
+        ("uabc", "x", "y", changes.PERSON),  # a person not ranked: no own row
+        ("c", "own1~x", "own2~y", changes.CAMPAIGN),
+        ("o", "x", "y", changes.CAMPAIGN),
+    ],
+)
+def test_tier_of(key, seen, current, tier):
+    assert changes.tier_of(key, seen, current) == tier

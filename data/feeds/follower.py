@@ -4,9 +4,11 @@ With several processes (scripts/serve), exactly one — the writer — polls Arg
 takes the webhook deliveries and keeps the state on the Hub. It publishes each feed in its store:
 the snapshot it already writes after every good read, and a small status document beside it (the
 last error, the time of the last good read, the progress of a read in flight, how the campaign
-stays current). Every other process serves pages from that: a `Follower` asks the store every
-`interval` seconds whether either moved (`stamp`: two `stat` calls on disk, one small read in Redis
-for processes on other machines) and loads what did. It never reads an upstream itself.
+stays current). Every other process serves pages from that: a `Follower` is told by the store the
+moment either moves (`watch`: inotify on disk, a Redis channel for processes on other machines)
+and loads what did; it also asks the store now and then whether either moved (`stamp`: two `stat`
+calls, one small read in Redis) — every `interval` seconds where the store cannot tell, every
+`LOOK_EVERY` where it can, in case a word was lost. It never reads an upstream itself.
 
 While the store cannot be read (Redis away), a follower keeps what it serves and says so; one that
 has nothing yet (it just started, or was the writer a moment ago) starts from its `fallback`: this
@@ -29,7 +31,8 @@ from data.state.snapshots import Store
 from data.times import SYSTEM_CLOCK, Clock
 
 log = logging.getLogger(__name__)
-FOLLOW_EVERY = 0.5  # seconds between two looks at what the writer published
+FOLLOW_EVERY = 0.5  # seconds between two looks at what the writer published, where nothing tells
+LOOK_EVERY = 5.0  # ... and where the store tells (`Store.watch`)
 _STATE_KEYS = {"error", "last_success", "fetches", "progress", "next_at", "created_at", "fetched_at"}
 
 
@@ -70,6 +73,7 @@ class Follower(Holder[T]):
         self._load, self._fallback = load, fallback
         self._seen: Any = None
         self._stop = threading.Event()
+        self._told = threading.Event()  # the store said the writer published (or the follower stops)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -91,9 +95,10 @@ class Follower(Holder[T]):
 
     def stop(self, wait: float = 0) -> None:
         self._stop.set()
+        self._told.set()
 
     def wake(self) -> None:
-        """Nothing to do: the writer reads; what it publishes is looked at every `interval`."""
+        """Nothing to do: the writer reads; this follower is told what it publishes."""
 
     def seed(self, value: T) -> bool:
         return False  # only the writer adopts restored state; this process follows what it publishes
@@ -149,11 +154,21 @@ class Follower(Holder[T]):
             self._set(state)
 
     def _run(self) -> None:
-        while not self.clock.pause(self._stop, self.interval):
-            try:
-                self.refresh()
-            except Exception:  # a half-written document, a bug: keep serving what was loaded
-                log.exception("%s: could not follow the writer", self.name)
+        unwatch = self.store.watch(self.feed, self._told.set)
+        every = self.interval if unwatch is None else max(self.interval, LOOK_EVERY)
+        try:
+            while not self._stop.is_set():
+                self.clock.pause(self._told, every)
+                self._told.clear()
+                if self._stop.is_set():
+                    return
+                try:
+                    self.refresh()
+                except Exception:  # a half-written document, a bug: keep serving what was loaded
+                    log.exception("%s: could not follow the writer", self.name)
+        finally:
+            if unwatch is not None:
+                unwatch()
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

@@ -110,8 +110,9 @@ class Services:
 
     def version(self, key: str) -> tuple[str, str | None] | None:
         """What a page following `key` shows, fingerprinted, and since when its data is known to be
-        current: "c" (the campaign), "u…" (one person's *Mi posición*), "o" (Organización: the
-        campaign and the storage), "p" (Proyectos). None for an unknown key."""
+        current: "c" (the campaign), "u…" (one person's *Mi posición*, led by their own row's
+        fingerprint: `digests.own`), "o" (Organización: the campaign and the storage), "p"
+        (Proyectos). None for an unknown key."""
         if key == "p":
             projects = self.projects.view()
             content = self.projects.fingerprint(projects.value) if projects.value is not None else ""
@@ -119,14 +120,14 @@ class Services:
         if key == "c" or key == "o" or key.startswith("u"):
             view = self.campaign.view()
             prints = self.campaign.read_of(view.value).fingerprints() if view.value is not None else {}
-            content = (prints.get(key) or prints.get("c", "")) + (
-                self.appearance.current().digest if self.appearance else ""
-            )
+            own, _, content = (prints.get(key) or prints.get("c", "")).rpartition(digests.OWN)
+            content += self.appearance.current().digest if self.appearance else ""
             if key == "o":
                 content += digests.content(
                     repr(self.state and self.state.status), repr(self.publisher and self.publisher.status)
                 )
-            return self._stamped(view, self.campaign.live_mode(), content)
+            version, at = self._stamped(view, self.campaign.live_mode(), content)
+            return (own + digests.OWN + version if own else version), at
         return None
 
     def _stamped(self, view: FeedView[Any], live: LiveMode | None, content: str) -> tuple[str, str | None]:

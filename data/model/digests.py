@@ -3,7 +3,9 @@ current one and reruns only when they differ (a poll that found nothing new chan
 
 `content` fingerprints frames; `user_digests` gives, for every ranked name, a fingerprint of what
 *Mi posición* shows of the ranking for them: their row, the rows around it (the neighbours table)
-and how many are ranked. Each is 16 hex digits; computed once per read, vectorised.
+and how many are ranked, led by a fingerprint of their own row alone (`own`): a validation changes
+its author's own row and only the neighbourhood of a few others, and the author's page is the one
+worth drawing first. Each part is 16 hex digits; computed once per read, vectorised.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 NEIGHBOURS = 2  # rows above and below the person's own, as the neighbours table shows
+OWN = "~"  # ends the fingerprint of a person's own row, at the head of their page's
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -35,8 +38,14 @@ def user_key(username: str) -> str:
     return "u" + hashlib.blake2b(username.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
+def own(version: str) -> str:
+    """The fingerprint of a person's own row at the head of a version ("" for a version without)."""
+    head, separator, _ = version.partition(OWN)
+    return head if separator else ""
+
+
 def user_digests(table: pd.DataFrame, salt: str = "") -> dict[str, str]:
-    """`user_key(name)` -> fingerprint of the rows Mi posición shows for that name, in ranking order;
+    """`user_key(name)` -> "<own row>~<the rows Mi posición shows for that name, in ranking order>";
     `salt` (say, the day of the data: the streak counts up to it) is mixed into every one."""
     if table.empty:
         return {}
@@ -48,4 +57,8 @@ def user_digests(table: pd.DataFrame, salt: str = "") -> dict[str, str]:
         for offset in range(2 * NEIGHBOURS + 1):  # the window around each row, order-sensitive
             mixed = mixed * _MIX + padded[offset : offset + count]
     names = table["username"].astype(str).tolist()
-    return {user_key(name): f"{value:016x}" for name, value in zip(names, mixed.tolist())}
+    salted = rows ^ np.uint64(int(content(salt), 16))
+    return {
+        user_key(name): f"{mine:016x}{OWN}{value:016x}"
+        for name, mine, value in zip(names, salted.tolist(), mixed.tolist())
+    }

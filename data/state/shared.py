@@ -38,13 +38,15 @@ log = logging.getLogger(__name__)
 TTL = 15.0  # seconds a lease lasts unless renewed (renewed every third of it)
 SURE = 0.9  # the share of a renewed lease its holder counts on (the rest: Redis's clock may run fast)
 DELIVERIES_KEPT = 10_000  # deliveries waiting for the writer, at most (the oldest are dropped)
+RESUBSCRIBE = 3.0  # seconds before a follower listens again for the writer's news, Redis away
 
 # Write only while holding the lease: KEYS = lease, then the keys to set; ARGV = holder, then values.
 _FENCED_SET = """
 if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 for i = 2, #KEYS do redis.call('set', KEYS[i], ARGV[i]) end
+redis.call('publish', KEYS[#KEYS], '1')
 return 1
-"""
+"""  # the last key is the stamp: its channel tells the followers (`SharedStore.watch`)
 _RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
 
 
@@ -198,6 +200,27 @@ class SharedStore:
         """Changes whenever the snapshot or the status of `name` is replaced (one small read)."""
         return self._get(name, "stamp")
 
+    def watch(self, name: str, wake: Callable[[], None]) -> Callable[[], None] | None:
+        """The writer publishes on the stamp's channel with each write: a thread of ours listens.
+        Redis away, it tries again every few seconds (the follower looks at the stamp meanwhile)."""
+        stop = threading.Event()
+        channel = self._key(name, "stamp")
+
+        def listen() -> None:
+            while not stop.is_set():
+                try:
+                    with self.client.pubsub(ignore_subscribe_messages=True) as pubsub:  # type: ignore[no-untyped-call]
+                        pubsub.subscribe(channel)
+                        wake()  # whatever was published while it was not listening
+                        while not stop.is_set():
+                            if pubsub.get_message(timeout=1.0) is not None:
+                                wake()
+                except (redis.RedisError, OSError):
+                    stop.wait(RESUBSCRIBE)
+
+        threading.Thread(target=listen, name=f"{name}-watch", daemon=True).start()
+        return stop.set
+
     def _get(self, name: str, part: str) -> bytes | None:
         data = self.client.get(self._key(name, part))
         return data if isinstance(data, bytes) else None  # the client answers bytes (see `connect`)
@@ -239,6 +262,9 @@ class Mirror:
 
     def stamp(self, name: str) -> object:
         return self.local.stamp(name)
+
+    def watch(self, name: str, wake: Callable[[], None]) -> Callable[[], None] | None:
+        return self.local.watch(name, wake)
 
 
 class Deliveries:

@@ -6,8 +6,9 @@ replaced last (`os.replace`), so a process killed mid-write leaves the previous 
 The `KEEP` newest folders stay, so a process reading the snapshot another one just replaced (a
 follower, data/feeds/follower.py) still finds the files its pointer named. Beside each snapshot the
 writer keeps a small status document (`<name>.status.json`); `stamp` tells a follower, with two
-`stat` calls, whether either moved. data/state/shared.py stores the same in Redis, for processes
-on other machines.
+`stat` calls, whether either moved, and `watch` tells it the moment either is replaced (inotify,
+through watchdog), so that it need not ask often. data/state/shared.py stores the same in Redis,
+for processes on other machines.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
 
 from data.model.frames import Campaign, no_counts, typed_counts, typed_records, typed_responses
 from data.model.mismatches import no_mismatches, typed_mismatches
@@ -65,6 +69,10 @@ class Store(Protocol):
 
     def stamp(self, name: str) -> object:
         """Anything that changes whenever the snapshot or the status of `name` is replaced."""
+
+    def watch(self, name: str, wake: Callable[[], None]) -> Callable[[], None] | None:
+        """Call `wake` (from a thread of the store's) whenever `stamp(name)` may have moved; the
+        function that stops it, or None where this store cannot tell (then only `stamp` can)."""
 
 
 class SnapshotStore:
@@ -114,6 +122,26 @@ class SnapshotStore:
     def stamp(self, name: str) -> tuple[tuple[int, int, int] | None, ...]:
         """Cheap: two stats."""
         return tuple(_file_stamp(self.directory / f"{name}{suffix}") for suffix in (".current", ".status.json"))
+
+    def watch(self, name: str, wake: Callable[[], None]) -> Callable[[], None] | None:
+        """The pointer and the status are replaced by a rename into the folder: inotify tells."""
+        watched = {f"{name}.current", f"{name}.status.json"}
+
+        class Replaced(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                paths = (event.src_path, getattr(event, "dest_path", "") or "")
+                if any(os.path.basename(os.fsdecode(path)) in watched for path in paths):
+                    wake()
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        observer = Observer()
+        try:
+            observer.schedule(Replaced(), str(self.directory), recursive=False)
+            observer.start()
+        except OSError as error:  # no inotify here (its limits reached, a file system without it)
+            log.warning("%s: not watched (%s); looked at on a timer", name, error)
+            return None
+        return observer.stop
 
     def _prune(self, name: str, keep: str) -> None:
         folders = sorted((f for f in self.directory.glob(f"{name}-*") if f.is_dir()), key=_written_at)
