@@ -36,7 +36,7 @@ from data.feeds.poller import Mode, watch
 from data.feeds.services import SERVICES, current_services
 from data.feeds.sign_in import auth_settings
 from server.api import api_routes
-from server.changes import CHANGES, IN_PROGRESS, SHOWN, changes_route
+from server.changes import CHANGES, IN_PROGRESS, REDRAWING, SHOWN, changes_route
 from server.health import health_route
 from server.maps import MAPS_PATH, maps_route
 from server.memory import install_dump
@@ -95,8 +95,12 @@ def frame() -> None:
         read = ctx.read(view)
         early_page(spec, read.contributors(), len(read.everyone()), view, st.query_params.get("user"), lang)
         return
-    if view.mode == Mode.DEMO or background:
+    if view.mode == Mode.DEMO:
         page.run()
+        return
+    if background:
+        with REDRAWING:  # the budget lets the next background rerun go when this one ends
+            page.run()
         return
     with IN_PROGRESS:  # someone is waiting for this page: background reruns yield to it
         page.run()

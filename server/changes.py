@@ -38,6 +38,7 @@ from server.api.http import client_of
 
 RATE = 8.0  # background reruns a second, per process, while nobody else is waiting for a page
 BURST = 4
+AT_ONCE = 2  # background reruns under way at once, per process (but an own row's: `Budget`)
 UNKNOWN_WAIT = 1.0  # seconds before a version no page of this process was drawn with is answered
 NO_VERSION = ""  # the answer to such a version: no fingerprint, only that the page must run again
 OWN_ROW, PERSON, CAMPAIGN = 0, 1, 2  # the rerun tiers (`tier_of`), first to last
@@ -101,7 +102,10 @@ class Changes:
 
 
 class Budget:
-    """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once.
+    """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once,
+    and no more than `AT_ONCE` under way (`running`): a page's run holds the interpreter's lock
+    while it draws, so more at once finish no sooner, and each one more slows the one a person is
+    looking at.
 
     Waiting pages are released one token at a time by `tier` (`tier_of`): the pages of people whose
     own row moved, then the other pages of one person (*Mi posición*: a neighbour's row moved), then
@@ -109,8 +113,14 @@ class Budget:
     behind the whole ranking, nor behind the neighbourhood's pages —; within a tier each client's in
     turn with everyone else's (`turn`), and otherwise in random order (no herd)."""
 
-    def __init__(self, rate: float = RATE, burst: int = BURST, busy: Callable[[], int] = lambda: 0):
-        self.rate, self.burst, self.busy = rate, burst, busy
+    def __init__(
+        self,
+        rate: float = RATE,
+        burst: int = BURST,
+        busy: Callable[[], int] = lambda: 0,
+        running: Callable[[], int] = lambda: 0,
+    ):
+        self.rate, self.burst, self.busy, self.running = rate, burst, busy, running
         self._tokens = float(burst)
         self._stamp = time.monotonic()
         self._queue: list[tuple[int, int, float, int, asyncio.Future]] = []
@@ -143,12 +153,14 @@ class Budget:
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
             self._stamp = now
             while self._tokens >= 1 and self._queue:
+                if self._queue[0][0] != OWN_ROW and self.running() >= AT_ONCE:
+                    break  # the next goes when one under way ends (an own row's goes anyway)
                 future = heapq.heappop(self._queue)[-1]
                 if not future.done():  # a page that went away while it waited costs nothing
                     future.set_result(None)
                     self._tokens -= 1
             if self._queue:
-                await asyncio.sleep(max((1 - self._tokens) / rate, 0.01))
+                await asyncio.sleep(min(max((1 - self._tokens) / rate, 0.01), 0.05))
 
 
 class Shown:
@@ -176,7 +188,8 @@ class Shown:
 
 
 class PagesInProgress:
-    """How many page runs of this process are under way for a person (not a background rerun)."""
+    """How many page runs of this process of one kind are under way: for a person who asked
+    (`IN_PROGRESS`), or rerun because what they show changed (`REDRAWING`)."""
 
     def __init__(self) -> None:
         self._count = 0
@@ -198,7 +211,8 @@ class PagesInProgress:
 CHANGES = Changes()
 SHOWN = Shown()
 IN_PROGRESS = PagesInProgress()
-BUDGET = Budget(busy=IN_PROGRESS)
+REDRAWING = PagesInProgress()
+BUDGET = Budget(busy=IN_PROGRESS, running=REDRAWING)
 
 
 def changes_route(versions: Callable[[str], tuple[str, str | None] | None]):

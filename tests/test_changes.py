@@ -153,3 +153,26 @@ def test_changed_pages_rerun_the_author_first_then_one_persons_pages_then_the_ca
 )
 def test_tier_of(key, seen, current, tier):
     assert changes.tier_of(key, seen, current) == tier
+
+
+def test_background_reruns_wait_while_as_many_as_allowed_are_under_way_but_an_own_rows_does_not():
+    under_way = [changes.AT_ONCE]  # background reruns this process is drawing now
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        budget = changes.Budget(rate=100.0, burst=4, running=lambda: under_way[0])
+        released: list[str] = []
+
+        async def wait(tier: int, who: str) -> None:
+            await budget.turn(tier, who)
+            released.append(who)
+
+        tasks = [asyncio.create_task(wait(changes.CAMPAIGN, f"c{n}")) for n in range(3)]
+        tasks.append(asyncio.create_task(wait(changes.OWN_ROW, "author")))
+        await asyncio.sleep(0.3)
+        while_full = list(released)
+        under_way[0] = 0  # they ended
+        await asyncio.wait_for(asyncio.gather(*tasks), 5)
+        return while_full, released
+
+    while_full, released = in_a_loop_of_its_own(scenario())
+    assert while_full == ["author"] and sorted(released[1:]) == ["c0", "c1", "c2"]
