@@ -169,8 +169,11 @@ async def open_tabs_scenario(
         f"{(time.process_time() - clients) / seconds:.2f} cores",
     )
 
+    lags: list[float] = []
+    probe = asyncio.create_task(loop_lag(lags))
     with Profiled(root, data_dir / "profile") if PROFILED else contextlib.nullcontext() as profile:
         stages = await validations(tabs[0], annotator, ids[:20], data_dir / "campaign.current")
+    probe.cancel()
     delays = stages["shown"]
     out.add(
         variant,
@@ -178,6 +181,11 @@ async def open_tabs_scenario(
         f"{statistics.median(delays):.2f} / {percentile(delays, 0.95):.2f} s",
     )
     out.add(variant, f"{label}: validation, by stage p50 / p95", by_stage(stages))
+    out.add(
+        variant,
+        f"{label}: during the validations, the bench clients' own lag p50 / p95 / max",
+        f"{statistics.median(lags):.2f} / {percentile(lags, 0.95):.2f} / {max(lags):.2f} s",
+    )
     for line in profile.summary() if profile is not None else ():
         out.add(variant, f"{label}: during the validations, py-spy {line.split(':', 1)[0]}", line.split(":", 1)[1])
     out.add(variant, f"{label}: errors", f"{len(stats.errors) + len(readers.errors)} {sorted(set(stats.errors))[:3]}")
@@ -206,6 +214,15 @@ async def validations(mine: Tab, annotator: Annotator, ids: list[str], pointer: 
         stages["shown"].append(drawn - sent)
         await asyncio.sleep(max(0.0, 3 - (time.monotonic() - sent)))
     return stages
+
+
+async def loop_lag(lags: list[float], every: float = 0.1) -> None:
+    """How late the clients' own event loop wakes (the tabs' answers wait as long to be seen): on
+    two cores shared with a saturated server, at a lower priority, the bench measures itself too."""
+    while True:
+        asked = time.monotonic()
+        await asyncio.sleep(every)
+        lags.append(time.monotonic() - asked - every)
 
 
 def _stamp(path: Path) -> int | None:
