@@ -46,8 +46,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, int(round(share * len(ordered))) - 1)] if ordered else float("nan")
 
 
-def tree_rss(root: int) -> dict[int, float]:
-    """Resident memory (MiB) of `root` and every process below it, by pid, now."""
+def tree_pids(root: int) -> list[int]:
+    """`root` and every process below it, now."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -56,16 +56,24 @@ def tree_rss(root: int) -> dict[int, float]:
             except OSError:
                 continue
             children.setdefault(parent, []).append(int(entry.name))
-    found, todo = {}, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def tree_rss(root: int) -> dict[int, float]:
+    """Resident memory (MiB) of `root` and every process below it, by pid, now."""
+    found = {}
+    for pid in tree_pids(root):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
         kib = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")), 0)
         found[pid] = kib / 1024
-        todo += children.get(pid, [])
     return found
 
 

@@ -17,30 +17,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.common import tree_pids
+
 RATE = 100  # samples a second
 OURS = ("app.py", "components/", "views/", "data/", "server/")
 
 
 def streamlit_pids(root: int) -> list[int]:
     """The Streamlit processes at or below `root` (not nginx, not supervisord)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
+    found = []
+    for pid in tree_pids(root):
         try:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
         if b"streamlit" in command and b"run" in command:
             found.append(pid)
-        todo += children.get(pid, [])
     return sorted(found)
 
 
