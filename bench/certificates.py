@@ -19,7 +19,8 @@ from dataclasses import replace
 
 from bench.common import machine, median_seconds
 from components import certificate_jobs
-from components.certificate import CertificateFacts, certificate_pdf, certificates_zip
+from components.certificate import CertificateFacts
+from components.certificate_pdf import certificate_pdf, certificates_zip
 
 NAMES = {
     "plain": "maria_garcia",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import cachetools
 
-from components.certificate import CertificateFacts, certificate_pdf, zipped
+from components.certificate import CertificateFacts, zipped
 
 log = logging.getLogger(__name__)
 WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -88,10 +88,17 @@ def _draw(facts: CertificateFacts, lang: str) -> futures.Future[bytes]:
             if _pool is None:  # spawned, not forked: this process runs threads
                 _pool = futures.ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
             try:
-                return _pool.submit(certificate_pdf, facts, lang)
+                return _pool.submit(_in_worker, facts, lang)
             except futures.BrokenExecutor:
                 _pool = None
         raise futures.BrokenExecutor("the certificates' pool cannot start")
+
+
+def _in_worker(facts: CertificateFacts, lang: str) -> bytes:
+    """A certificate drawn in a worker of the pool: fpdf2 is imported there, not in the page process."""
+    from components.certificate_pdf import certificate_pdf
+
+    return certificate_pdf(facts, lang)
 
 
 def _kept(facts: CertificateFacts, lang: str) -> bytes | None:

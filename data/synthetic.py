@@ -47,11 +47,14 @@ def _times(count: int, rng: np.random.Generator) -> np.ndarray:
     return moments
 
 
-def generate(contributors: int = 300, responses: int = 6500, seed: int = 600, scale: int = 1) -> Campaign:
-    """`scale` multiplies the number of records (for benchmarks with many responses)."""
+def generate(
+    contributors: int = 300, responses: int = 6500, seed: int = 600, scale: int = 1, skew: float = 1.1
+) -> Campaign:
+    """`scale` multiplies the number of records (for benchmarks with many responses); `skew` is how
+    much the few do more than the many (the nth contributor's share goes as 1 / n ** skew)."""
     rng = np.random.default_rng(seed)
     users = rng.permutation(usernames(contributors, rng))
-    weights = 1.0 / np.arange(1, contributors + 1) ** 1.1
+    weights = 1.0 / np.arange(1, contributors + 1) ** skew
     datasets = load_config(DEFAULT_CONFIG).datasets
     meta = pd.DataFrame(
         [(d.name, d.title, MIN_SUBMITTED) for d in datasets], columns=["dataset", "title", "min_submitted"]

@@ -9,7 +9,8 @@ import zipfile
 import pytest
 from PIL import Image
 
-from components.certificate import CertificateFacts, certificate_pdf, certificates_zip, file_name
+from components.certificate import CertificateFacts, file_name
+from components.certificate_pdf import certificate_pdf, certificates_zip
 
 HOSTILE = {
     "html": "<script>alert('x')</script>",

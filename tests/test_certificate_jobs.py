@@ -12,7 +12,7 @@ import zipfile
 import pytest
 
 from components import certificate_jobs
-from components.certificate import certificate_pdf, certificates_zip
+from components.certificate_pdf import certificate_pdf, certificates_zip
 from tests.app_env import environment, open_page
 from tests.test_certificate import facts
 from tests.waiting import wait_until

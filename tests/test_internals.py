@@ -9,7 +9,7 @@ import time
 import argilla as rg
 import pytest
 
-from data.sources.internals import ArgillaCredentialsError, parse_retry_after
+from data.sources.internals import argilla_credentials_error, parse_retry_after
 
 
 def test_retry_after_reads_seconds_and_nothing_else():
@@ -20,5 +20,5 @@ def test_retry_after_reads_seconds_and_nothing_else():
 
 
 def test_the_sdk_raises_credentials_error_for_a_rejected_key(argilla_server):
-    with pytest.raises(ArgillaCredentialsError):
+    with pytest.raises(argilla_credentials_error()):
         rg.Argilla(api_url=argilla_server.api_url, api_key="not-a-valid-key-123", retries=0)

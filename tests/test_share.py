@@ -346,7 +346,8 @@ def test_previews_and_cards_from_every_worker(tmp_path):
 
 
 def test_the_certificate_prints_its_id_and_a_qr_code_of_its_verification_url(tmp_path):
-    from components.certificate import CertificateFacts, certificate_pdf
+    from components.certificate import CertificateFacts
+    from components.certificate_pdf import certificate_pdf
 
     issued = credentials.issue(credential("José Ñandú"), KEY)
     url = f"https://somosnlp-tablero.hf.space/certificado?id={issued}"

@@ -13,7 +13,7 @@ import httpx
 import pandas as pd
 import pytest
 
-from components.certificate import certificate_pdf
+from components.certificate_pdf import certificate_pdf
 from components.contributor import certificate_facts
 from components.navigation import MY_RANK, PAGES
 from data.config import ConfigError, load_config, parse_config

@@ -13,11 +13,13 @@ off. Needs an owner or admin key and argilla-server 2.5 or newer.
 from __future__ import annotations
 
 import threading
-
-import argilla as rg
+from typing import TYPE_CHECKING
 
 from data.config import legacy
 from data.live.inbox import EVENTS
+
+if TYPE_CHECKING:
+    import argilla as rg
 
 DESCRIPTION = "Tablero: keeps its ranking live (created and managed by the dashboard)"
 LOCK = threading.Lock()  # held by whoever creates, updates or disables our webhooks in this process
@@ -43,6 +45,8 @@ def _ours(client: rg.Argilla, tag: str, url: str | None = None) -> list[rg.Webho
 def subscribe(client: rg.Argilla, url: str, tag: str) -> tuple[str, str]:
     """Our one webhook, enabled, with our events, for `url`: the one made before (its URL updated if
     the configuration moved it) or a new one. (id, secret)."""
+    import argilla as rg  # loaded already: `client` is the SDK's
+
     ours = sorted(_ours(client, tag, url), key=lambda w: w.url.rstrip("/") != url.rstrip("/"))
     if ours:
         webhook = ours[0]

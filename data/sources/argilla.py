@@ -20,9 +20,8 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import argilla as rg
 import httpx
 import pandas as pd
 
@@ -42,6 +41,9 @@ from data.sources.argilla_frames import (
     without,
 )
 from data.sources.progress import ReadProgress, Report
+
+if TYPE_CHECKING:
+    import argilla as rg
 
 PAGE_SIZE = 1000
 IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
@@ -91,6 +93,8 @@ class ArgillaSource:
     def _connect(self) -> rg.Argilla:
         """One SDK client for the process (its login is one request), made again after a failure."""
         if self._client is None:
+            import argilla as rg  # here, not with the module: only the process that reads Argilla loads the SDK
+
             self._client = rg.Argilla(api_url=self._api_url, api_key=self._api_key, timeout=self._timeout, retries=0)
         return self._client
 
@@ -293,6 +297,8 @@ def _signature(http: httpx.Client, dataset_id: str) -> str:
 
 
 def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> DatasetSettings:
+    import argilla as rg  # loaded already: `client` is the SDK's
+
     dataset = (
         client.datasets(name=config.name, workspace=config.workspace)
         if config.workspace

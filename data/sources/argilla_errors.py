@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 
 from data.errors import ErrorKind, SourceError
-from data.sources.internals import ArgillaCredentialsError, parse_retry_after
+from data.sources.internals import argilla_credentials_error, parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def translated_errors() -> Iterator[None]:
 
 def _classify(error: BaseException) -> SourceError:
     status = _status_code(error)
-    if isinstance(error, ArgillaCredentialsError) or status == 401:
+    if isinstance(error, argilla_credentials_error()) or status == 401:
         return SourceError(ErrorKind.AUTH)
     if status == 403:
         return SourceError(ErrorKind.FORBIDDEN)
