@@ -92,3 +92,18 @@ def test_a_follower_beyond_the_machine_is_told_through_redis_and_again_after_an_
     finally:
         follower.stop()
         lease.stop()
+
+
+def test_what_was_published_while_the_watch_began_is_followed_at_once(tmp_path, monkeypatch):
+    watch = SnapshotStore.watch
+
+    def watched_late(store, name, wake):
+        publish(SnapshotStore(tmp_path), 5)  # the writer publishes before the watch is in place
+        return watch(store, name, wake)
+
+    monkeypatch.setattr(SnapshotStore, "watch", watched_late)
+    follower = follow(SnapshotStore(tmp_path))
+    try:
+        wait_until(lambda: followed(follower, 5), QUICK, "the follower's look once it watches", every=0.02)
+    finally:
+        follower.stop()

@@ -156,6 +156,7 @@ class Follower(Holder[T]):
     def _run(self) -> None:
         unwatch = self.store.watch(self.feed, self._told.set)
         every = self.interval if unwatch is None else max(self.interval, LOOK_EVERY)
+        self._told.set()  # a look now: what was published before the watch began
         try:
             while not self._stop.is_set():
                 self.clock.pause(self._told, every)
