@@ -20,23 +20,24 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from components import i18n
+from components.campaigns_view import campaign_switcher, unknown_campaign
 from components.context import browser_language, configured, context, data_dir
 from components.early import EARLY_PAGES, early_page
 from components.i18n import LANGUAGES, t
 from components.live_status import live_status, view_key
-from components.navigation import RANKING, TEAMS, FeedKind, navigation, page_url
+from components.navigation import RANKING, TEAMS, FeedKind, home_navigation, navigation, page_url
 from components.page_language import page_language
 from components.sign_in import sign_in_sidebar
 from components.site import page_identity, site_links
 from components.status import config_error_banner, demo_banner, first_read_state, freshness
 from data import routes
 from data.config import ConfigError, app_values, load_secrets
-from data.feeds import registry
 from data.feeds.poller import Mode, watch
-from data.feeds.services import SERVICES, current_services
+from data.feeds.services import current_services, every_services, stop_board
 from data.feeds.sign_in import auth_settings
 from server.api import api_routes
-from server.changes import CHANGES, IN_PROGRESS, REDRAWING, SHOWN, changes_route
+from server.campaign_paths import CampaignPaths
+from server.changes import CAMPAIGN_KEY, CHANGES, IN_PROGRESS, REDRAWING, SHOWN, changes_route
 from server.health import health_route
 from server.maps import MAPS_PATH, maps_route
 from server.memory import install_dump
@@ -49,13 +50,15 @@ WAITING = (Mode.FIRST_READ, Mode.OFF)
 def follow_changes(ctx, spec, view, lang: str) -> bool:
     """The freshness line, which reruns the page when what it shows changes (nothing runs on the
     server meanwhile); True when this very run is such a rerun."""
-    key = view_key(spec)
-    version, at = ctx.running.version(key) or ("", None)
+    inner = view_key(spec)
+    version, at = ctx.running.version(inner) or ("", None)
+    key = f"{ctx.config.slug}{CAMPAIGN_KEY}{inner}" if ctx.board.several else inner  # page_versions reads it
     SHOWN.note(key, version)  # what this page's questions will name (server/changes.py)
     campaign = spec.feed == FeedKind.CAMPAIGN
     mode = ctx.feed.live_mode() if campaign else None
     behind = ctx.feed.read_of(view.value).behind() if campaign and view.value is not None else 0
-    text, tone = freshness(view, lang, mode, ctx.config.refresh_seconds, behind)
+    final = campaign and ctx.config.archived
+    text, tone = freshness(view, lang, mode, ctx.config.refresh_seconds, behind, final)
     age = i18n.age(view.age, lang) if view.value is not None else ""
     return live_status(text, tone, lang, key, version, at, age).changed is not None
 
@@ -63,16 +66,25 @@ def follow_changes(ctx, spec, view, lang: str) -> bool:
 def frame() -> None:
     ctx = context()
     lang = ctx.lang
-    page_identity(ctx.config.site, ctx.config.title)
+    page_identity(ctx.config.site, ctx.board.site.board(ctx.config.title) if ctx.home else ctx.config.title)
     with st.sidebar:
         st.radio(t(lang, "Idioma"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
         page_language(lang)
+        if ctx.board.several and not ctx.home:
+            campaign_switcher(ctx.campaigns(), str(ctx.config.slug), lang)
         sign_in_sidebar(lang)
         site_links(ctx.config.site)
     if lang != i18n.SOURCE or browser_language() != i18n.SOURCE:  # a link and a reload keep the language
         st.query_params["lang"] = lang
     else:
         st.query_params.pop("lang", None)
+    if ctx.home:
+        config_error_banner(ctx.config_error, lang)
+        home_navigation(lang).run()
+        return
+    if ctx.unknown is not None:
+        unknown_campaign(ctx.unknown, lang)
+        return
     has_roster = ctx.services is not None and ctx.services.roster.configured
     spec, page = navigation(lang, frozenset() if has_roster else frozenset({TEAMS}))
     config_error_banner(ctx.config_error, lang)
@@ -116,15 +128,16 @@ async def lifespan(_app):
     install_dump(data_dir())  # only when a measurement traces allocations
     await asyncio.to_thread(configured)
     yield
-    services = current_services()
-    if services is not None:
+    for services in every_services():
         await asyncio.to_thread(services.campaign.unsubscribe)
-    registry.drop(SERVICES)
+    stop_board()
 
 
 def page_versions(key: str) -> tuple[str, str | None] | None:
-    services = current_services()
-    return services.version(key) if services is not None else None
+    """What a page following `key` shows now: "<slug>:<key>" on a board of several campaigns."""
+    slug, _, inner = key.rpartition(CAMPAIGN_KEY)
+    services = current_services(slug or None)
+    return services.version(inner) if services is not None else None
 
 
 def launch_secrets() -> dict | None:
@@ -150,6 +163,6 @@ else:
             Route(routes.HEALTH, health_route, methods=["GET"]),
             *api_routes(),
         ],
-        middleware=[Middleware(LinkPreviews)],
+        middleware=[Middleware(CampaignPaths), Middleware(LinkPreviews)],
         secrets=launch_secrets(),
     )

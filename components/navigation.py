@@ -44,20 +44,35 @@ TOP = PageSpec("views/top.py", N_("Top 10"), "🏅", "top10", hidden=True)  # fo
 VERIFY = PageSpec("views/verify.py", N_("Verificar certificado"), "🎓", "certificado", hidden=True)  # /certificado?id=
 PAGES = (OVERVIEW, RANKING, MY_RANK, PROGRESS, TEAMS, EXPORT, PROJECTS, DEFINITIONS, ORGANIZER, TOP, VERIFY)
 HOME = OVERVIEW
+CAMPAIGNS_HOME = PageSpec("views/campaigns.py", N_("Campañas"), "🗂️", "campanas")  # a board of several: its /
+CAMPAIGN_PATH_KEY = "campaign.path"  # where the session's campaign's pages are: "/c/<slug>", or "" (the root)
 
 
 def page_url(spec: PageSpec, **params: str) -> str:
-    """This app's URL for a page with `params`, as the visitor reached the app (else relative)."""
-    return app_url("/" + ("" if spec is HOME else spec.url), **params)
+    """This app's URL for a page of the session's campaign with `params`, as the visitor reached the
+    app (else relative)."""
+    return app_url(campaign_path() + "/" + ("" if spec is HOME else spec.url), **params)
+
+
+def campaign_path() -> str:
+    """Where the session's campaign's pages are: "/c/<slug>" on a board of several, else ""."""
+    return st.session_state.get(CAMPAIGN_PATH_KEY, "")
 
 
 def app_url(path: str, **params: str) -> str:
     """This app's URL for `path` (from its root) with `params`: at its public address when one is
     configured (PUBLIC_URL, the Space's), else as the visitor reached the app."""
-    here = st.context.url or ""
-    base = configured_public_url() or (here.split("?")[0].rsplit("/", 1)[0] if "://" in here else "")
-    base = base.rstrip("/")
-    return base + path + (f"?{urlencode(params)}" if params else "")
+    here = (st.context.url or "").split("?")[0]
+    within = campaign_path()
+    if configured_public_url():
+        base = configured_public_url() or ""
+    elif "://" not in here:
+        base = ""
+    elif within and within in here:  # the page's address is under its campaign's: the app's is before it
+        base = here[: here.index(within)]
+    else:
+        base = here.rsplit("/", 1)[0]
+    return base.rstrip("/") + path + (f"?{urlencode(params)}" if params else "")
 
 
 def navigation(lang: str, unlisted: frozenset[PageSpec] = frozenset()) -> tuple[PageSpec, StreamlitPage]:
@@ -76,3 +91,9 @@ def navigation(lang: str, unlisted: frozenset[PageSpec] = frozenset()) -> tuple[
     }
     current = st.navigation(list(pages.values()))
     return next(spec for spec in PAGES if pages[spec.script] is current), current
+
+
+def home_navigation(lang: str) -> StreamlitPage:
+    """A board of several campaigns at its root: the home listing them, its only page."""
+    home = st.Page(CAMPAIGNS_HOME.script, title=t(lang, CAMPAIGNS_HOME.title), icon=CAMPAIGNS_HOME.icon, default=True)
+    return st.navigation([home], position="hidden")

@@ -99,13 +99,16 @@ def config_error_banner(error: str | None, lang: str) -> None:
 
 
 def freshness(
-    view: FeedView, lang: str, mode: LiveMode | None = None, every: int = 0, behind: int = 0
+    view: FeedView, lang: str, mode: LiveMode | None = None, every: int = 0, behind: int = 0, final: bool = False
 ) -> tuple[str, str]:
     """The data's state as plain text, with `{age}` where the data's age goes, and its tone ("" for
     a caption, "warn" for a warning); for a live campaign also how it stays current (webhooks or
     polling, and why), or that it is catching up with `behind` changes Argilla has counted and
-    not yet delivered. Empty while there is no data (the first-read state says it all)."""
+    not yet delivered; for a `final` (archived) one, that its figures are the final ones. Empty
+    while there is no data (the first-read state says it all)."""
     state = view.state
+    if final and view.value is not None:
+        return "🏁 " + t(lang, "Resultados finales: la campaña está archivada · datos de {age}", age="{age}"), ""
     if view.mode == Mode.STALE and state is not None and state.error is not None:
         problem = problem_text(state.error, lang, markdown=False)
         return t(lang, "Datos de {age}. Último intento fallido: {problem}", age="{age}", problem=problem) + " " + t(

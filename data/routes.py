@@ -9,3 +9,5 @@ MAPS = "/_tablero/maps/"  # GET MAPS + name: the map shapes, from assets/maps (s
 STARTING = "/_tablero/starting.html"  # nginx's page while no worker answers (scripts/serve.py)
 API = "/api/v1"  # GET: the read-only API (server/api/), its OpenAPI document at API + "/openapi.json"
 HEALTH = "/_tablero/health"  # GET: liveness and readiness, for the Space and uptime monitors (server/health.py)
+CAMPAIGNS = "/c/"  # CAMPAIGNS + slug + any path above: that campaign's (server/campaign_paths.py)
+CAMPAIGN_HEADER = "x-tablero-campaign"  # the slug of such a request, as the app behind it reads it

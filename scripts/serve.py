@@ -231,6 +231,19 @@ http {{
       limit_req zone=webhooks burst={LIMITS["webhooks"][1]} nodelay;
       proxy_pass http://writer;
     }}
+    # a campaign's own paths on a board of several (server/campaign_paths.py): its webhook goes to
+    # the writer too; its pages' static files are the same files
+    location ~ ^{routes.CAMPAIGNS}[a-z0-9-]+{routes.WEBHOOKS}$ {{
+      limit_req zone=webhooks burst={LIMITS["webhooks"][1]} nodelay;
+      proxy_pass http://writer;
+    }}
+    location ~ ^{routes.CAMPAIGNS}[a-z0-9-]+(/static/.*)$ {{
+      alias {static}$1;
+      gzip_static on;
+      expires 7d;
+      add_header Cache-Control "public, immutable";
+{security("      ")}
+    }}
     location = {routes.CHANGES} {{
       limit_req zone=changes burst={LIMITS["changes"][1]} nodelay;
 {security("      ")}

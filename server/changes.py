@@ -41,13 +41,14 @@ BURST = 4
 AT_ONCE = 2  # background reruns under way at once, per process (but an own row's: `Budget`)
 UNKNOWN_WAIT = 1.0  # seconds before a version no page of this process was drawn with is answered
 NO_VERSION = ""  # the answer to such a version: no fingerprint, only that the page must run again
+CAMPAIGN_KEY = ":"  # on a board of several campaigns, a key is "<slug>:<key>" (no slug nor key has one)
 OWN_ROW, PERSON, CAMPAIGN = 0, 1, 2  # the rerun tiers (`tier_of`), first to last
 
 
 def tier_of(key: str, seen: str, current: str) -> int:
     """How soon a changed page reruns: one person's page whose own row moved, one person's page,
     a campaign-wide page (data.model.digests: a person's version leads with their own row's)."""
-    if not key.startswith("u"):
+    if not key.rpartition(CAMPAIGN_KEY)[2].startswith("u"):
         return CAMPAIGN
     return OWN_ROW if digests.own(seen) != digests.own(current) else PERSON
 

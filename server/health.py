@@ -2,8 +2,9 @@
 health check and an uptime monitor: 200 when every configured source has data (`ready`), 503
 while the campaign's first read is under way; `?live` answers 200 as long as the process serves.
 Per source, its mode (live, stale, demo, first_read), the age of its data and the kind of its last
-error; whether this process is the writer, and the webhook deliveries queued. No secret and no
-username is ever in it.
+error; whether this process is the writer, and the webhook deliveries queued; on a board of several
+campaigns, `/c/<slug>/_tablero/health` is that campaign's, and the root's names every other
+campaign's status too. No secret and no username is ever in it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from starlette.responses import JSONResponse
 
 from data.feeds.feed import Feed
 from data.feeds.poller import Mode, Poller
-from data.feeds.services import Services, current_services
+from data.feeds.services import Services, current_services, every_services
 from data.times import utc_now
+from server.campaign_paths import campaign_of
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -24,10 +26,16 @@ NO_STORE = {"Cache-Control": "no-store"}
 async def health_route(request: Request) -> JSONResponse:
     if "live" in request.query_params:
         return JSONResponse({"status": "alive"}, headers=NO_STORE)
-    services = current_services()
+    slug = campaign_of(request.scope.get("headers", []))
+    services = current_services(slug)
     if services is None:
         return JSONResponse({"status": "starting"}, status_code=503, headers=NO_STORE)
     report = health(services)
+    others = [each for each in every_services() if each is not services] if slug is None else []
+    if others:  # the board's root: every campaign's status too, and degraded when one is
+        report["campaigns"] = {str(each.config.slug): health(each)["status"] for each in others}
+        if report["status"] == "ok" and any(status != "ok" for status in report["campaigns"].values()):
+            report["status"] = "degraded"
     return JSONResponse(report, status_code=200 if report["status"] != "starting" else 503, headers=NO_STORE)
 
 

@@ -28,8 +28,9 @@ from components.navigation import MY_RANK, PAGES
 from data.config import SiteConfig, configured_public_url
 from data.feeds.services import current_services
 from data.model.texts import N_
-from data.routes import CARD
+from data.routes import CAMPAIGNS, CARD
 from data.text import shorten, shown_name
+from server.campaign_paths import campaign_of
 
 CARD_PATH = CARD
 PAGE_PATHS = frozenset({"/", *(f"/{spec.url}" for spec in PAGES)})
@@ -70,10 +71,11 @@ def _public_base(scope: dict) -> str:
     return f"{scheme if scheme in ('http', 'https') else 'http'}://{host.split(',')[0].strip()}"
 
 
-def _campaign_state():
-    """(services, config, read, version): what the pages show now; the read None before the first
-    full one (a first look has no corrections yet: a preview would state 0)."""
-    services = current_services()
+def _campaign_state(slug: str | None = None):
+    """(services, config, read, version) of the campaign `slug` (None: the default one): what its
+    pages show now; the read None before the first full one (a first look has no corrections yet:
+    a preview would state 0)."""
+    services = current_services(slug)
     if services is None:
         return None, None, None, ""
     feed, view = services.campaign, services.campaign.view()
@@ -83,12 +85,16 @@ def _campaign_state():
     return services, services.config, feed.read_of(view.value), version
 
 
-def preview(path: str, query: dict[str, list[str]], base: str, accept_language: str = "") -> Preview:
-    """The preview of a page: a person's on *Mi posición* with a ranked `user`, else the campaign's,
-    in the language of `?lang=`, else the one the client asks for (a crawler: Spanish), as the page."""
+def preview(
+    path: str, query: dict[str, list[str]], base: str, accept_language: str = "", slug: str | None = None
+) -> Preview:
+    """The preview of a page: a person's on *Mi posición* with a ranked `user`, else the campaign's
+    (`slug`'s, None: the default one), in the language of `?lang=`, else the one the client asks
+    for (a crawler: Spanish), as the page."""
     lang = query.get("lang", [""])[0]
     lang = lang if lang in LANGUAGES else i18n.preferred(accept_language)
-    _, config, read, version = _campaign_state()
+    _, config, read, version = _campaign_state(slug)
+    base += f"{CAMPAIGNS}{slug}" if slug is not None else ""
     title = config.title if config is not None else t(lang, "Tablero")
     site = config.site if config is not None else SiteConfig()
     user = query.get("user", [""])[0] if path == f"/{MY_RANK.url}" else ""
@@ -200,7 +206,8 @@ class LinkPreviews:
 def _with_tags(body: bytes, scope: dict) -> bytes:
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=False)
     asked = next((value for name, value in scope.get("headers", []) if name == b"accept-language"), b"")
-    found = preview(scope["path"], query, _public_base(scope), asked.decode("latin-1"))
+    slug = campaign_of(scope.get("headers", []))
+    found = preview(scope["path"], query, _public_base(scope), asked.decode("latin-1"), slug)
     text = body.decode("utf-8")
     start, end = text.index("<title>"), text.index("</title>") + len("</title>")
     text = text[:start] + tags(found) + text[end:]
@@ -212,12 +219,12 @@ async def card_route(request: Request) -> Response:
     lang = request.query_params.get("lang", "es")
     lang = lang if lang in LANGUAGES else "es"
     user = request.query_params.get("user", "")[:200]
-    png = await asyncio.to_thread(_card, user, lang)
+    png = await asyncio.to_thread(_card, user, lang, campaign_of(request.scope.get("headers", [])))
     return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=300"})
 
 
-def _card(user: str, lang: str) -> bytes:
-    _, config, read, _ = _campaign_state()
+def _card(user: str, lang: str, slug: str | None = None) -> bytes:
+    _, config, read, _ = _campaign_state(slug)
     title = config.title if config is not None else t(lang, "Tablero")
     community = config.site.name or "" if config is not None else ""
     if read is None:  # nothing read yet: the campaign's name only, no invented numbers

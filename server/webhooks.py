@@ -20,12 +20,13 @@ from starlette.responses import PlainTextResponse
 from data.feeds.services import current_services
 from data.live.inbox import MAX_BODY, signed_payload
 from data.state.shared import Deliveries
+from server.campaign_paths import campaign_of
 
 _LENGTH = re.compile(r"[0-9]{1,12}")
 
 
 async def argilla_webhook(request: Request) -> PlainTextResponse:
-    services = current_services()
+    services = current_services(campaign_of(request.scope.get("headers", [])))
     updates = services.campaign.updates if services is not None else None
     handover = services.deliveries if services is not None and updates is None else None
     if handover is None and (updates is None or not updates.inbox.accepting):

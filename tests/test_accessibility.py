@@ -66,3 +66,33 @@ def test_no_serious_or_critical_violation_on_any_page(browser, audited_app, widt
         if problems:
             found[path or "/"] = problems
     assert not found, found
+
+
+@pytest.fixture(scope="module")
+def audited_board(tmp_path_factory):
+    """The example board of two campaigns (the demo's), for its home and a campaign's own pages."""
+    folder = tmp_path_factory.mktemp("a11y-board")
+    config = Path(__file__).resolve().parent.parent / "examples" / "two-campaigns.toml"
+    env = {
+        "DATA_DIR": str(folder / "data"),
+        "CAMPAIGN_CONFIG": str(config),
+        "ARGILLA_API_URL": "",
+        "ARGILLA_API_KEY": "",
+    }
+    app = StreamlitApp(env, folder / "streamlit.log").start()
+    yield app
+    app.stop()
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_a_board_of_several_campaigns_has_no_serious_violation(browser, audited_board, lang):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    user = demo_ranking()["username"].iloc[2]
+    found = {}
+    for path in ("", "c/razonamiento/", f"c/examen-mmlu/{MY_RANK.url}?user={user}", "c/nada/"):
+        page.goto(f"{audited_board.url}/{path}" + ("&" if "?" in path else "?") + f"lang={lang}")
+        wait_for_drawn(page)
+        problems = serious_violations(page)
+        if problems:
+            found[path or "/"] = problems
+    assert not found, found

@@ -25,7 +25,12 @@ st.caption(describe_filters(applied, campaign.datasets, lang))
 excluded = ", ".join(md_text(u, 40) for u in ctx.config.exclude_users) or "—"
 st.caption(t(lang, "{n} filas; personas excluidas: {excluded}.", n=i18n.number(len(table), lang), excluded=excluded))
 not_shown_note(len(read.everyone(filters)) - len(table), lang)
-parts = ["ranking", *(applied.datasets or ("all",)), *(d.isoformat() for d in (applied.start, applied.end) if d)]
+parts = [
+    "ranking",
+    str(ctx.config.slug),
+    *(applied.datasets or ("all",)),
+    *(d.isoformat() for d in (applied.start, applied.end) if d),
+]
 download(t(lang, "Descargar CSV"), read.ranking_csv(filters), "_".join(parts) + ".csv", type="primary")
 st.caption(
     t(

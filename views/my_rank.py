@@ -8,6 +8,7 @@ import streamlit as st
 from components import card, charts, teams_view
 from components.appearance import appearance_choice
 from components.call_to_action import start_validating
+from components.campaigns_view import across_section
 from components.context import context
 from components.contributor import (
     absence_explanation,
@@ -81,6 +82,8 @@ if roster is not None:  # with a roster: the person's team and country, and thei
     mine = read.placed_shown_to(roster, me_signed_in).set_index("username").loc[user]
     teams = read.standings(roster, "team")
     teams_view.membership(mine["team"], mine["country"], teams, read.standings(roster, "country"), lang)
+if ctx.board.several:  # their place in the board's other campaigns, and their whole contribution
+    across_section(ctx.across(real, own), lang)
 st.subheader(t(lang, "Tus vecinos en el ranking"), anchor=False)
 ranking_table(aggregate.neighbours(table, user), lang, key="me.neighbours")
 st.subheader(t(lang, "Tu actividad diaria"), anchor=False)

@@ -34,14 +34,22 @@ st.subheader(t(lang, "Lista para premios"), anchor=False)
 st.caption(t(lang, "Cuenta las validaciones hasta el {when}.", when=i18n.datetime(read.counted_until(), lang)))
 prize_csv, prize_markdown = read.prize_files()
 left, right = st.columns(2)
-download(t(lang, "Descargar CSV"), prize_csv, "prize_list.csv", where=left, key="organizer.prize_csv")
-download(t(lang, "Descargar Markdown"), prize_markdown, "prize_list.md", where=right, key="organizer.prize_md")
+download(
+    t(lang, "Descargar CSV"), prize_csv, f"prize_list_{ctx.config.slug}.csv", where=left, key="organizer.prize_csv"
+)
+download(
+    t(lang, "Descargar Markdown"),
+    prize_markdown,
+    f"prize_list_{ctx.config.slug}.md",
+    where=right,
+    key="organizer.prize_md",
+)
 if read.appearance.not_by_name:  # the public CSV leaves out or renames them; this one does not
     st.caption(t(lang, "El ranking completo, con quienes eligieron no aparecer o aparecer como anónimos:"))
     download(
         t(lang, "Descargar el ranking completo (CSV)"),
         read.everyone_csv(),
-        "ranking_everyone.csv",
+        f"ranking_everyone_{ctx.config.slug}.csv",
         key="organizer.everyone_csv",
     )
 

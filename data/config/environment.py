@@ -4,6 +4,7 @@ or not), and the one place that reads them. The README's table is generated from
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,12 @@ VARIABLES = (
         "nor register webhooks: the banner says so)",
         secret=True,
     ),
+    Variable(
+        "ARGILLA_API_URL_<NAME>",
+        'another Argilla server, for the campaigns that say `argilla = "<NAME>"` (a board of several)',
+        url=True,
+    ),
+    Variable("ARGILLA_API_KEY_<NAME>", "an owner or admin key of that server", secret=True),
     Variable(
         "HF_TOKEN",
         "the Hub token: raises its rate limit; a **write** token when `[storage]` is used (never the Argilla key)",
@@ -167,6 +174,29 @@ def read_or_default(name: str, env: Mapping[str, str] | None = None) -> str:
 def app_values(secrets_file: Mapping[str, object] | None = None) -> dict[str, str]:
     """What the app reads: the environment (how HF Spaces passes secrets) over the values of
     .streamlit/secrets.toml, for the variables the app reads."""
-    values = {name: str(value) for name, value in (secrets_file or {}).items() if name in APP_VARIABLES}
-    values.update({name: value for name, value in os.environ.items() if name in APP_VARIABLES})
+    values = {name: str(value) for name, value in (secrets_file or {}).items() if _read_by_app(name)}
+    values.update({name: value for name, value in os.environ.items() if _read_by_app(name)})
     return values
+
+
+SERVER_URL, SERVER_KEY = "ARGILLA_API_URL_", "ARGILLA_API_KEY_"  # another server's: ..._<NAME>
+SERVER_NAME = re.compile(r"[A-Z0-9][A-Z0-9_]{0,31}")
+
+
+def _read_by_app(name: str) -> bool:
+    return name in APP_VARIABLES or any(
+        name.startswith(family) and SERVER_NAME.fullmatch(name[len(family) :]) for family in (SERVER_URL, SERVER_KEY)
+    )
+
+
+def servers(env: Mapping[str, str]) -> dict[str, tuple[str | None, str | None]]:
+    """The other Argilla servers `env` names, by name: (URL, key), either possibly missing."""
+    named: dict[str, tuple[str | None, str | None]] = {}
+    for name, value in env.items():
+        for index, family in enumerate((SERVER_URL, SERVER_KEY)):
+            server = name[len(family) :]
+            if name.startswith(family) and SERVER_NAME.fullmatch(server) and value.strip():
+                pair = list(named.get(server, (None, None)))
+                pair[index] = value.strip().rstrip("/") if index == 0 else value.strip()
+                named[server] = (pair[0], pair[1])
+    return named

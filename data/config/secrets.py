@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlparse
 
 from data.config import legacy
-from data.config.environment import app_values, read, read_or_default
+from data.config.environment import SERVER_KEY, SERVER_URL, app_values, read, read_or_default, servers
 from data.config.schema import ConfigError
 
 
@@ -31,12 +32,24 @@ class Secrets:
     space_id: str | None = None  # SPACE_ID: owner/name of the Space
     redis_url: str | None = field(default=None, repr=False)  # REDIS_URL: may hold a password
     certificate_secret: str | None = field(default=None, repr=False)
+    servers: tuple[tuple[str, str, str], ...] = field(default=(), repr=False)  # other Argilla servers: name, URL, key
 
     @property
     def argilla_configured(self) -> bool:
         """Is the campaign live? Without Argilla its pages run on the embedded demo, whatever the
         Hub's token or endpoint say (they configure no campaign)."""
         return bool(self.argilla_api_url and self.argilla_api_key)
+
+    def on_server(self, name: str | None) -> Secrets:
+        """These secrets for a campaign on the Argilla server `name` (None: ARGILLA_API_URL's)."""
+        if name is None:
+            return self
+        found = next(((url, key) for server, url, key in self.servers if server == name), None)
+        if found is None:
+            raise ConfigError(
+                f"{SERVER_URL}{name}, {SERVER_KEY}{name}: not set (a campaign's `argilla` names that server)"
+            )
+        return replace(self, argilla_api_url=found[0], argilla_api_key=found[1])
 
     @property
     def sign_in_configured(self) -> bool:
@@ -78,6 +91,7 @@ def load_secrets(env: Mapping[str, str]) -> Secrets:
         raise ConfigError(f"{missing}: missing (set both ARGILLA_API_URL and ARGILLA_API_KEY, or neither for the demo)")
     space_host = value("SPACE_HOST")
     return Secrets(
+        servers=_servers(env),
         argilla_api_url=url,
         argilla_api_key=key,
         hf_token=value("HF_TOKEN"),
@@ -103,3 +117,17 @@ def configured_public_url() -> str | None:
         return load_secrets(app_values()).public_url
     except ConfigError:
         return None
+
+
+def _servers(env: Mapping[str, str]) -> tuple[tuple[str, str, str], ...]:
+    """The other Argilla servers: each with both its URL (checked) and its key, or a ConfigError."""
+    found = []
+    for name, (url, key) in sorted(servers(env).items()):
+        if not url or not key:
+            missing = f"{SERVER_KEY}{name}" if url else f"{SERVER_URL}{name}"
+            raise ConfigError(f"{missing}: missing (another server needs both its URL and its key)")
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError(f"{SERVER_URL}{name}: must be a full URL starting with http:// or https://")
+        found.append((name, url, key))
+    return tuple(found)

@@ -15,15 +15,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import cachetools
+import pandas as pd
 
 from data.config import CampaignConfig, Secrets
 from data.errors import SourceError
 from data.feeds.appearance import AppearanceFeed
+from data.feeds.archive import RECHECK_SECONDS, Archive, archive_tables
 from data.feeds.campaign_read import CampaignRead
 from data.feeds.feed import Feed
 from data.feeds.follower import Follower, publish_status
 from data.feeds.poller import Poller, PollState
 from data.feeds.read_cache import ReadCache
+from data.feeds.roster import RosterFeed
 from data.live.updates import LiveUpdates
 from data.model import aggregate
 from data.model.aggregate import Filters
@@ -33,7 +36,8 @@ from data.model.live import LiveMode
 from data.model.mismatches import mismatch_frame, unmatched_users
 from data.sources.argilla import ArgillaSource, RawCampaign, counted_frame
 from data.sources.progress import Report
-from data.state.demo import load_demo
+from data.state.demo import load_demo_of
+from data.state.hub_storage import HubStorage
 from data.state.snapshots import CAMPAIGN, SnapshotStore, Store, load_campaign, save_campaign, source_id
 from data.times import utc_now
 
@@ -87,14 +91,20 @@ class CampaignFeed(Feed[Campaign]):
         self.adhoc = ReadCache(maxsize=256, ttl=max(3 * config.refresh_seconds, 600))  # people's and slices' own
         super().__init__(store or SnapshotStore(data_dir), cache, CAMPAIGN, local)
         self.config = config
+        self.data_dir = data_dir
         self._last_raw: RawCampaign | None = None
         self.updates: LiveUpdates | None = None  # how reads stay current (webhooks or polling)
         self.appearance: AppearanceFeed | None = None  # how people chose to appear (Services sets it)
-        if secrets.argilla_configured:
+        self.roster: RosterFeed | None = None  # teams and countries, for an archive's tables (Services sets it)
+        if config.archived and config.storage.repo:  # over: its archive in the state repo, never Argilla again
+            follower = self._published if follow else None
+            self.read(campaign_source(config), lambda: self._archive(secrets), follow=follower)
+        elif secrets.argilla_configured:
             follower = self._published if follow else None
             self.read(campaign_source(config), lambda: self._writer(secrets), follow=follower)
         elif demo:
-            self.show_demo(load_demo)
+            names = tuple(d.name for d in config.datasets)
+            self.show_demo(lambda: load_demo_of(names))
 
     def _writer(self, secrets: Secrets) -> Poller[Campaign]:
         """The writer's reader: Argilla polled (or woken by its webhooks), each good read saved."""
@@ -122,6 +132,38 @@ class CampaignFeed(Feed[Campaign]):
             self._last_raw = last[0]  # the store holds this process's own last read: go on from it
             updates.resume()
         return poller
+
+    def _archive(self, secrets: Secrets) -> Poller[Campaign]:
+        """The writer's reader of an archived campaign (data/feeds/archive.py): written once, from
+        Argilla's last word when it can still be read, then only read."""
+        config, source = self.config, self.source
+        cache = self.data_dir / "hub-cache"
+        storage = HubStorage(config.storage.repo or "", secrets.hf_endpoint, secrets.hf_token, cache)
+        url, key = secrets.argilla_api_url or "", secrets.argilla_api_key or ""
+        argilla = ArgillaSource(url, key, config.datasets, timeout=config.timeout_seconds)
+
+        def last_read() -> Campaign:
+            return normalise(argilla.fetch(), utc_now(), source, config.exclude_users)
+
+        last = last_read if secrets.argilla_configured else None
+        archive = Archive(storage, source, last, self._archive_tables)
+        poller = Poller(
+            read=lambda report: self._warmed(archive.read()),
+            interval=RECHECK_SECONDS,
+            initial=load_campaign(self.store, source),
+            on_success=lambda campaign: save_campaign(self.store, campaign),
+            name="archive-reader",
+            on_state=lambda state: self._publish(state, poller.created_at),
+        )
+        return poller
+
+    def _archive_tables(self, campaign: Campaign) -> dict[str, pd.DataFrame]:
+        roster = self.roster.current() if self.roster is not None and self.roster.configured else None
+        return archive_tables(self.read_of(campaign), roster)
+
+    def _warmed(self, campaign: Campaign) -> Campaign:
+        self._warm(campaign)
+        return campaign
 
     def adopt(self, restored: Campaign) -> None:
         """Take a campaign restored from elsewhere (the Hub) if there is none yet or it is newer."""

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from data.config import CampaignConfig, Secrets
+from data.config import Board, CampaignConfig, ConfigError, Secrets
 from data.feeds import registry
 from data.feeds.appearance import AppearanceFeed
 from data.feeds.campaign import CampaignFeed
@@ -35,6 +35,7 @@ from data.feeds.sync import RESTORE_WAIT, PublishedSync, StateSync
 from data.live.inbox import Inbox
 from data.model import digests
 from data.model.live import LiveMode
+from data.routes import CAMPAIGNS
 from data.sources.hub_client import install_timeout
 from data.state.appearance import ChoiceStore, FileChoices, RedisChoices
 from data.state.certificate_keys import PUBLISHED, CertificateKeys, Keyring
@@ -66,7 +67,8 @@ class Services:
     def build(
         cls, config: CampaignConfig, secrets: Secrets, data_dir: Path, follow: bool = False, lease: Lease | None = None
     ) -> Services:
-        demo = not secrets.argilla_configured  # a Hub token or endpoint alone configures no campaign
+        # a Hub token or endpoint alone configures no campaign; an archived one is read from its repo
+        demo = not secrets.argilla_configured and not config.archived
         store: Store | None = None
         local: Store | None = None  # this machine's disk, where the shared store is Redis
         deliveries: Deliveries | None = None
@@ -90,6 +92,7 @@ class Services:
             appearance=AppearanceFeed(choices, secrets.certificate_key),
         )
         services.campaign.appearance = services.appearance
+        services.campaign.roster = services.roster
         if config.storage.repo and not demo and follow:
             services.state = PublishedSync(services.campaign.store, config.storage.repo)
         elif config.storage.repo and not demo:
@@ -229,16 +232,20 @@ def config_fingerprint(config: CampaignConfig) -> str:
     return digests.content(repr([(d.workspace, d.name) for d in config.datasets]), config.hub.org or "")
 
 
-def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path, role: str = "writer") -> Services:
-    """The process's services for this configuration, started on first use. `role` (ROLES): a
-    "writer" reads the upstreams; a "reader" follows what the writer publishes; a "candidate"
-    (REDIS_URL) is the writer while it holds the lease, and follows otherwise."""
+def running_services(
+    config: CampaignConfig, secrets: Secrets, data_dir: Path, role: str = "writer", name: str = SERVICES
+) -> Services:
+    """The process's services for this configuration, started on first use, kept in the registry
+    under `name` (one per campaign of the board). `role` (ROLES): a "writer" reads the upstreams;
+    a "reader" follows what the writer publishes; a "candidate" (REDIS_URL) is the writer while it
+    holds the lease, and follows otherwise."""
     lease = None
     redis_url = secrets.redis_url
     if role == "candidate" and redis_url:
         key = f"{shared_prefix(config)}:writer"
-        lease = registry.current("lease", (redis_url, key), lambda: Lease(connect(redis_url), key).start())
-        lease.on_change = lambda: running_services(config, secrets, data_dir, role)  # promoted or demoted at once
+        lease_name = "lease" + name.removeprefix(SERVICES)
+        lease = registry.current(lease_name, (redis_url, key), lambda: Lease(connect(redis_url), key).start())
+        lease.on_change = lambda: running_services(config, secrets, data_dir, role, name)  # promoted or demoted at once
         follow = not lease.held
     else:
         follow = role == "reader"
@@ -247,14 +254,79 @@ def running_services(config: CampaignConfig, secrets: Secrets, data_dir: Path, r
 
     def build() -> Services:
         services = Services.build(config, secrets, data_dir, follow, lease)
-        if registry.key_of(SERVICES) == (made_for, not follow):  # only the lease moved: what was held stays true
-            services.carry_over(current_services())
+        if registry.key_of(name) == (made_for, not follow):  # only the lease moved: what was held stays true
+            previous = registry.peek(name)
+            services.carry_over(previous if isinstance(previous, Services) else None)
         return services.start()
 
-    return registry.current(SERVICES, (made_for, follow), build)
+    return registry.current(name, (made_for, follow), build)
 
 
-def current_services() -> Services | None:
-    """The process's running services, if any (for code outside a session, e.g. an HTTP route)."""
+_others: frozenset[str] = frozenset()  # the registry names of the campaigns but the default one
+
+
+def running_board(
+    board: Board, secrets: Secrets, data_dir: Path, role: str = "writer"
+) -> tuple[dict[str, Services], dict[str, str]]:
+    """Every campaign's services, by slug: the default campaign's as `SERVICES` (with its data at
+    `data_dir`, or under `campaigns/<slug>/` like the others when the board declares several);
+    a campaign gone from the board has its services stopped. Beside them, what keeps a campaign
+    from running, by slug (its server's secrets missing): it runs nothing, never the demo."""
+    running, problems = {}, {}
+    for index, config in enumerate(board.campaigns):
+        name, slug = (SERVICES if index == 0 else f"{SERVICES}/{config.slug}"), str(config.slug)
+        try:
+            its_secrets = secrets.on_server(config.argilla)
+        except ConfigError as problem:
+            problems[slug] = str(problem)
+            registry.drop(name)
+            continue
+        if board.several:
+            placed, its_secrets = _placed(config, its_secrets)
+            running[slug] = running_services(placed, its_secrets, data_dir / "campaigns" / slug, role, name)
+        else:
+            running[slug] = running_services(config, its_secrets, data_dir, role, name)
+    global _others
+    wanted = frozenset(f"{SERVICES}/{c.slug}" for c in board.campaigns[1:])
+    gone, _others = _others - wanted, wanted
+    for name in gone:
+        registry.drop(name)
+        registry.drop("lease" + name.removeprefix(SERVICES))
+    return running, problems
+
+
+def _placed(config: CampaignConfig, secrets: Secrets) -> tuple[CampaignConfig, Secrets]:
+    """A campaign of a board of several, at its place: its public address (where Argilla delivers
+    its webhooks) under `/c/<slug>`, and its webhook told apart from the other campaigns' by it."""
+    prefix = f"{CAMPAIGNS}{config.slug}"
+
+    def under(url: str | None) -> str | None:
+        return url.rstrip("/") + prefix if url else None
+
+    hooks = replace(config.webhooks, public_url=under(config.webhooks.public_url))
+    space = f"{secrets.space_id}{prefix}" if secrets.space_id else None
+    return replace(config, webhooks=hooks), replace(secrets, public_url=under(secrets.public_url), space_id=space)
+
+
+def current_services(slug: str | None = None) -> Services | None:
+    """The running services of the campaign `slug` (None: the default one), if any (for code
+    outside a session, e.g. an HTTP route)."""
     found = registry.peek(SERVICES)
-    return found if isinstance(found, Services) else None
+    if isinstance(found, Services) and (slug is None or found.config.slug == slug):
+        return found
+    other = registry.peek(f"{SERVICES}/{slug}") if slug is not None else None
+    return other if isinstance(other, Services) else None
+
+
+def every_services() -> list[Services]:
+    """Every campaign's running services, the default first."""
+    found = [registry.peek(SERVICES), *(registry.peek(name) for name in sorted(_others))]
+    return [services for services in found if isinstance(services, Services)]
+
+
+def stop_board() -> None:
+    """Stop every campaign's services (at shutdown)."""
+    global _others
+    names, _others = [SERVICES, *_others], frozenset()
+    for name in names:
+        registry.drop(name)

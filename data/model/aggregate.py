@@ -13,7 +13,7 @@ campaign's time zone (UTC unless configured).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -329,3 +329,16 @@ def streak(grid: pd.DataFrame, today: dt.date) -> int:
         count += 1
         day -= dt.timedelta(days=1)
     return count
+
+
+def distinct_contributions(responses: Sequence[pd.DataFrame]) -> tuple[int, int]:
+    """One person's counted responses in several campaigns, each record once however many campaigns
+    count it (two campaigns may share a dataset): (validations, corrections)."""
+    submitted = [
+        frame[frame["status"] == "submitted"][["dataset", "record_id", "is_correction"]] for frame in responses
+    ]
+    if not submitted:
+        return 0, 0
+    both = pd.concat([frame.astype({"dataset": "string", "record_id": "string"}) for frame in submitted])
+    once = both.drop_duplicates(["dataset", "record_id"])
+    return len(once), int(once["is_correction"].sum())

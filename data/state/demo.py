@@ -4,6 +4,7 @@ nothing at all is configured."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from data.state.snapshots import SnapshotStore, load_campaign, load_projects
 from data.synthetic import DEMO_SOURCE
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"  # data/demo/: the committed snapshot
-__all__ = ["DEMO_DIR", "DEMO_SOURCE", "load_demo", "load_demo_projects", "load_demo_roster"]
+__all__ = ["DEMO_DIR", "DEMO_SOURCE", "load_demo", "load_demo_of", "load_demo_projects", "load_demo_roster"]
 
 
 @functools.cache
@@ -31,6 +32,23 @@ def load_demo() -> Campaign:
     if campaign is None:
         raise RuntimeError(f"the embedded demo snapshot is missing from {DEMO_DIR}")
     return campaign
+
+
+@functools.lru_cache(maxsize=16)
+def load_demo_of(datasets: tuple[str, ...]) -> Campaign:
+    """The embedded demo as a campaign of these datasets sees it: those of the demo it names (a
+    board of several demo campaigns then shows each its own part), all of it when it names none."""
+    demo = load_demo()
+    kept = [name for name in datasets if name in set(demo.datasets["dataset"])]
+    if not kept or set(kept) == set(demo.datasets["dataset"]):
+        return demo
+    return dataclasses.replace(
+        demo,
+        records=demo.records[demo.records["dataset"].isin(kept)].reset_index(drop=True),
+        responses=demo.responses[demo.responses["dataset"].isin(kept)].reset_index(drop=True),
+        datasets=demo.datasets[demo.datasets["dataset"].isin(kept)].reset_index(drop=True),
+        counted=demo.counted[demo.counted["dataset"].isin(kept)].reset_index(drop=True),
+    )
 
 
 @functools.cache

@@ -10,6 +10,11 @@ Layout (format 1), all written by `huggingface_hub` commits:
   the days that changed (normally today);
 - `people/appearance.json`: how each person chose to appear in the public views (a username, a
   choice and when it was made: data/model/appearance.py), kept here so a wiped disk forgets none.
+- `final/`: an archived campaign's final read (`final/{records,responses,datasets}.parquet`, what its
+  pages are computed from once Argilla is gone), the tables other tools read (`final/standings.parquet`:
+  everyone's figures and rank; `final/progress.parquet`: per dataset; with a roster,
+  `final/teams.parquet` and `final/countries.parquet`) and `final/manifest.json` (when, which
+  campaign, each file's sha256). Written once, read from then on (data/feeds/archive.py).
 - `certificates/keys.json`: the key that signs the certificates' IDs where no CERTIFICATE_SECRET is
   set, made once, and the keys that signed IDs before it (data/state/certificate_keys.py): the one
   secret this private repo holds, so that a wiped disk or a rotated Argilla key voids no certificate.
@@ -122,6 +127,16 @@ def manifest(campaign: Campaign | None, projects: Projects | None, hashes: dict[
     }
 
 
+FINAL = "final/"
+FINAL_MANIFEST = FINAL + "manifest.json"
+
+
+def final_files(campaign: Campaign, tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+    """An archive's files: the campaign's frames, then the derived tables, each as Parquet."""
+    files = {FINAL + path.removeprefix("campaign/"): data for path, data in campaign_files(campaign).items()}
+    return files | {f"{FINAL}{name}.parquet": parquet_bytes(frame) for name, frame in tables.items()}
+
+
 class HubStorage:
     """Reads and writes the state in one dataset repo through a real `HfApi`."""
 
@@ -171,6 +186,59 @@ class HubStorage:
                 parent_commit=parent,
             )
             return info.oid
+
+    def write_final(self, campaign: Campaign, tables: dict[str, pd.DataFrame]) -> str:
+        """Commit an archived campaign's final read and tables (`final/`, its own manifest); the new
+        head. Raises `SourceError`."""
+        files = final_files(campaign, tables)
+        document = {
+            "format": FORMAT,
+            "app": APP,
+            "archived_at": utc_now().isoformat(),
+            "fetched_at": campaign.fetched_at.isoformat(),
+            "source": campaign.source,
+            "files": {path: sha256(data) for path, data in sorted(files.items())},
+        }
+        files[FINAL_MANIFEST] = json.dumps(document, indent=1).encode("utf-8")
+        with hub_errors():
+            self.api.create_repo(self.repo, repo_type="dataset", private=True, exist_ok=True)
+            operations = [CommitOperationAdd(path, data) for path, data in sorted(files.items())]
+            message = f"Tablero: the final read of {campaign.fetched_at:%Y-%m-%d %H:%M} UTC, archived"
+            return self.api.create_commit(self.repo, operations, commit_message=message, repo_type="dataset").oid
+
+    def read_final(self, source: str) -> Campaign | None:
+        """The campaign `source`'s archived final read, if the repo holds one whole. Raises `SourceError`."""
+        with hub_errors():
+            try:
+                info = self.api.dataset_info(self.repo, revision="main")
+            except RepositoryNotFoundError:
+                return None
+            if FINAL_MANIFEST not in {sibling.rfilename for sibling in info.siblings or []}:
+                return None
+            found = self._final(info.sha or "main", source)
+        if found is None:
+            return None
+        files, fetched_at = found
+        frames = {f"campaign/{name}.parquet": files.get(f"{FINAL}{name}.parquet", b"") for name in CAMPAIGN_FRAMES}
+        try:
+            return _campaign(frames, fetched_at, source)
+        except (KeyError, ValueError, OSError) as error:  # a missing frame, bad parquet
+            log.warning("state repo %s: the archive is unreadable (%s): ignored", self.repo, type(error).__name__)
+            return None
+
+    def _final(self, revision: str, source: str) -> tuple[dict[str, bytes], dt.datetime] | None:
+        """The archive's files (each matching its sha256) and when its read was made, if it is this
+        campaign's."""
+        try:
+            document = json.loads(self._download(FINAL_MANIFEST, revision))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            document = None
+        if not isinstance(document, dict) or document.get("app") != APP or document.get("source") != source:
+            log.warning("state repo %s: %s is not this campaign's archive: ignored", self.repo, FINAL_MANIFEST)
+            return None
+        fetched_at, listed = _when(document.get("fetched_at")), document.get("files")
+        files = self._checked(listed, revision, {}) if isinstance(listed, dict) and fetched_at else None
+        return (files, fetched_at) if files is not None and fetched_at is not None else None
 
     def squash(self) -> str | None:
         """Squash the repo's history into one commit (old snapshots then take no storage); the new head."""

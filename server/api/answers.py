@@ -17,7 +17,7 @@ from components import badges
 from components.i18n import LANGUAGES
 from data.feeds.campaign_read import CampaignRead
 from data.feeds.poller import FeedView, Mode
-from data.feeds.services import Services
+from data.feeds.services import Services, every_services
 from data.model import columns, export
 from data.model.ranking import api_periods, period_filters
 from data.text import matching
@@ -52,9 +52,18 @@ class Answer:
 
 
 def campaigns(services: Services, path: Mapping[str, str], params: Params) -> Answer:
+    """Every campaign of the board, the default one first (`services` is the default one's)."""
+    rows = [_listed(each) for each in every_services()] or [_listed(services)]
+    known = [row["as_of"] for row in rows if row["as_of"] is not None]
+    latest = max(known) if known else None
+    modified = dt.datetime.fromisoformat(latest) if latest else None
+    return Answer({"as_of": latest}, pd.DataFrame(rows), modified=modified)
+
+
+def _listed(services: Services) -> dict[str, Any]:
     config, view = services.config, services.campaign.view()
     value = view.value
-    row = {
+    return {
         "slug": config.slug,
         "title": config.title,
         "start": config.start.isoformat() if config.start else None,
@@ -63,8 +72,6 @@ def campaigns(services: Services, path: Mapping[str, str], params: Params) -> An
         "as_of": _iso(value.fetched_at) if value is not None else None,
         "data": view.mode.value,
     }
-    meta = {"as_of": row["as_of"]}
-    return Answer(meta, pd.DataFrame([row]), modified=value.fetched_at if value is not None else None)
 
 
 def ranking(services: Services, path: Mapping[str, str], params: Params) -> Answer:
@@ -138,7 +145,6 @@ def teams(services: Services, path: Mapping[str, str], params: Params) -> Answer
 
 def projects(services: Services, path: Mapping[str, str], params: Params) -> Answer:
     """The likes leaderboard; `at=deadline`: the standings as of `[hub] deadline`, once passed."""
-    _slug(services, path["slug"])
     feed, view = services.projects, services.projects.view()
     value = _value(view, "projects")
     at = _choice(params, "at", ("now", "deadline"))
@@ -180,15 +186,7 @@ def contributor_badge(services: Services, path: Mapping[str, str], params: Param
 
 
 # --- the common parts -------------------------------------------------------------------------
-def _slug(services: Services, slug: str) -> None:
-    if slug != services.config.slug:
-        raise Problem(
-            404, "No such campaign", f"the campaigns are at /api/v1/campaigns (this one: {services.config.slug})"
-        )
-
-
 def _campaign(services: Services, slug: str) -> tuple[CampaignRead, dict[str, Any]]:
-    _slug(services, slug)
     view = services.campaign.view()
     value = _value(view, "campaign")
     read = services.campaign.read_of(value)

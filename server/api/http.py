@@ -32,7 +32,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from data.config import environment
-from data.feeds.services import Services, current_services
+from data.feeds.services import Services, current_services, every_services
 from data.model import digests, export
 from server.api.answers import Answer, Params, Problem
 
@@ -66,6 +66,12 @@ def endpoint(compute: Compute, feed_key: str = "c", csv: bool = False) -> Callab
         services = current_services()
         if services is None:
             return problem(Problem(503, "Starting", "the dashboard is starting", retry_after=5))
+        slug = request.path_params.get("slug")
+        if slug is not None:  # a campaign's: its own services, whichever of the board's it is
+            services = current_services(slug)
+            if services is None:
+                slugs = ", ".join(str(each.config.slug) for each in every_services())
+                return problem(Problem(404, "No such campaign", f"the campaigns are at /api/v1/campaigns ({slugs})"))
         limited = _limited(request, services)
         if limited is not None:
             return problem(limited)
@@ -133,12 +139,17 @@ def _wants_csv(accept: str) -> bool:
 
 
 def _etag(services: Services, feed_key: str, request: Request, as_csv: bool) -> str | None:
-    """What the pages show of this feed (its fingerprint and state), and the very question asked."""
-    version = services.version(feed_key)
-    if version is None:
+    """What the pages show of this feed (its fingerprint and state; of every campaign's, for their
+    list), and the very question asked."""
+    listing = "slug" not in request.path_params
+    versions = [each.version(feed_key) for each in (every_services() if listing else [])] or [
+        services.version(feed_key)
+    ]
+    if any(version is None for version in versions):
         return None
     query = sorted(request.query_params.multi_items())
-    return '"' + digests.content(FORMAT, version[0], request.url.path, query, as_csv)[:32] + '"'
+    seen = [version[0] for version in versions if version is not None]
+    return '"' + digests.content(FORMAT, *seen, request.url.path, query, as_csv)[:32] + '"'
 
 
 def _tags(header: str) -> set[str]:
