@@ -175,3 +175,46 @@ def test_annotator_key_is_forbidden(argilla_server, rg_client, plan):
     with pytest.raises(SourceError) as error:
         ArgillaSource(argilla_server.api_url, key, configs()).fetch()
     assert error.value.kind is ErrorKind.FORBIDDEN
+
+
+def test_the_readers_of_one_server_share_its_login_and_names_and_a_newcomer_is_named(
+    argilla_server, plan, proxy, rg_client
+):
+    """Two campaigns' readers on one server (issue 31, item 3): the second logs in and reads the
+    users through the first one's; a poll of an unchanged dataset asks its signature only; someone
+    who answers for the first time has the users read again, so their answer has their name."""
+    import argilla as rg
+    import httpx
+
+    from tests.campaign_builder import ensure_users
+
+    newcomer = DatasetSpec("recien_validar", "texto", None, min_submitted=1, records=3)
+    build_campaign(rg_client, "fuente", [newcomer], [], seed=12)
+    mine = ArgillaSource(proxy.url, argilla_server.api_key, configs(SPECS[:1]))
+    theirs = ArgillaSource(proxy.url, argilla_server.api_key, configs([newcomer]))
+    mine.fetch()
+    proxy.counts.clear()
+    previous = theirs.fetch()
+    assert proxy.counts["GET /api/v1/me"] == 0 and proxy.counts["GET /api/v1/users"] == 0
+    proxy.counts.clear()
+    theirs.fetch(previous)
+    asked = {path.rsplit("/", 1)[-1] if path.count("/") > 4 else "dataset" for path in proxy.counts}
+    assert asked == {"dataset", "progress"} and sum(proxy.counts.values()) == 3  # info, progress, users/progress
+    ensure_users(rg_client, ["recien_llegada"], rg_client.workspaces("fuente"))  # an account made since
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    user = next(u for u in rg_client.users if u.username == "recien_llegada")
+    key = owner.get(f"/api/v1/users/{user.id}").json()["api_key"]
+    ids = [
+        record["id"]
+        for record in owner.get(f"/api/v1/datasets/{previous.settings[newcomer.name].id}/records").json()["items"]
+    ]
+    annotator = rg.Argilla(api_url=argilla_server.api_url, api_key=key).api.http_client
+    answer = annotator.post(
+        f"/api/v1/records/{ids[0]}/responses", json={"values": {"texto": {"value": "hola"}}, "status": "submitted"}
+    )
+    answer.raise_for_status()
+    proxy.counts.clear()
+    raw = theirs.fetch(previous)
+    assert proxy.counts["GET /api/v1/users"] == 1 and "recien_llegada" in raw.users.values()
+    campaign = normalise(raw, dt.datetime.now(dt.UTC), "test")
+    assert list(campaign.responses["user"]) == ["recien_llegada"]

@@ -18,10 +18,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import math
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import cachetools
 import httpx
 import pandas as pd
 
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
     import argilla as rg
 
 PAGE_SIZE = 1000
+FULL_READ_USERS_AGE = 60.0  # s: a full read takes the users another campaign's read on the server just took
 IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
 
 
@@ -76,6 +81,40 @@ class RawCampaign:
     counted: dict[str, str] = field(default_factory=dict)
 
 
+class Server:
+    """What every reader of one Argilla server shares in a process (the campaigns of a board on it):
+    one SDK client, so one login, and the users' names, read again only when a response names
+    someone they lack. Several campaigns on a server then cost it what one campaign of all their
+    datasets costs (bench/servers.py)."""
+
+    def __init__(self) -> None:
+        self.client: rg.Argilla | None = None
+        self.users: dict[str, str] = {}
+        self.users_at = -math.inf  # time.monotonic() of their read
+        self.lock = threading.Lock()
+
+    def names(self, client: rg.Argilla, ids: set[str], max_age: float = math.inf) -> dict[str, str]:
+        """user id -> username for everyone, read again when it lacks one of `ids` or is older than
+        `max_age` seconds (a full read's: an account made since, named in exclude_users, is found)."""
+        with self.lock:
+            if not ids <= self.users.keys() or time.monotonic() - self.users_at > max_age:
+                self.users, self.users_at = {str(user.id): user.username for user in client.users}, time.monotonic()
+            return dict(self.users)
+
+
+_SERVERS: cachetools.TTLCache[tuple[str, str, float], Server] = cachetools.TTLCache(maxsize=16, ttl=3600)
+_SERVERS_LOCK = threading.Lock()
+
+
+def server_of(api_url: str, api_key: str, timeout: float) -> Server:
+    """The process's `Server` for this address and key (a new one after an hour: a fresh login)."""
+    with _SERVERS_LOCK:
+        found = _SERVERS.get((api_url, api_key, timeout))
+        if found is None:
+            found = _SERVERS[(api_url, api_key, timeout)] = Server()
+        return found
+
+
 class ArgillaSource:
     """One Argilla server and the datasets configured on it."""
 
@@ -84,19 +123,26 @@ class ArgillaSource:
         self._api_key = api_key
         self._datasets = datasets
         self._timeout = timeout
-        self._client: rg.Argilla | None = None
 
     @property
     def configs(self) -> tuple[DatasetConfig, ...]:
         return self._datasets
 
-    def _connect(self) -> rg.Argilla:
-        """One SDK client for the process (its login is one request), made again after a failure."""
-        if self._client is None:
-            import argilla as rg  # here, not with the module: only the process that reads Argilla loads the SDK
+    @property
+    def _server(self) -> Server:
+        return server_of(self._api_url, self._api_key, self._timeout)
 
-            self._client = rg.Argilla(api_url=self._api_url, api_key=self._api_key, timeout=self._timeout, retries=0)
-        return self._client
+    def _connect(self) -> rg.Argilla:
+        """The server's one SDK client in this process (its login is one request), made again after a failure."""
+        server = self._server
+        with server.lock:
+            if server.client is None:
+                import argilla as rg  # here, not with the module: only the process that reads Argilla loads the SDK
+
+                server.client = rg.Argilla(
+                    api_url=self._api_url, api_key=self._api_key, timeout=self._timeout, retries=0
+                )
+            return server.client
 
     @contextlib.contextmanager
     def session(self) -> Iterator[rg.Argilla]:
@@ -105,7 +151,9 @@ class ArgillaSource:
             with translated_errors():
                 yield self._connect()
         except SourceError:
-            self._client = None  # a rotated key, a restarted server: log in again next time
+            server = self._server
+            with server.lock:  # a rotated key, a restarted server: log in and read the users again next time
+                server.client, server.users = None, {}
             raise
 
     def fetch(self, previous: RawCampaign | None = None, report: Report | None = None) -> RawCampaign:
@@ -113,13 +161,12 @@ class ArgillaSource:
         signature moved. `report` hears of each page read. Raises `SourceError` on any failure."""
         report = report or (lambda progress: None)
         with self.session() as client:
-            users = {str(user.id): user.username for user in client.users}
             records, responses, signatures, reread, all_settings = [], [], {}, set(), {}
             read_so_far = 0
             for step, config in enumerate(self._datasets, start=1):
                 report(ReadProgress(step, len(self._datasets), config.title or config.name, read_so_far))
-                settings = all_settings[config.name] = _dataset_settings(client, config)
-                signatures[config.name] = _signature(client.api.http_client, settings.id)  # before the records
+                settings, signatures[config.name] = _state(client, config, previous)  # before the records
+                all_settings[config.name] = settings
                 if previous is not None and previous.signatures.get(config.name) == signatures[config.name]:
                     records.append(previous.records[previous.records["dataset"] == config.name])
                     responses.append(previous.responses[previous.responses["dataset"] == config.name])
@@ -132,9 +179,12 @@ class ArgillaSource:
                     records.append(records_frame(pages, config, settings))
                     responses.append(responses_frame(responses_of(pages), config, settings))
                     reread.add(config.name)
+            all_responses = pd.concat(responses, ignore_index=True)
+            named = set(all_responses["user_id"].dropna().astype(str))
+            users = self._server.names(client, named, FULL_READ_USERS_AGE if previous is None else math.inf)
         return RawCampaign(
             records=pd.concat(records, ignore_index=True),
-            responses=pd.concat(responses, ignore_index=True),
+            responses=all_responses,
             datasets=self._datasets_frame(all_settings),
             users=users,
             signatures=signatures,
@@ -146,7 +196,7 @@ class ArgillaSource:
         """A first look: every dataset's settings and Argilla's own counts (`counted`: one signature,
         three small requests, per dataset), no record read. What a cold start shows first."""
         with self.session() as client:
-            users = {str(user.id): user.username for user in client.users}
+            users = self._server.names(client, set(), FULL_READ_USERS_AGE)
             settings = {config.name: _dataset_settings(client, config) for config in self._datasets}
             http = client.api.http_client
             signatures = {name: _signature(http, found.id) for name, found in settings.items()}
@@ -183,7 +233,7 @@ class ArgillaSource:
             all_responses = pd.concat(responses, ignore_index=True)
             users = previous.users
             if not set(all_responses["user_id"]) <= set(users):  # someone new: one request for the names
-                users = {str(user.id): user.username for user in client.users}
+                users = self._server.names(client, set(all_responses["user_id"].dropna().astype(str)))
         return dataclasses.replace(
             previous,
             records=pd.concat(records, ignore_index=True),
@@ -294,6 +344,25 @@ def _signature(http: httpx.Client, dataset_id: str) -> str:
     return json.dumps(
         [info.get("last_activity_at"), info.get("updated_at"), progress, users], sort_keys=True, default=str
     )
+
+
+def _state(client: rg.Argilla, config: DatasetConfig, previous: RawCampaign | None) -> tuple[DatasetSettings, str]:
+    """A dataset's settings and change signature. Where the previous read's signature still holds,
+    its settings are taken as they were (three requests, not a dozen); a dataset that moved, or
+    is new to the read, has its settings looked up again and checked (data.model.mismatches)."""
+    http = client.api.http_client
+    known = previous.settings.get(config.name) if previous is not None else None
+    if known is not None and previous is not None:
+        try:
+            signature = _signature(http, known.id)
+        except httpx.HTTPStatusError as error:
+            if error.response.status_code != 404:
+                raise
+        else:
+            if signature == previous.signatures.get(config.name):
+                return known, signature
+    settings = _dataset_settings(client, config)  # (a dataset made again under its name: its new id)
+    return settings, _signature(http, settings.id)
 
 
 def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> DatasetSettings:
