@@ -252,6 +252,20 @@ def test_the_example_board_shows_each_demo_campaign_its_own_datasets(tmp_path):
         assert any(i18n.number(len(mine), "es") + " validaciones de" in text for text in cards), (config.slug, cards)
 
 
+def test_a_persons_choice_of_appearance_holds_in_every_campaign(board_env):
+    from data.config import Secrets
+    from data.feeds.services import running_board, stop_board
+    from data.model.appearance import HIDDEN
+
+    running, _ = running_board(load_board(), Secrets(), board_env / "data")
+    try:
+        person = load_demo().responses["user"].iloc[0]
+        assert running["refranes"].appearance.choose(str(person), HIDDEN)  # chosen on one campaign's page
+        assert running["glosario-2027"].appearance.current().of(str(person)) == HIDDEN
+    finally:
+        stop_board()
+
+
 def test_campaigns_frame_is_empty_of_figures_before_a_read():
     frame = campaigns_frame([])
     assert frame.empty and "done" in frame.columns

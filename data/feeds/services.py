@@ -49,6 +49,15 @@ ROLES = ("writer", "reader", "candidate")  # TABLERO_ROLE (scripts/serve sets it
 SERVICES = "services"  # their name in the registry
 
 
+@dataclass(frozen=True)
+class People:
+    """Where a board of several campaigns keeps how people chose to appear: one machine's folder,
+    and the Redis keys' prefix beyond one machine."""
+
+    folder: Path
+    prefix: str
+
+
 @dataclass
 class Services:
     config: CampaignConfig
@@ -65,21 +74,29 @@ class Services:
 
     @classmethod
     def build(
-        cls, config: CampaignConfig, secrets: Secrets, data_dir: Path, follow: bool = False, lease: Lease | None = None
+        cls,
+        config: CampaignConfig,
+        secrets: Secrets,
+        data_dir: Path,
+        follow: bool = False,
+        lease: Lease | None = None,
+        people: People | None = None,
     ) -> Services:
+        """`people`: where the board keeps how people chose to appear, when it is not this campaign's
+        own (a board of several: one choice of a person holds in all its campaigns)."""
         # a Hub token or endpoint alone configures no campaign; an archived one is read from its repo
         demo = not secrets.argilla_configured and not config.archived
         store: Store | None = None
         local: Store | None = None  # this machine's disk, where the shared store is Redis
         deliveries: Deliveries | None = None
         clock: RedisTime | None = None
-        choices: ChoiceStore = FileChoices(data_dir)  # the processes of one machine share the data directory
+        choices: ChoiceStore = FileChoices(people.folder if people else data_dir)  # one machine's processes share it
         if secrets.redis_url and not demo and (follow or lease is not None):
             client, prefix, local = connect(secrets.redis_url), shared_prefix(config), SnapshotStore(data_dir)
             shared = SharedStore(client, prefix, None if follow else lease)
             store = shared if follow else Mirror(local, shared)
             deliveries, clock = Deliveries(client, prefix), RedisTime(client)
-            choices = RedisChoices(client, prefix)
+            choices = RedisChoices(client, people.prefix if people else prefix)
         campaign = CampaignFeed(config, secrets, data_dir, demo, follow, store, local)
         services = cls(
             config=config,
@@ -233,7 +250,12 @@ def config_fingerprint(config: CampaignConfig) -> str:
 
 
 def running_services(
-    config: CampaignConfig, secrets: Secrets, data_dir: Path, role: str = "writer", name: str = SERVICES
+    config: CampaignConfig,
+    secrets: Secrets,
+    data_dir: Path,
+    role: str = "writer",
+    name: str = SERVICES,
+    people: People | None = None,
 ) -> Services:
     """The process's services for this configuration, started on first use, kept in the registry
     under `name` (one per campaign of the board). `role` (ROLES): a "writer" reads the upstreams;
@@ -245,15 +267,15 @@ def running_services(
         key = f"{shared_prefix(config)}:writer"
         lease_name = "lease" + name.removeprefix(SERVICES)
         lease = registry.current(lease_name, (redis_url, key), lambda: Lease(connect(redis_url), key).start())
-        lease.on_change = lambda: running_services(config, secrets, data_dir, role, name)  # promoted or demoted at once
+        lease.on_change = lambda: running_services(config, secrets, data_dir, role, name, people)  # at once
         follow = not lease.held
     else:
         follow = role == "reader"
 
-    made_for = (config, secrets, str(data_dir))
+    made_for = (config, secrets, str(data_dir), people)
 
     def build() -> Services:
-        services = Services.build(config, secrets, data_dir, follow, lease)
+        services = Services.build(config, secrets, data_dir, follow, lease, people)
         if registry.key_of(name) == (made_for, not follow):  # only the lease moved: what was held stays true
             previous = registry.peek(name)
             services.carry_over(previous if isinstance(previous, Services) else None)
@@ -283,7 +305,8 @@ def running_board(
             continue
         if board.several:
             placed, its_secrets = _placed(config, its_secrets)
-            running[slug] = running_services(placed, its_secrets, data_dir / "campaigns" / slug, role, name)
+            people = People(data_dir, f"tablero:people:{digests.content(repr(board.site))}")
+            running[slug] = running_services(placed, its_secrets, data_dir / "campaigns" / slug, role, name, people)
         else:
             running[slug] = running_services(config, its_secrets, data_dir, role, name)
     global _others
