@@ -28,10 +28,9 @@ def home_address(lang: str) -> str:
     return app_url("/", **({"lang": lang} if lang != i18n.SOURCE else {}))
 
 
-def _link(label: str, url: str, bold: bool = False) -> str:
+def tab_link(label: str, url: str) -> str:
     """A link that opens in this tab (a markdown link opens another): a campaign is this board."""
-    text = f"<strong>{html.escape(label)}</strong>" if bold else html.escape(label)
-    return f'<a href="{html.escape(url, quote=True)}" target="_self">{text}</a>'
+    return f'<a href="{html.escape(url, quote=True)}" target="_self">{html.escape(label)}</a>'
 
 
 def window_text(start, end, lang: str) -> str:
@@ -49,7 +48,9 @@ def campaign_list(campaigns: pd.DataFrame, lang: str) -> None:
     """Every campaign in the order given: its name linking to its pages, state, window, figures."""
     for row in campaigns.itertuples(index=False):  # a handful of campaigns: one card each
         with st.container(border=True):
-            st.markdown(f"### {_link(str(row.title), campaign_address(str(row.slug), lang))}", unsafe_allow_html=True)
+            st.markdown(
+                f"### {tab_link(str(row.title), campaign_address(str(row.slug), lang))}", unsafe_allow_html=True
+            )
             when = window_text(row.start, row.end, lang)
             demo = t(lang, "datos de demostración") if row.demo else ""
             st.markdown(" · ".join(part for part in (t(lang, STATE_NAMES[row.state]), when, demo) if part))
@@ -72,9 +73,9 @@ def campaign_switcher(campaigns: pd.DataFrame, current: str, lang: str) -> None:
     title = campaigns.loc[campaigns["slug"] == current, "title"]
     if len(title):
         st.markdown(f"**{md_text(str(title.iloc[0]), 80)}**")  # the campaign these pages are of
-    links = [_link(t(lang, "Todas las campañas"), home_address(lang))]
+    links = [tab_link(t(lang, "Todas las campañas"), home_address(lang))]
     links += [
-        _link(str(title), campaign_address(str(slug), lang)) for slug, title in zip(others["slug"], others["title"])
+        tab_link(str(title), campaign_address(str(slug), lang)) for slug, title in zip(others["slug"], others["title"])
     ]
     st.markdown(" · ".join(links), unsafe_allow_html=True)
 
@@ -82,7 +83,7 @@ def campaign_switcher(campaigns: pd.DataFrame, current: str, lang: str) -> None:
 def unknown_campaign(slug: str, lang: str) -> None:
     """An address naming a campaign this board does not have: said, with the way to those it has."""
     st.warning(t(lang, "Este tablero no tiene ninguna campaña «{slug}».", slug=slug[:64]))
-    st.markdown(_link(t(lang, "Todas las campañas"), home_address(lang)), unsafe_allow_html=True)
+    st.markdown(tab_link(t(lang, "Todas las campañas"), home_address(lang)), unsafe_allow_html=True)
 
 
 def across_section(across: Across, lang: str) -> None:
@@ -93,7 +94,7 @@ def across_section(across: Across, lang: str) -> None:
     st.subheader(t(lang, "En todas las campañas"), anchor=False)
     lines = [
         "- "
-        + _link(str(row.title), campaign_address(str(row.slug), lang))
+        + tab_link(str(row.title), campaign_address(str(row.slug), lang))
         + html.escape(
             " · "
             + t(

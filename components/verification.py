@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
 
 from components import i18n
+from components.campaigns_view import tab_link
 from components.contributor import certificate_mark
 from components.i18n import t
+from components.navigation import VERIFY, app_url
 from components.safe import md_text
 from data.config import CampaignConfig
+from data.feeds.services import Services
 from data.model import credentials
 from data.model.credentials import Credential
+from data.routes import CAMPAIGNS
 from data.text import shown_name
 
 
@@ -37,6 +43,24 @@ def checked(token: str, keys: tuple[bytes, ...], config: CampaignConfig, everyon
 
     credential = credentials.verify(token, keys, certificate_mark(config), bears_out)
     return Checked(credential, standing(credential.username) if credential is not None else None)
+
+
+def issued_elsewhere(token: str, others: Sequence[tuple[CampaignConfig, Services]]) -> CampaignConfig | None:
+    """The board's other campaign whose certificate this ID is, if any (a board of several)."""
+    for config, services in others:
+        view = services.campaign.view()
+        everyone = services.campaign.read_of(view.value).everyone() if view.value is not None else None
+        if checked(token, services.keys.verifying, config, everyone).credential is not None:
+            return config
+    return None
+
+
+def elsewhere_note(config: CampaignConfig, token: str, lang: str) -> None:
+    """Where an ID of another campaign of the board is verified."""
+    query = {"id": token, **({"lang": lang} if lang != i18n.SOURCE else {})}
+    url = app_url(f"{CAMPAIGNS}{config.slug}/{VERIFY.url}", **query)
+    note = t(lang, "Este ID es de un certificado de otra campaña de este tablero:")
+    st.markdown(f"{html.escape(note)} {tab_link(str(config.title), url)}", unsafe_allow_html=True)
 
 
 def verification(credential: Credential | None, campaign: str, today: pd.Series | None, lang: str) -> None:

@@ -266,6 +266,26 @@ def test_a_persons_choice_of_appearance_holds_in_every_campaign(board_env):
         stop_board()
 
 
+def test_a_certificate_verifies_in_its_own_campaign_and_is_sent_there_from_another(board_env):
+    from components.contributor import certificate_mark
+    from data.config import Secrets
+    from data.model import credentials
+
+    first = board_of(BOARD).default
+    window = Filters(start=first.start, end=first.end)
+    me = aggregate.contributors(load_demo().responses, min_validations=50, filters=window).iloc[0]
+    mark = certificate_mark(first)
+    claim = credentials.Credential(me["username"], int(me["validations"]), 0, dt.date(2024, 5, 2), mark.tags)
+    key = Secrets().certificate_key  # the demo's (no secret, no Argilla key)
+    issued = credentials.issue(claim, key)
+    own = open_page("views/verify.py", c="refranes", id=issued)
+    assert own.success and "Refranes del Caribe" in own.success[0].value
+    other = open_page("views/verify.py", c="glosario-2027", id=issued)
+    assert other.error and not other.success  # not this campaign's certificate
+    sent = " ".join(m.value for m in other.markdown)
+    assert f'href="/c/refranes/certificado?id={issued}"' in sent and "Refranes del Caribe" in sent
+
+
 def test_campaigns_frame_is_empty_of_figures_before_a_read():
     frame = campaigns_frame([])
     assert frame.empty and "done" in frame.columns

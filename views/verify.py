@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.context import context
 from components.i18n import t
-from components.verification import checked, verification
+from components.verification import checked, elsewhere_note, issued_elsewhere, verification
 from data.model import credentials
 
 ctx = context()
@@ -22,3 +22,7 @@ view = ctx.view()
 everyone = ctx.read(view).everyone() if view.value is not None else None  # whatever they chose to show
 credential, today = checked(token, ctx.running.keys.verifying, config, everyone)
 verification(credential, config.title, today, lang)
+others = [(other, services) for other, services in ctx.every if other.slug != config.slug]
+found = issued_elsewhere(token, others) if credential is None and others else None
+if found is not None:  # an ID of another campaign of the board: where it is verified
+    elsewhere_note(found, token, lang)
