@@ -286,6 +286,27 @@ def test_a_certificate_verifies_in_its_own_campaign_and_is_sent_there_from_anoth
     assert f'href="/c/refranes/certificado?id={issued}"' in sent and "Refranes del Caribe" in sent
 
 
+def test_an_archived_campaign_needs_no_server_and_never_shows_the_demo(tmp_path):
+    from data.config import Secrets
+    from data.feeds.services import running_board, stop_board
+
+    text = BOARD.replace('slug = "refranes"', 'slug = "refranes"\nargilla = "IDO"\narchived = true', 1)
+    text += '[campaigns.storage]\nrepo = "lenguas-vivas/glosario-estado"\n'  # (the glossary's)
+    text = text.replace(
+        '[[campaigns]]\nslug = "glosario-2027"',
+        '[campaigns.storage]\nrepo = "lv/refranes-estado"\n\n[[campaigns]]\nslug = "glosario-2027"',
+        1,
+    )
+    board = board_of(text)
+    assert board.default.archived and board.default.argilla == "IDO"
+    running, problems = running_board(board, Secrets(hf_endpoint="http://127.0.0.1:9"), tmp_path)
+    try:
+        assert "refranes" in running and "refranes" not in problems  # its server's variables are gone: no matter
+        assert running["refranes"].campaign.view().mode.value != "demo"
+    finally:
+        stop_board()
+
+
 def test_campaigns_frame_is_empty_of_figures_before_a_read():
     frame = campaigns_frame([])
     assert frame.empty and "done" in frame.columns
