@@ -25,7 +25,7 @@ from components import i18n
 from components.card import CardFacts, card_png, facts_for
 from components.i18n import LANGUAGES, LOCALES, t
 from components.navigation import MY_RANK, PAGES
-from data.config import SiteConfig, configured_public_url
+from data.config import SiteConfig, configured_public_url, load_board_or_last_good
 from data.feeds.services import current_services
 from data.model.texts import N_
 from data.routes import CAMPAIGNS, CARD
@@ -93,6 +93,9 @@ def preview(
     for (a crawler: Spanish), as the page."""
     lang = query.get("lang", [""])[0]
     lang = lang if lang in LANGUAGES else i18n.preferred(accept_language)
+    board, _ = load_board_or_last_good()
+    if board is not None and board.several and slug is None and path == "/":
+        return _home(board.site, board.default.title, base, lang)
     _, config, read, version = _campaign_state(slug)
     base += f"{CAMPAIGNS}{slug}" if slug is not None else ""
     title = config.title if config is not None else t(lang, "Tablero")
@@ -129,6 +132,14 @@ def preview(
     heading, text = PREVIEWS[kind]
     description = f"{t(lang, text, **numbers)} {site.description or t(lang, INVITATION)}"
     return Preview(_tagged(t(lang, heading, **numbers), site), description, image, url, lang, site.board(title))
+
+
+def _home(site: SiteConfig, default: str, base: str, lang: str) -> Preview:
+    """The preview of a board of several campaigns' home: the board and its invitation (the card
+    is its default campaign's)."""
+    board = site.board(default)
+    image = f"{base}{CARD_PATH}?{urlencode({'lang': lang})}"
+    return Preview(_tagged(board, site), site.description or t(lang, INVITATION), image, base + "/", lang, board)
 
 
 def _tagged(title: str, site: SiteConfig) -> str:

@@ -348,6 +348,12 @@ def test_link_previews_name_the_campaign_of_the_address(served):
     assert "Glosario" not in re.search(r"<title>(.*?)</title>", forged).group(1)  # a client's header is not believed
 
 
+def test_the_homes_link_preview_is_the_boards(served):
+    found = head(f"{served.url}/")
+    assert found.title == "Tablero Lenguas Vivas · #LenguasVivas"
+    assert found.meta["og:url"] == [f"{served.url}/"] and found.meta["og:site_name"] == ["Tablero Lenguas Vivas"]
+
+
 def test_the_api_lists_and_serves_every_campaign(served):
     listed = httpx.get(f"{served.url}/api/v1/campaigns", timeout=30).json()["rows"]
     assert [row["slug"] for row in listed] == ["refranes", "glosario-2027"]
