@@ -13,6 +13,7 @@ look (the naive way: wait for every record).
 
 from __future__ import annotations
 
+import re
 import statistics
 import sys
 import tempfile
@@ -50,15 +51,16 @@ def build(client: rg.Argilla, size: int) -> Plan:
 
 
 def shown_rows(page) -> dict[str, int]:
-    """Username -> validations in the first rows of the page's ranking (its accessible table)."""
+    """Username -> validations in the first rows of the page's ranking (its accessible table), read
+    in one step by the columns' names: the full read may land and redraw the page meanwhile (its
+    table has more columns), and a table read cell by cell would then mix the two."""
     page.get_by_text("Los datos como tabla (accesible)").first.click()
-    rows = page.locator('[data-testid="stTable"] table tbody tr')
-    rows.first.wait_for()
-    found = {}
-    for i in range(rows.count()):
-        cells = [cell.inner_text().strip() for cell in rows.nth(i).locator("th, td").all()]
-        found[cells[1]] = int(cells[2].replace(".", "").replace("\u202f", "").replace("\xa0", ""))
-    return found
+    table = page.locator('[data-testid="stTable"] table').first
+    table.wait_for()
+    cells = table.evaluate("t => [...t.rows].map(r => [...r.cells].map(c => c.innerText.trim()))")
+    header, rows = cells[0], cells[1:]
+    name, count = header.index("Usuario"), header.index("Validaciones")
+    return {row[name]: int(re.sub(r"[^0-9]", "", row[count])) for row in rows if len(row) == len(header)}
 
 
 def visit(browser, app: StreamlitApp, started: float) -> tuple[float, float | None, float, dict[str, int]]:

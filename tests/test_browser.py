@@ -150,7 +150,7 @@ def test_export_download_is_the_ranking_csv(browser, demo_app):
         exclude_users=config.exclude_users,
         filters=aggregate.Filters(datasets=("arc_c_es",)).within(config.start, config.end),
     )
-    assert download.value.suggested_filename.startswith("ranking_arc_c_es")
+    assert download.value.suggested_filename.startswith(f"ranking_{config.slug}_arc_c_es")  # names its campaign
     assert download.value.path().read_bytes() == ranking_csv(only_arc, as_of)
 
 

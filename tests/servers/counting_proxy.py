@@ -8,6 +8,7 @@ answer whose JSON stops halfway.
 
 from __future__ import annotations
 
+import re
 import socket
 import struct
 import threading
@@ -17,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
+SIGNATURE = re.compile(r"/api/v1/datasets/[^/]+/users/progress")  # one per dataset in every read
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
 
 
@@ -105,9 +107,15 @@ class CountingProxy:
         return f"http://{host}:{port}"
 
     def polls_since(self, since: float) -> int:
-        """Dashboard polls since `since`: each poll lists the users once (GET /api/v1/users)."""
+        """Dashboard reads of Argilla since `since`: each asks every dataset its change signature
+        once (GET /api/v1/datasets/<id>/users/progress), so the polls are those requests over the
+        datasets they name."""
         with self.lock:
-            return sum(1 for at, method, path in self.log if at >= since and (method, path) == ("GET", "/api/v1/users"))
+            asked = [path for _, method, path in self.log if method == "GET" and SIGNATURE.fullmatch(path)]
+            recent = sum(
+                1 for at, method, path in self.log if at >= since and method == "GET" and SIGNATURE.fullmatch(path)
+            )
+        return recent // max(len(set(asked)), 1)
 
     def upstream_seconds(self, since: float, until: float | None = None) -> float:
         """Seconds the upstream spent answering requests that started in [since, until)."""
