@@ -288,3 +288,56 @@ def test_a_random_burst_is_counted_as_argilla_counts_it_long_before_its_deliveri
     caught_up = time.monotonic() - last_change
     wait_until(lambda: exact(corrections=True), timeout=300, what="its corrections too", every=3)
     print(f"exact {caught_up:.1f} s after the last of {sum(done.values())} changes ({done})")
+
+
+def test_each_campaign_of_a_board_gets_its_own_deliveries(worker, hooked, argilla_server, rg_client, tmp_path):
+    """A board of two campaigns on one server: each registers its webhook at its own path
+    (/c/<slug>/webhooks/argilla), and a response in one campaign's dataset reaches that campaign's
+    ranking by its delivery, not the other's."""
+    from tests.campaign_builder import DatasetSpec
+    from tests.servers.argilla_process import free_port
+    from tests.streamlit_process import StreamlitApp
+
+    keys, _, _ = hooked
+    other = DatasetSpec("ganchos_b", "texto", "ref", min_submitted=1, records=20, suggestion_share=1.0)
+    build_campaign(rg_client, WORKSPACE, [other], [], seed=5)
+    owner = httpx.Client(base_url=argilla_server.api_url, headers={"X-Argilla-Api-Key": argilla_server.api_key})
+    dataset = rg_client.datasets(name=other.name, workspace=WORKSPACE)
+    ids = [
+        str(r["id"]) for r in owner.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 100}).json()["items"]
+    ]
+    port = free_port()
+    campaigns = ""
+    for slug, spec in (("uno", SPEC), ("dos", other)):
+        campaigns += f'[[campaigns]]\nslug = "{slug}"\nmin_validations_for_prize = 1\nrefresh_seconds = 3\n'
+        campaigns += f'[[campaigns.datasets]]\nname = "{spec.name}"\nworkspace = "{WORKSPACE}"\n'
+        campaigns += f'correction_question = "{spec.question}"\nreference_field = "{spec.reference_field}"\n'
+    hooks = f'[webhooks]\nenabled = true\npublic_url = "http://127.0.0.1:{port}"\nreconcile_minutes = 60\n'
+    (tmp_path / "campaign.toml").write_text(hooks + campaigns, encoding="utf-8")
+    env = {
+        "ARGILLA_API_URL": argilla_server.api_url,
+        "ARGILLA_API_KEY": argilla_server.api_key,
+        "CAMPAIGN_CONFIG": str(tmp_path / "campaign.toml"),
+        "DATA_DIR": str(tmp_path / "data"),
+    }
+    app = StreamlitApp(env, tmp_path / "streamlit.log", port=port).start()
+    urls = {slug: f"http://127.0.0.1:{port}/c/{slug}{PATH}" for slug in ("uno", "dos")}
+
+    def validations(slug: str) -> int | None:
+        answer = httpx.get(f"{app.url}/api/v1/campaigns/{slug}/contributors/hook_ana", timeout=10)
+        return answer.json()["contributor"]["validations"] if answer.status_code == 200 else None
+
+    try:
+        wait_until(lambda: all(ours(rg_client, url) for url in urls.values()), what="both campaigns' webhooks")
+        wait_until(lambda: httpx.get(f"{app.url}/api/v1/campaigns/dos/progress", timeout=10).status_code == 200)
+        before, first = validations("dos") or 0, validations("uno")
+        Annotator(argilla_server.api_url, keys["hook_ana"]).submit(ids[0])
+        wait_until(lambda: validations("dos") == before + 1, timeout=30, what="the delivery in campaign dos")
+        assert validations("uno") == first  # the other campaign's figures stay
+        health = httpx.get(f"{app.url}/c/dos/_tablero/health", timeout=10).json()
+        assert health["sources"]["campaign"]["error"] is None
+    finally:
+        app.stop()
+        for url in urls.values():
+            for webhook in ours(rg_client, url):
+                webhook.delete()
