@@ -250,3 +250,31 @@ def test_a_deep_data_dir_still_gets_a_control_socket(tmp_path):
     socket = control_socket(deep)
     assert len(str(socket)) < 100 and socket != control_socket(deep.parent / "run-8502")
     assert control_socket(tmp_path / "run-8501") == tmp_path / "run-8501" / "supervisor.sock"
+
+
+def test_a_board_of_several_campaigns_behind_nginx(browser, tmp_path):
+    """The example board (two demo campaigns) behind nginx and two processes: a page address from
+    before goes to the default campaign's, and a campaign's pages, static files and websocket work
+    under /c/<slug>/ on either process, its page links staying there."""
+    app = ServedApp({}, tmp_path / "serve.log")
+    app.env.update(
+        {
+            "CAMPAIGN_CONFIG": str(ROOT / "examples" / "two-campaigns.toml"),
+            "DATA_DIR": str(tmp_path / "data"),
+            "ARGILLA_API_URL": "",
+            "ARGILLA_API_KEY": "",
+        }
+    )
+    app.start()
+    try:
+        moved = httpx.get(f"{app.url}/clasificacion?lang=en", timeout=30)
+        assert moved.status_code == 307 and moved.headers["location"].endswith("/c/examen-mmlu/clasificacion?lang=en")
+        for port in app.worker_ports:
+            page = tab_on(browser, app, port, "c/razonamiento/clasificacion")
+            assert "Razonamiento: ARC y HellaSwag" in page.locator('[data-testid="stSidebar"]').inner_text()
+            page.locator('[data-testid="stSidebarNav"] a', has_text="Progreso").click()
+            page.wait_for_url(f"{app.url}/c/razonamiento/progreso")
+            wait_for_app(page)
+            page.context.close()
+    finally:
+        app.stop()
