@@ -306,7 +306,7 @@ def running_board(
                 continue
             its_secrets = replace(secrets, argilla_api_url=None, argilla_api_key=None)  # its server gone: its archive
         if board.several:
-            placed, its_secrets = _placed(config, its_secrets)
+            placed, its_secrets = _placed(config, its_secrets, default=index == 0)
             people = People(data_dir, f"tablero:people:{digests.content(repr(board.site))}")
             running[slug] = running_services(placed, its_secrets, data_dir / "campaigns" / slug, role, name, people)
         else:
@@ -320,16 +320,18 @@ def running_board(
     return running, problems
 
 
-def _placed(config: CampaignConfig, secrets: Secrets) -> tuple[CampaignConfig, Secrets]:
+def _placed(config: CampaignConfig, secrets: Secrets, default: bool) -> tuple[CampaignConfig, Secrets]:
     """A campaign of a board of several, at its place: its public address (where Argilla delivers
-    its webhooks) under `/c/<slug>`, and its webhook told apart from the other campaigns' by it."""
+    its webhooks) under `/c/<slug>`, and its webhook told apart from the other campaigns' by it
+    (the default campaign's keeps the deployment's own tag: the webhook a board of one campaign
+    made is then moved to its new address, not left behind)."""
     prefix = f"{CAMPAIGNS}{config.slug}"
 
     def under(url: str | None) -> str | None:
         return url.rstrip("/") + prefix if url else None
 
     hooks = replace(config.webhooks, public_url=under(config.webhooks.public_url))
-    space = f"{secrets.space_id}{prefix}" if secrets.space_id else None
+    space = f"{secrets.space_id}{prefix}" if secrets.space_id and not default else secrets.space_id
     return replace(config, webhooks=hooks), replace(secrets, public_url=under(secrets.public_url), space_id=space)
 
 
