@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from dataclasses import replace
 
 import httpx
 import pandas as pd
@@ -314,25 +315,23 @@ def test_an_archived_campaign_needs_no_server_and_never_shows_the_demo(tmp_path)
         stop_board()
 
 
-def test_each_campaigns_webhook_has_its_address_and_the_default_keeps_the_deployments(tmp_path):
+def test_the_campaigns_share_one_webhook_the_one_a_board_of_one_campaign_made(tmp_path):
     from data.config import Secrets
+    from data.feeds.campaign import campaign_source
     from data.feeds.services import running_board, stop_board
 
-    secrets = Secrets(
-        argilla_api_url="http://127.0.0.1:9",  # nothing answers: only the webhooks' addresses are looked at
-        argilla_api_key="k",
-        public_url="https://tablero.example",
-        space_id="lenguas-vivas/tablero",
-    )
-    running, _ = running_board(board_of(BOARD), secrets, tmp_path)
-    try:
-        first, second = running["refranes"].campaign.updates, running["glosario-2027"].campaign.updates
-        assert first.url == "https://tablero.example/c/refranes/webhooks/argilla"
-        assert second.url == "https://tablero.example/c/glosario-2027/webhooks/argilla"
-        # the default campaign's webhook is the one the board of one campaign made (moved, not doubled)
-        assert first.tag == "lenguas-vivas/tablero" and second.tag == "lenguas-vivas/tablero/c/glosario-2027"
-    finally:
-        stop_board()
+    board = board_of(BOARD)
+    secrets = Secrets(argilla_api_url="http://127.0.0.1:9", argilla_api_key="k", public_url="https://tablero.example")
+    for space, tag in (
+        ("lenguas-vivas/tablero", "lenguas-vivas/tablero"),
+        (None, f"campaign {campaign_source(board.default)}"),
+    ):
+        running, _ = running_board(board, replace(secrets, space_id=space), tmp_path)  # (nothing answers there)
+        try:
+            hooks = [running[slug].campaign.updates for slug in ("refranes", "glosario-2027")]
+            assert {(hook.url, hook.tag) for hook in hooks} == {("https://tablero.example/webhooks/argilla", tag)}
+        finally:
+            stop_board()
 
 
 def test_campaigns_frame_is_empty_of_figures_before_a_read():

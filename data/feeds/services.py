@@ -26,7 +26,7 @@ from typing import Any
 from data.config import Board, CampaignConfig, ConfigError, Secrets
 from data.feeds import registry
 from data.feeds.appearance import AppearanceFeed
-from data.feeds.campaign import CampaignFeed
+from data.feeds.campaign import CampaignFeed, campaign_source
 from data.feeds.open_data import Publisher
 from data.feeds.poller import FeedView, Mode
 from data.feeds.projects import ProjectsFeed
@@ -35,7 +35,6 @@ from data.feeds.sync import RESTORE_WAIT, PublishedSync, StateSync
 from data.live.inbox import Inbox
 from data.model import digests
 from data.model.live import LiveMode
-from data.routes import CAMPAIGNS
 from data.sources.hub_client import install_timeout
 from data.state.appearance import ChoiceStore, FileChoices, RedisChoices
 from data.state.certificate_keys import PUBLISHED, CertificateKeys, Keyring
@@ -306,9 +305,9 @@ def running_board(
                 continue
             its_secrets = replace(secrets, argilla_api_url=None, argilla_api_key=None)  # its server gone: its archive
         if board.several:
-            placed, its_secrets = _placed(config, its_secrets, default=index == 0)
+            its_secrets = _one_webhook(its_secrets, board.default)
             people = People(data_dir, f"tablero:people:{digests.content(repr(board.site))}")
-            running[slug] = running_services(placed, its_secrets, data_dir / "campaigns" / slug, role, name, people)
+            running[slug] = running_services(config, its_secrets, data_dir / "campaigns" / slug, role, name, people)
         else:
             running[slug] = running_services(config, its_secrets, data_dir, role, name)
     global _others
@@ -320,19 +319,13 @@ def running_board(
     return running, problems
 
 
-def _placed(config: CampaignConfig, secrets: Secrets, default: bool) -> tuple[CampaignConfig, Secrets]:
-    """A campaign of a board of several, at its place: its public address (where Argilla delivers
-    its webhooks) under `/c/<slug>`, and its webhook told apart from the other campaigns' by it
-    (the default campaign's keeps the deployment's own tag: the webhook a board of one campaign
-    made is then moved to its new address, not left behind)."""
-    prefix = f"{CAMPAIGNS}{config.slug}"
-
-    def under(url: str | None) -> str | None:
-        return url.rstrip("/") + prefix if url else None
-
-    hooks = replace(config.webhooks, public_url=under(config.webhooks.public_url))
-    space = f"{secrets.space_id}{prefix}" if secrets.space_id and not default else secrets.space_id
-    return replace(config, webhooks=hooks), replace(secrets, public_url=under(secrets.public_url), space_id=space)
+def _one_webhook(secrets: Secrets, default: CampaignConfig) -> Secrets:
+    """A campaign's secrets on a board of several: every campaign names its webhook with the
+    deployment's own tag (SPACE_ID, else the tag of the default campaign's, as a board of one
+    campaign made it), so the campaigns of one Argilla server share one webhook, at the board's one
+    address: `subscribe` finds the one the first made (the one a board of one campaign made, too)
+    and the route hands each delivery to every campaign's inbox, which keeps its own datasets'."""
+    return replace(secrets, space_id=secrets.space_id or f"campaign {campaign_source(default)}")
 
 
 def current_services(slug: str | None = None) -> Services | None:
