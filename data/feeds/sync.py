@@ -206,13 +206,14 @@ class StateSync:
         self._use_keys(keys, stored.keeping(keys.derived) if self.config.writer else stored)
 
     def _use_keys(self, keys: CertificateKeys, keyring: Keyring) -> None:
-        """Sign and verify with `keyring` here, and in the processes that follow this one."""
-        keys.adopt(keyring)
+        """Sign and verify with `keyring` in the processes that follow this one, then here: whoever
+        sees this process sign with it finds it published."""
         if self.published is not None:
             try:
                 self.published.write_status(PUBLISHED, keyring.to_json())
             except Exception as error:  # a full disk, Redis gone: followers sign with the key they know
                 log.warning("certificate keys: not published (%s)", type(error).__name__)
+        keys.adopt(keyring)
 
     def write(self) -> bool:
         """One commit of what changed since the last one; False if nothing was due or it failed."""
