@@ -1,13 +1,21 @@
-"""The configuration, declared once: `campaign.toml` (campaign.py, on the engine of schema.py),
-the environment variables (environment.py, the one place that reads them) and the credentials
-with the keys derived from them (secrets.py). The README's reference tables are generated from
-these declarations (`python -m scripts.docs`; tests/test_docs.py keeps them in step)."""
+"""The configuration, declared once: `campaign.toml` (campaign.py, on the engine of schema.py;
+board.py: the campaigns it declares, and its reading), the environment variables
+(environment.py, the one place that reads them) and the credentials with the keys derived from
+them (secrets.py). The README's reference tables are generated from these declarations
+(`python -m scripts.docs`; tests/test_docs.py keeps them in step)."""
 
-from data.config.campaign import (
+from data.config.board import (
     DEFAULT_CONFIG,
+    Board,
+    config_path,
+    load_board,
+    load_board_or_last_good,
+    load_config,
+    parse_board,
+)
+from data.config.campaign import (
     HUB_ROLES,
     ApiConfig,
-    Board,
     CampaignConfig,
     DatasetConfig,
     HubConfig,
@@ -17,11 +25,6 @@ from data.config.campaign import (
     StorageConfig,
     TeamsConfig,
     WebhooksConfig,
-    config_path,
-    load_board,
-    load_board_or_last_good,
-    load_config,
-    parse_board,
     parse_config,
     settings_table,
 )

@@ -19,13 +19,10 @@ import contextlib
 import dataclasses
 import json
 import math
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import cachetools
 import httpx
 import pandas as pd
 
@@ -44,13 +41,13 @@ from data.sources.argilla_frames import (
     upserted,
     without,
 )
+from data.sources.argilla_servers import FULL_READ_USERS_AGE, Server, server_of
 from data.sources.progress import ReadProgress, Report
 
 if TYPE_CHECKING:
     import argilla as rg
 
 PAGE_SIZE = 1000
-FULL_READ_USERS_AGE = 60.0  # s: a full read takes the users another campaign's read on the server just took
 IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
 
 
@@ -79,40 +76,6 @@ class RawCampaign:
     settings: dict[str, DatasetSettings] = field(default_factory=dict)  # dataset -> its settings (ids)
     # dataset -> its signature, for datasets whose frames lag behind what Argilla counts in it
     counted: dict[str, str] = field(default_factory=dict)
-
-
-class Server:
-    """What every reader of one Argilla server shares in a process (the campaigns of a board on it):
-    one SDK client, so one login, and the users' names, read again only when a response names
-    someone they lack. Several campaigns on a server then cost it what one campaign of all their
-    datasets costs (bench/servers.py)."""
-
-    def __init__(self) -> None:
-        self.client: rg.Argilla | None = None
-        self.users: dict[str, str] = {}
-        self.users_at = -math.inf  # time.monotonic() of their read
-        self.lock = threading.Lock()
-
-    def names(self, client: rg.Argilla, ids: set[str], max_age: float = math.inf) -> dict[str, str]:
-        """user id -> username for everyone, read again when it lacks one of `ids` or is older than
-        `max_age` seconds (a full read's: an account made since, named in exclude_users, is found)."""
-        with self.lock:
-            if not ids <= self.users.keys() or time.monotonic() - self.users_at > max_age:
-                self.users, self.users_at = {str(user.id): user.username for user in client.users}, time.monotonic()
-            return dict(self.users)
-
-
-_SERVERS: cachetools.TTLCache[tuple[str, str, float], Server] = cachetools.TTLCache(maxsize=16, ttl=3600)
-_SERVERS_LOCK = threading.Lock()
-
-
-def server_of(api_url: str, api_key: str, timeout: float) -> Server:
-    """The process's `Server` for this address and key (a new one after an hour: a fresh login)."""
-    with _SERVERS_LOCK:
-        found = _SERVERS.get((api_url, api_key, timeout))
-        if found is None:
-            found = _SERVERS[(api_url, api_key, timeout)] = Server()
-        return found
 
 
 class ArgillaSource:
