@@ -92,18 +92,25 @@ def change(server: ArgillaTestServer, client: rg.Argilla, name: str, share: floa
     return len(chosen)
 
 
+def annotators(server: ArgillaTestServer) -> tuple[rg.Argilla, dict, dict[str, str]]:
+    """The owner's client, and the bench's annotators in the "bench" workspace: their accounts and
+    their own API keys (to answer as the UI does)."""
+    client = rg.Argilla(api_url=server.api_url, api_key=server.api_key)
+    workspace = client.workspaces.add(rg.Workspace(name="bench", client=client))
+    owner = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": server.api_key})
+    accounts, keys = {}, {}
+    for name in USERS:
+        user = client.users.add(rg.User(username=name, password="bench-pass-123", role="annotator", client=client))
+        workspace.add_user(user)
+        accounts[name] = user
+        keys[name] = owner.get(f"/api/v1/users/{user.id}").json()["api_key"]
+    return client, accounts, keys
+
+
 def main(size: int) -> None:
     server = ArgillaTestServer().start()
     try:
-        client = rg.Argilla(api_url=server.api_url, api_key=server.api_key)
-        workspace = client.workspaces.add(rg.Workspace(name="bench", client=client))
-        owner = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": server.api_key})
-        accounts, keys = {}, {}
-        for name in USERS:
-            user = client.users.add(rg.User(username=name, password="bench-pass-123", role="annotator", client=client))
-            workspace.add_user(user)
-            accounts[name] = user
-            keys[name] = owner.get(f"/api/v1/users/{user.id}").json()["api_key"]
+        client, accounts, keys = annotators(server)
         started = time.perf_counter()
         build(client, "big", size, accounts)
         thirds = [f"third_{i}" for i in range(3)]

@@ -16,11 +16,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-import argilla as rg
-import httpx
-
 from bench.common import machine
-from bench.incremental import USERS, build, change
+from bench.incremental import annotators, build, change
 from data.config import Secrets, parse_board
 from data.feeds.services import running_board, stop_board
 from tests.servers.argilla_process import ArgillaTestServer
@@ -93,15 +90,7 @@ def _by_kind(counts: Counter[str]) -> Counter[str]:
 def main(size: int, polls: int) -> None:
     server = ArgillaTestServer().start()
     try:
-        client = rg.Argilla(api_url=server.api_url, api_key=server.api_key)
-        workspace = client.workspaces.add(rg.Workspace(name="bench", client=client))
-        owner = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": server.api_key})
-        accounts, keys = {}, {}
-        for name in USERS:
-            user = client.users.add(rg.User(username=name, password="bench-pass-123", role="annotator", client=client))
-            workspace.add_user(user)
-            accounts[name] = user
-            keys[name] = owner.get(f"/api/v1/users/{user.id}").json()["api_key"]
+        client, accounts, keys = annotators(server)
         for name in DATASETS:
             build(client, name, size, accounts)
         turn = iter(range(10**6))

@@ -85,3 +85,13 @@ class HeldFeed:
 
     def held(self):
         return self.poller.state.value
+
+
+def org_hub(org: str, tokens: dict[str, str]):
+    """The Hub-shaped server, started, with `org`'s repos and these tokens (token -> role)."""
+    from tests.servers.hub_server import HubServer
+
+    server = HubServer().start()
+    server.state.repos = make_repos(org)
+    server.state.store.tokens = tokens
+    return server

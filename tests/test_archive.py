@@ -18,8 +18,7 @@ from data.model import credentials
 from data.state import hub_storage
 from tests import expected
 from tests.app_env import environment, open_page, running, status_line, write_config
-from tests.hub_fixtures import make_repos
-from tests.servers.hub_server import HubServer
+from tests.hub_fixtures import org_hub
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.long
@@ -31,9 +30,7 @@ TOKEN = "hf_writeTOKENarchive1234"
 
 @pytest.fixture
 def hub():
-    server = HubServer().start()
-    server.state.repos = make_repos(ORG)
-    server.state.store.tokens = {TOKEN: "write"}
+    server = org_hub(ORG, {TOKEN: "write"})
     yield server
     server.stop()
 

@@ -16,44 +16,28 @@ from tests import expected
 from tests.app_env import environment, open_page
 
 
+def campaign_text(slug: str, spec, workspace: str | None = None, argilla: str | None = None) -> str:
+    """One [[campaigns]] table of one dataset; one that reads (a `workspace`) is polled by hand."""
+    lines = ["[[campaigns]]", f'slug = "{slug}"', f'title = "Campaña {slug}"']
+    lines += [f'argilla = "{argilla}"'] if argilla else []
+    if workspace:
+        lines += ['exclude_users = ["owner"]', "min_validations_for_prize = 3", "refresh_seconds = 3600"]
+    lines += ["[[campaigns.datasets]]", f'name = "{spec.name}"', f'correction_question = "{spec.question}"']
+    lines += [f'workspace = "{workspace}"'] if workspace else []
+    lines += [f'reference_field = "{spec.reference_field}"'] if spec.reference_field else []
+    return "\n".join(lines) + "\n"
+
+
 def board_text(plan) -> str:
     first, second = plan.specs
-    return f"""
-[site]
-name = "Colectivo de prueba"
-
-[[campaigns]]
-slug = "uno"
-title = "Campaña uno"
-exclude_users = ["owner"]
-min_validations_for_prize = 3
-refresh_seconds = 3600
-[[campaigns.datasets]]
-name = "{first.name}"
-workspace = "{plan.workspace}"
-correction_question = "{first.question}"
-{f'reference_field = "{first.reference_field}"' if first.reference_field else ""}
-
-[[campaigns]]
-slug = "dos"
-title = "Campaña dos"
-argilla = "OTRO"
-exclude_users = ["owner"]
-min_validations_for_prize = 3
-refresh_seconds = 3600
-[[campaigns.datasets]]
-name = "{second.name}"
-workspace = "{plan.workspace}"
-correction_question = "{second.question}"
-
-[[campaigns]]
-slug = "tres"
-title = "Campaña tres"
-argilla = "FALTA"
-[[campaigns.datasets]]
-name = "{second.name}"
-correction_question = "{second.question}"
-"""
+    return "\n".join(
+        [
+            '[site]\nname = "Colectivo de prueba"\n',
+            campaign_text("uno", first, plan.workspace),
+            campaign_text("dos", second, plan.workspace, argilla="OTRO"),
+            campaign_text("tres", second, argilla="FALTA"),
+        ]
+    )
 
 
 @pytest.fixture()

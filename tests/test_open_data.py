@@ -27,8 +27,7 @@ from data.model import export
 from data.state.open_data import INDEX, OpenDataRepo
 from data.synthetic import generate
 from tests.app_env import environment, open_page, running, write_config
-from tests.hub_fixtures import make_repos
-from tests.servers.hub_server import HubServer
+from tests.hub_fixtures import org_hub
 from tests.waiting import wait_until
 
 ORG = "org-abierta"
@@ -39,9 +38,7 @@ ROSTER = "username,team,country\nana,Quetzal,MX\n@BETO,Quetzal,MÃ©xico\ncarla,CÃ
 
 @pytest.fixture
 def hub():
-    server = HubServer().start()
-    server.state.repos = make_repos(ORG)
-    server.state.store.tokens = {WRITE: "write"}
+    server = org_hub(ORG, {WRITE: "write"})
     yield server
     server.stop()
 

@@ -23,8 +23,7 @@ from data.state import hub_storage
 from data.state.hub_storage import APP, MANIFEST, HubStorage, Stored
 from data.synthetic import generate, generate_projects
 from tests.app_env import environment, open_page, running, status_line, write_config
-from tests.hub_fixtures import HeldFeed, make_repos
-from tests.servers.hub_server import HubServer
+from tests.hub_fixtures import HeldFeed, org_hub
 from tests.streamlit_process import StreamlitApp, wait_for_app
 from tests.waiting import wait_until
 
@@ -37,9 +36,7 @@ WRITE, READ = "hf_writeTOKENsentinel1234", "hf_readTOKENsentinel5678"
 
 @pytest.fixture
 def hub():
-    server = HubServer().start()
-    server.state.repos = make_repos(ORG)
-    server.state.store.tokens = {WRITE: "write", READ: "read"}
+    server = org_hub(ORG, {WRITE: "write", READ: "read"})
     yield server
     server.stop()
 
