@@ -7,17 +7,21 @@ drawn: the certificates' worker processes (components/certificate_jobs.py), a be
 from __future__ import annotations
 
 import datetime as dt
-import io
+import itertools
+from dataclasses import astuple, dataclass
 from typing import cast
 
 import segno
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue
+from fpdf.drawing import DeviceRGB, GraphicsContext, PaintedPath
+from fpdf.enums import MethodReturnValue, PathPaintRule
+from fpdf.fonts import TTFFont
 
 from components import i18n
 from components.certificate import CertificateFacts, zipped
 from components.fonts import DEJAVU, codepoints, emoji_font, faces_for, printable, text_codepoints, unprintable
 from components.i18n import t
+from components.print_faces import latin_faces_for
 from data.text import shorten, shown_name, visible
 
 ACCENT = (228, 87, 46)  # the theme's primary colour
@@ -28,11 +32,21 @@ NAME_LINES = 3
 
 class _Certificate(FPDF):
     def __init__(self, text: str):
-        """A page whose fonts draw `text` (what it will print beyond the fixed wording)."""
+        """A page whose fonts draw `text` (every word it will print): DejaVu cut to Latin when that
+        draws all of it (no shaping needed), else the whole faces, the fallbacks and HarfBuzz."""
         super().__init__(orientation="landscape", format="A4")
         self.set_auto_page_break(False)
-        self.add_font("DejaVu", "", DEJAVU[0])
-        self.add_font("DejaVu", "B", DEJAVU[1])
+        latin = latin_faces_for(text)
+        self.add_font("DejaVu", "", (latin or DEJAVU)[0])
+        self.add_font("DejaVu", "B", (latin or DEJAVU)[1])
+        if latin is None:
+            self._fallbacks(text)
+            self.set_text_shaping(use_shaping_engine=True)
+        for font in self.fonts.values():  # glyphs embedded as their font has them, not measured again
+            if isinstance(font, TTFFont):  # (fontTools would decode and re-encode every one: ~10 ms)
+                font.ttfont.recalcBBoxes = False
+
+    def _fallbacks(self, text: str) -> None:
         emoji, missing = emoji_font(), {ord(ch) for ch in text} - text_codepoints()
         fallbacks: list[str] = []
         if emoji is not None and missing & codepoints(emoji):
@@ -43,7 +57,6 @@ class _Certificate(FPDF):
             fallbacks.append(face.family)
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)
-        self.set_text_shaping(use_shaping_engine=True)
 
 
 def _fit_name(pdf: FPDF, name: str, width: float) -> tuple[int, list[str]]:
@@ -67,13 +80,65 @@ def _fit_name(pdf: FPDF, name: str, width: float) -> tuple[int, list[str]]:
         text = name[:cut].rstrip() + "…"
 
 
+@dataclass(frozen=True)
+class Wording:
+    """Every text a certificate prints, in its language ("" where a part is not printed)."""
+
+    header: str
+    title: str
+    intro: str
+    name: str
+    note: str
+    body: str
+    prize: str
+    dates: str
+    check: str
+    url: str
+    credential: str
+
+    def whole(self) -> str:
+        return "".join(astuple(self))
+
+
+def wording(facts: CertificateFacts, lang: str) -> Wording:
+    campaign = printable(visible(facts.campaign))
+    datasets = printable(visible(", ".join(facts.datasets)) or "—")
+    missing = ", ".join(unprintable(shown_name(facts.name))[:8])
+    note = t(
+        lang,
+        "Hay caracteres del nombre que no se pueden imprimir ({codes}): la página de verificación lo muestra entero.",
+        codes=missing,
+    )
+    prize = t(
+        lang,
+        "Supera las {n} validaciones: elegible para el premio de la campaña.",
+        n=i18n.number(facts.minimum, lang),
+    )
+    return Wording(
+        header=shorten(printable(visible(facts.header)), 100),
+        title=t(lang, "Certificado de participación"),
+        intro=t(lang, "Se certifica que"),
+        name=printable(shown_name(facts.name)),
+        note=note if missing else "",
+        body=_body(facts, campaign, datasets, lang),
+        prize=prize if facts.eligible else "",
+        dates=t(
+            lang,
+            "Emitido el {issued} con los datos de la campaña del {data}.",
+            issued=i18n.date(facts.issued, lang),
+            data=i18n.datetime(facts.data_at, lang),
+        ),
+        check=t(lang, "Compruébalo en:"),
+        url=shorten(printable(facts.verify_url), 110),
+        credential=t(lang, "ID del certificado: {id}", id=facts.credential_id) if facts.credential_id else "",
+    )
+
+
 def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     """A one-page A4 certificate stating `facts`, in `lang`."""
-    name, campaign = printable(shown_name(facts.name)), printable(visible(facts.campaign))
-    datasets = printable(visible(", ".join(facts.datasets)) or "—")
-    header = shorten(printable(visible(facts.header)), 100)
-    pdf = _Certificate(name + datasets + campaign + header)
-    pdf.set_title(t(lang, "Certificado de participación"))
+    words = wording(facts, lang)
+    pdf = _Certificate(words.whole())
+    pdf.set_title(words.title)
     pdf.set_author(facts.issuer or facts.campaign)
     pdf.set_creator(facts.board or facts.campaign)
     pdf.set_creation_date(dt.datetime.combine(facts.issued, dt.time(), dt.UTC))
@@ -85,76 +150,73 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     pdf.set_text_color(*ACCENT)
     pdf.set_font("DejaVu", "B", 12)
     pdf.set_xy(30, 24)
-    pdf.cell(width, 8, header, align="C")
+    pdf.cell(width, 8, words.header, align="C")
     pdf.set_text_color(*INK)
     pdf.set_font("DejaVu", "B", 30)
     pdf.set_xy(30, 38)
-    pdf.cell(width, 14, t(lang, "Certificado de participación"), align="C")
+    pdf.cell(width, 14, words.title, align="C")
     pdf.set_font("DejaVu", "", 14)
     pdf.set_xy(30, 60)
-    pdf.cell(width, 8, t(lang, "Se certifica que"), align="C")
-    size, lines = _fit_name(pdf, name, width)
+    pdf.cell(width, 8, words.intro, align="C")
+    size, lines = _fit_name(pdf, words.name, width)
     pdf.set_xy(30, 72)
     pdf.set_font("DejaVu", "B", size)
     pdf.multi_cell(width, size * 0.45, "\n".join(lines), align="C")
-    missing = unprintable(shown_name(facts.name))
-    if missing:
+    if words.note:
         pdf.set_font("DejaVu", "", 9)
         pdf.set_x(30)
-        note = t(
-            lang,
-            "Hay caracteres del nombre que no se pueden imprimir ({codes}): la página de verificación "
-            "lo muestra entero.",
-            codes=", ".join(missing[:8]),
-        )
-        pdf.multi_cell(width, 5, note, align="C")
+        pdf.multi_cell(width, 5, words.note, align="C")
     pdf.set_font("DejaVu", "", 13)
     pdf.set_xy(30, max(pdf.get_y() + 6, 100))
-    pdf.multi_cell(width, 7, _body(facts, campaign, datasets, lang), align="C")
-    if facts.eligible:
+    pdf.multi_cell(width, 7, words.body, align="C")
+    if words.prize:
         pdf.set_text_color(*ACCENT)
         pdf.set_font("DejaVu", "B", 13)
         pdf.set_x(30)
-        pdf.multi_cell(
-            width,
-            8,
-            t(
-                lang,
-                "Supera las {n} validaciones: elegible para el premio de la campaña.",
-                n=i18n.number(facts.minimum, lang),
-            ),
-            align="C",
-        )
+        pdf.multi_cell(width, 8, words.prize, align="C")
         pdf.set_text_color(*INK)
-    pdf.set_font("DejaVu", "", 10)
-    pdf.set_xy(30, pdf.h - 44)
-    dates = t(
-        lang,
-        "Emitido el {issued} con los datos de la campaña del {data}.",
-        issued=i18n.date(facts.issued, lang),
-        data=i18n.datetime(facts.data_at, lang),
-    )
-    pdf.cell(width, 6, dates, align="C")
-    pdf.set_xy(30, pdf.h - 36)
-    pdf.cell(width, 6, t(lang, "Compruébalo en:"), align="C")
-    pdf.set_text_color(*ACCENT)
-    pdf.set_xy(30, pdf.h - 30)
-    pdf.set_font("DejaVu", "", 8)
-    pdf.cell(width, 4, shorten(printable(facts.verify_url), 110), align="C", link=facts.verify_url)
-    if facts.credential_id:
-        pdf.set_text_color(*INK)
-        pdf.set_xy(30, pdf.h - 25)
-        pdf.cell(width, 4, t(lang, "ID del certificado: {id}", id=facts.credential_id), align="C")
-        pdf.image(_qr_png(facts.verify_url), x=pdf.w - 46, y=pdf.h - 46, w=28, h=28, link=facts.verify_url)
+    _footer(pdf, words, facts.verify_url, width)
     return bytes(pdf.output())
 
 
-def _qr_png(url: str) -> io.BytesIO:
-    """A QR code of `url` (medium error correction, so a crease or a print still scans)."""
-    buffer = io.BytesIO()
-    segno.make_qr(url, error="m").save(buffer, kind="png", scale=8, border=2)
-    buffer.seek(0)
-    return buffer
+def _footer(pdf: FPDF, words: Wording, url: str, width: float) -> None:
+    """The dates, where to check the certificate (its address, its ID and a QR code of it)."""
+    pdf.set_font("DejaVu", "", 10)
+    pdf.set_xy(30, pdf.h - 44)
+    pdf.cell(width, 6, words.dates, align="C")
+    pdf.set_xy(30, pdf.h - 36)
+    pdf.cell(width, 6, words.check, align="C")
+    pdf.set_text_color(*ACCENT)
+    pdf.set_xy(30, pdf.h - 30)
+    pdf.set_font("DejaVu", "", 8)
+    pdf.cell(width, 4, words.url, align="C", link=url)
+    if words.credential:
+        pdf.set_text_color(*INK)
+        pdf.set_xy(30, pdf.h - 25)
+        pdf.cell(width, 4, words.credential, align="C")
+        _qr(pdf, url, pdf.w - 46, pdf.h - 46, 28)
+
+
+def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
+    """A QR code of `url` drawn as vector squares, sharp at any print size (medium error
+    correction, so a crease still scans): one path of every row's dark runs, filled at once so that
+    no seam shows between rows, linked to `url`."""
+    matrix = segno.make_qr(url, error="m").matrix
+    module = size / (len(matrix) + 4)  # a quiet zone of two modules around it
+    path = PaintedPath()
+    path.style.paint_rule = PathPaintRule.FILL_NONZERO
+    path.style.fill_color = DeviceRGB(*(part / 255 for part in INK))
+    for row, cells in enumerate(matrix):
+        top, column = y + (row + 2) * module, 0
+        for dark, run in itertools.groupby(cells, key=bool):
+            width = len(list(run))
+            if dark:
+                path.rectangle(x + (column + 2) * module, top, width * module, module)
+            column += width
+    squares = GraphicsContext()
+    squares.add_item(path, clone=False)  # a copy of a path of some 400 squares costs more than drawing it
+    pdf.draw_path(squares, copy=False)
+    pdf.link(x, y, size, size, url)
 
 
 def _body(facts: CertificateFacts, campaign: str, datasets: str, lang: str) -> str:

@@ -5,12 +5,14 @@ import io
 import re
 import subprocess
 import zipfile
+from dataclasses import replace
 
 import pytest
 from PIL import Image
 
+from components import i18n, print_faces
 from components.certificate import CertificateFacts, file_name
-from components.certificate_pdf import certificate_pdf, certificates_zip
+from components.certificate_pdf import certificate_pdf, certificates_zip, wording
 
 HOSTILE = {
     "html": "<script>alert('x')</script>",
@@ -192,3 +194,27 @@ def test_joiners_inside_an_emoji_sequence_are_kept():
 
     assert visible("dev 👩🏽\u200d💻") == "dev 👩🏽\u200d💻"
     assert visible("\u200dana\u200d") == "ana"
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_a_latin_names_certificate_is_drawn_in_the_latin_faces_in_every_language(lang, tmp_path):
+    """DejaVu cut to the Latin alphabets (components/print_faces.py) draws every word of such a page:
+    the quick path is the common one; a name in another script takes the whole faces."""
+    person = replace(facts("José Ñúñez-Çağlar"), credential_id="AQ-xyz")
+    assert print_faces.latin_faces_for(wording(person, lang).whole()) is not None
+    text = pdf_text(certificate_pdf(person, lang), tmp_path)
+    assert "José Ñúñez-Çağlar" in text and "Validación de benchmarks #Somos600M" in text
+    for other in ("Ωμέγα", "Иван", "محمد", "王小明", "🦙"):
+        assert print_faces.latin_faces_for(wording(facts(other), lang).whole()) is None, other
+
+
+def test_without_a_folder_to_keep_the_latin_faces_in_certificates_use_the_whole_ones(monkeypatch, tmp_path):
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setattr(print_faces, "FOLDER", tmp_path / "a-file" / "fonts")  # cannot be made
+    print_faces.latin_faces.cache_clear()
+    try:
+        text = pdf_text(certificate_pdf(facts("Ana Núñez"), "es"), tmp_path)
+        assert print_faces.latin_faces() is None
+        assert "Ana Núñez" in text and "143 validaciones" in text
+    finally:
+        print_faces.latin_faces.cache_clear()
