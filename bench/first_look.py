@@ -4,6 +4,8 @@ with the README's command, a Chromium visitor opening the ranking the moment the
 
     .venv/bin/python -m bench.first_look [records] [runs]
 
+With BENCH_ARGILLA_HOME=<folder>, argilla-server's data is built there once and reused by later runs.
+
 Times, from the process's launch: the server answering; the ranking on screen from Argilla's own
 counts (the first look), checked row by row against argilla-server's `/users/progress`; the page
 complete (the full read landed: corrections, filters, every page); and, restarted with its snapshot
@@ -13,6 +15,7 @@ look (the naive way: wait for every record).
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import sys
@@ -47,6 +50,10 @@ def build(client: rg.Argilla, size: int) -> Plan:
     for n, name in enumerate(NAMES):
         share = size // len(NAMES) + (1 if n < size % len(NAMES) else 0)
         incremental.build(client, name, share, accounts, WORKSPACE, weights, discarded=0.05)
+    return plan_of()
+
+
+def plan_of() -> Plan:
     return Plan(WORKSPACE, [DatasetSpec(name, "texto", None, 1, 0) for name in NAMES], users=USERS)
 
 
@@ -85,15 +92,32 @@ def visit(browser, app: StreamlitApp, started: float) -> tuple[float, float | No
     return up, first, done, rows
 
 
+def started_server(size: int) -> tuple[ArgillaTestServer, Plan]:
+    """argilla-server with the campaign built; with BENCH_ARGILLA_HOME, built there once and
+    started again from it by later runs (building 25,000 records takes minutes)."""
+    kept = os.environ.get("BENCH_ARGILLA_HOME")
+    built = Path(kept) / f"built-{size}" if kept else None
+    if built is not None and built.exists():
+        server = ArgillaTestServer(home=built.parent)
+        server.start_redis()
+        server.start_server()
+        print(f"argilla-server started from {built.parent} ({size:,} records built before)")
+        return server, plan_of()
+    server = ArgillaTestServer(home=Path(kept)) if kept else ArgillaTestServer()
+    server.start()
+    started = time.monotonic()
+    plan = build(rg.Argilla(api_url=server.api_url, api_key=server.api_key), size)
+    print(f"built {size:,} records in 3 datasets, {len(USERS)} annotators, in {time.monotonic() - started:.0f} s")
+    if built is not None:
+        built.touch()
+    return server, plan
+
+
 def main(size: int, runs: int) -> None:
     print(machine())
-    server = ArgillaTestServer().start()
+    server, plan = started_server(size)
     tmp = Path(tempfile.mkdtemp(prefix="bench-first-look-"))
     try:
-        client = rg.Argilla(api_url=server.api_url, api_key=server.api_key)
-        started = time.monotonic()
-        plan = build(client, size)
-        print(f"built {size:,} records in 3 datasets, {len(USERS)} annotators, in {time.monotonic() - started:.0f} s")
         owner = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": server.api_key}, timeout=60)
         ids = [d["id"] for d in owner.get("/api/v1/me/datasets").json()["items"] if d["name"] in NAMES]
         truth = argilla_rows(owner, ids, MINIMUM, exclude=())
@@ -131,7 +155,11 @@ def main(size: int, runs: int) -> None:
             f"later); restart with a snapshot: real ranking {medians['restart']:.1f} s"
         )
     finally:
-        server.stop()
+        if os.environ.get("BENCH_ARGILLA_HOME"):  # kept for the next run
+            server.stop_server()
+            server.stop_redis()
+        else:
+            server.stop()
 
 
 if __name__ == "__main__":
