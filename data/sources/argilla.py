@@ -19,7 +19,7 @@ import contextlib
 import dataclasses
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,13 +41,13 @@ from data.sources.argilla_frames import (
     upserted,
     without,
 )
-from data.sources.argilla_pages import read_datasets
 from data.sources.argilla_servers import FULL_READ_USERS_AGE, Server, server_of
 from data.sources.progress import ReadProgress, Report
 
 if TYPE_CHECKING:
     import argilla as rg
 
+PAGE_SIZE = 1000
 IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
 
 
@@ -124,24 +124,24 @@ class ArgillaSource:
         signature moved. `report` hears of each page read. Raises `SourceError` on any failure."""
         report = report or (lambda progress: None)
         with self.session() as client:
-            all_settings, signatures = {}, {}
+            records, responses, signatures, reread, all_settings = [], [], {}, set(), {}
+            read_so_far = 0
             for step, config in enumerate(self._datasets, start=1):
-                report(ReadProgress(step, len(self._datasets), config.title or config.name, 0))
-                # the signature is read before the records: a change while they are read moves the next one
-                all_settings[config.name], signatures[config.name] = _state(client, config, previous)
-            before = previous.signatures if previous is not None else {}
-            unchanged = {name for name, signature in signatures.items() if before.get(name) == signature}
-            wanted = {name: settings.id for name, settings in all_settings.items() if name not in unchanged}
-            read = read_datasets(client.api.http_client, wanted, self._reporter(report))
-            records, responses = [], []
-            for config in self._datasets:
-                if previous is not None and config.name in unchanged:
+                report(ReadProgress(step, len(self._datasets), config.title or config.name, read_so_far))
+                settings, signatures[config.name] = _state(client, config, previous)  # before the records
+                all_settings[config.name] = settings
+                if previous is not None and previous.signatures.get(config.name) == signatures[config.name]:
                     records.append(previous.records[previous.records["dataset"] == config.name])
                     responses.append(previous.responses[previous.responses["dataset"] == config.name])
                 else:
-                    pages, settings = read[config.name], all_settings[config.name]
+                    pages = []
+                    for page in _record_pages(client.api.http_client, settings.id):
+                        pages.append(page)
+                        read_so_far += len(page)
+                        report(ReadProgress(step, len(self._datasets), config.title or config.name, read_so_far))
                     records.append(records_frame(pages, config, settings))
                     responses.append(responses_frame(responses_of(pages), config, settings))
+                    reread.add(config.name)
             all_responses = pd.concat(responses, ignore_index=True)
             named = set(all_responses["user_id"].dropna().astype(str))
             users = self._server.names(client, named, FULL_READ_USERS_AGE if previous is None else math.inf)
@@ -151,21 +151,9 @@ class ArgillaSource:
             datasets=self._datasets_frame(all_settings),
             users=users,
             signatures=signatures,
-            reread=frozenset(read),
+            reread=frozenset(reread),
             settings=all_settings,
         )
-
-    def _reporter(self, report: Report) -> Callable[[str, int], None]:
-        """What `read_datasets` calls with each page: the dataset it came from, the records so far."""
-        steps = {config.name: (step, config.title or config.name) for step, config in enumerate(self._datasets, 1)}
-        so_far = 0
-
-        def on_page(name: str, records: int) -> None:
-            nonlocal so_far
-            so_far += records
-            report(ReadProgress(steps[name][0], len(steps), steps[name][1], so_far))
-
-        return on_page
 
     def counts(self) -> RawCampaign:
         """A first look: every dataset's settings and Argilla's own counts (`counted`: one signature,
@@ -367,3 +355,20 @@ def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> DatasetSetti
             dataset_mismatches(config.name, config.reference_field, config.label_question, fields, list(questions))
         ),
     )
+
+
+def _record_pages(http: httpx.Client, dataset_id: str) -> Iterator[list[dict[str, Any]]]:
+    offset = 0
+    while True:
+        answer = http.get(
+            f"/api/v1/datasets/{dataset_id}/records",
+            params=[("include", "responses"), ("include", "suggestions"), ("offset", offset), ("limit", PAGE_SIZE)],
+        )
+        answer.raise_for_status()
+        body = answer.json()
+        items = body.get("items", [])
+        if items:
+            yield items
+        offset += len(items)
+        if not items or offset >= body.get("total", 0):
+            return
