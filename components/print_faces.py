@@ -3,7 +3,7 @@
 fpdf2 parses every font a document embeds, for every document: DejaVu's 6,000 glyphs were about
 half of a certificate's time (BENCHMARKS.md section 9). The Latin cut (about 750 glyphs) is made
 once per machine with fontTools' subsetter into the temporary directory, under a name that changes
-with the source font and the ranges, and parses ten times faster. A page with any other character
+with the source font and the ranges; fpdf2 parses and embeds it about five times faster. A page with any other character
 uses the whole faces and the fallbacks (components/fonts.py), as before.
 """
 
@@ -73,7 +73,10 @@ def _cut(source: Path) -> Path:
     subsetter.subset(font)
     FOLDER.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(dir=FOLDER, suffix=".part")
-    with os.fdopen(handle, "wb") as out:  # written whole, then renamed: a worker never reads half
-        font.save(out)
-    os.replace(partial, target)
+    try:
+        with os.fdopen(handle, "wb") as out:  # written whole, then renamed: a worker never reads half
+            font.save(out)
+        os.replace(partial, target)
+    finally:
+        Path(partial).unlink(missing_ok=True)
     return target
