@@ -103,7 +103,9 @@ async def arrive_all(tabs: list[Tab], over: float, fetch_assets: bool) -> None:
         try:
             await tab.arrive(fetch_assets)
         except Exception as error:  # a visitor who never got a page is an error of the run
-            tab.stats.errors.append(f"arrival: {type(error).__name__}")
+            answer = getattr(error, "response", None)  # a refused websocket: with which status
+            status = f" {answer.status_code}" if hasattr(answer, "status_code") else ""
+            tab.stats.errors.append(f"arrival: {type(error).__name__}{status}")
 
     await asyncio.gather(*(one(i, tab) for i, tab in enumerate(tabs)))
 
