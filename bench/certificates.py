@@ -51,7 +51,7 @@ def facts(name: str, rank: int = 1) -> CertificateFacts:
         minimum=100,
         data_at=dt.datetime(2026, 4, 30, 12, tzinfo=dt.UTC),
         issued=issued,
-        verify_url=f"https://somosnlp-tablero.hf.space/certificado?id={credential_id}",
+        verify_url=f"https://tablero.example/certificado?id={credential_id}",
         credential_id=credential_id,
     )
 
