@@ -104,24 +104,27 @@ def wording(facts: CertificateFacts, lang: str) -> Wording:
     campaign = printable(visible(facts.campaign))
     datasets = printable(visible(", ".join(facts.datasets)) or "—")
     missing = ", ".join(unprintable(shown_name(facts.name))[:8])
-    note = t(
-        lang,
-        "Hay caracteres del nombre que no se pueden imprimir ({codes}): la página de verificación lo muestra entero.",
-        codes=missing,
-    )
-    prize = t(
-        lang,
-        "Supera las {n} validaciones: elegible para el premio de la campaña.",
-        n=i18n.number(facts.minimum, lang),
-    )
     return Wording(
         header=shorten(printable(visible(facts.header)), 100),
         title=t(lang, "Certificado de participación"),
         intro=t(lang, "Se certifica que"),
         name=printable(shown_name(facts.name)),
-        note=note if missing else "",
+        note=t(
+            lang,
+            "Hay caracteres del nombre que no se pueden imprimir ({codes}): la página de verificación "
+            "lo muestra entero.",
+            codes=missing,
+        )
+        if missing
+        else "",
         body=_body(facts, campaign, datasets, lang),
-        prize=prize if facts.eligible else "",
+        prize=t(
+            lang,
+            "Supera las {n} validaciones: elegible para el premio de la campaña.",
+            n=i18n.number(facts.minimum, lang),
+        )
+        if facts.eligible
+        else "",
         dates=t(
             lang,
             "Emitido el {issued} con los datos de la campaña del {data}.",
