@@ -92,10 +92,9 @@ def visit(browser, app: StreamlitApp, started: float) -> tuple[float, float | No
     return up, first, done, rows
 
 
-def started_server(size: int) -> tuple[ArgillaTestServer, Plan]:
-    """argilla-server with the campaign built; with BENCH_ARGILLA_HOME, built there once and
+def started_server(size: int, kept: str | None) -> tuple[ArgillaTestServer, Plan]:
+    """argilla-server with the campaign built; with `kept` (a folder), built there once and
     started again from it by later runs (building 25,000 records takes minutes)."""
-    kept = os.environ.get("BENCH_ARGILLA_HOME")
     built = Path(kept) / f"built-{size}" if kept else None
     if built is not None and built.exists():
         server = ArgillaTestServer(home=built.parent)
@@ -115,7 +114,8 @@ def started_server(size: int) -> tuple[ArgillaTestServer, Plan]:
 
 def main(size: int, runs: int) -> None:
     print(machine())
-    server, plan = started_server(size)
+    kept = os.environ.get("BENCH_ARGILLA_HOME")
+    server, plan = started_server(size, kept)
     tmp = Path(tempfile.mkdtemp(prefix="bench-first-look-"))
     try:
         owner = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": server.api_key}, timeout=60)
@@ -155,7 +155,7 @@ def main(size: int, runs: int) -> None:
             f"later); restart with a snapshot: real ranking {medians['restart']:.1f} s"
         )
     finally:
-        if os.environ.get("BENCH_ARGILLA_HOME"):  # kept for the next run
+        if kept:  # for the next run
             server.stop_server()
             server.stop_redis()
         else:
