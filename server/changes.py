@@ -4,11 +4,13 @@ The page's own script asks (components/live_status.py). The answer waits on the 
 coroutine, no thread, no timer — until the fingerprint of `KEY` differs from `SEEN` or `HOLD`
 seconds pass; an idle tab therefore costs one small request every `HOLD` seconds. When many pages
 change at once (a validation moves the top of the ranking, and with it every open *Inicio*), their
-answers are let go by a budget of `RATE` reruns a second per process: first the pages of the
-people whose own figures moved (the author of a validation sees it first), then the other pages of
-one person, then the campaign-wide ones, each in random order; the budget shrinks while pages are
-being drawn for people who asked for them (`busy`): readers who are clicking keep their speed, and
-a page that waits only gets the newest state (its reruns coalesce). Each client's pages take turns with everyone else's,
+answers are let go: the pages of the people whose own figures moved at once (the author of a
+validation sees it first), then, by a budget of `RATE` reruns a second per process, the other
+pages of one person, then the campaign-wide ones, each in random order; the budget shrinks while
+pages are being drawn for people who asked for them (`busy`) and pauses while a new state is being
+taken in (`data.in_progress.TAKING_IN`): readers who are clicking keep their speed, the next state
+reaches the open pages sooner, and a page that waits only gets the newest state (its reruns
+coalesce). Each client's pages take turns with everyone else's,
 and a version no page was drawn with waits a second, gets no turn and is told no version (the page
 reruns and is drawn with the current one): a client asking in a loop, or with made-up versions,
 holds back nobody, and learns no real version to compete with real pages but by running them
@@ -33,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from components.live_status import HOLD
+from data.in_progress import TAKING_IN, InProgress
 from data.model import digests
 from server.api.http import client_of
 
@@ -103,16 +106,19 @@ class Changes:
 
 
 class Budget:
-    """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once,
-    and no more than `AT_ONCE` under way (`running`): a page's run holds the interpreter's lock
-    while it draws, so more at once finish no sooner, and each one more slows the one a person is
-    looking at.
+    """A token bucket of background reruns: `RATE` a second (less while the process is busy),
+    `BURST` at once, no more than `AT_ONCE` under way (`running`), and none started while a new
+    state is being taken in (`taking_in`): a page's run holds the interpreter's lock while it draws,
+    so more at once finish no sooner, each one more slows the one a person is looking at, and one
+    started while the next state is computed draws the state it replaces, slowing the computation.
 
-    Waiting pages are released one token at a time by `tier` (`tier_of`): the pages of people whose
-    own row moved, then the other pages of one person (*Mi posición*: a neighbour's row moved), then
-    the campaign-wide ones — a validation changes all three at once, and its author should not wait
-    behind the whole ranking, nor behind the neighbourhood's pages —; within a tier each client's in
-    turn with everyone else's (`turn`), and otherwise in random order (no herd)."""
+    Waiting pages are released by `tier` (`tier_of`): the pages of people whose own row moved at
+    once (they are few: the author of a change and those they passed, and each is what someone is
+    looking for; each takes a token if there is one), then one token at a time the other pages of one
+    person (*Mi posición*: a neighbour's row moved), then the campaign-wide ones — a validation
+    changes all three at once, and its author should not wait behind the whole ranking, nor behind
+    the neighbourhood's pages —; within a tier each client's in turn with everyone else's (`turn`),
+    and otherwise in random order (no herd)."""
 
     def __init__(
         self,
@@ -120,8 +126,9 @@ class Budget:
         burst: int = BURST,
         busy: Callable[[], int] = lambda: 0,
         running: Callable[[], int] = lambda: 0,
+        taking_in: Callable[[], int] = lambda: 0,
     ):
-        self.rate, self.burst, self.busy, self.running = rate, burst, busy, running
+        self.rate, self.burst, self.busy, self.running, self.taking_in = rate, burst, busy, running, taking_in
         self._tokens = float(burst)
         self._stamp = time.monotonic()
         self._queue: list[tuple[int, int, float, int, asyncio.Future]] = []
@@ -153,15 +160,18 @@ class Budget:
             rate = self.rate / (1 + self.busy())
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
             self._stamp = now
-            while self._tokens >= 1 and self._queue:
-                if self._queue[0][0] != OWN_ROW and self.running() >= AT_ONCE:
-                    break  # the next goes when one under way ends (an own row's goes anyway)
+            while self._queue and (self._queue[0][0] == OWN_ROW or self._may_start()):
                 future = heapq.heappop(self._queue)[-1]
                 if not future.done():  # a page that went away while it waited costs nothing
                     future.set_result(None)
-                    self._tokens -= 1
+                    self._tokens = max(self._tokens - 1, 0.0)
             if self._queue:
                 await asyncio.sleep(min(max((1 - self._tokens) / rate, 0.01), 0.05))
+
+    def _may_start(self) -> bool:
+        """May a background rerun start now? (The next goes when one under way ends, or the new
+        state is in.)"""
+        return self._tokens >= 1 and self.running() < AT_ONCE and not self.taking_in()
 
 
 class Shown:
@@ -188,32 +198,11 @@ class Shown:
             return version in self._versions.get(key, ())
 
 
-class PagesInProgress:
-    """How many page runs of this process of one kind are under way: for a person who asked
-    (`IN_PROGRESS`), or rerun because what they show changed (`REDRAWING`)."""
-
-    def __init__(self) -> None:
-        self._count = 0
-        self._lock = threading.Lock()
-
-    def __call__(self) -> int:
-        return self._count
-
-    def __enter__(self) -> PagesInProgress:
-        with self._lock:
-            self._count += 1
-        return self
-
-    def __exit__(self, *exc) -> None:
-        with self._lock:
-            self._count -= 1
-
-
 CHANGES = Changes()
 SHOWN = Shown()
-IN_PROGRESS = PagesInProgress()
-REDRAWING = PagesInProgress()
-BUDGET = Budget(busy=IN_PROGRESS, running=REDRAWING)
+IN_PROGRESS = InProgress()  # page runs for a person who asked
+REDRAWING = InProgress()  # page runs because what they show changed
+BUDGET = Budget(busy=IN_PROGRESS, running=REDRAWING, taking_in=TAKING_IN)
 
 
 def changes_route(versions: Callable[[str], tuple[str, str | None] | None]):

@@ -3,6 +3,7 @@ route and Starlette: a client asking in a loop with made-up versions gets no rer
 client's thousand waiting questions do not hold back anyone else's page."""
 
 import asyncio
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -10,6 +11,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from data.in_progress import InProgress
 from server import changes
 from server.changes import CHANGES, SHOWN, changes_route
 
@@ -155,24 +157,29 @@ def test_tier_of(key, seen, current, tier):
     assert changes.tier_of(key, seen, current) == tier
 
 
-def test_background_reruns_wait_while_as_many_as_allowed_are_under_way_but_an_own_rows_does_not():
-    under_way = [changes.AT_ONCE]  # background reruns this process is drawing now
+@pytest.mark.parametrize("held_by", ["reruns under way", "a new state taken in"])
+def test_background_reruns_wait_while_held_but_own_rows_go_at_once_even_without_a_token(held_by):
+    """Background reruns wait while as many as allowed are under way, or while the process takes
+    in a new state (they would draw the one it replaces); the pages of people whose own row moved
+    go at once, all of them, with no token left."""
+    under_way, taking_in = [changes.AT_ONCE if held_by == "reruns under way" else 0], InProgress()
 
     async def scenario() -> tuple[list[str], list[str]]:
-        budget = changes.Budget(rate=100.0, burst=4, running=lambda: under_way[0])
+        budget = changes.Budget(rate=100.0, burst=1, running=lambda: under_way[0], taking_in=taking_in)
         released: list[str] = []
 
         async def wait(tier: int, who: str) -> None:
             await budget.turn(tier, who)
             released.append(who)
 
-        tasks = [asyncio.create_task(wait(changes.CAMPAIGN, f"c{n}")) for n in range(3)]
-        tasks.append(asyncio.create_task(wait(changes.OWN_ROW, "author")))
-        await asyncio.sleep(0.3)
-        while_full = list(released)
-        under_way[0] = 0  # they ended
+        with taking_in if held_by == "a new state taken in" else contextlib.nullcontext():
+            tasks = [asyncio.create_task(wait(changes.CAMPAIGN, f"c{n}")) for n in range(3)]
+            tasks += [asyncio.create_task(wait(changes.OWN_ROW, f"author{n}")) for n in range(3)]
+            await asyncio.sleep(0.3)
+            while_held = sorted(released)
+            under_way[0] = 0  # they ended
         await asyncio.wait_for(asyncio.gather(*tasks), 5)
-        return while_full, released
+        return while_held, released
 
-    while_full, released = in_a_loop_of_its_own(scenario())
-    assert while_full == ["author"] and sorted(released[1:]) == ["c0", "c1", "c2"]
+    while_held, released = in_a_loop_of_its_own(scenario())
+    assert while_held == ["author0", "author1", "author2"] and sorted(released[3:]) == ["c0", "c1", "c2"]

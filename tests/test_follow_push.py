@@ -14,6 +14,7 @@ import pytest
 
 from data.feeds import follower as following
 from data.feeds.follower import Follower
+from data.in_progress import TAKING_IN
 from data.state.shared import RESUBSCRIBE, Lease, SharedStore, connect
 from data.state.snapshots import Snapshot, SnapshotStore, Store
 from tests.waiting import wait_until
@@ -107,3 +108,19 @@ def test_what_was_published_while_the_watch_began_is_followed_at_once(tmp_path, 
         wait_until(lambda: followed(follower, 5), QUICK, "the follower's look once it watches", every=0.02)
     finally:
         follower.stop()
+
+
+def test_what_a_follower_loads_is_counted_as_a_state_taken_in(tmp_path):
+    """While a follower loads what the writer published, its process counts a new state being taken
+    in (server/changes starts no background rerun meanwhile: it would draw the state replaced)."""
+    store = SnapshotStore(tmp_path)
+    publish(store, 1)
+    during: list[int] = []
+
+    def load() -> Snapshot | None:
+        during.append(TAKING_IN())
+        return store.load("campaign")
+
+    follower = Follower(store, "campaign", load=load).start()  # it looks at once
+    follower.stop()
+    assert followed(follower, 1) and during == [1] and TAKING_IN() == 0

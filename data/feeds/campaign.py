@@ -27,6 +27,7 @@ from data.feeds.follower import Follower, publish_status
 from data.feeds.poller import Poller, PollState
 from data.feeds.read_cache import ReadCache
 from data.feeds.roster import RosterFeed
+from data.in_progress import TAKING_IN
 from data.live.updates import LiveUpdates
 from data.model import aggregate
 from data.model.aggregate import Filters
@@ -207,11 +208,12 @@ class CampaignFeed(Feed[Campaign]):
         previous, raw = self._last_raw, updates.read(self._last_raw, report)
         self._last_raw = raw
         held = self.held()
-        if held is not None and previous is not None and _same_frames(raw, previous):
-            campaign = held  # nothing changed: the same value, so nothing downstream moves
-        else:
-            campaign = normalise(raw, utc_now(), self.source, self.config.exclude_users)
-        self._warm(campaign)  # kept as long as it stands (a no-op while cached)
+        with TAKING_IN:
+            if held is not None and previous is not None and _same_frames(raw, previous):
+                campaign = held  # nothing changed: the same value, so nothing downstream moves
+            else:
+                campaign = normalise(raw, utc_now(), self.source, self.config.exclude_users)
+            self._warm(campaign)  # kept as long as it stands (a no-op while cached)
         _LAST_RAW[self.source] = (raw, campaign.fetched_at)
         return campaign
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from data.errors import ErrorKind, SourceError
 from data.feeds.poller import Holder, PollState, T
+from data.in_progress import TAKING_IN
 from data.sources.progress import ReadProgress
 from data.state.snapshots import Store
 from data.times import SYSTEM_CLOCK, Clock
@@ -133,7 +134,8 @@ class Follower(Holder[T]):
         document = self.store.read_status(self.feed) or {}
         value = self._state.value
         if document.get("fetched_at") != _iso(value.fetched_at if value is not None else None):
-            loaded = self._load()
+            with TAKING_IN:
+                loaded = self._load()
             if loaded is None and document.get("fetched_at"):
                 return  # caught between the writer's two writes: looked at again next time
             value = loaded if loaded is not None else value

@@ -32,6 +32,7 @@ import cachetools
 
 from data.config import CampaignConfig
 from data.errors import ErrorKind, SourceError
+from data.in_progress import TAKING_IN
 from data.live.inbox import TOLERANCE, Change, Inbox
 from data.live.subscription import LOCK, retire, subscribe, subscribed, unsubscribe
 from data.model.live import Live, LiveMode, Reason
@@ -225,7 +226,8 @@ class LiveUpdates:
         self._named_at.update(dict.fromkeys(plan.touched, utc_now()))
         if not (plan.delivered or plan.records or plan.datasets):
             return previous  # nothing of ours (other datasets, deleted responses' late edits)
-        raw = self.argilla.patch(previous, plan.delivered, plan.users)
+        with TAKING_IN:  # no request: what the deliveries state
+            raw = self.argilla.patch(previous, plan.delivered, plan.users)
         if plan.records:
             raw = self.argilla.fetch_records(raw, plan.records)
         if plan.datasets:
