@@ -168,6 +168,28 @@ def _fitted(text: str, bold: bool, sizes: range, width: float) -> tuple[str, Ima
 @functools.lru_cache(maxsize=256)
 def card_png(facts: CardFacts, lang: str) -> bytes:
     """The card stating `facts`, in `lang`, as PNG bytes (kept by content: a new number, a new card)."""
+    return _png(_card(facts, lang))
+
+
+@functools.lru_cache(maxsize=256)
+def card_preview(facts: CardFacts, lang: str, width: int) -> bytes:
+    """The card at `width` pixels, as a page shows it: scaled once here, not by `st.image` for every
+    viewer (Streamlit resizes and re-encodes an image wider than it is shown, on each run). Drawn
+    and scaled, never decoded from the full card's PNG: most of a page's cost when a campaign's
+    progress changes every open person's card (half the width: averaged pixel pairs, 1 ms)."""
+    image, height = _card(facts, lang), round(SIZE[1] * width / SIZE[0])
+    factor = SIZE[0] // width
+    exact = SIZE[0] == factor * width and SIZE[1] // factor == height
+    return _png(image.reduce(factor) if exact else image.resize((width, height), Image.Resampling.LANCZOS), level=1)
+
+
+def _png(image: Image.Image, level: int = 6) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=level)
+    return buffer.getvalue()
+
+
+def _card(facts: CardFacts, lang: str) -> Image.Image:
     image = Image.new("RGBA", SIZE, (255, 255, 255, 255))
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 24, SIZE[1]), fill=ACCENT)
@@ -207,20 +229,7 @@ def card_png(facts: CardFacts, lang: str) -> bytes:
             _draw(image, (MARGIN, 300), totals, _font(False, 44), MUTED)
     if facts.people:
         _progress(image, facts.done, inner, lang)
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="PNG", optimize=False)
-    return buffer.getvalue()
-
-
-@functools.lru_cache(maxsize=256)
-def card_preview(facts: CardFacts, lang: str, width: int) -> bytes:
-    """The card at `width` pixels, as a page shows it: scaled once here, not by `st.image` for every
-    viewer (Streamlit resizes and re-encodes an image wider than it is shown, on each run)."""
-    image = Image.open(io.BytesIO(card_png(facts, lang)))
-    scaled = image.resize((width, round(SIZE[1] * width / SIZE[0])), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    scaled.save(buffer, format="PNG")
-    return buffer.getvalue()
+    return image.convert("RGB")
 
 
 def _progress(image: Image.Image, done: float, inner: int, lang: str) -> None:

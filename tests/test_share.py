@@ -18,10 +18,10 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from components import i18n
-from components.card import CardFacts, card_png
+from components.card import CardFacts, card_png, card_preview
 from data.model import credentials
 from data.model.credentials import Credential
 from data.text import shown_name
@@ -197,6 +197,19 @@ def test_the_card_is_a_1200_by_630_png_that_reads_back_as_its_figures(lang, tmp_
     assert i18n.t(lang, "Puesto {rank} de {people}", rank="2", people="40") in text
     assert i18n.number(1234, lang) in text and "56" in text
     assert i18n.percent(0.337, lang).replace("\xa0", " ") in text
+
+
+@pytest.mark.parametrize("width", [600, 500])
+def test_the_preview_a_page_shows_is_the_card_at_its_width(width):
+    """The preview is drawn and scaled, not decoded from the card's PNG: it is still the card, pixel
+    for pixel but for the scaling's own rounding."""
+    facts = CardFacts("Campaña de prueba", 0.337, 40, 1234, "Valentina", 2, 56)
+    preview = Image.open(io.BytesIO(card_preview(facts, "es", width))).convert("L")
+    height = round(630 * width / 1200)
+    card = Image.open(io.BytesIO(card_png(facts, "es"))).convert("L").resize((width, height), Image.Resampling.LANCZOS)
+    assert preview.size == (width, height)
+    difference = ImageChops.difference(preview, card)
+    assert ImageStat.Stat(difference).mean[0] < 2 and difference.point(lambda pixel: pixel > 96).getbbox() is None
 
 
 @pytest.mark.parametrize("name", ["مرحبا 🦙 ñandú", "🦙" * 3, "x" * 10_000, "\u202egnp.exe", "ａｂｃ"])
