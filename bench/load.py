@@ -124,6 +124,7 @@ def idle_tabs(url: str, count: int, ranked: list[str], stats: Stats) -> list[Tab
 WINDOW = 60.0  # seconds of each measured window (--window)
 TRACED = False  # the app traces allocations, to name its largest holders (--trace-memory)
 PROFILED = False  # py-spy samples the server's processes during the validations (--profile)
+VALIDATIONS = 20  # submitted during the open-tabs scenario, one every 3 s (--validations)
 
 
 async def open_tabs_scenario(
@@ -174,7 +175,7 @@ async def open_tabs_scenario(
     lags: list[float] = []
     probe = asyncio.create_task(loop_lag(lags))
     with Profiled(root, data_dir / "profile") if PROFILED else contextlib.nullcontext() as profile:
-        stages = await validations(tabs[0], annotator, ids[:20], data_dir / "campaign.current")
+        stages = await validations(tabs[0], annotator, ids, data_dir / "campaign.current")
     probe.cancel()
     delays = stages["shown"]
     out.add(
@@ -332,7 +333,7 @@ async def throughput_scenario(url: str, clients: int, seconds: float) -> float:
 
 
 def main() -> None:
-    global WINDOW, TRACED, PROFILED
+    global WINDOW, TRACED, PROFILED, VALIDATIONS
     parser = argparse.ArgumentParser()
     parser.add_argument("--tabs", default="300,1000")
     parser.add_argument("--baseline", default=BASELINE)
@@ -342,8 +343,9 @@ def main() -> None:
     parser.add_argument("--scenarios", default="open,chromium,arrivals,throughput", help="which to run")
     parser.add_argument("--trace-memory", action="store_true", help="name memory's largest holders (slow)")
     parser.add_argument("--profile", action="store_true", help="py-spy on the server during the validations")
+    parser.add_argument("--validations", type=int, default=VALIDATIONS, help="how many, one every 3 s")
     args = parser.parse_args()
-    WINDOW, TRACED, PROFILED = args.window, args.trace_memory, args.profile
+    WINDOW, TRACED, PROFILED, VALIDATIONS = args.window, args.trace_memory, args.profile, args.validations
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     counts = [int(n) for n in args.tabs.split(",")]
@@ -403,7 +405,7 @@ def main() -> None:
                     time.sleep(15)  # the first read, the subscription
                     print(f"{name}: {count} open tabs", flush=True)
                     with lowered():
-                        records = [next(unanswered) for _ in range(20)]  # each run its own: no answer twice
+                        records = [next(unanswered) for _ in range(VALIDATIONS)]  # each run its own: no answer twice
                         pid, data = app.process.pid, workdir / f"data-{port}"
                         scenario = open_tabs_scenario(name, app.url, pid, count, ranked, annotator, records, data, out)
                         asyncio.run(scenario)
