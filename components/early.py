@@ -34,11 +34,11 @@ def early_notice(view: FeedView, lang: str) -> None:
         problem = problem_text(state.error, lang, markdown=False).rstrip(".")
         text += " " + t(lang, "La lectura completa falló ({problem}); se reintentará.", problem=problem)
     elif state is not None and state.progress is not None:
-        text += " " + t(
-            lang,
-            "Leyendo {label}: {records} registros.",
-            label=md_text(state.progress.label, 60),
-            records=i18n.number(state.progress.records, lang),
+        label, records = md_text(state.progress.label, 60), state.progress.records
+        text += " " + (
+            t(lang, "Leyendo {label}: {records} registros.", label=label, records=i18n.number(records, lang))
+            if records
+            else t(lang, "Leyendo {label}…", label=label)  # its first page asked for: no "0 records" to read as stuck
         )
     st.info(text, icon="⏳")
 

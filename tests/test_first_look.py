@@ -158,3 +158,28 @@ def test_a_visitor_sees_the_first_look_then_the_page_completes_itself(argilla_se
     finally:
         proxy.release.set()
         app.stop()
+
+
+def _notice(records: int) -> None:
+    from components.early import early_notice
+    from data.feeds.poller import FeedView, Mode, PollState
+    from data.sources.progress import ReadProgress
+
+    progress = ReadProgress(step=1, steps=3, label="MMLU", records=records)
+    early_notice(FeedView(None, Mode.EARLY, PollState(None, None, None, 0, progress)), "es")
+
+
+@pytest.mark.parametrize("records", [0, 1200])
+def test_the_first_looks_line_says_how_far_the_full_read_got_never_that_it_read_nothing(records):
+    """The line is drawn once, with the page: a count of 0 (the first page of records asked for)
+    would read as a read that is stuck, so it then names only what is being read."""
+    from streamlit.testing.v1 import AppTest
+
+    from components import i18n
+
+    said = AppTest.from_function(_notice, kwargs={"records": records}).run().info[0].value
+    assert said.startswith("Primer vistazo:")
+    if records:
+        assert f"Leyendo MMLU: {i18n.number(records, 'es')} registros." in said
+    else:
+        assert "Leyendo MMLU…" in said and "registros" not in said
