@@ -4,12 +4,12 @@ The page's own script asks (components/live_status.py). The answer waits on the 
 coroutine, no thread, no timer — until the fingerprint of `KEY` differs from `SEEN` or `HOLD`
 seconds pass; an idle tab therefore costs one small request every `HOLD` seconds. When many pages
 change at once (a validation moves the top of the ranking, and with it every open *Inicio*), their
-answers are let go: the pages of the people whose own figures moved at once (the author of a
-validation sees it first), then, by a budget of `RATE` reruns a second per process, the other
-pages of one person, then the campaign-wide ones, each in random order; the budget shrinks while
-pages are being drawn for people who asked for them (`busy`) and pauses while a new state is being
-taken in (`data.in_progress.TAKING_IN`): readers who are clicking keep their speed, the next state
-reaches the open pages sooner, and a page that waits only gets the newest state (its reruns
+answers are let go by a budget of `RATE` reruns a second per process: first the pages of the
+people whose own figures moved (the author of a validation sees it first), then the other pages of
+one person, then the campaign-wide ones, each in random order; the budget shrinks while pages are
+being drawn for people who asked for them (`busy`), and the last two wait while a new state is
+being taken in (`data.in_progress.TAKING_IN`): readers who are clicking keep their speed, the next
+state reaches the open pages sooner, and a page that waits only gets the newest state (its reruns
 coalesce). Each client's pages take turns with everyone else's,
 and a version no page was drawn with waits a second, gets no turn and is told no version (the page
 reruns and is drawn with the current one): a client asking in a loop, or with made-up versions,
@@ -106,19 +106,18 @@ class Changes:
 
 
 class Budget:
-    """A token bucket of background reruns: `RATE` a second (less while the process is busy),
-    `BURST` at once, no more than `AT_ONCE` under way (`running`), and none started while a new
-    state is being taken in (`taking_in`): a page's run holds the interpreter's lock while it draws,
-    so more at once finish no sooner, each one more slows the one a person is looking at, and one
-    started while the next state is computed draws the state it replaces, slowing the computation.
+    """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once;
+    and but for the pages of people whose own row moved, no more than `AT_ONCE` under way
+    (`running`) and none started while a new state is being taken in (`taking_in`): a page's run
+    holds the interpreter's lock while it draws, so more at once finish no sooner, each one more
+    slows the one a person is looking at, and one started while the next state is computed draws the
+    state it replaces, slowing the computation.
 
-    Waiting pages are released by `tier` (`tier_of`): the pages of people whose own row moved at
-    once (they are few: the author of a change and those they passed, and each is what someone is
-    looking for; each takes a token if there is one), then one token at a time the other pages of one
-    person (*Mi posición*: a neighbour's row moved), then the campaign-wide ones — a validation
-    changes all three at once, and its author should not wait behind the whole ranking, nor behind
-    the neighbourhood's pages —; within a tier each client's in turn with everyone else's (`turn`),
-    and otherwise in random order (no herd)."""
+    Waiting pages are released one token at a time by `tier` (`tier_of`): the pages of people whose
+    own row moved, then the other pages of one person (*Mi posición*: a neighbour's row moved), then
+    the campaign-wide ones — a validation changes all three at once, and its author should not wait
+    behind the whole ranking, nor behind the neighbourhood's pages —; within a tier each client's in
+    turn with everyone else's (`turn`), and otherwise in random order (no herd)."""
 
     def __init__(
         self,
@@ -160,18 +159,20 @@ class Budget:
             rate = self.rate / (1 + self.busy())
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
             self._stamp = now
-            while self._queue and (self._queue[0][0] == OWN_ROW or self._may_start()):
+            while self._tokens >= 1 and self._queue:
+                if self._queue[0][0] != OWN_ROW and not self._may_start():
+                    break  # an own row's goes anyway
                 future = heapq.heappop(self._queue)[-1]
                 if not future.done():  # a page that went away while it waited costs nothing
                     future.set_result(None)
-                    self._tokens = max(self._tokens - 1, 0.0)
+                    self._tokens -= 1
             if self._queue:
                 await asyncio.sleep(min(max((1 - self._tokens) / rate, 0.01), 0.05))
 
     def _may_start(self) -> bool:
-        """May a background rerun start now? (The next goes when one under way ends, or the new
-        state is in.)"""
-        return self._tokens >= 1 and self.running() < AT_ONCE and not self.taking_in()
+        """May a page other than an own row's rerun now? (The next goes when one under way ends,
+        and once the new state is in.)"""
+        return self.running() < AT_ONCE and not self.taking_in()
 
 
 class Shown:
