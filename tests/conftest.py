@@ -1,5 +1,6 @@
 import os
 import shutil
+import sys
 import uuid
 from pathlib import Path
 
@@ -21,6 +22,17 @@ for name in ENVIRONMENT:  # nothing from the developer's shell reaches the app u
 # The real Hub is never reached from a test: beside the demo campaign the app reads its org's
 # projects, and here that address refuses at once (a test of the Hub sets its own server).
 os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
+def main_module_kept():
+    """`AppTest` runs a page as the module `__main__` and leaves it there; a process a later test
+    starts with multiprocessing's "spawn" would run that page's script as its own main (and fail).
+    The real one is put back after every test."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 def pytest_collection_modifyitems(config, items):
