@@ -176,7 +176,7 @@ def card_preview(facts: CardFacts, lang: str, width: int) -> bytes:
     """The card at `width` pixels, as a page shows it: scaled once here, not by `st.image` for every
     viewer (Streamlit resizes and re-encodes an image wider than it is shown, on each run). Drawn
     and scaled, never decoded from the full card's PNG: most of a page's cost when a campaign's
-    progress changes every open person's card (half the width: averaged pixel pairs, 1 ms)."""
+    progress changes every open person's card (half the width: each 2×2 block averaged, 1 ms)."""
     image, height = _card(facts, lang), round(SIZE[1] * width / SIZE[0])
     factor = SIZE[0] // width
     exact = SIZE[0] == factor * width and SIZE[1] // factor == height
