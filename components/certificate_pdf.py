@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import astuple, dataclass
+from pathlib import Path
 from typing import cast
 
 import segno
@@ -21,7 +22,7 @@ from components import i18n
 from components.certificate import CertificateFacts, zipped
 from components.fonts import DEJAVU, codepoints, emoji_font, faces_for, printable, text_codepoints, unprintable
 from components.i18n import t
-from components.print_faces import latin_faces_for
+from components.print_faces import JOINERS, Fallback, fallbacks_for, latin_faces
 from data.text import shorten, shown_name, visible
 
 ACCENT = (228, 87, 46)  # the theme's primary colour
@@ -32,21 +33,41 @@ NAME_LINES = 3
 
 class _Certificate(FPDF):
     def __init__(self, text: str):
-        """A page whose fonts draw `text` (every word it will print): DejaVu cut to Latin when that
-        draws all of it (no shaping needed), else the whole faces, the fallbacks and HarfBuzz."""
+        """A page whose fonts draw `text` (every word it will print): DejaVu cut to Latin, and for
+        any other character a slice of the face that draws it, shaped by HarfBuzz; the whole faces
+        where the cuts cannot be made (components/print_faces.py)."""
         super().__init__(orientation="landscape", format="A4")
         self.set_auto_page_break(False)
-        latin = latin_faces_for(text)
-        self.add_font("DejaVu", "", (latin or DEJAVU)[0])
-        self.add_font("DejaVu", "B", (latin or DEJAVU)[1])
-        if latin is None:
-            self._fallbacks(text)
-            self.set_text_shaping(use_shaping_engine=True)
+        self._last_fallback: str | None = None
+        latin, slices = latin_faces(), fallbacks_for(text)
+        if latin is not None and slices is not None:
+            self._faces(latin, slices)
+        else:
+            self._faces(DEJAVU, ())
+            self._whole_fallbacks(text)
         for font in self.fonts.values():  # glyphs embedded as their font has them, not measured again
             if isinstance(font, TTFFont):  # (fontTools would decode and re-encode every one: ~10 ms)
                 font.ttfont.recalcBBoxes = False
 
-    def _fallbacks(self, text: str) -> None:
+    def _faces(self, main: tuple[Path, Path], slices: tuple[Fallback, ...]) -> None:
+        self.add_font("DejaVu", "", main[0])
+        self.add_font("DejaVu", "B", main[1])
+        for one in slices:
+            self.add_font(one.family, one.style, one.path)
+        if slices:
+            self.set_fallback_fonts(list(dict.fromkeys(one.family for one in slices)), exact_match=False)
+            self.set_text_shaping(use_shaping_engine=True)
+
+    def get_fallback_font(self, char: str, style: str = "") -> str | None:
+        """fpdf2's choice, except that what modifies the character before it (`JOINERS`: a skin
+        tone...) stays in that one's font when it has it, so that the two are shaped together."""
+        last = self._last_fallback
+        if last is not None and ord(char) in JOINERS and ord(char) in cast(TTFFont, self.fonts[last]).cmap:
+            return last
+        self._last_fallback = super().get_fallback_font(char, style)
+        return self._last_fallback
+
+    def _whole_fallbacks(self, text: str) -> None:
         emoji, missing = emoji_font(), {ord(ch) for ch in text} - text_codepoints()
         fallbacks: list[str] = []
         if emoji is not None and missing & codepoints(emoji):
@@ -57,6 +78,7 @@ class _Certificate(FPDF):
             fallbacks.append(face.family)
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)
+        self.set_text_shaping(use_shaping_engine=True)
 
 
 def _fit_name(pdf: FPDF, name: str, width: float) -> tuple[int, list[str]]:

@@ -1,10 +1,20 @@
-"""DejaVu Sans cut down to the Latin alphabets, for certificates whose every character is Latin.
+"""The faces a certificate embeds, cut small: fpdf2 parses every font a document embeds, for every
+document, and the whole faces were most of a certificate's time (BENCHMARKS.md section 9).
 
-fpdf2 parses every font a document embeds, for every document: DejaVu's 6,000 glyphs were about
-half of a certificate's time (BENCHMARKS.md section 9). The Latin cut (about 750 glyphs) is made
-once per machine with fontTools' subsetter into the temporary directory, under a name that changes
-with the source font and the ranges; fpdf2 parses and embeds it about five times faster. A page with any other character
-uses the whole faces and the fallbacks (components/fonts.py), as before.
+- A page whose every character is Latin (the wording in every language, and every Hub username) is
+  set in DejaVu Sans cut to the Latin alphabets, about 750 glyphs instead of 6,000, and needs no
+  shaping.
+- Any other page is set in the same Latin cut, and each character it lacks is drawn by a *slice*:
+  the face that draws it (components/fonts.py chooses, as for the whole faces) cut to the 256 code
+  points around it, with its layout tables, so HarfBuzz shapes it as in the whole face. The alphabets'
+  Unicode blocks (Arabic, Devanagari, Thai, Cyrillic...) each fall within one slice; a Chinese name
+  takes a slice of a few hundred glyphs per character instead of Noto CJK's 65,000. This is how web
+  fonts are served (a face split by `unicode-range`). What modifies the character before it (a skin
+  tone, an emoji's style) is in every slice, and the page draws it in its base's (certificate_pdf).
+
+Cuts are made with fontTools' subsetter once per machine, into the temporary directory, under names
+that change with the source font and the cut. Where none can be written, the whole faces draw the
+page, only slower.
 """
 
 from __future__ import annotations
@@ -15,15 +25,18 @@ import logging
 import os
 import tempfile
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from components.fonts import DEJAVU, codepoints
+from components.fonts import DEJAVU, Face, codepoints, emoji_font, faces_for
 
-DROPPED = ("GSUB", "GPOS", "GDEF", "kern", "FFTM")  # drawn without shaping: no layout; FontForge's dates
+UNSHAPED = ("GSUB", "GPOS", "GDEF", "kern")  # the Latin cut is drawn without shaping: no layout tables
+DROPPED = ("FFTM",)  # FontForge's dates, which fontTools cannot cut
 LATIN = (  # Basic Latin, Latin-1, Extended-A and -B, combining marks, general punctuation, the euro
     (0x0020, 0x007E),
     (0x00A0, 0x024F),
@@ -32,26 +45,69 @@ LATIN = (  # Basic Latin, Latin-1, Extended-A and -B, combining marks, general p
     (0x20AC, 0x20AC),
     (0xFFFD, 0xFFFD),
 )
+SLICE = 256  # code points per slice, aligned: most alphabets' blocks fall within one
+# What modifies the character before it (a keycap, text or emoji style, skin tones, a flag's tags):
+# in every slice, and drawn in the font of the character it follows.
+JOINERS = frozenset([0x20E3, 0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400), *range(0xE0020, 0xE0080)])
 log = logging.getLogger(__name__)
 FOLDER = Path(tempfile.gettempdir()) / f"tablero-fonts-{os.getuid()}"
 
 
-def latin_faces_for(text: str) -> tuple[Path, Path] | None:
-    """The Latin faces (regular, bold) when they draw every character of `text`, else None."""
-    wanted = {ord(ch) for ch in text if not unicodedata.category(ch).startswith("C")}
-    faces = latin_faces()
-    return faces if faces is not None and wanted <= _drawn_by(faces) else None
+@dataclass(frozen=True)
+class Fallback:
+    """A slice as fpdf2 takes it: a family (one per face and slice), a style ("" or "B"), a file."""
+
+    family: str
+    style: str
+    path: Path
 
 
 @functools.cache
 def latin_faces() -> tuple[Path, Path] | None:
     """DejaVu's two weights cut to `LATIN`, made once and kept in `FOLDER` (None if they cannot be
     written: the whole faces then draw every certificate, only slower)."""
+    codes = [code for first, last in LATIN for code in range(first, last + 1)]
     try:
-        return (_cut(DEJAVU[0]), _cut(DEJAVU[1]))
+        return (
+            _cut(Face(DEJAVU[0]), "latin", codes, shaped=False),
+            _cut(Face(DEJAVU[1]), "latin", codes, shaped=False),
+        )
     except OSError:
         log.exception("certificates: the Latin faces could not be made in %s", FOLDER)
         return None
+
+
+def fallbacks_for(text: str) -> tuple[Fallback, ...] | None:
+    """The slices that draw what the Latin faces cannot of `text`, in the order fpdf2 is to try them:
+    DejaVu's (both weights), the emoji font's, then the Noto faces' that `faces_for` chooses; none
+    for a page the Latin faces draw whole. None if the Latin faces or a slice cannot be written."""
+    faces = latin_faces()
+    if faces is None:
+        return None
+    wanted = _wanted(text) - _drawn_by(faces)
+    regular, bold = (wanted & codepoints(path) for path in DEJAVU)
+    emoji = emoji_font()
+    try:
+        found = [*_slices(Face(DEJAVU[0]), "DejaVu", "", regular), *_slices(Face(DEJAVU[1]), "DejaVu", "B", bold)]
+        wanted -= regular & bold
+        for face in ([Face(emoji)] if emoji is not None else []) + list(faces_for(text)):
+            drawn = wanted & codepoints(face.path, face.index)
+            found += _slices(face, face.family, "", drawn)
+            wanted -= drawn
+    except OSError:
+        log.exception("certificates: a slice of a face could not be made in %s", FOLDER)
+        return None
+    return tuple(found)
+
+
+def _slices(face: Face, family: str, style: str, codes: set[int]) -> list[Fallback]:
+    """The slices of `face` that hold `codes`, as fpdf2's family `family`-<slice> in `style`."""
+    pages = {code // SLICE for code in codes - JOINERS} or {code // SLICE for code in codes}
+    return [Fallback(f"{family}-{page:x}", style, _slice(face, page)) for page in sorted(pages)]
+
+
+def _wanted(text: str) -> set[int]:
+    return {ord(ch) for ch in text if not unicodedata.category(ch).startswith("C")}
 
 
 @functools.cache
@@ -59,17 +115,28 @@ def _drawn_by(faces: tuple[Path, Path]) -> frozenset[int]:
     return codepoints(faces[0]) & codepoints(faces[1])
 
 
-def _cut(source: Path) -> Path:
-    data = source.read_bytes()
-    tag = hashlib.sha256(data + repr((LATIN, DROPPED, fontTools.version)).encode()).hexdigest()[:16]
-    target = FOLDER / f"{source.stem}-latin-{tag}.ttf"
+@functools.lru_cache(maxsize=512)
+def _slice(face: Face, page: int) -> Path:
+    codes = sorted(code for code in codepoints(face.path, face.index) if code // SLICE == page or code in JOINERS)
+    return _cut(face, f"{page:x}", codes, shaped=True)
+
+
+def _cut(face: Face, name: str, codes: Iterable[int], shaped: bool) -> Path:
+    """`face` cut to `codes`, with what its layout reaches from them and its layout tables if `shaped`."""
+    codes = list(codes)
+    dropped = DROPPED + (() if shaped else UNSHAPED)
+    tag = hashlib.sha256(repr((_source_tag(face.path), face.index, codes, dropped, fontTools.version)).encode())
+    font = TTFont(face.path, fontNumber=face.index, lazy=True)
+    suffix = ".otf" if "CFF " in font else ".ttf"
+    target = FOLDER / f"{face.path.stem}-{face.index}-{name}-{tag.hexdigest()[:16]}{suffix}"
     if target.exists():
         return target
-    font = TTFont(source)
     options = subset.Options(name_IDs=["*"], glyph_names=True, notdef_outline=True, hinting=False)
-    options.drop_tables += DROPPED
+    if shaped:  # every feature kept: HarfBuzz shapes a slice as it would the whole face
+        options.layout_features = ["*"]
+    options.drop_tables += dropped
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[code for first, last in LATIN for code in range(first, last + 1)])
+    subsetter.populate(unicodes=codes)
     subsetter.subset(font)
     FOLDER.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(dir=FOLDER, suffix=".part")
@@ -80,3 +147,8 @@ def _cut(source: Path) -> Path:
     finally:
         Path(partial).unlink(missing_ok=True)
     return target
+
+
+@functools.cache
+def _source_tag(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

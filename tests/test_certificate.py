@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import replace
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from components import i18n, print_faces
 from components.certificate import CertificateFacts, file_name
@@ -198,14 +198,14 @@ def test_joiners_inside_an_emoji_sequence_are_kept():
 
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
 def test_a_latin_names_certificate_is_drawn_in_the_latin_faces_in_every_language(lang, tmp_path):
-    """DejaVu cut to the Latin alphabets (components/print_faces.py) draws every word of such a page:
-    the quick path is the common one; a name in another script takes the whole faces."""
+    """DejaVu cut to the Latin alphabets (components/print_faces.py) draws every word of such a page,
+    with no slice of another face: the quick path is the common one."""
     person = replace(facts("José Ñúñez-Çağlar"), credential_id="AQ-xyz")
-    assert print_faces.latin_faces_for(wording(person, lang).whole()) is not None
+    assert print_faces.fallbacks_for(wording(person, lang).whole()) == ()
     text = pdf_text(certificate_pdf(person, lang), tmp_path)
     assert "José Ñúñez-Çağlar" in text and "Validación de benchmarks #Somos600M" in text
     for other in ("Ωμέγα", "Иван", "محمد", "王小明", "🦙"):
-        assert print_faces.latin_faces_for(wording(facts(other), lang).whole()) is None, other
+        assert print_faces.fallbacks_for(wording(facts(other), lang).whole()), other
 
 
 def test_without_a_folder_to_keep_the_latin_faces_in_certificates_use_the_whole_ones(monkeypatch, tmp_path):
@@ -218,3 +218,36 @@ def test_without_a_folder_to_keep_the_latin_faces_in_certificates_use_the_whole_
         assert "Ana Núñez" in text and "143 validaciones" in text
     finally:
         print_faces.latin_faces.cache_clear()
+
+
+SCRIPTS_AND_EMOJI = [
+    "王小明",
+    "राम शर्मा",
+    "สมชาย ใจดี",
+    "محمد علي",
+    "Иван Ωμέγα",
+    HOSTILE["rtl"],
+    HOSTILE["emoji"],
+    "🧑🏽 y 👩🏻",
+]
+
+
+@pytest.mark.parametrize("name", SCRIPTS_AND_EMOJI)
+def test_a_name_drawn_from_slices_looks_as_drawn_from_the_whole_faces(name, monkeypatch, tmp_path):
+    """Slices of the faces (components/print_faces.py) draw a name in any script as the whole faces
+    do: the same glyphs, shaped the same, a skin tone on its face (CFF slices differ by a shade in
+    some pixels' anti-aliasing: a glyph missing, misplaced or apart differs by ink)."""
+    assert print_faces.fallbacks_for(name)  # drawn from slices
+    sliced = page_one_png(certificate_pdf(facts(name), "es"), tmp_path / "sliced")
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setattr(print_faces, "FOLDER", tmp_path / "a-file" / "fonts")  # no cut can be made
+    print_faces.latin_faces.cache_clear()
+    try:
+        whole = page_one_png(certificate_pdf(facts(name), "es"), tmp_path / "whole")
+        assert print_faces.fallbacks_for(name) is None  # drawn from the whole faces
+    finally:
+        print_faces.latin_faces.cache_clear()
+    band = (0, int(sliced.height * 0.30), sliced.width, int(sliced.height * 0.45))
+    assert sum(1 for pixel in whole.crop(band).getdata() if pixel < 128) > 200  # the name is drawn, in ink
+    differ = ImageChops.difference(sliced.crop(band), whole.crop(band)).point(lambda level: 255 * (level > 64))
+    assert differ.getbbox() is None  # not a pixel differs by more than a quarter of the grey scale
