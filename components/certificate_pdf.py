@@ -22,7 +22,7 @@ from components import i18n
 from components.certificate import CertificateFacts, zipped
 from components.fonts import DEJAVU, codepoints, emoji_font, faces_for, printable, text_codepoints, unprintable
 from components.i18n import t
-from components.print_faces import JOINERS, Fallback, fallbacks_for, latin_faces
+from components.print_faces import JOINERS, Fallback, drawn_by_latin, fallbacks_for, latin_faces
 from data.text import shorten, shown_name, visible
 
 ACCENT = (228, 87, 46)  # the theme's primary colour
@@ -39,6 +39,7 @@ class _Certificate(FPDF):
         super().__init__(orientation="landscape", format="A4")
         self.set_auto_page_break(False)
         self._last_fallback: str | None = None
+        self._slices: list[str] = []
         latin, slices = latin_faces(), fallbacks_for(text)
         if latin is not None and slices is not None:
             self._faces(latin, slices)
@@ -54,9 +55,17 @@ class _Certificate(FPDF):
         self.add_font("DejaVu", "B", main[1])
         for one in slices:
             self.add_font(one.family, one.style, one.path)
-        if slices:
-            self.set_fallback_fonts(list(dict.fromkeys(one.family for one in slices)), exact_match=False)
-            self.set_text_shaping(use_shaping_engine=True)
+        self._slices = list(dict.fromkeys(one.family for one in slices))
+
+    def setting(self, text: str) -> str:
+        """`text`, about to be set: the slices and HarfBuzz are turned on for it if it needs them, and
+        off if the Latin faces draw it whole (fpdf2 then sets it as one run, unshaped, as on a Latin
+        page: a third of a page in another script's time went to shaping its Latin paragraphs)."""
+        if self._slices:
+            needed = not drawn_by_latin(text)
+            self.set_fallback_fonts(self._slices if needed else [], exact_match=False)
+            self.set_text_shaping(use_shaping_engine=needed)
+        return text
 
     def get_fallback_font(self, char: str, style: str = "") -> str | None:
         """fpdf2's choice, except that what modifies the character before it (`JOINERS`: a skin
@@ -81,9 +90,9 @@ class _Certificate(FPDF):
         self.set_text_shaping(use_shaping_engine=True)
 
 
-def _fit_name(pdf: FPDF, name: str, width: float) -> tuple[int, list[str]]:
+def _fit_name(pdf: _Certificate, name: str, width: float) -> tuple[int, list[str]]:
     """The font size and lines for a name: one line if any size fits, else wrapped, then shortened."""
-    name = " ".join(name.split()) or "—"
+    name = pdf.setting(" ".join(name.split()) or "—")
     for size in NAME_SIZES:
         pdf.set_font("DejaVu", "B", size)
         if pdf.get_string_width(name) <= width:
@@ -175,50 +184,50 @@ def certificate_pdf(facts: CertificateFacts, lang: str) -> bytes:
     pdf.set_text_color(*ACCENT)
     pdf.set_font("DejaVu", "B", 12)
     pdf.set_xy(30, 24)
-    pdf.cell(width, 8, words.header, align="C")
+    pdf.cell(width, 8, pdf.setting(words.header), align="C")
     pdf.set_text_color(*INK)
     pdf.set_font("DejaVu", "B", 30)
     pdf.set_xy(30, 38)
-    pdf.cell(width, 14, words.title, align="C")
+    pdf.cell(width, 14, pdf.setting(words.title), align="C")
     pdf.set_font("DejaVu", "", 14)
     pdf.set_xy(30, 60)
-    pdf.cell(width, 8, words.intro, align="C")
+    pdf.cell(width, 8, pdf.setting(words.intro), align="C")
     size, lines = _fit_name(pdf, words.name, width)
     pdf.set_xy(30, 72)
     pdf.set_font("DejaVu", "B", size)
-    pdf.multi_cell(width, size * 0.45, "\n".join(lines), align="C")
+    pdf.multi_cell(width, size * 0.45, pdf.setting("\n".join(lines)), align="C")
     if words.note:
         pdf.set_font("DejaVu", "", 9)
         pdf.set_x(30)
-        pdf.multi_cell(width, 5, words.note, align="C")
+        pdf.multi_cell(width, 5, pdf.setting(words.note), align="C")
     pdf.set_font("DejaVu", "", 13)
     pdf.set_xy(30, max(pdf.get_y() + 6, 100))
-    pdf.multi_cell(width, 7, words.body, align="C")
+    pdf.multi_cell(width, 7, pdf.setting(words.body), align="C")
     if words.prize:
         pdf.set_text_color(*ACCENT)
         pdf.set_font("DejaVu", "B", 13)
         pdf.set_x(30)
-        pdf.multi_cell(width, 8, words.prize, align="C")
+        pdf.multi_cell(width, 8, pdf.setting(words.prize), align="C")
         pdf.set_text_color(*INK)
     _footer(pdf, words, facts.verify_url, width)
     return bytes(pdf.output())
 
 
-def _footer(pdf: FPDF, words: Wording, url: str, width: float) -> None:
+def _footer(pdf: _Certificate, words: Wording, url: str, width: float) -> None:
     """The dates, where to check the certificate (its address, its ID and a QR code of it)."""
     pdf.set_font("DejaVu", "", 10)
     pdf.set_xy(30, pdf.h - 44)
-    pdf.cell(width, 6, words.dates, align="C")
+    pdf.cell(width, 6, pdf.setting(words.dates), align="C")
     pdf.set_xy(30, pdf.h - 36)
-    pdf.cell(width, 6, words.check, align="C")
+    pdf.cell(width, 6, pdf.setting(words.check), align="C")
     pdf.set_text_color(*ACCENT)
     pdf.set_xy(30, pdf.h - 30)
     pdf.set_font("DejaVu", "", 8)
-    pdf.cell(width, 4, words.url, align="C", link=url)
+    pdf.cell(width, 4, pdf.setting(words.url), align="C", link=url)
     if words.credential:
         pdf.set_text_color(*INK)
         pdf.set_xy(30, pdf.h - 25)
-        pdf.cell(width, 4, words.credential, align="C")
+        pdf.cell(width, 4, pdf.setting(words.credential), align="C")
         _qr(pdf, url, pdf.w - 46, pdf.h - 46, 28)
 
 

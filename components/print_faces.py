@@ -62,6 +62,12 @@ class Fallback:
     path: Path
 
 
+def drawn_by_latin(text: str) -> bool:
+    """Whether the Latin faces draw every character of `text`."""
+    faces = latin_faces()
+    return faces is not None and _wanted(text) <= _drawn_by(faces)
+
+
 @functools.cache
 def latin_faces() -> tuple[Path, Path] | None:
     """DejaVu's two weights cut to `LATIN`, made once and kept in `FOLDER` (None if they cannot be

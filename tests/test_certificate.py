@@ -142,6 +142,16 @@ def test_names_in_every_script_print_as_written(name, tmp_path):
     assert pages(data, tmp_path) == 1
 
 
+def test_a_campaign_and_datasets_named_in_other_scripts_print_as_written(tmp_path):
+    """Every text of the page, not only the name, is set in the faces its characters need."""
+    person = replace(facts("Ana Núñez"), campaign="حملة التحقق ✓ 验证", datasets=("数据集", "Данные Ωμέγα"))
+    text = pdf_text(certificate_pdf(person, "es"), tmp_path)
+    assert "Ana Núñez" in text and "143 validaciones" in text
+    for part in ("حملة التحقق", "✓", "验证", "数据集", "Данные Ωμέγα"):
+        assert part in text, part
+    assert "\ufffd" not in text
+
+
 def test_a_character_no_font_has_is_named_not_hidden(tmp_path):
     text = pdf_text(certificate_pdf(facts("ana \U00017000"), "en"), tmp_path)  # Tangut: no sans face has it
     assert "ana \ufffd" in text and "U+17000" in text and "verification page shows it whole" in text
