@@ -6,9 +6,11 @@
    plain variables; secrets from the environment only with `--secrets-from-env` (an exported
    `HF_TOKEN` is often someone's own). Which names are secrets and which plain variables is
    `data.config.environment.VARIABLES`, the same list as the README's table.
-2. Checks before anything is written: the campaign file validates (and a roster file it names is
-   uploaded with it, and is a roster); the Argilla URL answers and the key is an owner or admin key;
-   with `[storage]`, `HF_TOKEN` may write to its repo. Each problem
+2. Checks before anything is written: the campaign file validates (and a roster file each campaign
+   names is uploaded with it, and is a roster); each Argilla server's URL answers and its key is an
+   owner or admin key (the main one, and every other a campaign reads: `ARGILLA_API_URL_<NAME>`,
+   `ARGILLA_API_KEY_<NAME>`, sent to the Space with them); with `[storage]`, `HF_TOKEN` may write to
+   its repo. Each problem
    is one line, and then nothing is uploaded or set.
 3. Creates the Space if missing, sets its secrets and the variables that changed, and uploads
    the files the image is built from (the files git tracks, but what `.dockerignore` leaves out of
@@ -38,7 +40,8 @@ import httpx
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
-from data.config import DEPLOYED, ConfigError, load_config, load_secrets
+from data.config import DEPLOYED, ConfigError, load_board, load_secrets
+from data.config.environment import SERVER_KEY, SERVER_URL, servers
 from data.model import roster
 from data.model.roster import RosterError
 from data.sources.roster import split_hub
@@ -119,6 +122,7 @@ def merged(from_file: Mapping[str, str], environment: Mapping[str, str], secrets
     `secrets_too`, its secrets). A secret only in the environment (an `HF_TOKEN` exported for
     the Hub's CLI, say: someone's own token) never becomes the Space's unasked; a note says so."""
     secret = {variable.name for variable in DEPLOYED if variable.secret}
+    secret |= {f"{SERVER_KEY}{name}" for name in servers(environment)}
     taken = {k: v for k, v in environment.items() if v and (secrets_too or k not in secret)}
     left = sorted(k for k in secret if environment.get(k) and k not in taken and k not in from_file)
     if left:
@@ -138,18 +142,32 @@ def check(values: Mapping[str, str], root: Path, files: list[str], hf_endpoint: 
             "tracked by git: git add it)"
         ]
     try:
-        config = load_config(root / campaign)
+        board = load_board(root / campaign)
     except ConfigError as error:
         return [f"{campaign}: {error}"]
-    problems = _check_roster(config.teams.source, Path(campaign).parent, root, files)
+    problems = [
+        problem
+        for config in board.campaigns
+        for problem in _check_roster(config.teams.source, Path(campaign).parent, root, files)
+    ]
     try:
         secrets = load_secrets(values)
     except ConfigError as error:
         return [*problems, str(error)]
     if secrets.argilla_api_url and secrets.argilla_api_key:
         problems += _check_argilla(secrets.argilla_api_url, secrets.argilla_api_key)
-    if config.storage.repo and config.storage.writer:
-        problems += _check_storage(config.storage.repo, secrets.hf_token, values.get("HF_ENDPOINT") or hf_endpoint)
+    given = {name for name, _, _ in secrets.servers}
+    for name in sorted({config.argilla for config in board.campaigns if config.argilla} - given):
+        problems.append(
+            f"{campaign}: a campaign reads the Argilla server {name!r}, and neither {SERVER_URL}{name} nor "
+            f"{SERVER_KEY}{name} is set"
+        )
+    for name, url, key in secrets.servers:
+        problems += _check_argilla(url, key, f"_{name}")
+    for repo in sorted(
+        {config.storage.repo for config in board.campaigns if config.storage.repo and config.storage.writer}
+    ):
+        problems += _check_storage(repo, secrets.hf_token, values.get("HF_ENDPOINT") or hf_endpoint)
     return problems
 
 
@@ -170,18 +188,21 @@ def _check_roster(source: str | None, folder: Path, root: Path, files: list[str]
     return []
 
 
-def _check_argilla(url: str, key: str) -> list[str]:
+def _check_argilla(url: str, key: str, suffix: str = "") -> list[str]:
+    """The server at `url` answers and `key` is an owner's or admin's there; `suffix` names another
+    server's variables (ARGILLA_API_URL_<NAME>)."""
+    url_name, key_name = f"ARGILLA_API_URL{suffix}", f"ARGILLA_API_KEY{suffix}"
     try:
         answer = httpx.get(f"{url}/api/v1/me", headers={"X-Argilla-Api-Key": key}, timeout=20)
     except httpx.HTTPError:
-        return [f"ARGILLA_API_URL: no answer from {url}"]
+        return [f"{url_name}: no answer from {url}"]
     if answer.status_code == 401:
-        return [f"ARGILLA_API_KEY: not a valid key for {url}"]
+        return [f"{key_name}: not a valid key for {url}"]
     if answer.status_code != 200:
-        return [f"ARGILLA_API_URL: {url} answered HTTP {answer.status_code} (is it an Argilla 2.x server?)"]
+        return [f"{url_name}: {url} answered HTTP {answer.status_code} (is it an Argilla 2.x server?)"]
     role = answer.json().get("role")
     if role not in ("owner", "admin"):
-        return [f"ARGILLA_API_KEY: the key of an {role} on {url}; an owner or admin key is needed"]
+        return [f"{key_name}: the key of an {role} on {url}; an owner or admin key is needed"]
     return []
 
 
@@ -212,11 +233,14 @@ def plan(space: str, values: Mapping[str, str], root: Path, hf_endpoint: str) ->
     given = {v: (values.get(v.name) or "").strip() for v in DEPLOYED}
     secrets = {v.name: value for v, value in given.items() if value and v.secret}
     variables = {v.name: value for v, value in given.items() if value and not v.secret}
+    for name, (url, key) in servers(values).items():  # the other servers' (ARGILLA_API_URL_<NAME>...)
+        variables.update({f"{SERVER_URL}{name}": url} if url else {})
+        secrets.update({f"{SERVER_KEY}{name}": key} if key else {})
     if variables.get("HF_ENDPOINT", "").rstrip("/") == hf_endpoint.rstrip("/"):
         del variables["HF_ENDPOINT"]  # the Hub the Space runs on: nothing to set
     files = image_files(root)
     problems = check(values, root, files, hf_endpoint)
-    if not secrets.get("ARGILLA_API_KEY"):
+    if not any(name.startswith("ARGILLA_API_KEY") for name in secrets):
         print("note: no ARGILLA_API_URL/ARGILLA_API_KEY: the Space will show the demo campaign")
     return Plan(space, files, secrets, variables, problems)
 

@@ -206,3 +206,40 @@ def test_a_failed_build_is_reported(hub, project):
     done = deploy(hub, project, {})
     assert done.returncode == 1
     assert "BUILD_ERROR" in done.stdout and "pip could not resolve" in done.stdout
+
+
+def test_a_board_on_two_servers_sends_each_servers_address_and_key(
+    hub, project, secrets, live_campaign, argilla_server
+):
+    """A board whose campaigns read another Argilla server (ARGILLA_API_URL_<NAME>, ..._KEY_<NAME>):
+    that server's address and key go to the Space too, its key is checked like the main one, and a
+    campaign whose server is not given stops the deploy before anything is uploaded."""
+    from tests.test_campaigns_live import board_text
+
+    (project / "campaign.toml").write_text(board_text(live_campaign[0]), encoding="utf-8")  # reads OTRO, FALTA
+    subprocess.run(["git", "-C", str(project), "add", "campaign.toml"], check=True)
+    other = argilla_server.api_url.replace("127.0.0.1", "localhost")
+    values = {"ARGILLA_API_URL": argilla_server.api_url, **secrets}
+    values |= {"ARGILLA_API_URL_OTRO": other, "ARGILLA_API_KEY_OTRO": annotator_key(argilla_server)}
+    done = deploy(hub, project, values)
+    assert done.returncode == 1 and hub.state.store.repo(SPACE, "space") is None
+    problems = done.stderr.splitlines()
+    assert any("'FALTA'" in line and "ARGILLA_API_URL_FALTA" in line for line in problems), done.stderr
+    assert any(line.strip().startswith("ARGILLA_API_KEY_OTRO: the key of an annotator") for line in problems)
+    assert values["ARGILLA_API_KEY_OTRO"] not in done.stderr + done.stdout
+
+    values |= {"ARGILLA_API_KEY_OTRO": argilla_server.api_key, "ARGILLA_API_URL_FALTA": other}
+    values["ARGILLA_API_KEY_FALTA"] = argilla_server.api_key
+    done = deploy(hub, project, values)
+    assert done.returncode == 0, done.stderr[-2000:]
+    space = hub.state.store.repo(SPACE, "space")
+    assert space.secrets == {
+        **secrets,
+        "ARGILLA_API_KEY_OTRO": argilla_server.api_key,
+        "ARGILLA_API_KEY_FALTA": argilla_server.api_key,
+    }
+    assert space.variables == {
+        "ARGILLA_API_URL": argilla_server.api_url,
+        "ARGILLA_API_URL_OTRO": other,
+        "ARGILLA_API_URL_FALTA": other,
+    }
