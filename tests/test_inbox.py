@@ -79,3 +79,32 @@ def test_a_redelivered_message_is_applied_once_and_nothing_is_taken_before_subsc
     assert len(box.drain()) == 1
     box.accept(None)
     assert box.deliver(*signed(EVENT, msg_id="msg_2"))[0] == 404
+
+
+def event(kind: str, record: str, n: int) -> tuple[bytes, dict[str, str]]:
+    """A signed delivery of `kind` about `record` (message id `n`)."""
+    data = {"id": record, "dataset": {"id": "ds-1"}}
+    if kind.startswith("response."):
+        data = {"id": f"resp-{record}", "status": "submitted", "record": data}
+    return signed({**EVENT, "type": kind, "data": data}, msg_id=f"msg_{n}")
+
+
+def test_a_submission_is_complete_once_both_of_its_deliveries_are_queued_in_either_order(inbox):
+    """argilla-server sends a response's creation, edit or deletion as the record's update and the
+    response's event: one worker sends them in that order, several in either."""
+    box, _ = inbox
+    steps = [
+        (("record.updated", "rec-1"), False, True),
+        (("response.created", "rec-1"), True, False),
+        (("response.updated", "rec-2"), False, True),  # the other order
+        (("record.updated", "rec-2"), True, False),
+        (("record.updated", "rec-3"), False, True),
+        (("response.deleted", "rec-3"), True, False),
+        (("record.created", "rec-4"), True, False),  # a delivery of its own: nothing to wait for
+    ]
+    for n, ((kind, record), complete, awaiting) in enumerate(steps):
+        assert box.deliver(*event(kind, record, n))[0] == 202
+        assert (box.submissions_complete(), box.awaiting_pair()) == (complete, awaiting), (kind, record)
+    box.drain()
+    assert box.deliver(*event("record.updated", "rec-5", 99))[0] == 202  # an organizer's edit of a record
+    assert not box.submissions_complete() and box.awaiting_pair()

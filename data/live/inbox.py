@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -192,6 +193,27 @@ class Inbox:
     @property
     def pending(self) -> int:
         return len(self._queue)
+
+    def submissions_complete(self) -> bool:
+        """Whether what is queued holds whole submissions and nothing of one is still on its way:
+        argilla-server sends a response's creation, edit or deletion as two deliveries, the record's
+        `record.updated` (its status counted again) and the response's event — one after the other
+        from one worker, in either order from several."""
+        responses, unpaired = self._pairs()
+        return responses and not unpaired
+
+    def awaiting_pair(self) -> bool:
+        """Whether a delivery queued waits for the other half of its submission."""
+        return bool(self._pairs()[1])
+
+    def _pairs(self) -> tuple[bool, set[str | None]]:
+        """Whether a response event is queued, and the records with more updates than response
+        events queued, or fewer."""
+        with self._lock:
+            queue = list(self._queue)
+        updated = Counter(c.record_id for c in queue if c.event == "record.updated")
+        answered = Counter(c.record_id for c in queue if c.event.startswith("response."))
+        return bool(answered), {record for record in updated | answered if updated[record] != answered[record]}
 
     def drain(self) -> list[Change]:
         with self._lock:

@@ -44,7 +44,10 @@ from data.times import utc_now
 log = logging.getLogger(__name__)
 SILENCE = dt.timedelta(seconds=30)  # a moved signature with no delivery for this long: webhooks are silent
 BATCH_WAIT = 0.3  # seconds without a new delivery that close a batch
+PAIR_WAIT = 1.0  # ... while half of a submission's two deliveries is still on its way
 BATCH_MAX = 3.0  # seconds a burst may keep a batch open (the latency bound under load)
+BURST = 2.0  # seconds: a batch that begins this soon after the last one closed is part of a burst
+TICK = 0.05  # seconds between two looks at the queue while a batch gathers
 CATCH_UP = 2.0  # seconds between two looks at Argilla's own counts while deliveries trail them
 RESUBSCRIBE = dt.timedelta(seconds=60)  # a webhook deleted on the server is made again this much later
 
@@ -83,6 +86,7 @@ class LiveUpdates:
         self._timer: threading.Timer | None = None
         self._deleted_at: dt.datetime | None = None  # when our webhook was found deleted on the server
         self._resumed = False  # the first read continues a read of this process's (see `resume`)
+        self._gathered_at = -BURST  # when the last batch closed (monotonic)
 
     def resume(self) -> None:
         """The first read's `previous` is this process's own last read, which the store still holds
@@ -206,15 +210,24 @@ class LiveUpdates:
 
     # --- webhook mode --------------------------------------------------------------------------
     def _gather(self) -> None:
-        """Let a burst of deliveries join one batch: wait while they keep coming, at most BATCH_MAX,
-        so that 200 edits cost a few searches, not 200, and a lone response waits only BATCH_WAIT."""
-        deadline = time.monotonic() + BATCH_MAX
-        seen = self.inbox.pending
-        while time.monotonic() < deadline:
-            time.sleep(BATCH_WAIT)
-            if self.inbox.pending == seen:
-                return
-            seen = self.inbox.pending
+        """Let a burst of deliveries join one batch: wait while they keep coming (BATCH_WAIT without
+        one closes it), at most BATCH_MAX, so that 200 edits cost a few searches, not 200. A lone
+        submission closes its batch as the second of its two deliveries arrives
+        (`Inbox.submissions_complete`), and half of one waits up to PAIR_WAIT for the other; within
+        a burst (the last batch closed less than BURST ago) the next pair is already on its way, so
+        the batch keeps gathering."""
+        started = time.monotonic()
+        alone = started - self._gathered_at >= BURST
+        seen, quiet_since = self.inbox.pending, started
+        while (now := time.monotonic()) - started < BATCH_MAX:
+            if alone and self.inbox.submissions_complete():
+                break
+            if now - quiet_since >= (PAIR_WAIT if self.inbox.awaiting_pair() else BATCH_WAIT):
+                break
+            time.sleep(TICK)
+            if self.inbox.pending != seen:
+                seen, quiet_since = self.inbox.pending, time.monotonic()
+        self._gathered_at = time.monotonic()
 
     def apply(self, previous: RawCampaign, changes: list[Change]) -> RawCampaign:
         """Apply what the deliveries state; read only what they cannot state (see `_plan`)."""
