@@ -24,20 +24,19 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 import cachetools
 
 from data.config import CampaignConfig
 from data.errors import ErrorKind, SourceError
 from data.in_progress import TAKING_IN
+from data.live.batch_plan import plan_batch
 from data.live.inbox import TOLERANCE, Change, Inbox
 from data.live.subscription import LOCK, retire, subscribe, subscribed, unsubscribe
 from data.model.live import Live, LiveMode, Reason
 from data.routes import WEBHOOKS
-from data.sources.argilla import ArgillaSource, Delivered, RawCampaign
+from data.sources.argilla import ArgillaSource, RawCampaign
 from data.sources.progress import Report
 from data.times import utc_now
 
@@ -230,10 +229,10 @@ class LiveUpdates:
         self._gathered_at = time.monotonic()
 
     def apply(self, previous: RawCampaign, changes: list[Change]) -> RawCampaign:
-        """Apply what the deliveries state; read only what they cannot state (see `_plan`)."""
+        """Apply what the deliveries state; read only what they cannot state (see `plan_batch`)."""
         if not changes:
             return previous
-        plan = _plan(changes, self.argilla.dataset_names(previous), previous, self._deleted)
+        plan = plan_batch(changes, self.argilla.dataset_names(previous), previous, self._deleted)
         self._touched |= plan.touched
         self._named |= plan.touched
         self._named_at.update(dict.fromkeys(plan.touched, utc_now()))
@@ -334,65 +333,6 @@ class LiveUpdates:
             self._moved.pop(name, None)
             self._touched.discard(name)
         return self._refetch(raw, stale)
-
-
-@dataclass
-class Plan:
-    """What a batch of deliveries does to the frames."""
-
-    delivered: dict[str, Delivered] = field(default_factory=lambda: defaultdict(Delivered))  # applied as stated
-    users: dict[str, str] = field(default_factory=dict)  # user id -> username, from response payloads
-    records: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # to re-read, by dataset
-    datasets: set[str] = field(default_factory=set)  # to re-read whole
-    touched: set[str] = field(default_factory=set)
-
-
-def _plan(
-    changes: list[Change], names: dict[str, str], previous: RawCampaign, deleted: MutableMapping[str, bool]
-) -> Plan:
-    """Sort a batch: a response's or a record's new state is applied as the payload states it (no
-    request); a record we do not hold, or one created (its reference is a suggestion, which payloads
-    do not carry), is re-read; a dataset event re-reads the dataset. `deleted` remembers deleted
-    responses so that a late redelivery of their last edit cannot bring them back."""
-    plan = Plan()
-    held = previous.records.groupby("dataset")["record_id"].agg(set).to_dict()
-    by_response = _records_by_response(previous) if any(c.record_id is None for c in changes) else {}
-    for change in changes:
-        known = by_response.get(change.response_id or "", (None, None))
-        record, name = change.record_id or known[1], names.get(change.dataset_id or "") or known[0]
-        if name is None:
-            continue  # another dataset on the same server
-        plan.touched.add(name)
-        news, ours = plan.delivered[name], record in held.get(name, ())
-        if record is None:
-            plan.datasets.add(name)
-        elif change.event == "record.deleted":
-            news.gone_records.add(record)
-        elif change.event == "response.deleted" and change.response_id:
-            news.gone_responses.add(change.response_id)
-            deleted[change.response_id] = True
-        elif change.response_id in deleted:
-            continue
-        elif ours and change.response is not None:
-            news.responses.append((record, change.response))
-            news.records.extend([change.record] if change.record else [])
-            plan.users.update({change.response["user_id"]: change.username} if change.username else {})
-        elif ours and change.record is not None and change.event != "record.created":
-            news.records.append(change.record)
-        else:
-            plan.records[name].add(record)
-    for name, news in plan.delivered.items():
-        plan.records[name] -= news.gone_records
-    plan.records = {name: ids for name, ids in plan.records.items() if ids and name not in plan.datasets}
-    return plan
-
-
-def _records_by_response(raw: RawCampaign) -> dict[str, tuple[str, str]]:
-    """response id -> (dataset, record id): for a deletion that names only the response."""
-    responses = raw.responses
-    return dict(
-        zip(responses["response_id"].astype("string"), zip(responses["dataset"], responses["record_id"], strict=True))
-    )
 
 
 def _forget(raw: RawCampaign, datasets: set[str]) -> RawCampaign:
