@@ -20,7 +20,7 @@ from fpdf.fonts import TTFFont
 
 from components import i18n
 from components.certificate import CertificateFacts, zipped
-from components.fonts import DEJAVU, codepoints, emoji_font, faces_for, printable, text_codepoints, unprintable
+from components.fonts import DEJAVU, fallback_faces, printable, unprintable
 from components.i18n import t
 from components.print_faces import JOINERS, Fallback, drawn_by_latin, fallbacks_for, latin_faces
 from data.text import shorten, shown_name, visible
@@ -77,16 +77,11 @@ class _Certificate(FPDF):
         return self._last_fallback
 
     def _whole_fallbacks(self, text: str) -> None:
-        emoji, missing = emoji_font(), {ord(ch) for ch in text} - text_codepoints()
-        fallbacks: list[str] = []
-        if emoji is not None and missing & codepoints(emoji):
-            self.add_font("Emoji", "", emoji)
-            fallbacks.append("Emoji")
-        for face in faces_for(text):
+        faces = fallback_faces(text)
+        for face in faces:
             self.add_font(face.family, "", face.path, collection_font_number=face.index)
-            fallbacks.append(face.family)
-        if fallbacks:
-            self.set_fallback_fonts(fallbacks, exact_match=False)
+        if faces:
+            self.set_fallback_fonts([face.family for face in faces], exact_match=False)
         self.set_text_shaping(use_shaping_engine=True)
 
 

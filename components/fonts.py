@@ -87,6 +87,14 @@ def faces_for(text: str) -> tuple[Face, ...]:
     return tuple(chosen)
 
 
+def fallback_faces(text: str) -> tuple[Face, ...]:
+    """The faces that draw what DejaVu cannot of `text`, in the order a page tries them: the emoji
+    font (if it draws any of it), then `faces_for`'s Noto faces."""
+    emoji, missing = emoji_font(), {ord(ch) for ch in text} - text_codepoints()
+    first = (Face(emoji),) if emoji is not None and missing & codepoints(emoji) else ()
+    return first + faces_for(text)
+
+
 def _printer(text: str) -> Callable[[str], str]:
     """One character of `text` as it can be drawn (itself, its compatibility form, or U+FFFD)."""
     known = _base().union(*(codepoints(face.path, face.index) for face in faces_for(text)))

@@ -33,7 +33,7 @@ import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from components.fonts import DEJAVU, Face, codepoints, emoji_font, faces_for
+from components.fonts import DEJAVU, Face, codepoints, fallback_faces
 
 UNSHAPED = ("GSUB", "GPOS", "GDEF", "kern")  # the Latin cut is drawn without shaping: no layout tables
 DROPPED = ("FFTM",)  # FontForge's dates, which fontTools cannot cut
@@ -85,18 +85,17 @@ def latin_faces() -> tuple[Path, Path] | None:
 
 def fallbacks_for(text: str) -> tuple[Fallback, ...] | None:
     """The slices that draw what the Latin faces cannot of `text`, in the order fpdf2 is to try them:
-    DejaVu's (both weights), the emoji font's, then the Noto faces' that `faces_for` chooses; none
+    DejaVu's (both weights), then those of `fallback_faces` (the emoji font, Noto's faces); none
     for a page the Latin faces draw whole. None if the Latin faces or a slice cannot be written."""
     faces = latin_faces()
     if faces is None:
         return None
     wanted = _wanted(text) - _drawn_by(faces)
     regular, bold = (wanted & codepoints(path) for path in DEJAVU)
-    emoji = emoji_font()
     try:
         found = [*_slices(Face(DEJAVU[0]), "DejaVu", "", regular), *_slices(Face(DEJAVU[1]), "DejaVu", "B", bold)]
         wanted -= regular & bold
-        for face in ([Face(emoji)] if emoji is not None else []) + list(faces_for(text)):
+        for face in fallback_faces(text):
             drawn = wanted & codepoints(face.path, face.index)
             found += _slices(face, face.family, "", drawn)
             wanted -= drawn
