@@ -109,11 +109,15 @@ def _printer(text: str) -> Callable[[str], str]:
 
 
 def printable(text: str) -> str:
-    """`text` with each character no font here can draw replaced (see the module's docstring)."""
+    """`text` composed (NFC: an accent typed apart from its letter is drawn as the accented letter,
+    which every face has, not as a mark set on it from another face), with each character no font
+    here can draw replaced (see the module's docstring)."""
+    text = unicodedata.normalize("NFC", text)
     return "".join(map(_printer(text), text))
 
 
 def unprintable(text: str) -> list[str]:
-    """The characters of `text` no font here can draw, as code points ("U+1F9FF")."""
+    """The characters of `text` (composed) no font here can draw, as code points ("U+1F9FF")."""
+    text = unicodedata.normalize("NFC", text)
     one = _printer(text)
     return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(text) if ch != "\ufffd" and one(ch) == "\ufffd"]

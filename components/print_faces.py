@@ -2,8 +2,8 @@
 document, and the whole faces were most of a certificate's time (BENCHMARKS.md section 9).
 
 - A page whose every character is Latin (the wording in every language, and every Hub username) is
-  set in DejaVu Sans cut to the Latin alphabets, about 750 glyphs instead of 6,000, and needs no
-  shaping.
+  set in DejaVu Sans cut to the Latin alphabets of Western and Central Europe (`LATIN`), about 350
+  glyphs instead of 6,000, and needs no shaping.
 - Any other page is set in the same Latin cut, and each character it lacks is drawn by a *slice*:
   the face that draws it (components/fonts.py chooses, as for the whole faces) cut to the 256 code
   points around it, with its layout tables, so HarfBuzz shapes it as in the whole face. The alphabets'
@@ -36,15 +36,19 @@ from fontTools.ttLib import TTFont
 from components.fonts import DEJAVU, Face, codepoints, fallback_faces
 
 UNSHAPED = ("GSUB", "GPOS", "GDEF", "kern")  # the Latin cut is drawn without shaping: no layout tables
-DROPPED = ("FFTM",)  # FontForge's dates, which fontTools cannot cut
-LATIN = (  # Basic Latin, Latin-1, Extended-A and -B, combining marks, general punctuation, the euro
-    (0x0020, 0x007E),
-    (0x00A0, 0x024F),
-    (0x0300, 0x036F),
-    (0x2000, 0x206F),
-    (0x20AC, 0x20AC),
-    (0xFFFD, 0xFFFD),
-)
+# FontForge's dates, which fontTools cannot cut; and what only vertical or mathematical setting reads
+# (a page is set horizontally, its widths in the PDF): fpdf2 would parse and write them in every document
+DROPPED = ("FFTM", "BASE", "VORG", "vhea", "vmtx", "MATH")
+# What the Latin cut draws: the Western European code page (cp1252: Basic Latin, Latin-1, the euro,
+# typographic quotes and dashes, Œ Š Ž...), Latin Extended-A (Central European, Baltic, Turkish
+# letters) and Romanian's Ș Ț, the spaces, hyphen and minus that dates and numbers are written with
+# (CLDR's), and the replacement character. Every text of the catalogues is in it, and as a rule a name
+# in Latin letters. fpdf2 parses and cuts the main faces again for every document: 348 glyphs instead
+# of 768 (all of Extended-B, the combining marks, General Punctuation) take a Latin page 29 -> 27 ms.
+# A character beyond it (Vietnamese ơ, a combining accent) is drawn by a slice of DejaVu, shaped.
+LATIN = frozenset(ord(ch) for ch in bytes(range(0x20, 0x100)).decode("cp1252", errors="ignore")) - set(
+    range(0x7F, 0xA0)
+) | {*range(0x100, 0x180), 0x218, 0x219, 0x21A, 0x21B, 0x2009, 0x2011, 0x202F, 0x2212, 0xFFFD}
 SLICE = 256  # code points per slice, aligned: most alphabets' blocks fall within one
 # What modifies the character before it (a keycap, text or emoji style, skin tones, a flag's tags):
 # in every slice, and drawn in the font of the character it follows.
@@ -72,7 +76,7 @@ def drawn_by_latin(text: str) -> bool:
 def latin_faces() -> tuple[Path, Path] | None:
     """DejaVu's two weights cut to `LATIN`, made once and kept in `FOLDER` (None if they cannot be
     written: the whole faces then draw every certificate, only slower)."""
-    codes = [code for first, last in LATIN for code in range(first, last + 1)]
+    codes = sorted(LATIN)
     try:
         return (
             _cut(Face(DEJAVU[0]), "latin", codes, shaped=False),
@@ -132,8 +136,10 @@ def _cut(face: Face, name: str, codes: Iterable[int], shaped: bool) -> Path:
     font = TTFont(face.path, fontNumber=face.index, lazy=True)
     cff = "CFF " in font
     # A CFF face keeps its hints and its bounds: taking the hints out and measuring every outline
-    # again ran each glyph's program twice (a slice of Noto CJK: 0.85 s made so, 0.48 s now).
-    options = subset.Options(name_IDs=["*"], glyph_names=True, notdef_outline=True, hinting=cff)
+    # again ran each glyph's program twice (a slice of Noto CJK: 0.85 s made so, 0.48 s now). Its
+    # subroutines are inlined: fpdf2 subsets every slice again for every document, and finding and
+    # renumbering the subroutines its few glyphs use cost a Chinese name's page 3 ms of its 52.
+    options = subset.Options(name_IDs=["*"], glyph_names=True, notdef_outline=True, hinting=cff, desubroutinize=cff)
     if shaped:  # every feature kept: HarfBuzz shapes a slice as it would the whole face
         options.layout_features = ["*"]
     options.drop_tables += DROPPED + (() if shaped else UNSHAPED)

@@ -239,6 +239,7 @@ SCRIPTS_AND_EMOJI = [
     HOSTILE["rtl"],
     HOSTILE["emoji"],
     "🧑🏽 y 👩🏻",
+    "Nguyễn Thị Hương",  # Latin letters beyond the Latin cut: DejaVu's slices
 ]
 
 
@@ -261,3 +262,12 @@ def test_a_name_drawn_from_slices_looks_as_drawn_from_the_whole_faces(name, monk
     assert sum(1 for pixel in whole.crop(band).getdata() if pixel < 128) > 200  # the name is drawn, in ink
     differ = ImageChops.difference(sliced.crop(band), whole.crop(band)).point(lambda level: 255 * (level > 64))
     assert differ.getbbox() is None  # not a pixel differs by more than a quarter of the grey scale
+
+
+def test_accents_typed_apart_print_as_the_accented_letters(tmp_path):
+    """A name whose accents were typed apart (decomposed, as some keyboards and systems send it) is
+    printed composed: the Latin faces draw it as the same name typed whole, no mark from another face."""
+    apart = page_one_png(certificate_pdf(facts("Jose\u0301 Pe\u0301rez"), "es"), tmp_path / "apart")
+    whole = page_one_png(certificate_pdf(facts("José Pérez"), "es"), tmp_path / "whole")
+    band = (0, int(whole.height * 0.30), whole.width, int(whole.height * 0.45))
+    assert ImageChops.difference(apart.crop(band), whole.crop(band)).getbbox() is None
