@@ -6,7 +6,8 @@ Figures are built by `st.cache_resource` functions: the frames change once per u
 building a plotly figure costs tens of milliseconds that every viewer's rerun would pay again. A
 cached figure is shared by every session, as it is (never modified once built): `st.cache_data`
 would unpickle a copy for each viewer, and re-validating that copy was a tenth of a worker's time
-when a thousand visitors arrived at once (BENCHMARKS.md).
+when a thousand visitors arrived at once (BENCHMARKS.md). A frame is known to that cache by its
+content, fingerprinted once per frame object (`frame_key`), not hashed by Streamlit on every run.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ import streamlit as st
 
 from components import i18n
 from components.downloads import download
+from components.frame_memo import DERIVED
 from components.i18n import t
+from data.model import digests
 from data.model.export import to_csv
 from data.routes import MAPS
 
@@ -31,6 +34,21 @@ CONFIG = {"displayModeBar": True, "modeBarButtons": [["toImage"]], "displaylogo"
 Figured = tuple[go.Figure, str]
 TICKS = 8  # dates on a time axis, at most
 COLORS = ["#e4572e", "#17bebb", "#ffc914", "#2e282a", "#76b041", "#6c5b7b"]
+
+
+def frame_key(frame: pd.DataFrame) -> str:
+    """What a chart's cache knows `frame` by: its values, index, columns and types, fingerprinted once
+    per frame object (components/frame_memo.py); Streamlit hashed each frame again on every run."""
+    return DERIVED.get(frame, "chart key", lambda: _fingerprint(frame))
+
+
+def _fingerprint(frame: pd.DataFrame) -> str:
+    return digests.content(frame.reset_index(), ",".join(map(str, frame.dtypes)), ",".join(map(str, frame.index.names)))
+
+
+KEYED: dict[str | type[Any], Callable[[Any], Any]] = {
+    pd.DataFrame: frame_key
+}  # how a chart's cache knows its arguments (Streamlit's `hash_funcs`)
 
 
 def _styled(fig: go.Figure) -> go.Figure:
@@ -79,7 +97,7 @@ def chart(config: dict[str, Any] = CONFIG) -> Callable[[Callable[..., Figured]],
     A builder takes the page's language last."""
 
     def wrap(build: Callable[..., Figured]) -> Callable[..., None]:
-        cached = st.cache_resource(max_entries=256, ttl=3600, show_spinner=False)(build)
+        cached = st.cache_resource(max_entries=256, ttl=3600, show_spinner=False, hash_funcs=KEYED)(build)
 
         @functools.wraps(build)
         def draw(data: pd.DataFrame, *args: Any, key: str) -> None:

@@ -58,7 +58,8 @@ def share_section(
         name=shorten(shown_name(card.name or ""), 60),
         **numbers,
     )
-    st.image(card_preview(card, lang, PREVIEW_WIDTH), alt=alt, width=PREVIEW_WIDTH)
+    # the PNG as drawn: left to guess, Streamlit re-encoded it as a JPEG on every run (no alpha channel)
+    st.image(card_preview(card, lang, PREVIEW_WIDTH), alt=alt, width=PREVIEW_WIDTH, output_format="PNG")
     text = t(
         lang,
         "Estoy en el puesto {rank} de «{campaign}» con {validations} validaciones.",

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components import i18n
+from components.frame_memo import DERIVED
 from components.i18n import t, tc
 from data.model.columns import COLUMNS_TABLE, COMPACT, PROFILE, PROGRESS, Column
 from data.model.people import profile_urls
@@ -40,7 +41,21 @@ def draw(
 ) -> None:
     """`frame`'s `columns`, in their order, each drawn by its kind; with `medals`, a medal after
     the rank for the first three. `labels`: a column's label where the page decides it (a text of
-    the catalogue), say the name of a grouping."""
+    the catalogue), say the name of a grouping. What is drawn of a frame is made once per frame
+    object and language (components/frame_memo.py): the cells a page shows again on every run."""
+    columns = tuple(columns)
+    config = {column.name: column_config(column, lang, frame, (labels or {}).get(column.name)) for column in columns}
+    if medals:
+        config["medal"] = st.column_config.TextColumn(" ", width="small")
+    shown = DERIVED.get(frame, ("shown", columns, lang, medals), lambda: _shown(columns, frame, lang, medals))
+    slot = table_slot(key)
+    slot.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+    with slot:
+        html_table(columns, shown, lang, key, {name: column.get("label") for name, column in config.items()})
+
+
+def _shown(columns: tuple[Column, ...], frame: pd.DataFrame, lang: str, medals: bool) -> pd.DataFrame:
+    """The columns as `st.dataframe` draws them: shares and decimals as text, the medals beside the rank."""
     names = [column.name for column in columns]
     shown = frame[names].copy()
     for column in columns:
@@ -48,14 +63,9 @@ def draw(
             shown[column.name] = i18n.percents(frame[column.name], lang)
         elif column.kind == "decimal":
             shown[column.name] = frame[column.name].map(lambda value: i18n.number(value, lang, digits=1))
-    config = {column.name: column_config(column, lang, frame, (labels or {}).get(column.name)) for column in columns}
     if medals:
         shown.insert(names.index("rank") + 1, "medal", frame["rank"].map(MEDALS).fillna(""))
-        config["medal"] = st.column_config.TextColumn(" ", width="small")
-    slot = table_slot(key)
-    slot.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
-    with slot:
-        html_table(columns, shown, lang, key, {name: column.get("label") for name, column in config.items()})
+    return shown
 
 
 def html_table(
@@ -63,7 +73,7 @@ def html_table(
 ) -> None:
     """The rows of a drawn table as an HTML table (what a screen reader and axe read), in pages."""
     with st.expander(t(lang, "Los datos como tabla (accesible)")):
-        rows = shown
+        first = 0
         if len(shown) > PAGE_ROWS:
             starts = list(range(0, len(shown), PAGE_ROWS))
             first = st.selectbox(
@@ -72,12 +82,19 @@ def html_table(
                 format_func=lambda start: f"{start + 1}–{min(start + PAGE_ROWS, len(shown))} / {len(shown)}",
                 key=f"{key}.rows",
             )
-            rows = shown.iloc[first : first + PAGE_ROWS]
-        text = as_text(columns, rows, lang)
-        if "medal" in text:  # the medal beside the rank: no column without a header
-            text = text.assign(rank=(text["rank"] + " " + text.pop("medal")).str.strip())
-        named = text.rename(columns={name: labels.get(name) or name for name in text.columns})
-        st.table(named.set_index(named.columns[0]))  # the first column heads each row
+        page = (tuple(columns), lang, first, tuple(labels.items()))
+        st.table(DERIVED.get(shown, ("html", *page), lambda: _html_rows(columns, shown, lang, first, labels)))
+
+
+def _html_rows(
+    columns: Sequence[Column], shown: pd.DataFrame, lang: str, first: int, labels: Mapping[str, str | None]
+) -> pd.DataFrame:
+    """`PAGE_ROWS` rows of `shown` from `first`, as the HTML table says them: headed by their first column."""
+    text = as_text(columns, shown.iloc[first : first + PAGE_ROWS], lang)
+    if "medal" in text:  # the medal beside the rank: no column without a header
+        text = text.assign(rank=(text["rank"] + " " + text.pop("medal")).str.strip())
+    named = text.rename(columns={name: labels.get(name) or name for name in text.columns})
+    return named.set_index(named.columns[0])  # the first column heads each row
 
 
 def as_text(columns: Sequence[Column], shown: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -126,7 +143,7 @@ def column_config(column: Column, lang: str, frame: pd.DataFrame, label: str | N
 
 def ranking_table(table: pd.DataFrame, lang: str, height: Height = "auto", key: str | None = None) -> None:
     """The ranking's columns, with a medal after the rank and a Hub profile link at the end."""
-    shown = table.assign(profile=profile_urls(table["username"]))
+    shown = DERIVED.get(table, "profiles", lambda: table.assign(profile=profile_urls(table["username"])))
     draw((*COLUMNS_TABLE, PROFILE), shown, lang, key, medals=True, height=height)
 
 

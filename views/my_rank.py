@@ -24,7 +24,6 @@ from components.safe import md_text
 from components.share import badge_section, share_section
 from components.sign_in import signed_in, username
 from components.tables import ranking_table
-from data.model import aggregate
 from data.model.aggregate import Absence
 from data.model.appearance import NAME
 from data.model.ranking import windowed
@@ -85,7 +84,7 @@ if roster is not None:  # with a roster: the person's team and country, and thei
 if ctx.board.several:  # their place in the board's other campaigns, and their whole contribution
     across_section(ctx.across(real, own), lang)
 st.subheader(t(lang, "Tus vecinos en el ranking"), anchor=False)
-ranking_table(aggregate.neighbours(table, user), lang, key="me.neighbours")
+ranking_table(read.neighbours(me_signed_in, user), lang, key="me.neighbours")
 st.subheader(t(lang, "Tu actividad diaria"), anchor=False)
 streak_and_calendar(read.calendar(real), campaign.fetched_at.date(), lang)
 titles = read.titles()

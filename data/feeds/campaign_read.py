@@ -233,6 +233,16 @@ class CampaignRead:
             ("shown_to", username, shown.digest), lambda: shown.public(self.everyone(), keep=username), True
         )
 
+    def neighbours(self, viewer: str | None, username: str) -> pd.DataFrame:
+        """`username`'s row of the ranking `viewer` sees, with the two above and below (one frame per
+        read: *Mi posición* draws it again in every open tab of the person at each change)."""
+        table = self.shown_to(viewer)
+        return self.memo(
+            ("neighbours", viewer, username, self.appearance.digest),
+            lambda: aggregate.neighbours(table, username).copy(),  # not a view: it outlives the whole
+            adhoc=True,
+        )
+
     def placed_shown_to(self, roster: Roster, username: str | None) -> pd.DataFrame:
         """`placed` as `username` sees it (themselves by name)."""
         shown = self.appearance
