@@ -117,7 +117,7 @@ class Budget:
     own row moved, then the other pages of one person (*Mi posición*: a neighbour's row moved), then
     the campaign-wide ones — a validation changes all three at once, and its author should not wait
     behind the whole ranking, nor behind the neighbourhood's pages —; within a tier each client's in
-    turn with everyone else's (`turn`), and otherwise in random order (no herd)."""
+    turn with everyone else's, and each client's own in the order they asked (`turn`)."""
 
     def __init__(
         self,
@@ -132,18 +132,24 @@ class Budget:
         self._stamp = time.monotonic()
         self._queue: list[tuple[int, int, float, int, asyncio.Future]] = []
         self._waiting: dict[tuple[str, int], int] = {}  # (client, tier) -> its pages waiting for a turn
+        self._last: dict[tuple[str, int], int] = {}  # (client, tier) -> the slot of its last page waiting
+        self._now: dict[int, int] = {}  # tier -> the slot of the last page it let go
         self._order = itertools.count()
         self._dispatcher: asyncio.Task | None = None
 
     async def turn(self, tier: int = CAMPAIGN, client: str = "") -> None:
         """Wait for a rerun token. Lower tiers go first; within each, a client's pages take turns
-        with everyone else's: its nth waiting page goes after every other client's first (fair
-        queueing by address), so one client asking a thousand times cannot hold back anyone else's
-        page, and many tabs behind one address keep their own page first."""
+        with everyone else's (start-time fair queueing by address): a page takes the slot after its
+        client's last one waiting, or after the tier's last let go if its client has none waiting, so
+        one client asking a thousand times cannot hold back anyone else's page, and a client's own
+        pages go in the order they asked. (Numbered by how many were waiting instead, a page that had
+        just rerun and asked again drew lots with those still waiting: with 60 tabs behind one
+        address, some waited 30 s.) Pages in the same slot go in random order (no herd)."""
         future = asyncio.get_running_loop().create_future()
         mine = (client, tier)
-        rank = self._waiting[mine] = self._waiting.get(mine, 0) + 1
-        heapq.heappush(self._queue, (tier, rank, random.random(), next(self._order), future))
+        slot = self._last[mine] = max(self._now.get(tier, 0), self._last.get(mine, 0)) + 1
+        self._waiting[mine] = self._waiting.get(mine, 0) + 1
+        heapq.heappush(self._queue, (tier, slot, random.random(), next(self._order), future))
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch())
         try:
@@ -151,7 +157,7 @@ class Budget:
         finally:
             self._waiting[mine] -= 1
             if not self._waiting[mine]:
-                del self._waiting[mine]
+                del self._waiting[mine], self._last[mine]
 
     async def _dispatch(self) -> None:
         while self._queue:
@@ -162,7 +168,8 @@ class Budget:
             while self._tokens >= 1 and self._queue:
                 if self._queue[0][0] != OWN_ROW and not self._may_start():
                     break  # an own row's goes anyway
-                future = heapq.heappop(self._queue)[-1]
+                tier, slot, *_, future = heapq.heappop(self._queue)
+                self._now[tier] = max(self._now.get(tier, 0), slot)
                 if not future.done():  # a page that went away while it waited costs nothing
                     future.set_result(None)
                     self._tokens -= 1

@@ -183,3 +183,31 @@ def test_background_reruns_wait_while_held_but_an_own_rows_does_not(held_by):
 
     while_held, released = in_a_loop_of_its_own(scenario())
     assert while_held == ["author"] and sorted(released[1:]) == ["c0", "c1", "c2"]
+
+
+def test_a_clients_pages_go_in_the_order_they_asked_and_one_that_asks_again_goes_last():
+    """Many tabs behind one address, each asking again as soon as its page has rerun (a validation
+    every few seconds): none overtakes another that was waiting before it, so none waits for ever;
+    and a page of another client goes among the first."""
+
+    async def scenario() -> list[str]:
+        budget = changes.Budget(rate=200.0, burst=1)
+        released: list[str] = []
+
+        async def tab(name: str, rounds: int) -> None:
+            for round_ in range(rounds):
+                await budget.turn(changes.OWN_ROW, "10.0.0.1")
+                released.append(f"{name}.{round_}")
+                await asyncio.sleep(0)  # rerun, then ask again
+
+        tabs = [asyncio.create_task(tab(f"t{n}", 3)) for n in range(30)]
+        await asyncio.sleep(0.02)
+        other = asyncio.create_task(budget.turn(changes.OWN_ROW, "192.0.2.1"))
+        other.add_done_callback(lambda _: released.append("other"))
+        await asyncio.wait_for(asyncio.gather(*tabs, other), 10)
+        return released
+
+    released = in_a_loop_of_its_own(scenario())
+    rounds = [int(name.rpartition(".")[2]) for name in released if name != "other"]
+    assert rounds == sorted(rounds)  # every tab's first turn before any tab's second, and so on
+    assert released.index("other") < 30  # not behind the 30 tabs' queue, nor their second turns
