@@ -104,7 +104,7 @@ def test_a_submission_is_complete_once_both_of_its_deliveries_are_queued_in_eith
     ]
     for n, ((kind, record), complete, awaiting) in enumerate(steps):
         assert box.deliver(*event(kind, record, n))[0] == 202
-        assert (box.submissions_complete(), box.awaiting_pair()) == (complete, awaiting), (kind, record)
+        assert box.pairing() == (complete, awaiting), (kind, record)
     box.drain()
     assert box.deliver(*event("record.updated", "rec-5", 99))[0] == 202  # an organizer's edit of a record
-    assert not box.submissions_complete() and box.awaiting_pair()
+    assert box.pairing() == (False, True)

@@ -199,7 +199,7 @@ def test_deliveries_applied_as_stated_equal_a_full_read(setup, deliveries, rg_cl
 
 
 def test_a_submission_is_delivered_as_its_records_update_and_its_responses_event(setup, deliveries, rg_client):
-    """What the reader's batching counts on (`Inbox.submissions_complete`, `LiveUpdates._gather`):
+    """What the reader's batching counts on (`Inbox.pairing`, `LiveUpdates._gather`):
     argilla-server sends a response's creation, edit and deletion each as two deliveries, the
     record's update and the response's event; once both are queued the inbox says the submission
     is whole, and with one of them only that its other half is on its way."""
@@ -239,4 +239,4 @@ def test_a_submission_is_delivered_as_its_records_update_and_its_responses_event
     for n, (body, headers) in enumerate(pairs):
         assert inbox.deliver(body, headers)[0] == 202
         whole = n % 2 == 1
-        assert (inbox.submissions_complete(), inbox.awaiting_pair()) == (whole, not whole), kinds[: n + 1]
+        assert inbox.pairing() == (whole, not whole), kinds[: n + 1]

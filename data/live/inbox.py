@@ -19,7 +19,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import cachetools
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -125,6 +125,13 @@ def signed_payload(secret: Webhook | None, body: bytes, headers: Mapping[str, st
         return 401, "bad signature", None
 
 
+class Pairing(NamedTuple):
+    """What the queue holds of submissions (`Inbox.pairing`)."""
+
+    complete: bool  # whole submissions, and nothing of one still on its way
+    awaiting: bool  # a delivery waits for the other half of its submission
+
+
 class Inbox:
     """Verifies deliveries with the subscription's secret and queues what they say changed."""
 
@@ -194,26 +201,17 @@ class Inbox:
     def pending(self) -> int:
         return len(self._queue)
 
-    def submissions_complete(self) -> bool:
-        """Whether what is queued holds whole submissions and nothing of one is still on its way:
-        argilla-server sends a response's creation, edit or deletion as two deliveries, the record's
-        `record.updated` (its status counted again) and the response's event — one after the other
-        from one worker, in either order from several."""
-        responses, unpaired = self._pairs()
-        return responses and not unpaired
-
-    def awaiting_pair(self) -> bool:
-        """Whether a delivery queued waits for the other half of its submission."""
-        return bool(self._pairs()[1])
-
-    def _pairs(self) -> tuple[bool, set[str | None]]:
-        """Whether a response event is queued, and the records with more updates than response
-        events queued, or fewer."""
+    def pairing(self) -> Pairing:
+        """How what is queued stands as submissions (one look at the queue): argilla-server sends a
+        response's creation, edit or deletion as two deliveries, the record's `record.updated` (its
+        status counted again) and the response's event — one after the other from one worker, in
+        either order from several. Halves are counted per record."""
         with self._lock:
             queue = list(self._queue)
         updated = Counter(c.record_id for c in queue if c.event == "record.updated")
         answered = Counter(c.record_id for c in queue if c.event.startswith("response."))
-        return bool(answered), {record for record in updated | answered if updated[record] != answered[record]}
+        awaiting = any(updated[record] != answered[record] for record in updated | answered)
+        return Pairing(complete=bool(answered) and not awaiting, awaiting=awaiting)
 
     def drain(self) -> list[Change]:
         with self._lock:

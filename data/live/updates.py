@@ -212,16 +212,17 @@ class LiveUpdates:
         """Let a burst of deliveries join one batch: wait while they keep coming (BATCH_WAIT without
         one closes it), at most BATCH_MAX, so that 200 edits cost a few searches, not 200. A lone
         submission closes its batch as the second of its two deliveries arrives
-        (`Inbox.submissions_complete`), and half of one waits up to PAIR_WAIT for the other; within
+        (`Inbox.pairing`), and half of one waits up to PAIR_WAIT for the other; within
         a burst (the last batch closed less than BURST ago) the next pair is already on its way, so
         the batch keeps gathering."""
         started = time.monotonic()
         alone = started - self._gathered_at >= BURST
         seen, quiet_since = self.inbox.pending, started
         while (now := time.monotonic()) - started < BATCH_MAX:
-            if alone and self.inbox.submissions_complete():
+            pairing = self.inbox.pairing()
+            if alone and pairing.complete:
                 break
-            if now - quiet_since >= (PAIR_WAIT if self.inbox.awaiting_pair() else BATCH_WAIT):
+            if now - quiet_since >= (PAIR_WAIT if pairing.awaiting else BATCH_WAIT):
                 break
             time.sleep(TICK)
             if self.inbox.pending != seen:
