@@ -46,9 +46,8 @@ def _fingerprint(frame: pd.DataFrame) -> str:
     return digests.content(frame.reset_index(), ",".join(map(str, frame.dtypes)), ",".join(map(str, frame.index.names)))
 
 
-KEYED: dict[str | type[Any], Callable[[Any], Any]] = {
-    pd.DataFrame: frame_key
-}  # how a chart's cache knows its arguments (Streamlit's `hash_funcs`)
+# how a chart's cache knows its arguments (Streamlit's `hash_funcs`)
+KEYED: dict[str | type[Any], Callable[[Any], Any]] = {pd.DataFrame: frame_key}
 
 
 def _styled(fig: go.Figure) -> go.Figure:

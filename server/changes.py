@@ -142,9 +142,9 @@ class Budget:
         with everyone else's (start-time fair queueing by address): a page takes the slot after its
         client's last one waiting, or after the tier's last let go if its client has none waiting, so
         one client asking a thousand times cannot hold back anyone else's page, and a client's own
-        pages go in the order they asked. (Numbered by how many were waiting instead, a page that had
-        just rerun and asked again drew lots with those still waiting: with 60 tabs behind one
-        address, some waited 30 s.) Pages in the same slot go in random order (no herd)."""
+        pages go in the order they asked (numbered by how many were waiting instead, a page that had
+        just rerun and asked again drew lots with those still waiting, and could be overtaken again
+        and again). Pages in the same slot go in random order (no herd)."""
         future = asyncio.get_running_loop().create_future()
         mine = (client, tier)
         slot = self._last[mine] = max(self._now.get(tier, 0), self._last.get(mine, 0)) + 1
