@@ -49,8 +49,8 @@ OWN_ROW, PERSON, CAMPAIGN = 0, 1, 2  # the rerun tiers (`tier_of`), first to las
 
 
 def tier_of(key: str, seen: str, current: str) -> int:
-    """How soon a changed page reruns: one person's page whose own row moved, one person's page,
-    a campaign-wide page (data.model.digests: a person's version leads with their own row's)."""
+    """How soon a changed page reruns: one person's page whose own figures moved, one person's page,
+    a campaign-wide page (data.model.digests: a person's version leads with their own figures')."""
     if not key.rpartition(CAMPAIGN_KEY)[2].startswith("u"):
         return CAMPAIGN
     return OWN_ROW if digests.own(seen) != digests.own(current) else PERSON

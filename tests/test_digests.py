@@ -1,6 +1,7 @@
 """The fingerprints open pages are rerun by (data.model.digests), on rankings aggregated from
-responses: a validation moves its author's own row, the neighbourhood of a few others, and nobody
-else's page; the order in which changed pages are rerun follows from that (tests/test_changes.py)."""
+responses: a validation moves its author's own figures, the neighbourhood of a few others (ranks
+among them), and nobody else's page; the order in which changed pages are rerun follows from that
+(tests/test_changes.py)."""
 
 import pandas as pd
 
@@ -21,7 +22,7 @@ def ranking(extra: dict[str, int]) -> pd.DataFrame:
 
 
 def changed(before: dict[str, str], after: dict[str, str]) -> tuple[set[str], set[str]]:
-    """Whose own row moved, and whose page moved at all."""
+    """Whose own figures moved, and whose page moved at all."""
     keys = {digests.user_key(person): person for person in PEOPLE}
     own = {keys[k] for k in before if digests.own(before[k]) != digests.own(after[k])}
     return own, {keys[k] for k in before if before[k] != after[k]}
@@ -35,11 +36,23 @@ def test_a_validation_moves_its_authors_own_row_and_only_its_neighbourhoods_page
     assert pages == {f"persona{n:02d}" for n in range(6 - digests.NEIGHBOURS, 7 + digests.NEIGHBOURS)}
 
 
-def test_a_validation_that_passes_someone_moves_both_their_own_rows():
+def test_a_validation_that_passes_someone_moves_their_page_but_only_the_authors_own_figures():
     before = digests.user_digests(ranking({}), salt="2024-03-05")
     after = digests.user_digests(ranking({"persona06": 4}), salt="2024-03-05")  # 22: passes persona05's 21
-    own, _ = changed(before, after)
-    assert own == {"persona05", "persona06"}  # both ranks moved
+    own, pages = changed(before, after)
+    assert own == {"persona06"}  # persona05's rank moved, not a figure of their own
+    assert {"persona05", "persona06"} <= pages
+
+
+def test_passing_a_group_of_ties_moves_every_page_in_it_and_one_persons_own_figures():
+    """Competition ranks: one validation that passes three people tied moves the three ranks at
+    once; the author is still the only one whose own figures moved (their page reruns first)."""
+    tied = {"persona07": 3, "persona08": 6}  # 18, 18, 18 with persona06's: ranks 7, 7, 7
+    before = digests.user_digests(ranking({**tied, "persona09": 9}), salt="2024-03-05")  # 18 too
+    after = digests.user_digests(ranking({**tied, "persona09": 10}), salt="2024-03-05")  # 19: first of them
+    own, pages = changed(before, after)
+    assert own == {"persona09"}
+    assert {"persona06", "persona07", "persona08", "persona09"} <= pages
 
 
 def test_a_person_s_version_leads_with_their_own_row_and_a_campaign_s_has_none():

@@ -129,7 +129,7 @@ class Services:
 
     def version(self, key: str) -> tuple[str, str | None] | None:
         """What a page following `key` shows, fingerprinted, and since when its data is known to be
-        current: "c" (the campaign), "u…" (one person's *Mi posición*, led by their own row's
+        current: "c" (the campaign), "u…" (one person's *Mi posición*, led by their own figures'
         fingerprint: `digests.own`), "o" (Organización: the campaign and the storage), "p"
         (Proyectos). None for an unknown key."""
         if key == "p":

@@ -3,9 +3,10 @@ current one and reruns only when they differ (a poll that found nothing new chan
 
 `content` fingerprints frames; `user_digests` gives, for every ranked name, a fingerprint of what
 *Mi posición* shows of the ranking for them: their row, the rows around it (the neighbours table)
-and how many are ranked, led by a fingerprint of their own row alone (`own`): a validation changes
-its author's own row and only the neighbourhood of a few others, and the author's page is the one
-worth drawing first. Each part is 16 hex digits; computed once per read, vectorised.
+and how many are ranked, led by a fingerprint of their own figures alone (`own`: their row but its
+rank). A validation changes its author's own figures and only the neighbourhood of a few others —
+the ranks of everyone it passes among them, a whole group of ties at once —, and the author's page
+is the one worth drawing first. Each part is 16 hex digits; computed once per read, vectorised.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 NEIGHBOURS = 2  # rows above and below the person's own, as the neighbours table shows
-OWN = "~"  # ends the fingerprint of a person's own row, at the head of their page's
+RANK = "rank"  # the column a person's own figures leave out
+OWN = "~"  # ends the fingerprint of a person's own figures, at the head of their page's
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -39,17 +41,21 @@ def user_key(username: str) -> str:
 
 
 def own(version: str) -> str:
-    """The fingerprint of a person's own row at the head of a version ("" for a version without)."""
+    """The fingerprint of a person's own figures at the head of a version ("" for a version without)."""
     head, separator, _ = version.partition(OWN)
     return head if separator else ""
 
 
 def user_digests(table: pd.DataFrame, salt: str = "") -> dict[str, str]:
-    """`user_key(name)` -> "<own row>~<the rows Mi posición shows for that name, in ranking order>";
-    `salt` (say, the day of the data: the streak counts up to it) is mixed into every one."""
+    """`user_key(name)` -> "<own figures>~<the rows Mi posición shows for that name, in ranking
+    order>"; `salt` (say, the day of the data: the streak counts up to it) is mixed into every one.
+    A person's own figures are their row but its rank: someone else's validation moves a rank, and
+    whose own figures moved is whose page reruns first (server.changes.tier_of)."""
     if table.empty:
         return {}
-    rows = pd.util.hash_pandas_object(table, index=False).to_numpy()
+    figures = pd.util.hash_pandas_object(table.drop(columns=RANK), index=False).to_numpy()
+    with np.errstate(over="ignore"):
+        rows = figures * _MIX + pd.util.hash_pandas_object(table[RANK], index=False).to_numpy()
     count = len(rows)
     padded = np.concatenate([np.zeros(NEIGHBOURS, np.uint64), rows, np.zeros(NEIGHBOURS, np.uint64)])
     mixed = np.full(count, np.uint64(count) ^ np.uint64(int(content(salt), 16)), dtype=np.uint64)
@@ -57,7 +63,7 @@ def user_digests(table: pd.DataFrame, salt: str = "") -> dict[str, str]:
         for offset in range(2 * NEIGHBOURS + 1):  # the window around each row, order-sensitive
             mixed = mixed * _MIX + padded[offset : offset + count]
     names = table["username"].astype(str).tolist()
-    salted = rows ^ np.uint64(int(content(salt), 16))
+    salted = figures ^ np.uint64(int(content(salt), 16))
     return {
         user_key(name): f"{mine:016x}{OWN}{value:016x}"
         for name, mine, value in zip(names, salted.tolist(), mixed.tolist())
