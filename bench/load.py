@@ -18,7 +18,8 @@ Per variant and number of tabs:
 2. active: 10 more readers arrive and change page every 5-15 s for 60 s: their page-ready p50/p95
    (request sent -> the run's `script_finished`), CPU as before;
 3. validation: an annotator whose *Mi posición* is one of the open tabs submits 20 validations, one
-   every 3 s: submit -> that tab shows the new count, p50/p95.
+   every 3 s: submit -> that tab shows the new count, p50/p95 (with `--readers-meanwhile`, the 10
+   readers go on reading meanwhile: their page-ready p50/p95 while the validations' reruns go on).
 Then, on a fresh start of each variant:
 4. arrivals: 1,000 visitors arriving over 60 s (page, its scripts and styles, websocket, first run):
    first page p50/p95;
@@ -125,6 +126,7 @@ WINDOW = 60.0  # seconds of each measured window (--window)
 TRACED = False  # the app traces allocations, to name its largest holders (--trace-memory)
 PROFILED = False  # py-spy samples the server's processes during the validations (--profile)
 VALIDATIONS = 20  # submitted during the open-tabs scenario, one every 3 s (--validations)
+READ_MEANWHILE = False  # the 10 readers go on reading during the validations (--readers-meanwhile)
 
 
 async def open_tabs_scenario(
@@ -174,9 +176,18 @@ async def open_tabs_scenario(
 
     lags: list[float] = []
     probe = asyncio.create_task(loop_lag(lags))
+    readers.page_runs.clear()
+    reading = asyncio.create_task(read_pages(active, ranked, 3600)) if READ_MEANWHILE else None
     with Profiled(root, data_dir / "profile") if PROFILED else contextlib.nullcontext() as profile:
         stages = await validations(tabs[0], annotator, ids, data_dir / "campaign.current")
     probe.cancel()
+    if reading is not None:
+        reading.cancel()
+        out.add(
+            variant,
+            f"{label} + 10 active readers, during the validations: page-ready p50 / p95",
+            f"{statistics.median(readers.page_runs) * 1000:.0f} / {percentile(readers.page_runs, 0.95) * 1000:.0f} ms",
+        )
     delays = stages["shown"]
     out.add(
         variant,
@@ -333,7 +344,7 @@ async def throughput_scenario(url: str, clients: int, seconds: float) -> float:
 
 
 def main() -> None:
-    global WINDOW, TRACED, PROFILED, VALIDATIONS
+    global WINDOW, TRACED, PROFILED, VALIDATIONS, READ_MEANWHILE
     parser = argparse.ArgumentParser()
     parser.add_argument("--tabs", default="300,1000")
     parser.add_argument("--baseline", default=BASELINE)
@@ -344,8 +355,10 @@ def main() -> None:
     parser.add_argument("--trace-memory", action="store_true", help="name memory's largest holders (slow)")
     parser.add_argument("--profile", action="store_true", help="py-spy on the server during the validations")
     parser.add_argument("--validations", type=int, default=VALIDATIONS, help="how many, one every 3 s")
+    parser.add_argument("--readers-meanwhile", action="store_true", help="the readers read during the validations")
     args = parser.parse_args()
     WINDOW, TRACED, PROFILED, VALIDATIONS = args.window, args.trace_memory, args.profile, args.validations
+    READ_MEANWHILE = args.readers_meanwhile
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     counts = [int(n) for n in args.tabs.split(",")]
