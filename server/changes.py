@@ -5,12 +5,12 @@ coroutine, no thread, no timer — until the fingerprint of `KEY` differs from `
 seconds pass; an idle tab therefore costs one small request every `HOLD` seconds. When many pages
 change at once (a validation moves the top of the ranking, and with it every open *Inicio*), their
 answers are let go by a budget of `RATE` reruns a second per process: first the pages of the
-people whose own figures moved (the author of a validation sees it first), then the other pages of
-one person, then the campaign-wide ones, each in random order; the budget shrinks while pages are
-being drawn for people who asked for them (`busy`), and the last two wait while a new state is
-being taken in (`data.in_progress.TAKING_IN`): readers who are clicking keep their speed, the next
-state reaches the open pages sooner, and a page that waits only gets the newest state (its reruns
-coalesce). Each client's pages take turns with everyone else's,
+people whose own figures moved (the author of a validation sees it first; their pages at a pace of
+their own, `OWN_RATE`), then the other pages of one person, then the campaign-wide ones; the
+budget shrinks while pages are being drawn for people who asked for them (`busy`), and the last
+two wait while a new state is being taken in (`data.in_progress.TAKING_IN`): readers who are
+clicking keep their speed, the next state reaches the open pages sooner, and a page that waits only
+gets the newest state (its reruns coalesce). Each client's pages take turns with everyone else's,
 and a version no page was drawn with waits a second, gets no turn and is told no version (the page
 reruns and is drawn with the current one): a client asking in a loop, or with made-up versions,
 holds back nobody, and learns no real version to compete with real pages but by running them
@@ -40,8 +40,9 @@ from data.model import digests
 from server.api.http import client_of
 
 RATE = 8.0  # background reruns a second, per process, while nobody else is waiting for a page
+OWN_RATE = 3 * RATE  # reruns of pages whose own figures moved: as fast as a process draws them
 BURST = 4
-AT_ONCE = 2  # background reruns under way at once, per process (but an own row's: `Budget`)
+AT_ONCE = 2  # background reruns under way at once, per process (an own figures' page: one more)
 UNKNOWN_WAIT = 1.0  # seconds before a version no page of this process was drawn with is answered
 NO_VERSION = ""  # the answer to such a version: no fingerprint, only that the page must run again
 CAMPAIGN_KEY = ":"  # on a board of several campaigns, a key is "<slug>:<key>" (no slug nor key has one)
@@ -106,15 +107,20 @@ class Changes:
 
 
 class Budget:
-    """A token bucket of reruns: `RATE` a second (less while the process is busy), `BURST` at once;
-    and but for the pages of people whose own row moved, no more than `AT_ONCE` under way
+    """Token buckets of reruns: `RATE` a second (less while the process is busy), `BURST` at once;
+    and but for the pages of people whose own figures moved, no more than `AT_ONCE` under way
     (`running`) and none started while a new state is being taken in (`taking_in`): a page's run
     holds the interpreter's lock while it draws, so more at once finish no sooner, each one more
     slows the one a person is looking at, and one started while the next state is computed draws the
-    state it replaces, slowing the computation.
+    state it replaces, slowing the computation. The pages of people whose own figures moved (the
+    author of a validation, who is looking for it) have a bucket of their own, `OWN_RATE`, and go one
+    by one beside at most `AT_ONCE` under way: an author with thirty tabs open has them drawn about
+    as fast as the process draws pages (some 50 ms each), not at the campaign-wide pages' pace
+    (8 a second: 3.7 s for thirty, BENCHMARKS.md section 16), and never as a crowd (a page released
+    counts as under way only once its run starts: one at a time keeps that gap to one page).
 
     Waiting pages are released one token at a time by `tier` (`tier_of`): the pages of people whose
-    own row moved, then the other pages of one person (*Mi posición*: a neighbour's row moved), then
+    own figures moved, then the other pages of one person (*Mi posición*: a neighbour's row moved), then
     the campaign-wide ones — a validation changes all three at once, and its author should not wait
     behind the whole ranking, nor behind the neighbourhood's pages —; within a tier each client's in
     turn with everyone else's, and each client's own in the order they asked (`turn`)."""
@@ -123,12 +129,14 @@ class Budget:
         self,
         rate: float = RATE,
         burst: int = BURST,
+        own_rate: float = OWN_RATE,
         busy: Callable[[], int] = lambda: 0,
         running: Callable[[], int] = lambda: 0,
         taking_in: Callable[[], int] = lambda: 0,
     ):
-        self.rate, self.burst, self.busy, self.running, self.taking_in = rate, burst, busy, running, taking_in
-        self._tokens = float(burst)
+        self.rate, self.burst, self.own_rate = rate, burst, own_rate
+        self.busy, self.running, self.taking_in = busy, running, taking_in
+        self._tokens, self._own = float(burst), 1.0
         self._stamp = time.monotonic()
         self._queue: list[tuple[int, int, float, int, asyncio.Future]] = []
         self._waiting: dict[tuple[str, int], int] = {}  # (client, tier) -> its pages waiting for a turn
@@ -162,24 +170,38 @@ class Budget:
     async def _dispatch(self) -> None:
         while self._queue:
             now = time.monotonic()
-            rate = self.rate / (1 + self.busy())
+            slower = 1 + self.busy()
+            rate, own_rate = self.rate / slower, self.own_rate / slower
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
+            self._own = min(1.0, self._own + (now - self._stamp) * own_rate)  # one by one
             self._stamp = now
-            while self._tokens >= 1 and self._queue:
-                if self._queue[0][0] != OWN_ROW and not self._may_start():
-                    break  # an own row's goes anyway
+            while self._queue:
+                own = self._queue[0][0] == OWN_ROW
+                if not (self._may_start_own() if own else self._tokens >= 1 and self._may_start()):
+                    break
                 tier, slot, *_, future = heapq.heappop(self._queue)
                 self._now[tier] = max(self._now.get(tier, 0), slot)
                 if not future.done():  # a page that went away while it waited costs nothing
                     future.set_result(None)
-                    self._tokens -= 1
+                    if own:
+                        self._own -= 1
+                    else:
+                        self._tokens -= 1
             if self._queue:
-                await asyncio.sleep(min(max((1 - self._tokens) / rate, 0.01), 0.05))
+                wanted = (1 - self._own) / own_rate if self._queue[0][0] == OWN_ROW else (1 - self._tokens) / rate
+                await asyncio.sleep(min(max(wanted, 0.01), 0.05))
 
     def _may_start(self) -> bool:
-        """May a page other than an own row's rerun now? (The next goes when one under way ends,
+        """May a page other than an own figures' rerun now? (The next goes when one under way ends,
         and once the new state is in.)"""
         return self.running() < AT_ONCE and not self.taking_in()
+
+    def _may_start_own(self) -> bool:
+        """May the page of someone whose own figures moved rerun now? With a token of its own, beside
+        at most `AT_ONCE` under way: whatever the rest is doing, one goes, never a crowd that would
+        slow one another; nor does it wait for a new state being taken in: its author is looking, and
+        a page drawn a moment early is drawn again (BENCHMARKS.md section 16)."""
+        return self._own >= 1 and self.running() <= AT_ONCE
 
 
 class Shown:

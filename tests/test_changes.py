@@ -158,10 +158,10 @@ def test_tier_of(key, seen, current, tier):
 
 
 @pytest.mark.parametrize("held_by", ["reruns under way", "a new state taken in"])
-def test_background_reruns_wait_while_held_but_an_own_rows_does_not(held_by):
+def test_background_reruns_wait_while_held_but_an_authors_page_does_not(held_by):
     """Background reruns wait while as many as allowed are under way, or while the process takes
-    in a new state (they would draw the one it replaces); the page of someone whose own row moved
-    goes anyway."""
+    in a new state (they would draw the one it replaces); the page of someone whose own figures
+    moved goes anyway."""
     under_way, taking_in = [changes.AT_ONCE if held_by == "reruns under way" else 0], InProgress()
 
     async def scenario() -> tuple[list[str], list[str]]:
@@ -211,3 +211,29 @@ def test_a_clients_pages_go_in_the_order_they_asked_and_one_that_asks_again_goes
     rounds = [int(name.rpartition(".")[2]) for name in released if name != "other"]
     assert rounds == sorted(rounds)  # every tab's first turn before any tab's second, and so on
     assert released.index("other") < 30  # not behind the 30 tabs' queue, nor their second turns
+
+
+def test_an_authors_many_pages_go_at_their_own_pace_and_never_in_a_crowd():
+    """Thirty tabs of one author's page, each drawing for a moment once released: they go by a
+    bucket of their own (here 50 times the campaign-wide pages' rate), not behind the campaign's
+    pace, and no more than `AT_ONCE` + 1 are ever under way, whatever their bucket holds."""
+    under_way = [0]
+    most = [0]
+
+    async def scenario() -> float:
+        budget = changes.Budget(rate=0.5, burst=4, own_rate=25.0, running=lambda: under_way[0])
+
+        async def tab() -> None:
+            await budget.turn(changes.OWN_ROW, "10.0.0.1")
+            under_way[0] += 1
+            most[0] = max(most[0], under_way[0])
+            await asyncio.sleep(0.02)  # its page draws
+            under_way[0] -= 1
+
+        started = asyncio.get_running_loop().time()
+        await asyncio.wait_for(asyncio.gather(*(tab() for _ in range(30))), 20)
+        return asyncio.get_running_loop().time() - started
+
+    took = in_a_loop_of_its_own(scenario())
+    assert took < 13  # a quarter of the campaign-wide bucket's 52 s (4 at once, then 0.5 a second)
+    assert most[0] <= changes.AT_ONCE + 1
