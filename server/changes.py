@@ -114,10 +114,11 @@ class Budget:
     slows the one a person is looking at, and one started while the next state is computed draws the
     state it replaces, slowing the computation. The pages of people whose own figures moved (the
     author of a validation, who is looking for it) have a bucket of their own, `OWN_RATE`, and go one
-    by one beside at most `AT_ONCE` under way: an author with thirty tabs open has them drawn about
-    as fast as the process draws pages (some 50 ms each), not at the campaign-wide pages' pace
-    (8 a second: 3.7 s for thirty, BENCHMARKS.md section 16), and never as a crowd (a page released
-    counts as under way only once its run starts: one at a time keeps that gap to one page).
+    by one beside at most `AT_ONCE` under way, and not while a page someone asked for is drawn: an
+    author with thirty tabs open has them drawn about as fast as the process draws pages (some
+    50 ms each), not at the campaign-wide pages' pace (8 a second: 3.7 s for thirty, BENCHMARKS.md
+    section 16), never as a crowd (a page released counts as under way only once its run starts:
+    one at a time keeps that gap to one page), and never before a click.
 
     Waiting pages are released one token at a time by `tier` (`tier_of`): the pages of people whose
     own figures moved, then the other pages of one person (*Mi posición*: a neighbour's row moved), then
@@ -198,10 +199,11 @@ class Budget:
 
     def _may_start_own(self) -> bool:
         """May the page of someone whose own figures moved rerun now? With a token of its own, beside
-        at most `AT_ONCE` under way: whatever the rest is doing, one goes, never a crowd that would
-        slow one another; nor does it wait for a new state being taken in: its author is looking, and
-        a page drawn a moment early is drawn again (BENCHMARKS.md section 16)."""
-        return self._own >= 1 and self.running() <= AT_ONCE
+        at most `AT_ONCE` under way (whatever the rest is doing, one goes, never a crowd that would
+        slow one another), and not while a page someone asked for is being drawn: a click goes
+        first. It does not wait for a new state being taken in: its author is looking, and a page
+        drawn a moment early is drawn again (BENCHMARKS.md section 16)."""
+        return self._own >= 1 and self.running() <= AT_ONCE and not self.busy()
 
 
 class Shown:

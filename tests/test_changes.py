@@ -237,3 +237,27 @@ def test_an_authors_many_pages_go_at_their_own_pace_and_never_in_a_crowd():
     took = in_a_loop_of_its_own(scenario())
     assert took < 13  # a quarter of the campaign-wide bucket's 52 s (4 at once, then 0.5 a second)
     assert most[0] <= changes.AT_ONCE + 1
+
+
+def test_an_authors_page_waits_while_a_page_someone_asked_for_is_drawn():
+    """A click goes first: while a reader's page is being drawn, the author's pages wait (their
+    bucket full), and go as soon as it is drawn."""
+    drawing = InProgress()
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        budget = changes.Budget(rate=100.0, burst=4, own_rate=100.0, busy=drawing)
+        released: list[str] = []
+
+        async def wait(who: str) -> None:
+            await budget.turn(changes.OWN_ROW, "10.0.0.1")
+            released.append(who)
+
+        with drawing:
+            tasks = [asyncio.create_task(wait(f"tab{n}")) for n in range(3)]
+            await asyncio.sleep(0.3)
+            while_drawn = list(released)
+        await asyncio.wait_for(asyncio.gather(*tasks), 5)
+        return while_drawn, released
+
+    while_drawn, released = in_a_loop_of_its_own(scenario())
+    assert while_drawn == [] and sorted(released) == ["tab0", "tab1", "tab2"]
