@@ -106,6 +106,20 @@ class Changes:
             pass
 
 
+class _Bucket:
+    """Tokens that refill at `rate` a second up to `size`: one spent per page let go."""
+
+    def __init__(self, rate: float, size: float):
+        self.rate, self.size, self.tokens = rate, size, size
+
+    def refill(self, seconds: float, slower: int) -> None:
+        self.tokens = min(self.size, self.tokens + seconds * self.rate / slower)
+
+    def wait(self, slower: int) -> float:
+        """Seconds until the next token."""
+        return (1 - self.tokens) * slower / self.rate
+
+
 class Budget:
     """Token buckets of reruns: `RATE` a second (less while the process is busy), `BURST` at once;
     and but for the pages of people whose own figures moved, no more than `AT_ONCE` under way
@@ -135,9 +149,8 @@ class Budget:
         running: Callable[[], int] = lambda: 0,
         taking_in: Callable[[], int] = lambda: 0,
     ):
-        self.rate, self.burst, self.own_rate = rate, burst, own_rate
         self.busy, self.running, self.taking_in = busy, running, taking_in
-        self._tokens, self._own = float(burst), 1.0
+        self._shared, self._own = _Bucket(rate, burst), _Bucket(own_rate, 1)  # the author's: one by one
         self._stamp = time.monotonic()
         self._queue: list[tuple[int, int, float, int, asyncio.Future]] = []
         self._waiting: dict[tuple[str, int], int] = {}  # (client, tier) -> its pages waiting for a turn
@@ -170,27 +183,21 @@ class Budget:
 
     async def _dispatch(self) -> None:
         while self._queue:
-            now = time.monotonic()
-            slower = 1 + self.busy()
-            rate, own_rate = self.rate / slower, self.own_rate / slower
-            self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
-            self._own = min(1.0, self._own + (now - self._stamp) * own_rate)  # one by one
+            now, slower = time.monotonic(), 1 + self.busy()
+            for bucket in (self._shared, self._own):
+                bucket.refill(now - self._stamp, slower)
             self._stamp = now
             while self._queue:
-                own = self._queue[0][0] == OWN_ROW
-                if not (self._may_start_own() if own else self._tokens >= 1 and self._may_start()):
+                bucket = self._own if self._queue[0][0] == OWN_ROW else self._shared
+                if bucket.tokens < 1 or not (self._may_start_own() if bucket is self._own else self._may_start()):
                     break
                 tier, slot, *_, future = heapq.heappop(self._queue)
                 self._now[tier] = max(self._now.get(tier, 0), slot)
                 if not future.done():  # a page that went away while it waited costs nothing
                     future.set_result(None)
-                    if own:
-                        self._own -= 1
-                    else:
-                        self._tokens -= 1
+                    bucket.tokens -= 1
             if self._queue:
-                wanted = (1 - self._own) / own_rate if self._queue[0][0] == OWN_ROW else (1 - self._tokens) / rate
-                await asyncio.sleep(min(max(wanted, 0.01), 0.05))
+                await asyncio.sleep(min(max(bucket.wait(slower), 0.01), 0.05))
 
     def _may_start(self) -> bool:
         """May a page other than an own figures' rerun now? (The next goes when one under way ends,
@@ -198,12 +205,12 @@ class Budget:
         return self.running() < AT_ONCE and not self.taking_in()
 
     def _may_start_own(self) -> bool:
-        """May the page of someone whose own figures moved rerun now? With a token of its own, beside
+        """May the page of someone whose own figures moved rerun now (with a token of its own)? Beside
         at most `AT_ONCE` under way (whatever the rest is doing, one goes, never a crowd that would
         slow one another), and not while a page someone asked for is being drawn: a click goes
         first. It does not wait for a new state being taken in: its author is looking, and a page
         drawn a moment early is drawn again (BENCHMARKS.md section 16)."""
-        return self._own >= 1 and self.running() <= AT_ONCE and not self.busy()
+        return self.running() <= AT_ONCE and not self.busy()
 
 
 class Shown:
