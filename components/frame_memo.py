@@ -23,13 +23,15 @@ OVERHEAD = 500  # cells an entry counts besides its frame's: a small frame's obj
 
 
 class FrameMemo:
-    """Values derived from frames, by the frame object and what was derived (`key`)."""
+    """Values derived from frames, by the frame object and what was derived (`key`); `made` counts
+    the values computed (not found kept)."""
 
     def __init__(self, cells: int, ttl: float, timer: Callable[[], float] = time.monotonic):
         self._kept: cachetools.TTLCache[tuple[int, Hashable], tuple[pd.DataFrame, Any]] = cachetools.TTLCache(
             maxsize=cells, ttl=ttl, timer=timer, getsizeof=lambda entry: entry[0].size + OVERHEAD
         )
         self._lock = threading.Lock()
+        self.made = 0
 
     def get(self, frame: pd.DataFrame, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` the first time `key` is asked of this `frame` object, kept after."""
@@ -40,6 +42,7 @@ class FrameMemo:
             return value
         value = compute()
         with self._lock:
+            self.made += 1
             try:
                 self._kept[(id(frame), key)] = (frame, value)
             except ValueError:  # a frame larger than the whole bound: made again each time

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, i18n
+from components.frame_memo import DERIVED
 from components.i18n import t
 from components.safe import md_text
 from components.tables import draw
@@ -28,27 +29,42 @@ def with_badges(board: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def projects_table(board: pd.DataFrame, lang: str, key: str | None = None, climbs: bool = False) -> None:
-    """The leaderboard; with `climbs`, the likes each project gained (`climbers`) too."""
-    draw((*PROJECTS, *CLIMBS) if climbs else PROJECTS, with_badges(board, lang), lang, key)
+    """The leaderboard; with `climbs`, the likes each project gained (`climbers`) too. What a table or
+    chart adds to a frame is made once per frame object (components/frame_memo.py)."""
+    shown = DERIVED.get(board, ("badges", lang), lambda: with_badges(board, lang))
+    draw((*PROJECTS, *CLIMBS) if climbs else PROJECTS, shown, lang, key)
 
 
 def top_chart(board: pd.DataFrame, lang: str) -> None:
+    charts.likes_bars(DERIVED.get(board, ("top", lang), lambda: _top_bars(board, lang)), lang, key="projects.top")
+
+
+def _top_bars(board: pd.DataFrame, lang: str) -> pd.DataFrame:
     top = with_badges(board.head(20), lang).assign(name=lambda f: f["repo_id"].str.split("/").str[-1])
-    charts.likes_bars(top[["name", "kind", "likes"]], lang, key="projects.top")
+    return top[["name", "kind", "likes"]]
 
 
 def trend_chart(history: pd.DataFrame, board: pd.DataFrame, top: int, lang: str) -> None:
     """Likes over time of the `top` first projects of `board`."""
-    chosen = board.head(top)[["kind", "repo_id"]]
-    lines = history.merge(chosen, on=["kind", "repo_id"]).sort_values("time")
-    lines = lines.assign(name=lines["repo_id"].str.split("/").str[-1])[["time", "name", "likes"]]
+    chosen = tuple(board.head(top)[["kind", "repo_id"]].itertuples(index=False, name=None))
+    lines = DERIVED.get(history, ("trend", chosen), lambda: _trend_lines(history, chosen))
     charts.likes_over_time(lines, lang, key="projects.trend")
+
+
+def _trend_lines(history: pd.DataFrame, chosen: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    lines = history.merge(pd.DataFrame(list(chosen), columns=["kind", "repo_id"]), on=["kind", "repo_id"])
+    lines = lines.sort_values("time")
+    return lines.assign(name=lines["repo_id"].str.split("/").str[-1])[["time", "name", "likes"]]
 
 
 def team_table(grouped: pd.DataFrame, lang: str, key: str) -> None:
     """Projects with a team's repos as one (data.model.projects.by_team)."""
-    shown = grouped.assign(project=grouped["project"].where(~grouped["team"], "👥 " + grouped["project"]))
+    shown = DERIVED.get(grouped, "team marks", lambda: _team_marks(grouped))
     draw(TEAM_PROJECTS, shown, lang, key, medals=True)
+
+
+def _team_marks(grouped: pd.DataFrame) -> pd.DataFrame:
+    return grouped.assign(project=grouped["project"].where(~grouped["team"], "👥 " + grouped["project"]))
 
 
 def final_table(board: pd.DataFrame, lang: str) -> None:

@@ -141,18 +141,31 @@ def column_config(column: Column, lang: str, frame: pd.DataFrame, label: str | N
     return st.column_config.TextColumn(title, **shared)  # text, and shares and decimals drawn as text
 
 
-def ranking_table(table: pd.DataFrame, lang: str, height: Height = "auto", key: str | None = None) -> None:
-    """The ranking's columns, with a medal after the rank and a Hub profile link at the end."""
-    shown = DERIVED.get(table, "profiles", lambda: table.assign(profile=profile_urls(table["username"])))
+def ranking_table(
+    table: pd.DataFrame, lang: str, height: Height = "auto", key: str | None = None, rows: int | None = None
+) -> None:
+    """The ranking's columns (its first `rows`, or all), with a medal after the rank and a Hub profile
+    link at the end. What the table adds is made once per frame object, as what `draw` makes: each
+    rerun of a page is given the same frame until the next read, and draws what was made of it."""
+    shown = DERIVED.get(table, ("profiles", rows), lambda: _with_profiles(table if rows is None else table.head(rows)))
     draw((*COLUMNS_TABLE, PROFILE), shown, lang, key, medals=True, height=height)
 
 
-def compact_ranking(table: pd.DataFrame, lang: str, key: str | None = None) -> None:
-    """Place (a medal for the first three), name and validations: fits a frame about 400 px wide."""
-    place = table["rank"].map(MEDALS).fillna(table["rank"].astype("string"))
-    draw(COMPACT, table.assign(place=place), lang, key)
+def _with_profiles(table: pd.DataFrame) -> pd.DataFrame:
+    return table.assign(profile=profile_urls(table["username"]))
+
+
+def compact_ranking(table: pd.DataFrame, lang: str, key: str | None = None, rows: int | None = None) -> None:
+    """Place (a medal for the first three), name and validations of the first `rows` (or all): fits
+    a frame about 400 px wide."""
+    shown = DERIVED.get(table, ("places", rows), lambda: _with_places(table if rows is None else table.head(rows)))
+    draw(COMPACT, shown, lang, key)
+
+
+def _with_places(table: pd.DataFrame) -> pd.DataFrame:
+    return table.assign(place=table["rank"].map(MEDALS).fillna(table["rank"].astype("string")))
 
 
 def progress_table(progress: pd.DataFrame, lang: str, key: str | None = None) -> None:
     """Per dataset: the counts, a bar, and the share done in the page's language."""
-    draw(PROGRESS, progress.assign(bar=progress["pct_done"]), lang, key)
+    draw(PROGRESS, DERIVED.get(progress, "bar", lambda: progress.assign(bar=progress["pct_done"])), lang, key)

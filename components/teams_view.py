@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import charts, i18n
 from components.downloads import download
+from components.frame_memo import DERIVED
 from components.i18n import t
 from components.safe import md_text
 from components.status import problem_text
@@ -54,9 +55,15 @@ def standings_section(table: pd.DataFrame, by: str, csv: bytes, lang: str) -> No
 
 
 def standings_table(table: pd.DataFrame, by: str, lang: str, key: str) -> None:
-    """The ranked groups (the unplaced are left to `unplaced_note`)."""
+    """The ranked groups (the unplaced are left to `unplaced_note`), made once per frame object
+    (components/frame_memo.py)."""
+    shown = DERIVED.get(table, ("ranked", by, lang), lambda: _ranked(table, by, lang))
+    draw(STANDINGS, shown, lang, key, medals=True, labels={"name": GROUP[by]})
+
+
+def _ranked(table: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
     ranked = table[table["rank"].notna()]
-    draw(STANDINGS, ranked.assign(name=named(ranked, by, lang)), lang, key, medals=True, labels={"name": GROUP[by]})
+    return ranked.assign(name=named(ranked, by, lang))
 
 
 def unplaced_note(table: pd.DataFrame, by: str, lang: str) -> None:
@@ -69,6 +76,14 @@ def unplaced_note(table: pd.DataFrame, by: str, lang: str) -> None:
 
 
 def country_map(table: pd.DataFrame, lang: str, key: str) -> None:
+    frame = DERIVED.get(table, ("map", lang), lambda: _on_the_map(table, lang))
+    if frame.empty:
+        st.info(t(lang, "Todavía no hay validaciones de personas con país."))
+        return
+    charts.country_map(frame, lang, key=key)
+
+
+def _on_the_map(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     ranked = table[table["rank"].notna() & (table["validations"] > 0)]
     frame = pd.DataFrame(
         {
@@ -76,20 +91,22 @@ def country_map(table: pd.DataFrame, lang: str, key: str) -> None:
             "name": named(ranked, "country", lang),
             "validations": ranked["validations"],
         }
-    ).dropna(subset=["iso3"])
-    if frame.empty:
-        st.info(t(lang, "Todavía no hay validaciones de personas con país."))
-        return
-    charts.country_map(frame, lang, key=key)
+    )
+    return frame.dropna(subset=["iso3"])
 
 
 def country_progress(daily: pd.DataFrame, table: pd.DataFrame, lang: str, key: str) -> None:
     """The running validations of the first countries of `table`."""
-    first = table[table["rank"].notna()]["country"].head(TOP_COUNTRIES)
-    lines = daily[daily["country"].isin(first)]
+    first = tuple(table[table["rank"].notna()]["country"].head(TOP_COUNTRIES))
+    lines = DERIVED.get(daily, ("countries", first, lang), lambda: _country_lines(daily, first, lang))
     if lines.empty:
         return
-    charts.country_progress(lines.assign(name=named(lines, "country", lang)), lang, key=key)
+    charts.country_progress(lines, lang, key=key)
+
+
+def _country_lines(daily: pd.DataFrame, countries_shown: tuple[str, ...], lang: str) -> pd.DataFrame:
+    lines = daily[daily["country"].isin(countries_shown)]
+    return lines.assign(name=named(lines, "country", lang))
 
 
 def membership(team: str | None, country: str | None, teams: pd.DataFrame, places: pd.DataFrame, lang: str) -> None:

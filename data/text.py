@@ -41,6 +41,14 @@ def matching(values: pd.Series, query: str) -> np.ndarray:
     return np.asarray(hits[distinct.cat.codes.to_numpy()])
 
 
+def rows_matching(table: pd.DataFrame, column: str, query: str) -> pd.DataFrame:
+    """The rows whose `column` contains `query` (`matching`); without a query, `table` itself, not a
+    copy: a page drawn again with the same frame object draws what was made of it (components/frame_memo.py)."""
+    if not folded((query or "").strip()):
+        return table
+    return table[matching(table[column], query)]
+
+
 _JOINERS = {"\u200c", "\u200d"}  # zero-width (non-)joiners: needed inside emoji sequences and some scripts
 
 

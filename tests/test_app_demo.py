@@ -3,8 +3,9 @@
 import pytest
 
 from components import i18n
+from components.frame_memo import DERIVED
 from components.i18n import t, tc
-from components.navigation import PAGES
+from components.navigation import MY_RANK, PAGES
 from data.config import load_config
 from data.model import aggregate, columns
 from data.state.demo import load_demo
@@ -269,3 +270,15 @@ def test_charts_speak_the_page_language(lang):
             for value, text in zip(trace["x"], trace["customdata"], strict=True):
                 day = pd.Timestamp(value)
                 assert str(day.year) in text and months[day.month].rstrip(".") in text, (value, text)
+
+
+@pytest.mark.parametrize("page", [spec.script for spec in PAGES])
+def test_a_page_drawn_again_from_the_same_read_makes_nothing_again(page):
+    """An open page reruns whenever what it shows moves, and every visitor's first run draws the same
+    read: what its tables and charts make of the read's frames is made once (components/frame_memo.py),
+    so a page must hand its components those frames, or slices kept the same way, not fresh copies."""
+    at = open_page(page, **({"user": demo_ranking()["username"].iloc[2]} if page == MY_RANK.script else {}))
+    made = DERIVED.made
+    at.run()
+    assert not at.exception
+    assert DERIVED.made == made

@@ -40,4 +40,4 @@ st.caption(
         "las ejecute como fórmula.",
     )
 )
-ranking_table(table.head(20), lang, key="export.table")  # the first rows of the file, as the ranking draws them
+ranking_table(table, lang, key="export.table", rows=20)  # the first rows of the file, as the ranking draws them

@@ -32,5 +32,5 @@ top = contributors if period == "all" else read.of_period(period)
 if top.empty:
     st.info(t(lang, "Nadie ha validado todavía en este periodo."))
 else:
-    ranking_table(top.head(10), lang, key="overview.top")
+    ranking_table(top, lang, key="overview.top", rows=10)
 st.page_link(RANKING.script, label=t(lang, "Ver ranking completo"), icon="🏆")

@@ -13,7 +13,7 @@ from components.safe import md_text
 from data.model.columns import CLIMBS, PROJECTS
 from data.model.export import to_csv
 from data.model.projects import CLIMBER_WINDOWS
-from data.text import matching
+from data.text import rows_matching
 from data.times import utc_now
 
 ctx = context()
@@ -68,7 +68,7 @@ query = right.text_input(t(lang, "Buscar proyecto"), max_chars=200, key="project
 address.keep("kind", kinds)
 address.keep("q", [query] if query else [])
 shown = board[board["kind"].isin(kinds)] if kinds else board
-shown = shown[matching(shown["repo_id"], query)]
+shown = rows_matching(shown, "repo_id", query)
 
 if shown.empty:
     st.info(t(lang, "No hay proyectos que mostrar."))

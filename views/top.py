@@ -10,12 +10,12 @@ from components.tables import compact_ranking
 
 ctx = context()
 lang, read = ctx.lang, ctx.read(ctx.view())
-top = read.contributors().head(10)
+top = read.contributors()
 
 st.markdown(f"**{md_text(ctx.config.title, 60)} · " + t(lang, "Top 10") + "**")
 if top.empty:
     st.info(t(lang, "Nadie ha validado todavía en este periodo."))
 else:
-    compact_ranking(top, lang, key="top.ranking")
+    compact_ranking(top, lang, key="top.ranking", rows=10)
 full_ranking, my_rank = t(lang, "Ranking completo"), t(lang, "Mi posición")
 st.markdown(f"[{full_ranking}]({page_url(RANKING)}) · [{my_rank}]({page_url(MY_RANK)})")

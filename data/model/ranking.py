@@ -9,13 +9,13 @@ import pandas as pd
 
 from data.model.aggregate import Filters
 from data.model.columns import SORTS
-from data.text import matching
+from data.text import rows_matching
 
 
 def search_and_sort(table: pd.DataFrame, query: str, order: str) -> pd.DataFrame:
     """Rows whose username contains `query` (case-insensitive, literal), sorted by `order`
     (a sortable column of data/model/columns.py), ties in rank order."""
-    table = table[matching(table["username"], query)]
+    table = rows_matching(table, "username", query)
     if order != "rank":
         table = table.sort_values([order, "rank"], ascending=[SORTS[order], True], kind="mergesort")
     return table
