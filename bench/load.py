@@ -19,7 +19,9 @@ Per variant and number of tabs:
    (request sent -> the run's `script_finished`), CPU as before;
 3. validation: an annotator whose *Mi posición* is one of the open tabs submits 20 validations, one
    every 3 s: submit -> that tab shows the new count, p50/p95 (with `--readers-meanwhile`, the 10
-   readers go on reading meanwhile: their page-ready p50/p95 while the validations' reruns go on).
+   readers go on reading meanwhile: their page-ready p50/p95 while the validations' reruns go on);
+   and, 30 s after the last, how far every open *Inicio*, *Clasificación* and *Progreso* (which
+   every validation moves) fell behind: each validation -> each such tab told to rerun, p50/p95/max.
 Then, on a fresh start of each variant:
 4. arrivals: 1,000 visitors arriving over 60 s (page, its scripts and styles, websocket, first run):
    first page p50/p95;
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
 import os
 import random
@@ -68,6 +71,8 @@ SPECS = [
 PEOPLE = [f"persona{i:02d}" for i in range(40)]
 ANNOTATOR = "persona00"
 OTHER_PAGES = [("", ""), ("clasificacion", ""), ("progreso", ""), ("proyectos", ""), ("top10", "embed=true")]
+CAMPAIGN_PAGES = {"Inicio": "", "Clasificación": "clasificacion", "Progreso": "progreso"}  # every validation moves them
+SETTLE = 30.0  # seconds after the last validation before counting how far the campaign-wide pages fell behind
 WORKSPACE = "carga"
 
 
@@ -179,7 +184,8 @@ async def open_tabs_scenario(
     readers.page_runs.clear()
     reading = asyncio.create_task(read_pages(active, ranked, 3600)) if READ_MEANWHILE else None
     with Profiled(root, data_dir / "profile") if PROFILED else contextlib.nullcontext() as profile:
-        stages = await validations(tabs[0], annotator, ids, data_dir / "campaign.current")
+        stages, sent = await validations(tabs[0], annotator, ids, data_dir / "campaign.current")
+    await asyncio.sleep(SETTLE)  # the pages still waiting for a turn get it once validations pause
     probe.cancel()
     if reading is not None:
         reading.cancel()
@@ -195,6 +201,12 @@ async def open_tabs_scenario(
         f"{statistics.median(delays):.2f} / {percentile(delays, 0.95):.2f} s",
     )
     out.add(variant, f"{label}: validation, by stage p50 / p95", by_stage(stages))
+    behind = campaign_pages_behind(tabs, sent, time.monotonic())
+    out.add(
+        variant,
+        f"{label}: validation -> every open {' / '.join(CAMPAIGN_PAGES)} told, p50 / p95 / max",
+        f"{statistics.median(behind):.2f} / {percentile(behind, 0.95):.2f} / {max(behind):.2f} s",
+    )
     out.add(
         variant,
         f"{label}: during the validations, the bench clients' own lag p50 / p95 / max",
@@ -206,15 +218,19 @@ async def open_tabs_scenario(
     await asyncio.gather(*(tab.close() for tab in [*tabs, *active]))
 
 
-async def validations(mine: Tab, annotator: Annotator, ids: list[str], pointer: Path) -> dict[str, list[float]]:
+async def validations(
+    mine: Tab, annotator: Annotator, ids: list[str], pointer: Path
+) -> tuple[dict[str, list[float]], list[float]]:
     """Submit each record, one every 3 s, and time its way to the annotator's open page: stored by
     the writer (its snapshot's pointer rewritten), the page told by its live-status loop, the page
-    drawn with the new count. Seconds from the submission, per stage."""
+    drawn with the new count. Seconds from the submission, per stage; and when each was submitted."""
     stages: dict[str, list[float]] = {"stored": [], "told": [], "shown": []}
+    submitted: list[float] = []
     for record in ids:
         before = int(mine.metrics.get("Validaciones", ("0", 0))[0].replace(".", "") or 0)
         stamp, stored = _stamp(pointer), None
         sent = time.monotonic()
+        submitted.append(sent)
         annotator.submit(record)
         shown = i18n.number(before + 1, "es")
         while mine.metrics.get("Validaciones", ("", 0))[0] != shown and time.monotonic() - sent < 60:
@@ -227,7 +243,20 @@ async def validations(mine: Tab, annotator: Annotator, ids: list[str], pointer: 
         stages["told"].append(told - sent)
         stages["shown"].append(drawn - sent)
         await asyncio.sleep(max(0.0, 3 - (time.monotonic() - sent)))
-    return stages
+    return stages, submitted
+
+
+def campaign_pages_behind(tabs: list[Tab], submitted: list[float], until: float) -> list[float]:
+    """Seconds from each validation to the moment each open campaign-wide page (whose figures every
+    validation moves) was told to rerun, or to `until` if it was not: how far behind they fell."""
+    behind = []
+    for tab in tabs:
+        if tab.path in CAMPAIGN_PAGES.values():
+            told = sorted(tab.told)
+            for sent in submitted:
+                after = bisect.bisect_right(told, sent)
+                behind.append((told[after] if after < len(told) else until) - sent)
+    return behind
 
 
 async def loop_lag(lags: list[float], every: float = 0.1) -> None:

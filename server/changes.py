@@ -6,7 +6,9 @@ seconds pass; an idle tab therefore costs one small request every `HOLD` seconds
 change at once (a validation moves the top of the ranking, and with it every open *Inicio*), their
 answers are let go by a budget of `RATE` reruns a second per process: first the pages of the
 people whose own figures moved (the author of a validation sees it first; their pages at a pace of
-their own, `OWN_RATE`), then the other pages of one person, then the campaign-wide ones; the
+their own, `OWN_RATE`), then the other pages of one person, then the campaign-wide ones (those
+that have waited `OVERDUE` seconds take every other turn: on a busy day the neighbours' pages may
+never run out); the
 budget shrinks while pages are being drawn for people who asked for them (`busy`), and the last
 two wait while a new state is being taken in (`data.in_progress.TAKING_IN`): readers who are
 clicking keep their speed, the next state reaches the open pages sooner, and a page that waits only
@@ -45,6 +47,7 @@ BURST = 4
 AT_ONCE = 2  # background reruns under way at once, per process (an own figures' page: one more)
 UNKNOWN_WAIT = 1.0  # seconds before a version no page of this process was drawn with is answered
 NO_VERSION = ""  # the answer to such a version: no fingerprint, only that the page must run again
+OVERDUE = 10.0  # seconds a campaign-wide page waits behind one person's pages before taking every other turn
 CAMPAIGN_KEY = ":"  # on a board of several campaigns, a key is "<slug>:<key>" (no slug nor key has one)
 OWN_ROW, PERSON, CAMPAIGN = 0, 1, 2  # the rerun tiers (`tier_of`), first to last
 
@@ -138,7 +141,11 @@ class Budget:
     own figures moved, then the other pages of one person (*Mi posición*: a neighbour's row moved), then
     the campaign-wide ones — a validation changes all three at once, and its author should not wait
     behind the whole ranking, nor behind the neighbourhood's pages —; within a tier each client's in
-    turn with everyone else's, and each client's own in the order they asked (`turn`)."""
+    turn with everyone else's, and each client's own in the order they asked (`turn`). But
+    campaign-wide pages that have waited `overdue` seconds take every other turn from one person's
+    pages, the longest waiting first: with many tabs per person and validations every few seconds
+    the neighbours' pages alone can take the whole budget, and *Inicio* and the ranking would
+    otherwise wait for as long as the validations keep coming (BENCHMARKS.md section 16)."""
 
     def __init__(
         self,
@@ -148,14 +155,18 @@ class Budget:
         busy: Callable[[], int] = lambda: 0,
         running: Callable[[], int] = lambda: 0,
         taking_in: Callable[[], int] = lambda: 0,
+        overdue: float = OVERDUE,
     ):
         self.busy, self.running, self.taking_in = busy, running, taking_in
+        self.overdue = overdue
         self._shared, self._own = _Bucket(rate, burst), _Bucket(own_rate, 1)  # the author's: one by one
         self._stamp = time.monotonic()
         self._queue: list[tuple[int, int, float, int, asyncio.Future]] = []
         self._waiting: dict[tuple[str, int], int] = {}  # (client, tier) -> its pages waiting for a turn
         self._last: dict[tuple[str, int], int] = {}  # (client, tier) -> the slot of its last page waiting
         self._now: dict[int, int] = {}  # tier -> the slot of the last page it let go
+        self._campaign_since: deque[tuple[float, asyncio.Future]] = deque()  # in the order they came
+        self._overdue_turn = True  # whether an overdue campaign-wide page may take the next turn
         self._order = itertools.count()
         self._dispatcher: asyncio.Task | None = None
 
@@ -172,6 +183,8 @@ class Budget:
         slot = self._last[mine] = max(self._now.get(tier, 0), self._last.get(mine, 0)) + 1
         self._waiting[mine] = self._waiting.get(mine, 0) + 1
         heapq.heappush(self._queue, (tier, slot, random.random(), next(self._order), future))
+        if tier == CAMPAIGN:
+            self._campaign_since.append((time.monotonic(), future))
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch())
         try:
@@ -188,16 +201,37 @@ class Budget:
                 bucket.refill(now - self._stamp, slower)
             self._stamp = now
             while self._queue:
+                if self._queue[0][-1].done():  # went away while it waited, or let go as overdue: costs nothing
+                    self._pop()
+                    continue
+                overdue = self._overdue(now) if self._overdue_turn else None
+                future = overdue or self._queue[0][-1]
                 bucket = self._own if self._queue[0][0] == OWN_ROW else self._shared
                 if bucket.tokens < 1 or not (self._may_start_own() if bucket is self._own else self._may_start()):
                     break
-                tier, slot, *_, future = heapq.heappop(self._queue)
-                self._now[tier] = max(self._now.get(tier, 0), slot)
-                if not future.done():  # a page that went away while it waited costs nothing
-                    future.set_result(None)
-                    bucket.tokens -= 1
+                if overdue is None:
+                    self._pop()
+                future.set_result(None)
+                bucket.tokens -= 1
+                if bucket is self._shared:
+                    self._overdue_turn = overdue is None  # overdue pages: every other turn
             if self._queue:
                 await asyncio.sleep(min(max(bucket.wait(slower), 0.01), 0.05))
+        self._campaign_since.clear()  # every page it held has been let go
+
+    def _pop(self) -> None:
+        tier, slot, *_ = heapq.heappop(self._queue)
+        self._now[tier] = max(self._now.get(tier, 0), slot)
+
+    def _overdue(self, now: float) -> asyncio.Future | None:
+        """The campaign-wide page that has waited longest, once that is `overdue` seconds, while one
+        person's pages are first in the queue (the author's pages never wait for it)."""
+        since = self._campaign_since
+        while since and since[0][1].done():
+            since.popleft()
+        if since and self._queue[0][0] == PERSON and now - since[0][0] >= self.overdue:
+            return since[0][1]
+        return None
 
     def _may_start(self) -> bool:
         """May a page other than an own figures' rerun now? (The next goes when one under way ends,

@@ -143,6 +143,39 @@ def test_changed_pages_rerun_the_author_first_then_one_persons_pages_then_the_ca
     assert set(released[1:11]) == {"neighbour"} and set(released[11:]) == {"campaign"}
 
 
+def test_a_campaign_page_waits_behind_one_persons_pages_no_longer_than_overdue():
+    """Neighbours' pages that keep coming faster than the budget lets them go (many tabs a person,
+    a validation every few seconds) would hold *Inicio* back for as long as they come: once it has
+    waited `overdue` seconds it takes every other turn from them."""
+
+    async def scenario(overdue: float) -> tuple[float, int]:
+        budget = changes.Budget(rate=50.0, burst=1, overdue=overdue)
+        loop = asyncio.get_running_loop()
+        started, released = loop.time(), []
+
+        async def neighbour(n: int) -> None:
+            await budget.turn(changes.PERSON, f"198.51.100.{n % 200}")
+            released.append("neighbour")
+
+        async def campaign() -> float:
+            await budget.turn(changes.CAMPAIGN, "192.0.2.1")
+            released.append("campaign")
+            return loop.time() - started
+
+        neighbours = [asyncio.create_task(neighbour(n)) for n in range(10)]
+        waited = asyncio.create_task(campaign())
+        for n in range(10, 200):  # 100 a second, twice what the budget lets go
+            neighbours.append(asyncio.create_task(neighbour(n)))
+            await asyncio.sleep(0.01)
+        await asyncio.wait_for(asyncio.gather(waited, *neighbours), 30)
+        return waited.result(), released.index("campaign")
+
+    took, place = in_a_loop_of_its_own(scenario(overdue=0.5))
+    assert 0.5 <= took < 1.2 and place < 60  # at 50 a second, some 25 neighbours went before it
+    took, place = in_a_loop_of_its_own(scenario(overdue=60))
+    assert place == 200  # never overdue: behind every neighbour
+
+
 @pytest.mark.parametrize(
     "key, seen, current, tier",
     [
