@@ -12,7 +12,7 @@ from data.model.texts import N_
 PERIOD_NAMES = {"week": N_("Esta semana"), "month": N_("Este mes"), "7d": N_("Últimos 7 días")}
 
 
-def windowed_places(standings: list[Standing], lang: str) -> None:
+def windowed_places(standings: tuple[Standing, ...], lang: str) -> None:
     """A person's place in each windowed ranking ("#3 esta semana"): a newcomer can lead a week."""
     if not standings:
         return

@@ -131,18 +131,28 @@ class CampaignRead:
         """The ranking of a period of data.model.ranking ("week", "month", ...), from the data's day."""
         return self.contributors(period_filters(period, self.today))
 
-    def standings_of(self, username: str, offered: tuple[str, ...]) -> list[Standing]:
-        """Where `username` stands in each of the `offered` periods."""
-        return [standing(self.everyone(period_filters(period, self.today)), username, period) for period in offered]
+    def standings_of(self, username: str, offered: tuple[str, ...]) -> tuple[Standing, ...]:
+        """Where `username` stands in each of the `offered` periods (once per read: their page reruns
+        with every change to the campaign, in each of their tabs)."""
+
+        def compute() -> tuple[Standing, ...]:
+            everyone = (self.everyone(period_filters(period, self.today)) for period in offered)
+            return tuple(standing(table, username, period) for table, period in zip(everyone, offered))
+
+        return self.memo(("standings_of", username, offered), compute, adhoc=True)
 
     def weekly_goal(self, username: str | None = None) -> Goal | None:
         """This week's validations towards the campaign's weekly goal, or one person's towards theirs."""
         target = self.config.weekly_goal if username is None else self.config.weekly_goal_per_person
         if not target:
             return None
-        week = self.everyone(period_filters("week", self.today))
-        done = week["validations"].sum() if username is None else standing(week, username, "week").validations
-        return Goal(target, int(done))
+
+        def compute() -> Goal:
+            week = self.everyone(period_filters("week", self.today))
+            done = week["validations"].sum() if username is None else standing(week, username, "week").validations
+            return Goal(target, int(done))
+
+        return self.memo(("weekly_goal", username, target), compute, adhoc=username is not None)
 
     def progress(self) -> pd.DataFrame:
         return self.memo(
