@@ -4,13 +4,12 @@ The page's own script asks (components/live_status.py). The answer waits on the 
 coroutine, no thread, no timer — until the fingerprint of `KEY` differs from `SEEN` or `HOLD`
 seconds pass; an idle tab therefore costs one small request every `HOLD` seconds. When many pages
 change at once (a validation moves the top of the ranking, and with it every open *Inicio*), their
-answers are let go by a budget of `RATE` reruns a second per process: first the pages of the
-people whose own figures moved (the author of a validation sees it first; their pages at a pace of
-their own, `OWN_RATE`), then the other pages of one person, then the campaign-wide ones (those
-that have waited `OVERDUE` seconds take every other turn: on a busy day the neighbours' pages may
-never run out); the
-budget shrinks while pages are being drawn for people who asked for them (`busy`), and the last
-two wait while a new state is being taken in (`data.in_progress.TAKING_IN`): readers who are
+answers are let go by a budget of `RATE` reruns a second per process: first the pages of the people
+whose own figures moved (the author of a validation sees it first; their pages at a pace of their
+own, `OWN_RATE`), then the other pages of one person, then the campaign-wide ones (those that have
+waited `OVERDUE` seconds take every other turn: on a busy day the neighbours' pages may never run
+out); the budget shrinks while pages are being drawn for people who asked for them (`busy`), and the
+last two wait while a new state is being taken in (`data.in_progress.TAKING_IN`): readers who are
 clicking keep their speed, the next state reaches the open pages sooner, and a page that waits only
 gets the newest state (its reruns coalesce). Each client's pages take turns with everyone else's,
 and a version no page was drawn with waits a second, gets no turn and is told no version (the page
@@ -205,7 +204,7 @@ class Budget:
                     self._pop()
                     continue
                 overdue = self._overdue(now) if self._overdue_turn else None
-                future = overdue or self._queue[0][-1]
+                future = overdue if overdue is not None else self._queue[0][-1]
                 bucket = self._own if self._queue[0][0] == OWN_ROW else self._shared
                 if bucket.tokens < 1 or not (self._may_start_own() if bucket is self._own else self._may_start()):
                     break
