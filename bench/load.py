@@ -185,7 +185,6 @@ async def open_tabs_scenario(
     reading = asyncio.create_task(read_pages(active, ranked, 3600)) if READ_MEANWHILE else None
     with Profiled(root, data_dir / "profile") if PROFILED else contextlib.nullcontext() as profile:
         stages, sent = await validations(tabs[0], annotator, ids, data_dir / "campaign.current")
-    await asyncio.sleep(SETTLE)  # the pages still waiting for a turn get it once validations pause
     probe.cancel()
     if reading is not None:
         reading.cancel()
@@ -201,6 +200,7 @@ async def open_tabs_scenario(
         f"{statistics.median(delays):.2f} / {percentile(delays, 0.95):.2f} s",
     )
     out.add(variant, f"{label}: validation, by stage p50 / p95", by_stage(stages))
+    await asyncio.sleep(SETTLE)  # the pages still waiting for a turn get it once validations pause
     behind = campaign_pages_behind(tabs, sent, time.monotonic())
     out.add(
         variant,
