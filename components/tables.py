@@ -147,8 +147,12 @@ def ranking_table(
     """The ranking's columns (its first `rows`, or all), with a medal after the rank and a Hub profile
     link at the end. What the table adds is made once per frame object, as what `draw` makes: each
     rerun of a page is given the same frame until the next read, and draws what was made of it."""
-    shown = DERIVED.get(table, ("profiles", rows), lambda: _with_profiles(table if rows is None else table.head(rows)))
+    shown = DERIVED.get(table, ("profiles", rows), lambda: _with_profiles(_first(table, rows)))
     draw((*COLUMNS_TABLE, PROFILE), shown, lang, key, medals=True, height=height)
+
+
+def _first(table: pd.DataFrame, rows: int | None) -> pd.DataFrame:
+    return table if rows is None else table.head(rows)
 
 
 def _with_profiles(table: pd.DataFrame) -> pd.DataFrame:
@@ -158,7 +162,7 @@ def _with_profiles(table: pd.DataFrame) -> pd.DataFrame:
 def compact_ranking(table: pd.DataFrame, lang: str, key: str | None = None, rows: int | None = None) -> None:
     """Place (a medal for the first three), name and validations of the first `rows` (or all): fits
     a frame about 400 px wide."""
-    shown = DERIVED.get(table, ("places", rows), lambda: _with_places(table if rows is None else table.head(rows)))
+    shown = DERIVED.get(table, ("places", rows), lambda: _with_places(_first(table, rows)))
     draw(COMPACT, shown, lang, key)
 
 
