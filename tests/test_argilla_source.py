@@ -124,6 +124,30 @@ def test_missing_dataset_is_named(argilla_server, plan):
     assert error.value.kind is ErrorKind.MISSING_DATASET and error.value.detail == "no_existe"
 
 
+def test_settings_are_what_the_sdk_finds(argilla_server, rg_client, plan):
+    """The settings a read takes from two listings and each dataset's questions and fields are
+    what the SDK's own lookup by name gives: id, responses a record needs, the correction
+    question, the first label question (single or multi)."""
+    import argilla as rg
+
+    found = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs()).counts().settings
+    for spec in SPECS:
+        dataset = rg_client.datasets(name=spec.name, workspace="fuente")
+        questions = {question.name: question for question in dataset.settings.questions}
+        label = next((name for name, q in questions.items() if isinstance(q, rg.LabelQuestion)), None)
+        settings = found[spec.name]
+        assert settings.id == str(dataset.id)
+        assert settings.min_submitted == dataset.settings.distribution.min_submitted == spec.min_submitted
+        assert settings.correction_question_id == str(questions[spec.question].id)
+        assert settings.label_question == label
+
+
+def test_a_workspace_that_does_not_exist_is_named_as_its_dataset_missing(argilla_server, plan):
+    with pytest.raises(SourceError) as error:
+        ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs(workspace="no_existe")).counts()
+    assert error.value.kind is ErrorKind.MISSING_DATASET and error.value.detail == SPECS[0].name
+
+
 def test_missing_question_is_named(argilla_server, plan):
     wrong = (DatasetConfig("mmlu_validar", "pregunta_mal", workspace="fuente", title="X"),)
     with pytest.raises(SourceError) as error:

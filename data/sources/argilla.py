@@ -19,9 +19,10 @@ import contextlib
 import dataclasses
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import pandas as pd
@@ -46,9 +47,14 @@ from data.sources.progress import ReadProgress, Report
 
 if TYPE_CHECKING:
     import argilla as rg
+    from argilla._models import DatasetModel, FieldModel, QuestionModel
 
 PAGE_SIZE = 1000
 IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
+AT_ONCE = 8  # datasets asked their small questions at the same time (settings, change signatures)
+T = TypeVar("T")
+R = TypeVar("R")
+LABEL_TYPES = frozenset({"label_selection", "multi_label_selection"})  # rg.LabelQuestion and its subclass
 
 
 @dataclass
@@ -160,9 +166,9 @@ class ArgillaSource:
         three small requests, per dataset), no record read. What a cold start shows first."""
         with self.session() as client:
             users = self._server.names(client, set(), FULL_READ_USERS_AGE)
-            settings = {config.name: _dataset_settings(client, config) for config in self._datasets}
+            settings = _settings_of(client, self._datasets)
             http = client.api.http_client
-            signatures = {name: _signature(http, found.id) for name, found in settings.items()}
+            signatures = dict(zip(settings, _each(lambda found: _signature(http, found.id), settings.values())))
         return RawCampaign(
             records=pd.concat([records_frame([], c, settings[c.name]) for c in self._datasets], ignore_index=True),
             responses=pd.concat([responses_frame([], c, settings[c.name]) for c in self._datasets], ignore_index=True),
@@ -245,7 +251,8 @@ class ArgillaSource:
         """The change signature of each dataset now, or of these ones (three small requests each)."""
         chosen = {name: s for name, s in previous.settings.items() if names is None or name in names}
         with self.session() as client:
-            return {name: _signature(client.api.http_client, s.id) for name, s in chosen.items()}
+            http = client.api.http_client
+            return dict(zip(chosen, _each(lambda found: _signature(http, found.id), chosen.values())))
 
     def dataset_names(self, previous: RawCampaign) -> dict[str, str]:
         """Argilla dataset id -> configured name."""
@@ -324,35 +331,65 @@ def _state(client: rg.Argilla, config: DatasetConfig, previous: RawCampaign | No
         else:
             if signature == previous.signatures.get(config.name):
                 return known, signature
-    settings = _dataset_settings(client, config)  # (a dataset made again under its name: its new id)
+    settings = _settings_of(client, (config,))[config.name]  # (a dataset made again under its name: its new id)
     return settings, _signature(http, settings.id)
 
 
-def _dataset_settings(client: rg.Argilla, config: DatasetConfig) -> DatasetSettings:
-    import argilla as rg  # loaded already: `client` is the SDK's
+def _settings_of(client: rg.Argilla, configs: tuple[DatasetConfig, ...]) -> dict[str, DatasetSettings]:
+    """These datasets' settings, each found by name in its workspace (the first one when none is
+    configured, as the SDK's `client.datasets(name=...)` does): the workspaces and the datasets are
+    listed once for all of them, then each one's questions and fields read, 2 + 2 per dataset
+    requests. The SDK's lookup costs eight a dataset (it lists both again for each and reads
+    vectors and metadata the board has no use for): on a Space reading another Space's Argilla, a
+    cold start's first look waited for them."""
+    api = client.api
+    workspaces = api.workspaces.list()
+    ids = {workspace.name: workspace.id for workspace in workspaces}
+    default = workspaces[0].id if workspaces else None
+    listed = {(dataset.workspace_id, dataset.name): dataset for dataset in api.datasets.list()}
+    datasets = []
+    for config in configs:
+        dataset = listed.get((ids.get(config.workspace) if config.workspace else default, config.name))
+        if dataset is None or dataset.id is None:
+            raise SourceError(ErrorKind.MISSING_DATASET, config.name)
+        datasets.append(dataset)
+    found = _each(lambda dataset: (api.questions.list(dataset.id), api.fields.list(dataset.id)), datasets)
+    return {
+        config.name: _settings(config, dataset, questions, fields)
+        for config, dataset, (questions, fields) in zip(configs, datasets, found, strict=True)
+    }
 
-    dataset = (
-        client.datasets(name=config.name, workspace=config.workspace)
-        if config.workspace
-        else client.datasets(name=config.name)
-    )
-    if dataset is None:
-        raise SourceError(ErrorKind.MISSING_DATASET, config.name)
-    questions = {question.name: question for question in dataset.settings.questions}
-    if config.correction_question not in questions:
+
+def _each(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """`function` of each item, in order, the items' requests sent at the same time (`AT_ONCE` at
+    most): a few small answers each, whose time between two Spaces is the network's round trips,
+    not argilla-server's work (pages of records, which it answers one at a time, are read in turn).
+    The first error raised is raised here."""
+    items = list(items)
+    if len(items) < 2:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(min(len(items), AT_ONCE), thread_name_prefix="argilla-ask") as pool:
+        return list(pool.map(function, items))
+
+
+def _settings(
+    config: DatasetConfig, dataset: DatasetModel, questions: list[QuestionModel], fields: list[FieldModel]
+) -> DatasetSettings:
+    """What a read needs of one dataset's settings (the SDK's models of it), checked against `config`."""
+    by_name = {question.name: question for question in questions}
+    if config.correction_question not in by_name:
         raise SourceError(ErrorKind.MISSING_QUESTION, f"{config.name}.{config.correction_question}")
     label = config.label_question or next(
-        (name for name, q in questions.items() if isinstance(q, rg.LabelQuestion)), None
+        (name for name, question in by_name.items() if question.type in LABEL_TYPES), None
     )
-    distribution = dataset.settings.distribution
-    fields = [field.name for field in dataset.settings.fields]
+    names = [field.name for field in fields]
     return DatasetSettings(
         id=str(dataset.id),
-        min_submitted=int(getattr(distribution, "min_submitted", 1) or 1),
-        correction_question_id=str(questions[config.correction_question].id),
+        min_submitted=int(getattr(dataset.distribution, "min_submitted", 1) or 1),
+        correction_question_id=str(by_name[config.correction_question].id),
         label_question=label,
         mismatches=tuple(
-            dataset_mismatches(config.name, config.reference_field, config.label_question, fields, list(questions))
+            dataset_mismatches(config.name, config.reference_field, config.label_question, names, list(by_name))
         ),
     )
 
