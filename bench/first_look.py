@@ -92,6 +92,34 @@ def visit(browser, app: StreamlitApp, started: float) -> tuple[float, float | No
     return up, first, done, rows
 
 
+LINK_DELAY = 0.04  # s a request takes on the way between two Spaces, say, rather than on loopback
+
+
+def first_look_cost(server: ArgillaTestServer, config: Path, delay: float, times: int = 5) -> tuple[int, float]:
+    """The first look's own reading, apart from the app: requests to argilla-server (the login and
+    users' names included, as after a restart) and the median seconds of `ArgillaSource.counts()`,
+    through a proxy that holds each request `delay` seconds."""
+    from data.config import load_config
+    from data.sources import argilla_servers
+    from data.sources.argilla import ArgillaSource
+    from tests.servers.counting_proxy import CountingProxy
+
+    proxy = CountingProxy(server.api_url)
+    proxy.delay = delay
+    source = ArgillaSource(proxy.url, server.api_key, load_config(config).datasets)
+    requests, seconds = [], []
+    try:
+        for _ in range(times):
+            argilla_servers._SERVERS.clear()  # a fresh login, as after a restart
+            started = time.monotonic()
+            source.counts()
+            seconds.append(time.monotonic() - started)
+            requests.append(proxy.requests_since(started))
+    finally:
+        proxy.stop()
+    return max(requests), statistics.median(seconds)
+
+
 def started_server(size: int, kept: str | None) -> tuple[ArgillaTestServer, Plan]:
     """argilla-server with the campaign built; with `kept` (a folder), built there once and
     started again from it by later runs (building 25,000 records takes minutes)."""
@@ -102,7 +130,9 @@ def started_server(size: int, kept: str | None) -> tuple[ArgillaTestServer, Plan
         server.start_server()
         print(f"argilla-server started from {built.parent} ({size:,} records built before)")
         return server, plan_of()
-    server = ArgillaTestServer(home=Path(kept)) if kept else ArgillaTestServer()
+    if built is not None:
+        built.parent.mkdir(parents=True, exist_ok=True)
+    server = ArgillaTestServer(home=built.parent) if built is not None else ArgillaTestServer()
     server.start()
     started = time.monotonic()
     plan = build(rg.Argilla(api_url=server.api_url, api_key=server.api_key), size)
@@ -124,6 +154,13 @@ def main(size: int, runs: int) -> None:
         started = time.monotonic()
         owner.get(f"/api/v1/datasets/{ids[0]}/users/progress").raise_for_status()
         print(f"argilla-server answers /users/progress in {(time.monotonic() - started) * 1000:.0f} ms")
+        cost = write_config(tmp / "cost.toml", plan, exclude=(), minimum=MINIMUM)
+        for delay in (0, LINK_DELAY):
+            requests, seconds = first_look_cost(server, cost, delay)
+            print(
+                f"the first look's reading (ArgillaSource.counts(), fresh login), {delay * 1000:.0f} ms a request "
+                f"added: {requests} requests, {seconds:.2f} s"
+            )
         results: dict[str, list[float]] = {"up": [], "first": [], "done": [], "restart": []}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -44,6 +44,7 @@ class CountingProxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else an answer's head and body wait out the client's delayed ACK
 
             def log_message(self, *args):
                 pass
