@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import json
 import math
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 1000
 IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
+AHEAD = 2  # pages of records asked for at a time
 AT_ONCE = 8  # datasets asked their small questions at the same time (settings, change signatures)
 T = TypeVar("T")
 R = TypeVar("R")
@@ -132,9 +135,10 @@ class ArgillaSource:
         with self.session() as client:
             records, responses, signatures, reread, all_settings = [], [], {}, set(), {}
             read_so_far = 0
+            states = _states(client, self._datasets, previous)  # before the records
             for step, config in enumerate(self._datasets, start=1):
                 report(ReadProgress(step, len(self._datasets), config.title or config.name, read_so_far))
-                settings, signatures[config.name] = _state(client, config, previous)  # before the records
+                settings, signatures[config.name] = states[config.name]
                 all_settings[config.name] = settings
                 if previous is not None and previous.signatures.get(config.name) == signatures[config.name]:
                     records.append(previous.records[previous.records["dataset"] == config.name])
@@ -316,23 +320,38 @@ def _signature(http: httpx.Client, dataset_id: str) -> str:
     )
 
 
-def _state(client: rg.Argilla, config: DatasetConfig, previous: RawCampaign | None) -> tuple[DatasetSettings, str]:
-    """A dataset's settings and change signature. Where the previous read's signature still holds,
-    its settings are taken as they were (three requests, not a dozen); a dataset that moved, or
-    is new to the read, has its settings looked up again and checked (data.model.mismatches)."""
+def _states(
+    client: rg.Argilla, configs: tuple[DatasetConfig, ...], previous: RawCampaign | None
+) -> dict[str, tuple[DatasetSettings, str]]:
+    """Each dataset's settings and change signature, all asked before any record is read (a change
+    made during the read then moves a signature, and the next poll reads that dataset again), the
+    datasets' requests at the same time. Where the previous read's signature still holds, its
+    settings are taken as they were (three requests, not seven); a dataset that moved, or is new to
+    the read, has its settings looked up again and checked (data.model.mismatches)."""
     http = client.api.http_client
-    known = previous.settings.get(config.name) if previous is not None else None
-    if known is not None and previous is not None:
-        try:
-            signature = _signature(http, known.id)
-        except httpx.HTTPStatusError as error:
-            if error.response.status_code != 404:
-                raise
-        else:
-            if signature == previous.signatures.get(config.name):
-                return known, signature
-    settings = _settings_of(client, (config,))[config.name]  # (a dataset made again under its name: its new id)
-    return settings, _signature(http, settings.id)
+    known = {c.name: previous.settings[c.name] for c in configs if previous is not None and c.name in previous.settings}
+    now = dict(zip(known, _each(lambda settings: _signature_unless_gone(http, settings.id), known.values())))
+    states = {
+        name: (known[name], signature)
+        for name, signature in now.items()
+        if previous is not None and signature is not None and signature == previous.signatures.get(name)
+    }
+    moved = tuple(config for config in configs if config.name not in states)  # (or made again: a new id)
+    if moved:
+        found = _settings_of(client, moved)
+        signatures = _each(lambda settings: _signature(http, settings.id), found.values())
+        states |= {name: (settings, signature) for (name, settings), signature in zip(found.items(), signatures)}
+    return states
+
+
+def _signature_unless_gone(http: httpx.Client, dataset_id: str) -> str | None:
+    """The dataset's change signature, or None if no dataset has this id any more."""
+    try:
+        return _signature(http, dataset_id)
+    except httpx.HTTPStatusError as error:
+        if error.response.status_code != 404:
+            raise
+        return None
 
 
 def _settings_of(client: rg.Argilla, configs: tuple[DatasetConfig, ...]) -> dict[str, DatasetSettings]:
@@ -395,17 +414,36 @@ def _settings(
 
 
 def _record_pages(http: httpx.Client, dataset_id: str) -> Iterator[list[dict[str, Any]]]:
-    offset = 0
-    while True:
-        answer = http.get(
-            f"/api/v1/datasets/{dataset_id}/records",
-            params=[("include", "responses"), ("include", "suggestions"), ("offset", offset), ("limit", PAGE_SIZE)],
-        )
-        answer.raise_for_status()
-        body = answer.json()
-        items = body.get("items", [])
-        if items:
-            yield items
-        offset += len(items)
-        if not items or offset >= body.get("total", 0):
-            return
+    """A dataset's records with their responses and suggestions, `PAGE_SIZE` a page, `AHEAD` pages
+    asked for at a time once the first has said how many there are: between two Spaces each page's
+    round trip, and here the decoding of its JSON, overlap argilla-server's work on the next one
+    rather than adding to it. Pages come in order; records added meanwhile (past the total a page
+    stated) are read after them."""
+    first = _record_page(http, dataset_id, 0)
+    items, total = first.get("items", []), int(first.get("total", 0))
+    if not items:
+        return
+    yield items
+    starts = iter(range(len(items), total, PAGE_SIZE))
+    with ThreadPoolExecutor(AHEAD, thread_name_prefix="argilla-page") as pool:
+        asked = deque(pool.submit(_record_page, http, dataset_id, start) for start in itertools.islice(starts, AHEAD))
+        while asked:
+            body = asked.popleft().result()
+            if not body.get("items"):
+                return
+            yield body["items"]
+            if not asked and int(body.get("total", 0)) > total:  # records added since the first page
+                starts, total = iter(range(total, int(body["total"]), PAGE_SIZE)), int(body["total"])
+            following = next(starts, None)
+            if following is not None:
+                asked.append(pool.submit(_record_page, http, dataset_id, following))
+
+
+def _record_page(http: httpx.Client, dataset_id: str, offset: int) -> dict[str, Any]:
+    answer = http.get(
+        f"/api/v1/datasets/{dataset_id}/records",
+        params=[("include", "responses"), ("include", "suggestions"), ("offset", offset), ("limit", PAGE_SIZE)],
+    )
+    answer.raise_for_status()
+    body: dict[str, Any] = answer.json()
+    return body
