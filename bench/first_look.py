@@ -10,7 +10,9 @@ Times, from the process's launch: the server answering; the ranking on screen fr
 counts (the first look), checked row by row against argilla-server's `/users/progress`; the page
 complete (the full read landed: corrections, filters, every page); and, restarted with its snapshot
 on disk, the real ranking again. The full read's time is what a cold start cost before the first
-look (the naive way: wait for every record).
+look (the naive way: wait for every record). Before them, the first look's reading and the full
+read timed apart from the app, on loopback and with 40 ms added to each request (`LINK_DELAY`: the
+board's Space reading another Space's Argilla).
 """
 
 from __future__ import annotations
@@ -95,10 +97,10 @@ def visit(browser, app: StreamlitApp, started: float) -> tuple[float, float | No
 LINK_DELAY = 0.04  # s a request takes on the way between two Spaces, say, rather than on loopback
 
 
-def first_look_cost(server: ArgillaTestServer, config: Path, delay: float, times: int = 5) -> tuple[int, float]:
-    """The first look's own reading, apart from the app: requests to argilla-server (the login and
-    users' names included, as after a restart) and the median seconds of `ArgillaSource.counts()`,
-    through a proxy that holds each request `delay` seconds."""
+def reading_cost(server: ArgillaTestServer, config: Path, delay: float, full: bool, times: int) -> tuple[int, float]:
+    """The first look's reading (`ArgillaSource.counts()`) or the full read (`fetch()`) apart from
+    the app, after a fresh login as after a restart: requests to argilla-server (the login and the
+    users' names included) and median seconds, through a proxy that holds each request `delay` s."""
     from data.config import load_config
     from data.sources import argilla_servers
     from data.sources.argilla import ArgillaSource
@@ -110,9 +112,9 @@ def first_look_cost(server: ArgillaTestServer, config: Path, delay: float, times
     requests, seconds = [], []
     try:
         for _ in range(times):
-            argilla_servers._SERVERS.clear()  # a fresh login, as after a restart
+            argilla_servers._SERVERS.clear()
             started = time.monotonic()
-            source.counts()
+            source.fetch() if full else source.counts()
             seconds.append(time.monotonic() - started)
             requests.append(proxy.requests_since(started))
     finally:
@@ -155,12 +157,13 @@ def main(size: int, runs: int) -> None:
         owner.get(f"/api/v1/datasets/{ids[0]}/users/progress").raise_for_status()
         print(f"argilla-server answers /users/progress in {(time.monotonic() - started) * 1000:.0f} ms")
         cost = write_config(tmp / "cost.toml", plan, exclude=(), minimum=MINIMUM)
-        for delay in (0, LINK_DELAY):
-            requests, seconds = first_look_cost(server, cost, delay)
-            print(
-                f"the first look's reading (ArgillaSource.counts(), fresh login), {delay * 1000:.0f} ms a request "
-                f"added: {requests} requests, {seconds:.2f} s"
-            )
+        for full, what, times in (
+            (False, "the first look's reading, counts()", 5),
+            (True, "the full read, fetch()", 3),
+        ):
+            for delay in (0, LINK_DELAY):
+                requests, seconds = reading_cost(server, cost, delay, full, times)
+                print(f"{what}, {delay * 1000:.0f} ms a request added: {requests} requests, {seconds:.2f} s")
         results: dict[str, list[float]] = {"up": [], "first": [], "done": [], "restart": []}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
