@@ -356,11 +356,11 @@ def _signature_unless_gone(http: httpx.Client, dataset_id: str) -> str | None:
 
 def _settings_of(client: rg.Argilla, configs: tuple[DatasetConfig, ...]) -> dict[str, DatasetSettings]:
     """These datasets' settings, each found by name in its workspace (the first one when none is
-    configured, as the SDK's `client.datasets(name=...)` does): the workspaces and the datasets are
-    listed once for all of them, then each one's questions and fields read, 2 + 2 per dataset
-    requests. The SDK's lookup costs eight a dataset (it lists both again for each and reads
-    vectors and metadata the board has no use for): on a Space reading another Space's Argilla, a
-    cold start's first look waited for them."""
+    configured, as the SDK's `client.datasets(name=...)` does): the workspaces and the datasets
+    listed once for all of them (two requests), then each one's questions and fields (two more a
+    dataset, the datasets at once). The SDK's lookup costs eight requests a dataset (it lists both
+    again for each and reads vectors and metadata the board has no use for): on a Space reading
+    another Space's Argilla, a cold start's first look waited for them."""
     api = client.api
     workspaces = api.workspaces.list()
     ids = {workspace.name: workspace.id for workspace in workspaces}
@@ -381,9 +381,8 @@ def _settings_of(client: rg.Argilla, configs: tuple[DatasetConfig, ...]) -> dict
 
 def _each(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """`function` of each item, in order, the items' requests sent at the same time (`AT_ONCE` at
-    most): a few small answers each, whose time between two Spaces is the network's round trips,
-    not argilla-server's work (pages of records, which it answers one at a time, are read in turn).
-    The first error raised is raised here."""
+    most): a few small answers each, whose time between two Spaces is the network's round trips
+    rather than argilla-server's work. The first error raised is raised here."""
     items = list(items)
     if len(items) < 2:
         return [function(item) for item in items]
