@@ -21,10 +21,10 @@ import itertools
 import json
 import math
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pandas as pd
@@ -45,18 +45,15 @@ from data.sources.argilla_frames import (
     without,
 )
 from data.sources.argilla_servers import FULL_READ_USERS_AGE, Server, server_of
+from data.sources.at_once import each
 from data.sources.progress import ReadProgress, Report
 
 if TYPE_CHECKING:
     import argilla as rg
-    from argilla._models import DatasetModel, FieldModel, QuestionModel
 
 PAGE_SIZE = 1000
 IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
 AHEAD = 2  # pages of records asked for at a time
-AT_ONCE = 8  # datasets asked their small questions at the same time (settings, change signatures)
-T = TypeVar("T")
-R = TypeVar("R")
 LABEL_TYPES = frozenset({"label_selection", "multi_label_selection"})  # rg.LabelQuestion and its subclass
 
 
@@ -172,7 +169,7 @@ class ArgillaSource:
             users = self._server.names(client, set(), FULL_READ_USERS_AGE)
             settings = _settings_of(client, self._datasets)
             http = client.api.http_client
-            signatures = dict(zip(settings, _each(lambda found: _signature(http, found.id), settings.values())))
+            signatures = dict(zip(settings, each(lambda found: _signature(http, found.id), settings.values())))
         return RawCampaign(
             records=pd.concat([records_frame([], c, settings[c.name]) for c in self._datasets], ignore_index=True),
             responses=pd.concat([responses_frame([], c, settings[c.name]) for c in self._datasets], ignore_index=True),
@@ -256,7 +253,7 @@ class ArgillaSource:
         chosen = {name: s for name, s in previous.settings.items() if names is None or name in names}
         with self.session() as client:
             http = client.api.http_client
-            return dict(zip(chosen, _each(lambda found: _signature(http, found.id), chosen.values())))
+            return dict(zip(chosen, each(lambda found: _signature(http, found.id), chosen.values())))
 
     def dataset_names(self, previous: RawCampaign) -> dict[str, str]:
         """Argilla dataset id -> configured name."""
@@ -330,7 +327,7 @@ def _states(
     the read, has its settings looked up again and checked (data.model.mismatches)."""
     http = client.api.http_client
     known = {c.name: previous.settings[c.name] for c in configs if previous is not None and c.name in previous.settings}
-    now = dict(zip(known, _each(lambda settings: _signature_unless_gone(http, settings.id), known.values())))
+    now = dict(zip(known, each(lambda settings: _signature_unless_gone(http, settings.id), known.values())))
     states = {
         name: (known[name], signature)
         for name, signature in now.items()
@@ -339,7 +336,7 @@ def _states(
     moved = tuple(config for config in configs if config.name not in states)  # (or made again: a new id)
     if moved:
         found = _settings_of(client, moved)
-        signatures = _each(lambda settings: _signature(http, settings.id), found.values())
+        signatures = each(lambda settings: _signature(http, settings.id), found.values())
         states |= {name: (settings, signature) for (name, settings), signature in zip(found.items(), signatures)}
     return states
 
@@ -372,28 +369,16 @@ def _settings_of(client: rg.Argilla, configs: tuple[DatasetConfig, ...]) -> dict
         if dataset is None or dataset.id is None:
             raise SourceError(ErrorKind.MISSING_DATASET, config.name)
         datasets.append(dataset)
-    found = _each(lambda dataset: (api.questions.list(dataset.id), api.fields.list(dataset.id)), datasets)
+    found = each(lambda dataset: (api.questions.list(dataset.id), api.fields.list(dataset.id)), datasets)
     return {
         config.name: _settings(config, dataset, questions, fields)
         for config, dataset, (questions, fields) in zip(configs, datasets, found, strict=True)
     }
 
 
-def _each(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """`function` of each item, in order, the items' requests sent at the same time (`AT_ONCE` at
-    most): a few small answers each, whose time between two Spaces is the network's round trips
-    rather than argilla-server's work. The first error raised is raised here."""
-    items = list(items)
-    if len(items) < 2:
-        return [function(item) for item in items]
-    with ThreadPoolExecutor(min(len(items), AT_ONCE), thread_name_prefix="argilla-ask") as pool:
-        return list(pool.map(function, items))
-
-
-def _settings(
-    config: DatasetConfig, dataset: DatasetModel, questions: list[QuestionModel], fields: list[FieldModel]
-) -> DatasetSettings:
-    """What a read needs of one dataset's settings (the SDK's models of it), checked against `config`."""
+def _settings(config: DatasetConfig, dataset: Any, questions: list[Any], fields: list[Any]) -> DatasetSettings:
+    """What a read needs of one dataset's settings, from the SDK's API models of the dataset, its
+    questions and its fields, checked against `config`."""
     by_name = {question.name: question for question in questions}
     if config.correction_question not in by_name:
         raise SourceError(ErrorKind.MISSING_QUESTION, f"{config.name}.{config.correction_question}")
