@@ -14,9 +14,11 @@ import struct
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
+
+from tests.servers.listening import Listening
 
 SIGNATURE = re.compile(r"/api/v1/datasets/[^/]+/users/progress")  # one per dataset in every read
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
@@ -99,7 +101,7 @@ class CountingProxy:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd = Listening(("127.0.0.1", port), Handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     @property

@@ -15,10 +15,11 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlencode, urlparse
 
 from tests.servers.hub_repos import RepoStore
+from tests.servers.listening import Listening
 
 KINDS = {"models": "model", "datasets": "dataset", "spaces": "space"}
 LISTED = {"author", "createdAt", "lastModified", "likes", "trendingScore", "tags", "private", "disabled", "sha"}
@@ -189,7 +190,7 @@ class HubServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = Listening(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
