@@ -46,6 +46,7 @@ from data.model import appearance
 from data.model.appearance import Choice
 from data.model.frames import Campaign, typed_records, typed_responses
 from data.model.projects import HISTORY_COLUMNS, Projects
+from data.sources.at_once import each
 from data.sources.hub import RAW_PROJECT_COLUMNS, hub_errors
 from data.state.certificate_keys import Keyring
 from data.times import utc_now
@@ -256,6 +257,12 @@ class HubStorage:
         )
         return Path(local).read_bytes()
 
+    def _download_unless_missing(self, path: str, revision: str) -> bytes | None:
+        try:
+            return self._download(path, revision)
+        except EntryNotFoundError:
+            return None
+
     def _manifest(self, revision: str) -> Json | None:
         try:
             document = json.loads(self._download(MANIFEST, revision))
@@ -268,12 +275,13 @@ class HubStorage:
         return document
 
     def _checked(self, files: dict[str, str], revision: str, hashes: dict[str, str]) -> dict[str, bytes] | None:
-        """The listed files, each matching its sha256 (else None: truncated or replaced, ignored)."""
+        """The listed files, each matching its sha256 (else None: truncated or replaced, ignored),
+        downloaded at the same time: the likes history is a file a day, and from a Space each
+        download is two round trips to the Hub, on a cold start's way to its first page."""
+        downloaded = each(lambda path: self._download_unless_missing(path, revision), files, "hub-download")
         found: dict[str, bytes] = {}
-        for path, digest in files.items():
-            try:
-                data = self._download(path, revision)
-            except EntryNotFoundError:
+        for (path, digest), data in zip(files.items(), downloaded, strict=True):
+            if data is None:
                 log.warning("state repo %s: %s is listed but missing: ignored", self.repo, path)
                 return None
             if sha256(data) != digest:
