@@ -9,10 +9,18 @@
    what the repo holds at the end.
 2. A fresh process (empty DATA_DIR, Argilla down) restoring that state: seconds from process start
    to the ranking page in Chromium.
+
+    .venv/bin/python -m bench.storage restore [days] [responses]
+
+The restore's reading alone (`HubStorage.read()` from a fresh cache, median of 5): a repo holding
+one state written by the real `StateSync` (the demo generator's campaign, `days` days of likes
+history, a file a day), on loopback and with `LINK_DELAY` added to every answer of the Hub-shaped
+server (a Space's round trip to the Hub); requests counted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 import sys
@@ -44,6 +52,7 @@ from tests.streamlit_process import CHROMIUM, CHROMIUM_ARGS, StreamlitApp
 
 REPO, TOKEN, ORG = "bench-org/tablero-estado", "hf_benchWRITEtoken", "bench-org"
 TICK = dt.timedelta(minutes=10)
+LINK_DELAY = 0.04  # s added to every answer of the Hub-shaped server
 
 
 def campaign_over(days: int, responses: int) -> tuple[Campaign, pd.Series]:
@@ -169,12 +178,64 @@ def restored_page(hub: HubServer, tmp: Path) -> None:
     )
 
 
-if __name__ == "__main__":
+def one_state(days: int, responses: int, tmp: Path) -> HubServer:
+    """A Hub-shaped server whose repo holds one state: a campaign and `days` days of likes history."""
+    hub = HubServer().start()
+    hub.state.store.tokens = {TOKEN: "write"}
+    config = load_config()
+    campaign_feed, projects_feed = HeldFeed(campaign_source(config)), HeldFeed(projects_source(HubConfig(org=ORG)))
+    sync = StateSync(
+        HubStorage(REPO, hub.endpoint, TOKEN, tmp / "cache"), StorageConfig(REPO, 10), campaign_feed, projects_feed
+    )
+    assert sync.restore()
+    now = dt.datetime.now(dt.UTC)
+    raw = repos(70, np.random.default_rng(60))
+    history = pd.DataFrame(columns=projects.HISTORY_COLUMNS)
+    for day in range(days, 0, -1):  # a point a day: a likes file a day
+        board = projects.leaderboard(raw.assign(likes=raw["likes"] + days - day), HubConfig(org=ORG))
+        history = projects.append_history(history, board, now - dt.timedelta(days=day))
+    campaign = generate(contributors=300, responses=responses)
+    campaign_feed.poller.state.value = dataclasses.replace(campaign, fetched_at=now, source=campaign_feed.source)
+    projects_feed.poller.state.value = Projects(raw, history, now, projects_feed.source)
+    assert sync.write()
+    return hub
+
+
+def restore_reading(hub: HubServer, tmp: Path) -> None:
+    """`HubStorage.read()` from a fresh cache, as a restarted Space does, on loopback and slowed."""
+    campaign, likes = campaign_source(load_config()), projects_source(HubConfig(org=ORG))
+    for delay in (0.0, LINK_DELAY):
+        hub.state.delay = delay
+        seconds, requests = [], []
+        for run in range(5):
+            storage = HubStorage(REPO, hub.endpoint, TOKEN, tmp / f"restore-{delay}-{run}")
+            before, started = len(hub.state.requests), time.monotonic()
+            stored = storage.read(campaign, likes)
+            seconds.append(time.monotonic() - started)
+            requests.append(len(hub.state.requests) - before)
+            assert stored.campaign is not None and stored.projects is not None
+        print(
+            f"the restore's reading, {delay * 1000:.0f} ms an answer added: {max(requests)} requests, "
+            f"median {statistics.median(seconds):.2f} s ({', '.join(f'{s:.2f}' for s in seconds)})"
+        )
+    hub.state.delay = 0.0
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["restore"]:
+    print(machine())
+    folder = Path(tempfile.mkdtemp(prefix="bench-restore-"))
+    server = one_state(
+        int(sys.argv[2]) if len(sys.argv) > 2 else 60, int(sys.argv[3]) if len(sys.argv) > 3 else 20_000, folder
+    )
+    restore_reading(server, folder)
+    server.stop()
+elif __name__ == "__main__":
     days = int(sys.argv[1]) if len(sys.argv) > 1 else 60
     responses = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
     repo_count = int(sys.argv[3]) if len(sys.argv) > 3 else 70
     print(machine())
     folder = Path(tempfile.mkdtemp(prefix="bench-storage-"))
     _, server = simulate(days, responses, repo_count, folder)
+    restore_reading(server, folder)
     restored_page(server, folder)
     server.stop()
