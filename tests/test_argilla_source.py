@@ -125,9 +125,9 @@ def test_missing_dataset_is_named(argilla_server, plan):
 
 
 def test_a_dataset_read_in_many_pages_is_read_whole_and_in_order(argilla_server, plan, monkeypatch):
-    """Pages asked for ahead (data.sources.argilla.AHEAD at a time) come back in order and complete:
+    """Pages asked for ahead (data.sources.argilla_records.AHEAD at a time) come back in order and complete:
     the same frames as one page a dataset."""
-    from data.sources import argilla as module
+    from data.sources import argilla_records as module
 
     source = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs())
     whole = source.fetch()
@@ -260,10 +260,10 @@ def test_the_readers_of_one_server_share_its_login_and_names_and_a_newcomer_is_n
 
 def test_a_read_of_many_pages_holds_every_record_once_in_order(argilla_server, plan, monkeypatch):
     """Read in pages of 7 records, the campaign is the one read in one page per dataset, row for row."""
-    from data.sources import argilla
+    from data.sources import argilla_records
 
     whole = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs()).fetch()
-    monkeypatch.setattr(argilla, "PAGE_SIZE", 7)
+    monkeypatch.setattr(argilla_records, "PAGE_SIZE", 7)
     paged = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs()).fetch()
     pd.testing.assert_frame_equal(paged.records, whole.records)
     pd.testing.assert_frame_equal(paged.responses, whole.responses)

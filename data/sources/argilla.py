@@ -1,8 +1,9 @@
 """Read configured Argilla 2.x datasets into raw frames, with the official SDK.
 
-The SDK finds datasets, settings, users and progress. Records are read page by page through
-the SDK's authenticated HTTP client (`client.api.http_client`) because the SDK's `Response`
-objects drop `inserted_at`/`updated_at`, which the activity charts and time windows need.
+The SDK finds datasets, settings (data/sources/argilla_settings.py), users and progress. Records
+are read page by page through the SDK's authenticated HTTP client (`client.api.http_client`,
+data/sources/argilla_records.py) because the SDK's `Response` objects drop
+`inserted_at`/`updated_at`, which the activity charts and time windows need.
 
 Incremental reads: Argilla 2.x cannot filter records by when their *responses* changed (adding
 or editing a response leaves the record's `updated_at` alone, and the search API filters
@@ -17,12 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import itertools
 import json
 import math
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +28,8 @@ import httpx
 import pandas as pd
 
 from data.config import DatasetConfig
-from data.errors import ErrorKind, SourceError
+from data.errors import SourceError
 from data.model.frames import RESPONSE_STATUSES, no_counts, typed_counts
-from data.model.mismatches import dataset_mismatches
 from data.sources.argilla_errors import translated_errors
 from data.sources.argilla_frames import (
     RECORD_STATE,
@@ -44,17 +41,14 @@ from data.sources.argilla_frames import (
     upserted,
     without,
 )
+from data.sources.argilla_records import record_pages, records_by_id
 from data.sources.argilla_servers import FULL_READ_USERS_AGE, Server, server_of
+from data.sources.argilla_settings import settings_of
 from data.sources.at_once import each
 from data.sources.progress import ReadProgress, Report
 
 if TYPE_CHECKING:
     import argilla as rg
-
-PAGE_SIZE = 1000
-IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
-AHEAD = 2  # pages of records asked for at a time
-LABEL_TYPES = frozenset({"label_selection", "multi_label_selection"})  # rg.LabelQuestion and its subclass
 
 
 @dataclass
@@ -142,7 +136,7 @@ class ArgillaSource:
                     responses.append(previous.responses[previous.responses["dataset"] == config.name])
                 else:
                     pages = []
-                    for page in _record_pages(client.api.http_client, settings.id):
+                    for page in record_pages(client.api.http_client, settings.id):
                         pages.append(page)
                         read_so_far += len(page)
                         report(ReadProgress(step, len(self._datasets), config.title or config.name, read_so_far))
@@ -167,7 +161,7 @@ class ArgillaSource:
         three small requests, per dataset), no record read. What a cold start shows first."""
         with self.session() as client:
             users = self._server.names(client, set(), FULL_READ_USERS_AGE)
-            settings = _settings_of(client, self._datasets)
+            settings = settings_of(client, self._datasets)
             http = client.api.http_client
             signatures = dict(zip(settings, each(lambda found: _signature(http, found.id), settings.values())))
         return RawCampaign(
@@ -197,7 +191,7 @@ class ArgillaSource:
             pairs = {(name, record_id) for name, ids in changed.items() for record_id in ids}
             records, responses = [without(previous.records, pairs)], [without(previous.responses, pairs)]
             for name, ids in changed.items():
-                found = list(_records_by_id(http, previous.settings[name].id, sorted(ids)))
+                found = list(records_by_id(http, previous.settings[name].id, sorted(ids)))
                 records.append(records_frame(found, configs[name], previous.settings[name]))
                 responses.append(responses_frame(responses_of(found), configs[name], previous.settings[name]))
             all_responses = pd.concat(responses, ignore_index=True)
@@ -260,21 +254,6 @@ class ArgillaSource:
         return {settings.id: name for name, settings in previous.settings.items()}
 
 
-def _records_by_id(http: httpx.Client, dataset_id: str, ids: list[str]) -> Iterator[list[dict[str, Any]]]:
-    """These records with their responses and suggestions, `IDS_PER_SEARCH` per request (a terms
-    filter on the record id); records that no longer exist are simply not returned."""
-    for start in range(0, len(ids), IDS_PER_SEARCH):
-        chunk = ids[start : start + IDS_PER_SEARCH]
-        terms = {"type": "terms", "scope": {"entity": "record", "property": "id"}, "values": chunk}
-        answer = http.post(
-            f"/api/v1/datasets/{dataset_id}/records/search",
-            params=[("include", "responses"), ("include", "suggestions"), ("offset", 0), ("limit", len(chunk))],
-            json={"filters": {"and": [terms]}},
-        )
-        answer.raise_for_status()
-        yield [item["record"] for item in answer.json().get("items", []) if item.get("record")]
-
-
 def counted_frame(counted: dict[str, str]) -> pd.DataFrame:
     """What Argilla counts per (dataset, user) in these signatures: responses by status, whatever
     their record's status (COUNTED_COLUMNS)."""
@@ -335,7 +314,7 @@ def _states(
     }
     moved = tuple(config for config in configs if config.name not in states)  # (or made again: a new id)
     if moved:
-        found = _settings_of(client, moved)
+        found = settings_of(client, moved)
         signatures = each(lambda settings: _signature(http, settings.id), found.values())
         states |= {name: (settings, signature) for (name, settings), signature in zip(found.items(), signatures)}
     return states
@@ -349,85 +328,3 @@ def _signature_unless_gone(http: httpx.Client, dataset_id: str) -> str | None:
         if error.response.status_code != 404:
             raise
         return None
-
-
-def _settings_of(client: rg.Argilla, configs: tuple[DatasetConfig, ...]) -> dict[str, DatasetSettings]:
-    """These datasets' settings, each found by name in its workspace (the first one when none is
-    configured, as the SDK's `client.datasets(name=...)` does): the workspaces and the datasets
-    listed once for all of them (two requests), then each one's questions and fields (two more a
-    dataset, the datasets at once). The SDK's lookup costs eight requests a dataset (it lists both
-    again for each and reads vectors and metadata the board has no use for): on a Space reading
-    another Space's Argilla, a cold start's first look waited for them."""
-    api = client.api
-    workspaces = api.workspaces.list()
-    ids = {workspace.name: workspace.id for workspace in workspaces}
-    default = workspaces[0].id if workspaces else None
-    listed = {(dataset.workspace_id, dataset.name): dataset for dataset in api.datasets.list()}
-    datasets = []
-    for config in configs:
-        dataset = listed.get((ids.get(config.workspace) if config.workspace else default, config.name))
-        if dataset is None or dataset.id is None:
-            raise SourceError(ErrorKind.MISSING_DATASET, config.name)
-        datasets.append(dataset)
-    found = each(lambda dataset: (api.questions.list(dataset.id), api.fields.list(dataset.id)), datasets)
-    return {
-        config.name: _settings(config, dataset, questions, fields)
-        for config, dataset, (questions, fields) in zip(configs, datasets, found, strict=True)
-    }
-
-
-def _settings(config: DatasetConfig, dataset: Any, questions: list[Any], fields: list[Any]) -> DatasetSettings:
-    """What a read needs of one dataset's settings, from the SDK's API models of the dataset, its
-    questions and its fields, checked against `config`."""
-    by_name = {question.name: question for question in questions}
-    if config.correction_question not in by_name:
-        raise SourceError(ErrorKind.MISSING_QUESTION, f"{config.name}.{config.correction_question}")
-    label = config.label_question or next(
-        (name for name, question in by_name.items() if question.type in LABEL_TYPES), None
-    )
-    names = [field.name for field in fields]
-    return DatasetSettings(
-        id=str(dataset.id),
-        min_submitted=int(getattr(dataset.distribution, "min_submitted", 1) or 1),
-        correction_question_id=str(by_name[config.correction_question].id),
-        label_question=label,
-        mismatches=tuple(
-            dataset_mismatches(config.name, config.reference_field, config.label_question, names, list(by_name))
-        ),
-    )
-
-
-def _record_pages(http: httpx.Client, dataset_id: str) -> Iterator[list[dict[str, Any]]]:
-    """A dataset's records with their responses and suggestions, `PAGE_SIZE` a page, `AHEAD` pages
-    asked for at a time once the first has said how many there are: between two Spaces each page's
-    round trip, and here the decoding of its JSON, overlap argilla-server's work on the next one
-    rather than adding to it. Pages come in order; records added meanwhile (past the total a page
-    stated) are read after them."""
-    first = _record_page(http, dataset_id, 0)
-    items, total = first.get("items", []), int(first.get("total", 0))
-    if not items:
-        return
-    yield items
-    starts = iter(range(len(items), total, PAGE_SIZE))
-    with ThreadPoolExecutor(AHEAD, thread_name_prefix="argilla-page") as pool:
-        asked = deque(pool.submit(_record_page, http, dataset_id, start) for start in itertools.islice(starts, AHEAD))
-        while asked:
-            body = asked.popleft().result()
-            if not body.get("items"):
-                return
-            yield body["items"]
-            if not asked and int(body.get("total", 0)) > total:  # records added since the first page
-                starts, total = iter(range(total, int(body["total"]), PAGE_SIZE)), int(body["total"])
-            following = next(starts, None)
-            if following is not None:
-                asked.append(pool.submit(_record_page, http, dataset_id, following))
-
-
-def _record_page(http: httpx.Client, dataset_id: str, offset: int) -> dict[str, Any]:
-    answer = http.get(
-        f"/api/v1/datasets/{dataset_id}/records",
-        params=[("include", "responses"), ("include", "suggestions"), ("offset", offset), ("limit", PAGE_SIZE)],
-    )
-    answer.raise_for_status()
-    body: dict[str, Any] = answer.json()
-    return body
