@@ -124,20 +124,6 @@ def test_missing_dataset_is_named(argilla_server, plan):
     assert error.value.kind is ErrorKind.MISSING_DATASET and error.value.detail == "no_existe"
 
 
-def test_a_dataset_read_in_many_pages_is_read_whole_and_in_order(argilla_server, plan, monkeypatch):
-    """Pages asked for ahead (data.sources.argilla_records.AHEAD at a time) come back in order and complete:
-    the same frames as one page a dataset."""
-    from data.sources import argilla_records as module
-
-    source = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs())
-    whole = source.fetch()
-    monkeypatch.setattr(module, "PAGE_SIZE", 7)  # 60 and 40 records: 9 and 6 pages
-    paged = source.fetch()
-    pd.testing.assert_frame_equal(paged.records, whole.records)
-    pd.testing.assert_frame_equal(paged.responses, whole.responses)
-    assert len(whole.records) == sum(spec.records for spec in SPECS)
-
-
 def test_settings_are_what_the_sdk_finds(argilla_server, rg_client, plan):
     """The settings a read takes from two listings and each dataset's questions and fields are
     what the SDK's own lookup by name gives: id, responses a record needs, the correction
@@ -259,7 +245,8 @@ def test_the_readers_of_one_server_share_its_login_and_names_and_a_newcomer_is_n
 
 
 def test_a_read_of_many_pages_holds_every_record_once_in_order(argilla_server, plan, monkeypatch):
-    """Read in pages of 7 records, the campaign is the one read in one page per dataset, row for row."""
+    """Read in pages of 7 records, asked `argilla_records.AHEAD` at a time, the campaign is the one
+    read in one page per dataset, row for row."""
     from data.sources import argilla_records
 
     whole = ArgillaSource(argilla_server.api_url, argilla_server.api_key, configs()).fetch()
