@@ -161,16 +161,15 @@ class ArgillaSource:
         three small requests, per dataset), no record read. What a cold start shows first."""
         with self.session() as client:
             users = self._server.names(client, set(), FULL_READ_USERS_AGE)
-            settings = settings_of(client, self._datasets)
-            http = client.api.http_client
-            signatures = dict(zip(settings, each(lambda found: _signature(http, found.id), settings.values())))
+            states = _states(client, self._datasets, None)
+        settings = {name: found for name, (found, _) in states.items()}
         return RawCampaign(
             records=pd.concat([records_frame([], c, settings[c.name]) for c in self._datasets], ignore_index=True),
             responses=pd.concat([responses_frame([], c, settings[c.name]) for c in self._datasets], ignore_index=True),
             datasets=self._datasets_frame(settings),
             users=users,
             settings=settings,
-            counted=signatures,
+            counted={name: signature for name, (_, signature) in states.items()},
         )
 
     def _datasets_frame(self, settings: dict[str, DatasetSettings]) -> pd.DataFrame:
@@ -246,8 +245,7 @@ class ArgillaSource:
         """The change signature of each dataset now, or of these ones (three small requests each)."""
         chosen = {name: s for name, s in previous.settings.items() if names is None or name in names}
         with self.session() as client:
-            http = client.api.http_client
-            return dict(zip(chosen, each(lambda found: _signature(http, found.id), chosen.values())))
+            return _signatures(client.api.http_client, chosen)
 
     def dataset_names(self, previous: RawCampaign) -> dict[str, str]:
         """Argilla dataset id -> configured name."""
@@ -315,9 +313,14 @@ def _states(
     moved = tuple(config for config in configs if config.name not in states)  # (or made again: a new id)
     if moved:
         found = settings_of(client, moved)
-        signatures = each(lambda settings: _signature(http, settings.id), found.values())
-        states |= {name: (settings, signature) for (name, settings), signature in zip(found.items(), signatures)}
+        signatures = _signatures(http, found)
+        states |= {name: (settings, signatures[name]) for name, settings in found.items()}
     return states
+
+
+def _signatures(http: httpx.Client, settings: dict[str, DatasetSettings]) -> dict[str, str]:
+    """Each of these datasets' change signature, the datasets asked at once."""
+    return dict(zip(settings, each(lambda found: _signature(http, found.id), settings.values()), strict=True))
 
 
 def _signature_unless_gone(http: httpx.Client, dataset_id: str) -> str | None:
