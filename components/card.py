@@ -45,20 +45,17 @@ class CardFacts:
 
 def facts_for(
     title: str,
-    shown: pd.DataFrame,
+    me: pd.Series | None,
     everyone: pd.DataFrame,
     progress: pd.DataFrame,
-    user: str | None,
     community: str = "",
 ) -> CardFacts:
-    """The card's facts: the campaign's (its totals count `everyone`), or one person's as `shown`
-    has them (None, or a name not shown: the campaign's)."""
+    """The card's facts: the campaign's (its totals count `everyone`), or one person's, from their
+    row of the public ranking (`me`; None, for a name not shown: the campaign's)."""
     total, completed = int(progress["total"].sum()), int(progress["completed"].sum())
     campaign = CardFacts(title, completed / total if total else 0.0, len(everyone), 0, community=community)
-    row = shown[shown["username"] == user] if user else shown.iloc[0:0]
-    if row.empty:
+    if me is None:
         return replace(campaign, validations=int(everyone["validations"].sum()))
-    me = row.iloc[0]
     return replace(
         campaign,
         validations=int(me["validations"]),

@@ -17,20 +17,20 @@ from data.config import CampaignConfig
 from data.config.campaign import slug_of
 from data.feeds.campaign_read import CampaignRead
 from data.feeds.poller import FeedView, Mode
-from data.model import aggregate, credentials
+from data.model import credentials
 from data.model.aggregate import Absence
 from data.model.people import close_names
 from data.times import utc_now
 
 
-def contributor_card(me: pd.Series, table: pd.DataFrame, people: int, minimum: int, lang: str) -> None:
-    """The person's rank among `people` ranked, their counts and the distances in `table`."""
+def contributor_card(me: pd.Series, gap: int | None, people: int, minimum: int, lang: str) -> None:
+    """The person's rank among `people` ranked, their counts, the validations to the place above
+    (`gap`, None at the top) and to the prize's `minimum`."""
     st.subheader(md_text(me["username"]), anchor=False)
     cells = st.columns(4)
     cells[0].metric(t(lang, "Puesto"), f"#{int(me['rank'])}", help=t(lang, "de {n}", n=people))
     cells[1].metric(t(lang, "Validaciones"), i18n.number(int(me["validations"]), lang))
     cells[2].metric(t(lang, "Correcciones"), i18n.number(int(me["corrections"]), lang))
-    gap = aggregate.distance_to_next_rank(table, me["username"])
     cells[3].metric(
         t(lang, "Para subir de puesto"),
         t(lang, "¡Vas primero!") if gap is None else i18n.number(gap, lang),
@@ -43,8 +43,8 @@ def contributor_card(me: pd.Series, table: pd.DataFrame, people: int, minimum: i
     )
 
 
-def streak_and_calendar(grid: pd.DataFrame, today: dt.date, lang: str) -> None:
-    days = aggregate.streak(grid, today)
+def streak_and_calendar(grid: pd.DataFrame, days: int, lang: str) -> None:
+    """The person's streak of `days` and their calendar of validations (`grid`)."""
     st.metric(
         t(lang, "Racha actual"),
         tn(lang, "{n} día", "{n} días", days, n=i18n.number(days, lang)),

@@ -17,7 +17,6 @@ from data.feeds.poller import FeedView, Mode
 from data.model import countries
 from data.model.columns import STANDINGS
 from data.model.roster import Roster
-from data.model.teams import group_rank
 from data.model.texts import N_
 
 TOP_COUNTRIES = 8  # lines on the progress chart
@@ -109,15 +108,17 @@ def _country_lines(daily: pd.DataFrame, countries_shown: tuple[str, ...], lang: 
     return lines.assign(name=named(lines, "country", lang))
 
 
-def membership(team: str | None, country: str | None, teams: pd.DataFrame, places: pd.DataFrame, lang: str) -> None:
-    """A person's team and country, and the rank of each (Mi posición)."""
+Place = tuple[int, int] | None  # a group's rank and how many groups are ranked (None: unplaced)
+
+
+def membership(team: tuple[str | None, Place], country: tuple[str | None, Place], lang: str) -> None:
+    """A person's team and country, each with its place (Mi posición)."""
     cells = st.columns(2)
-    for cell, by, value, table in ((cells[0], "team", team, teams), (cells[1], "country", country, places)):
-        if value is None or pd.isna(value):
+    for cell, by, (value, place) in ((cells[0], "team", team), (cells[1], "country", country)):
+        if value is None:
             cell.metric(t(lang, GROUP[by]), t(lang, NO_GROUP[by]))
             continue
         name = value if by == "team" else countries.name(value, lang)
-        place = group_rank(table, by, value)
         standing = t(lang, "Puesto {rank} de {n}", rank=place[0], n=place[1]) if place else None
         cell.metric(t(lang, GROUP[by]), name, delta=standing, delta_color="off", delta_arrow="off")
 

@@ -107,7 +107,8 @@ def preview(
     if read is None:
         named = _tagged(title, site)
         return Preview(named, named, f"{base}{CARD_PATH}?{urlencode(card)}", url, lang, site.board(title))
-    facts = facts_for(title, read.contributors(), read.everyone(), read.progress(), user or None, site.name or "")
+    me = read.row_of(None, user) if user else None
+    facts = facts_for(title, me, read.everyone(), read.progress(), site.name or "")
     if facts.name is not None and facts.rank is not None:  # a person's page: its link names them
         url = base + path + f"?{urlencode(kept)}"
         card["user"] = facts.name
@@ -240,5 +241,5 @@ def _card(user: str, lang: str, slug: str | None = None) -> bytes:
     community = config.site.name or "" if config is not None else ""
     if read is None:  # nothing read yet: the campaign's name only, no invented numbers
         return card_png(CardFacts(title, 0.0, 0, 0, community=community), lang)
-    facts = facts_for(title, read.contributors(), read.everyone(), read.progress(), user or None, community)
+    facts = facts_for(title, read.row_of(None, user) if user else None, read.everyone(), read.progress(), community)
     return card_png(facts, lang)

@@ -136,6 +136,15 @@ def test_distance_to_next_rank_and_neighbours():
     assert aggregate.distance_to_next_rank(table, "c") == 3
     assert aggregate.distance_to_next_rank(table, "d") == 6
     assert aggregate.neighbours(table, "d", around=1)["username"].tolist() == ["c", "d"]
+    assert aggregate.distance_to_next_rank(table, "e") is None
+
+
+def test_a_row_is_found_by_the_full_name_only():
+    long = "ñandú-" + "数据" * 200
+    table = pd.DataFrame({"username": pd.array([long, long[:-1], "b"], dtype="string"), "validations": [3, 2, 1]})
+    assert aggregate.row_of(table, long)["validations"] == 3
+    assert aggregate.row_of(table, long[:-1])["validations"] == 2
+    assert aggregate.row_of(table, long[:10]) is None
 
 
 names = st.text(min_size=1, max_size=6)

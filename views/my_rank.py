@@ -62,8 +62,8 @@ real = user if own else shown.real_name(user)  # an alias stands for a name neve
 if own and ctx.running.appearance is not None:
     feed = ctx.running.appearance
     appearance_choice(shown.of(user), shown.alias(user), lang, lambda choice: feed.choose(user, choice))
-row = table[table["username"] == user]
-if row.empty:
+me = read.row_of(me_signed_in, user)
+if me is None:
     if own:
         st.info(t(lang, "Aún no tienes validaciones enviadas en la campaña, **{user}**.", user=md_text(user)))
     not_shown = not own and shown.of(user) != NAME  # to others, as if the name had never validated
@@ -72,21 +72,20 @@ if row.empty:
     start_validating(config.annotation_url, config.guide_url, lang)
     st.stop()
 
-me = row.iloc[0]
-contributor_card(me, table, len(everyone), config.min_validations_for_prize, lang)
+contributor_card(me, read.gap_to_next(me_signed_in, user), len(everyone), config.min_validations_for_prize, lang)
 windowed_places(read.standings_of(real, windowed(config.windowed_rankings)), lang)
 personal_goal(read.weekly_goal(real), lang)
 roster = ctx.roster.view().value
 if roster is not None:  # with a roster: the person's team and country, and their ranks
-    mine = read.placed_shown_to(roster, me_signed_in).set_index("username").loc[user]
-    teams = read.standings(roster, "team")
-    teams_view.membership(mine["team"], mine["country"], teams, read.standings(roster, "country"), lang)
+    team, country = read.placement(roster, me_signed_in, user)
+    places = (read.group_place(roster, "team", team), read.group_place(roster, "country", country))
+    teams_view.membership((team, places[0]), (country, places[1]), lang)
 if ctx.board.several:  # their place in the board's other campaigns, and their whole contribution
     across_section(ctx.across(real, own), lang)
 st.subheader(t(lang, "Tus vecinos en el ranking"), anchor=False)
 ranking_table(read.neighbours(me_signed_in, user), lang, key="me.neighbours")
 st.subheader(t(lang, "Tu actividad diaria"), anchor=False)
-streak_and_calendar(read.calendar(real), campaign.fetched_at.date(), lang)
+streak_and_calendar(read.calendar(real), read.streak(real), lang)
 titles = read.titles()
 daily = read.user_activity(real)
 charts.daily_bars(daily, titles, lang, key="me.daily")
@@ -98,7 +97,7 @@ if me["validations"] > 0 and (own or by_name):  # a certificate bears the name: 
     certificate = certificate_facts(me, table, mine, config, campaign.fetched_at, ctx.running.keys.signing)
     certificate_button(certificate, lang)
 link = page_url(MY_RANK, user=user, **({"lang": lang} if lang != "es" else {}))
-facts = card.facts_for(config.title, table, everyone, read.progress(), user, config.site.name or "")
+facts = card.facts_for(config.title, me, everyone, read.progress(), config.site.name or "")
 share_section(facts, link, certificate, config.site.hashtag, lang)
 st.caption(t(lang, "Comparte este enlace con tus estadísticas:"))
 st.code(link, language=None, wrap_lines=True)

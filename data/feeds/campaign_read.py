@@ -253,6 +253,42 @@ class CampaignRead:
             adhoc=True,
         )
 
+    def row_of(self, viewer: str | None, username: str) -> pd.Series | None:
+        """`username`'s row of the ranking `viewer` sees (None: not in it). This and the person's
+        other figures below are answered once per read: *Mi posición* reruns with every change to
+        the campaign in each of the person's open tabs, and a lookup by name scans the ranking."""
+        table = self.shown_to(viewer)
+        key = ("row_of", viewer, username, self.appearance.digest)
+        return self.memo(key, lambda: aggregate.row_of(table, username), adhoc=True)
+
+    def gap_to_next(self, viewer: str | None, username: str) -> int | None:
+        """Validations `username` needs to tie the place above theirs (None: first, or not ranked)."""
+        table = self.shown_to(viewer)
+        key = ("gap_to_next", viewer, username, self.appearance.digest)
+        return self.memo(key, lambda: aggregate.distance_to_next_rank(table, username), adhoc=True)
+
+    def streak(self, username: str) -> int:
+        """`username`'s days in a row with a validation, up to the data's day."""
+        grid, today = self.calendar(username), self.fetched_at.date()
+        return self.memo(("streak", username), lambda: aggregate.streak(grid, today), adhoc=True)
+
+    def placement(self, roster: Roster, viewer: str | None, username: str) -> tuple[str | None, str | None]:
+        """`username`'s team and country as `viewer` sees the ranking (None: not placed in one)."""
+
+        def compute() -> tuple[str | None, str | None]:
+            row = aggregate.row_of(self.placed_shown_to(roster, viewer), username)
+            if row is None:
+                return None, None
+            team, country = row["team"], row["country"]
+            return (None if pd.isna(team) else str(team)), (None if pd.isna(country) else str(country))
+
+        return self.memo(("placement", roster.digest, viewer, username, self.appearance.digest), compute, adhoc=True)
+
+    def group_place(self, roster: Roster, by: str, name: str | None) -> tuple[int, int] | None:
+        """A team's or country's (`by`) rank and how many are ranked; None for the unplaced."""
+        table = self.standings(roster, by)
+        return self.memo(("group_place", roster.digest, by, name), lambda: teams.group_rank(table, by, name), True)
+
     def placed_shown_to(self, roster: Roster, username: str | None) -> pd.DataFrame:
         """`placed` as `username` sees it (themselves by name)."""
         shown = self.appearance

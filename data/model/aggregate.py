@@ -279,14 +279,20 @@ def neighbours(table: pd.DataFrame, username: str, around: int = 2) -> pd.DataFr
     return table.iloc[max(0, at - around) : at + around + 1]
 
 
+def row_of(table: pd.DataFrame, username: str) -> pd.Series | None:
+    """`username`'s row of `table`, matched on the full name; None when they are not in it."""
+    matches = np.flatnonzero(table["username"].to_numpy() == username)
+    return table.iloc[int(matches[0])] if len(matches) else None
+
+
 def distance_to_next_rank(table: pd.DataFrame, username: str) -> int | None:
     """Validations needed to tie the nearest contributor ranked above; None for rank 1."""
-    row = table[table["username"] == username]
-    if row.empty:
+    row = row_of(table, username)
+    if row is None:
         return None
-    mine = int(row["validations"].iloc[0])
-    above = table.loc[table["validations"] > mine, "validations"]
-    return int(above.min() - mine) if len(above) else None
+    validations = table["validations"].to_numpy()
+    above = validations[validations > int(row["validations"])]
+    return int(above.min() - int(row["validations"])) if len(above) else None
 
 
 @dataclass(frozen=True)
