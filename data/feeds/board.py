@@ -87,11 +87,11 @@ def person_across(every: Sequence[tuple[CampaignConfig, Services]], username: st
         read = services.campaign.read_of(view.value)
         if not own and read.appearance.of(username) != NAME:
             continue
-        table = read.shown_to(username if own else None)
-        row = table[table["username"] == username]
-        if row.empty:
+        viewer = username if own else None
+        me = read.row_of(viewer, username)
+        if me is None:
             continue
-        me = row.iloc[0]
+        table = read.shown_to(viewer)
         rows.append(
             (config.slug, config.title, int(me["rank"]), len(table), int(me["validations"]), int(me["corrections"]))
         )

@@ -272,17 +272,21 @@ def velocity(activity_table: pd.DataFrame, progress_table: pd.DataFrame, as_of: 
 
 def neighbours(table: pd.DataFrame, username: str, around: int = 2) -> pd.DataFrame:
     """The user's row with `around` rows above and below, in ranking order."""
-    matches = np.flatnonzero(table["username"].to_numpy() == username)
-    if not len(matches):
+    at = _position(table, username)
+    if at is None:
         return table.iloc[0:0]
-    at = int(matches[0])
     return table.iloc[max(0, at - around) : at + around + 1]
 
 
 def row_of(table: pd.DataFrame, username: str) -> pd.Series | None:
     """`username`'s row of `table`, matched on the full name; None when they are not in it."""
+    at = _position(table, username)
+    return None if at is None else table.iloc[at]
+
+
+def _position(table: pd.DataFrame, username: str) -> int | None:
     matches = np.flatnonzero(table["username"].to_numpy() == username)
-    return table.iloc[int(matches[0])] if len(matches) else None
+    return int(matches[0]) if len(matches) else None
 
 
 def distance_to_next_rank(table: pd.DataFrame, username: str) -> int | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data.model.aggregate import Filters
+from data.model.aggregate import Filters, row_of
 from data.model.columns import SORTS
 from data.text import rows_matching
 
@@ -75,10 +75,10 @@ class Standing:
 
 def standing(table: pd.DataFrame, username: str, period: str) -> Standing:
     """Where `username` stands in `table` (a ranking of `period`), matched on the full name."""
-    row = table[(table["username"] == username).to_numpy()]
-    if row.empty or int(row["validations"].iloc[0]) == 0:
+    row = row_of(table, username)
+    if row is None or int(row["validations"]) == 0:
         return Standing(period, None, 0)
-    return Standing(period, int(row["rank"].iloc[0]), int(row["validations"].iloc[0]))
+    return Standing(period, int(row["rank"]), int(row["validations"]))
 
 
 @dataclass(frozen=True)
