@@ -94,11 +94,20 @@ def repos(count: int, rng: np.random.Generator) -> pd.DataFrame:
     )[RAW_PROJECT_COLUMNS]
 
 
-def simulate(days: int, responses: int, repo_count: int, tmp: Path) -> tuple[Campaign, HubServer]:
+def synced(tmp: Path) -> tuple[HubServer, StateSync, HeldFeed, HeldFeed]:
+    """A Hub-shaped server taking the bench's write token, and the real `StateSync` of the configured
+    campaign and the bench org's projects into its repo, restored (from nothing)."""
     hub = HubServer().start()
     hub.state.store.tokens = {TOKEN: "write"}
-    config = load_config()
-    source = campaign_source(config)
+    campaign_feed = HeldFeed(campaign_source(load_config()))
+    projects_feed = HeldFeed(projects_source(HubConfig(org=ORG)))
+    storage = HubStorage(REPO, hub.endpoint, TOKEN, tmp / "cache")
+    sync = StateSync(storage, StorageConfig(REPO, 10), campaign_feed, projects_feed)
+    assert sync.restore()
+    return hub, sync, campaign_feed, projects_feed
+
+
+def simulate(days: int, responses: int, repo_count: int, tmp: Path) -> tuple[Campaign, HubServer]:
     campaign, completed_at = campaign_over(days, responses)
     rng = np.random.default_rng(60)
     raw = repos(repo_count, rng)
@@ -106,10 +115,8 @@ def simulate(days: int, responses: int, repo_count: int, tmp: Path) -> tuple[Cam
     clock = {"now": campaign.responses["updated_at"].min().floor("D")}
     state_sync.utc_now = hub_storage.utc_now = lambda: clock["now"].to_pydatetime()  # the simulated clock
     holder = {"campaign": None, "projects": None}
-    campaign_feed, projects_feed = HeldFeed(source), HeldFeed(projects_source(hub_config))
-    storage = HubStorage(REPO, hub.endpoint, TOKEN, tmp / "cache")
-    sync = StateSync(storage, StorageConfig(REPO, 10), campaign_feed, projects_feed)
-    assert sync.restore()
+    hub, sync, campaign_feed, projects_feed = synced(tmp)
+    source = campaign_feed.source
     history = pd.DataFrame(columns=projects.HISTORY_COLUMNS)
     per_day: Counter = Counter()
     bytes_per_day: Counter = Counter()
@@ -180,14 +187,7 @@ def restored_page(hub: HubServer, tmp: Path) -> None:
 
 def one_state(days: int, responses: int, tmp: Path) -> HubServer:
     """A Hub-shaped server whose repo holds one state: a campaign and `days` days of likes history."""
-    hub = HubServer().start()
-    hub.state.store.tokens = {TOKEN: "write"}
-    config = load_config()
-    campaign_feed, projects_feed = HeldFeed(campaign_source(config)), HeldFeed(projects_source(HubConfig(org=ORG)))
-    sync = StateSync(
-        HubStorage(REPO, hub.endpoint, TOKEN, tmp / "cache"), StorageConfig(REPO, 10), campaign_feed, projects_feed
-    )
-    assert sync.restore()
+    hub, sync, campaign_feed, projects_feed = synced(tmp)
     now = dt.datetime.now(dt.UTC)
     raw = repos(70, np.random.default_rng(60))
     history = pd.DataFrame(columns=projects.HISTORY_COLUMNS)
