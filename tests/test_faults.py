@@ -274,7 +274,8 @@ def test_hub_rate_limit_and_outage_keep_the_table(hub_env, status, reason):
         feed = running().projects
         feed.poller.refresh()
         rows = len(frame_of(page("views/projects.py"), "projects.board"))
-        server.state.faults = [(status, {"RateLimit": '"api";r=0;t=1'} if status == 429 else {})] * 6
+        # every try of the three listings (huggingface_hub tries each six times)
+        server.state.faults = [(status, {"RateLimit": '"api";r=0;t=1'} if status == 429 else {})] * 3 * 6
         feed.poller.refresh()
         assert feed.view().state.error is not None
         at = page("views/projects.py")

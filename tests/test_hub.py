@@ -15,6 +15,7 @@ from data.model import projects
 from data.sources.hub import HubSource
 from tests.hub_fixtures import expected_board, make_repos
 from tests.servers.hub_server import HubServer
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.long
 
@@ -55,6 +56,21 @@ def test_three_list_calls_with_pagination_and_the_real_query_shape(hub):
     assert spaces["sdk"].notna().all() and spaces["state"].isin(["RUNNING", "SLEEPING"]).all()
 
 
+def test_the_three_listings_are_asked_at_the_same_time(hub):
+    """Each listing is a round trip to the Hub: all three are under way before any is answered."""
+    hub.state.gate.clear()
+    with ThreadPoolExecutor(1) as pool:
+        fetched = pool.submit(HubSource(hub.endpoint, None, HubConfig(org=ORG, timeout_seconds=5)).fetch)
+        wait_until(lambda: len(hub.state.arrived) == 3, 10, "three listings to arrive")
+        listings = {request.split("?")[0] for request in hub.state.arrived}
+        assert listings == {"GET /api/models", "GET /api/datasets", "GET /api/spaces"}
+        assert not hub.state.requests  # none answered yet
+        hub.state.gate.set()
+        raw = fetched.result(timeout=30)
+    assert list(raw["kind"].unique()) == ["model", "dataset", "space"]  # in that order, whatever ended first
+    assert len(raw) == sum(repo["author"] == ORG for repos in hub.state.repos.values() for repo in repos)
+
+
 def test_placeholder_creation_date_is_unknown_and_outside_any_window(hub):
     board = board_for(hub)
     old = board[board["url"].str.endswith("/proyecto-5")]
@@ -81,7 +97,8 @@ def test_rate_limit_then_success(hub):
 
 
 def test_persistent_rate_limit_carries_the_reset_time(hub):
-    hub.state.faults = [(429, {"RateLimit": '"api";r=0;t=1'})] * 6
+    # the limit holds for every request: the three listings, each tried six times by huggingface_hub
+    hub.state.faults = [(429, {"RateLimit": '"api";r=0;t=1'})] * 3 * 6
     with pytest.raises(SourceError) as error:
         board_for(hub)
     assert error.value.kind is ErrorKind.RATE_LIMITED and error.value.retry_after == 1
@@ -131,7 +148,7 @@ def test_another_threads_connection_error_does_not_cut_a_request_in_flight(hub, 
 
 
 def test_outage_is_a_server_error(hub):
-    hub.state.faults = [(500, {})] * 6
+    hub.state.faults = [(500, {})] * 3 * 6  # every try of the three listings
     with pytest.raises(SourceError) as error:
         board_for(hub)
     assert error.value.kind is ErrorKind.SERVER_ERROR

@@ -1,4 +1,4 @@
-"""List an organisation's models, datasets and Spaces on the Hub: exactly three list calls.
+"""List an organisation's models, datasets and Spaces on the Hub: exactly three list calls, at once.
 
 `HfApi(endpoint=..., token=...)` with the endpoint and token injected, over the shared HTTP client
 of `data.sources.hub_client` (a finite timeout, safe to share between threads). The library itself
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ from huggingface_hub.utils import parse_ratelimit_headers
 
 from data.config import HubConfig
 from data.errors import ErrorKind, SourceError
+from data.sources.at_once import each
 from data.sources.hub_client import install_timeout
 from data.sources.internals import parse_retry_after
 
@@ -51,25 +53,35 @@ class HubSource:
         self.config = config
 
     def fetch(self, progress: Callable[[int, str, int], None] | None = None) -> pd.DataFrame:
-        """All repos of the org, one row each (RAW_PROJECT_COLUMNS). Raises `SourceError`.
+        """All repos of the org, one row each (RAW_PROJECT_COLUMNS): models, then datasets, then
+        Spaces. Raises `SourceError`.
 
-        `progress(step, kind, rows_so_far)` is called after each of the three list calls.
+        The three listings are asked at the same time (data/sources/at_once.py): from a Space each is
+        a round trip to the Hub, and one after another a first visitor of *Proyectos* waited for the
+        three. `progress(done, kind, rows_so_far)` is called as each one ends, in the order they end.
         """
         common: dict[str, Any] = {"author": self.config.org, "sort": "likes"}
         if self.config.tags:
             common["filter"] = list(self.config.tags)
-        calls: list[tuple[str, Callable[[], Iterable[Any]]]] = [
-            ("model", lambda: self.api.list_models(expand=REPO_EXPAND, **common)),
-            ("dataset", lambda: self.api.list_datasets(expand=REPO_EXPAND, **common)),
-            ("space", lambda: self.api.list_spaces(expand=SPACE_EXPAND, **common)),
-        ]
-        rows: list[tuple[Any, ...]] = []
-        with hub_errors():
-            for step, (kind, listing) in enumerate(calls, start=1):
-                rows += _rows(kind, listing())
+        calls: dict[str, Callable[[], Iterable[Any]]] = {
+            "model": lambda: self.api.list_models(expand=REPO_EXPAND, **common),
+            "dataset": lambda: self.api.list_datasets(expand=REPO_EXPAND, **common),
+            "space": lambda: self.api.list_spaces(expand=SPACE_EXPAND, **common),
+        }
+        done: list[int] = []  # rows of each listing ended so far
+        lock = threading.Lock()
+
+        def listed(kind: str) -> list[tuple[Any, ...]]:
+            rows = _rows(kind, calls[kind]())
+            with lock:
+                done.append(len(rows))
                 if progress is not None:
-                    progress(step, kind, len(rows))
-        return pd.DataFrame(rows, columns=RAW_PROJECT_COLUMNS)
+                    progress(len(done), kind, sum(done))
+            return rows
+
+        with hub_errors():
+            listings = each(listed, calls, name="hub-list")
+        return pd.DataFrame([row for rows in listings for row in rows], columns=RAW_PROJECT_COLUMNS)
 
 
 def organization_members(

@@ -38,6 +38,7 @@ class HubState:
     requests: list[str] = field(default_factory=list)
     delay: float = 0.0  # seconds added to every answer (a slow Hub)
     gate: threading.Event = field(default_factory=lambda: _open())  # cleared: every answer waits for it
+    arrived: list[str] = field(default_factory=list)  # requests as they come, before the gate
     lock: threading.Lock = field(default_factory=threading.Lock)
     store: RepoStore = field(default_factory=RepoStore)
     members: dict[str, list[str]] = field(default_factory=dict)  # org -> its members' usernames
@@ -65,6 +66,8 @@ class HubServer:
                 pass
 
             def _any(self):
+                with state.lock:
+                    state.arrived.append(f"{self.command} {self.path}")
                 state.gate.wait()
                 if state.delay:
                     time.sleep(state.delay)
