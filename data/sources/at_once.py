@@ -3,12 +3,16 @@
 Between two Spaces (the board and its Argilla, the board and the Hub) a small answer's time is the
 network's round trip, not the upstream's work: a dozen settings, signatures or state files asked
 one after another cost a dozen round trips, asked at once about one.
+
+The threads are daemons, as the readers that call this are: a `ThreadPoolExecutor`'s workers are
+joined when the interpreter exits, so a process asked to stop would first wait out every request
+under way and its retries (the Hub's listings retry for a minute while the Hub is unreachable).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 AT_ONCE = 8  # requests under way at a time (huggingface_hub's own snapshot_download uses 8 workers)
@@ -18,10 +22,32 @@ R = TypeVar("R")
 
 
 def each(function: Callable[[T], R], items: Iterable[T], name: str = "at-once") -> list[R]:
-    """`function` of each item, in order, `AT_ONCE` at a time in threads named `name`; the first
-    error raised by one is raised here (after the others under way have ended)."""
+    """`function` of each item, in order, `AT_ONCE` at a time in daemon threads named `name`; the
+    first error raised by one (in the items' order) is raised here, once the others have ended."""
     items = list(items)
     if len(items) < 2:
         return [function(item) for item in items]
-    with ThreadPoolExecutor(min(len(items), AT_ONCE), thread_name_prefix=name) as pool:
-        return list(pool.map(function, items))
+    results: dict[int, R] = {}
+    errors: dict[int, BaseException] = {}
+    left = iter(range(len(items)))
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                index = next(left, None)
+            if index is None:
+                return
+            try:
+                results[index] = function(items[index])
+            except BaseException as error:  # raised in the caller's thread, below
+                errors[index] = error
+
+    threads = [threading.Thread(target=work, name=f"{name}_{n}", daemon=True) for n in range(min(len(items), AT_ONCE))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[min(errors)]
+    return [results[index] for index in range(len(items))]
