@@ -29,8 +29,8 @@ from pathlib import Path
 import httpx
 
 from bench.common import ROOT, machine, median_seconds, percentile, tree_cpu
-from bench.load import OTHER_PAGES, arrive_all, idle_tabs, read_pages
-from bench.tabs import Stats, Tab
+from bench.load import OTHER_PAGES, idle_tabs, read_pages
+from bench.tabs import Stats, Tab, arrive_all
 from data.config import load_config
 from data.feeds.campaign import campaign_source
 from data.model import aggregate, columns, export

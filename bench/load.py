@@ -34,27 +34,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import contextlib
 import os
 import random
 import resource
 import shutil
-import signal
 import statistics
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT, machine, percentile, tree_cpu, tree_rss
+from bench.common import ROOT, lowered, machine, percentile, tree_cpu, tree_rss
 from bench.live import discard_recount
+from bench.load_live import CAMPAIGN_PAGES, by_stage, campaign_pages_behind, loop_lag, validations
+from bench.load_report import Result, idle_server_cpu, memory, per_tab, print_table
 from bench.profile import Profiled
-from bench.tabs import Stats, Tab
-from components import i18n
+from bench.tabs import Stats, Tab, arrive_all
 from tests.app_env import write_config
 from tests.campaign_builder import DatasetSpec, Plan, build_campaign
 from tests.hooked_app import Annotator
@@ -71,49 +70,8 @@ SPECS = [
 PEOPLE = [f"persona{i:02d}" for i in range(40)]
 ANNOTATOR = "persona00"
 OTHER_PAGES = [("", ""), ("clasificacion", ""), ("progreso", ""), ("proyectos", ""), ("top10", "embed=true")]
-CAMPAIGN_PAGES = {"Inicio": "", "Clasificación": "clasificacion", "Progreso": "progreso"}  # every validation moves them
 SETTLE = 30.0  # seconds after the last validation before counting how far the campaign-wide pages fell behind
 WORKSPACE = "carga"
-
-
-@dataclass
-class Variant:
-    name: str
-    start: object  # () -> (url, root pid, stop)
-
-
-@dataclass
-class Result:
-    rows: dict = field(default_factory=dict)
-
-    def add(self, variant: str, what: str, value: str) -> None:
-        self.rows.setdefault(what, {})[variant] = value
-        print(f"  {variant:<10} {what}: {value}", flush=True)
-
-
-async def idle_server_cpu(root: int, seconds: float = 30) -> float:
-    """The server's CPU (cores) with no tab open: its own work (reads, followers, supervision)."""
-    cpu, started = tree_cpu(root), time.monotonic()
-    await asyncio.sleep(seconds)
-    return (tree_cpu(root) - cpu) / (time.monotonic() - started)
-
-
-def per_tab(cores: float, alone: float, count: int) -> str:
-    """CPU per open tab, in ms per second: all of it, and above what the server spends with none."""
-    return f"{cores / count * 1000:.3f} ms/s ({max(cores - alone, 0) / count * 1000:.3f} above no tab)"
-
-
-async def arrive_all(tabs: list[Tab], over: float, fetch_assets: bool) -> None:
-    async def one(index: int, tab: Tab) -> None:
-        await asyncio.sleep(index * over / max(len(tabs), 1))
-        try:
-            await tab.arrive(fetch_assets)
-        except Exception as error:  # a visitor who never got a page is an error of the run
-            answer = getattr(error, "response", None)  # a refused websocket: with which status
-            status = f" {answer.status_code}" if hasattr(answer, "status_code") else ""
-            tab.stats.errors.append(f"arrival: {type(error).__name__}{status}")
-
-    await asyncio.gather(*(one(i, tab) for i, tab in enumerate(tabs)))
 
 
 def idle_tabs(url: str, count: int, ranked: list[str], stats: Stats) -> list[Tab]:
@@ -158,7 +116,7 @@ async def open_tabs_scenario(
     label = f"{count} open tabs"
     out.add(variant, f"{label}: server CPU per open tab, idle", per_tab(idle_cpu, alone, count))
     out.add(variant, f"{label}: page runs caused by open tabs, idle", f"{background:.2f}/s")
-    memory(variant, label, root, before, count, out)
+    memory(variant, label, root, before, count, out, TRACED)
 
     readers = Stats()
     active = [Tab(url, *random.choice(OTHER_PAGES), readers) for _ in range(10)]
@@ -216,89 +174,6 @@ async def open_tabs_scenario(
         out.add(variant, f"{label}: during the validations, py-spy {line.split(':', 1)[0]}", line.split(":", 1)[1])
     out.add(variant, f"{label}: errors", f"{len(stats.errors) + len(readers.errors)} {sorted(set(stats.errors))[:3]}")
     await asyncio.gather(*(tab.close() for tab in [*tabs, *active]))
-
-
-async def validations(
-    mine: Tab, annotator: Annotator, ids: list[str], pointer: Path
-) -> tuple[dict[str, list[float]], list[float]]:
-    """Submit each record, one every 3 s, and time its way to the annotator's open page: stored by
-    the writer (its snapshot's pointer rewritten), the page told by its live-status loop, the page
-    drawn with the new count. Seconds from the submission, per stage; and when each was submitted."""
-    stages: dict[str, list[float]] = {"stored": [], "told": [], "shown": []}
-    submitted: list[float] = []
-    for record in ids:
-        before = int(mine.metrics.get("Validaciones", ("0", 0))[0].replace(".", "") or 0)
-        stamp, stored = _stamp(pointer), None
-        sent = time.monotonic()
-        submitted.append(sent)
-        annotator.submit(record)
-        shown = i18n.number(before + 1, "es")
-        while mine.metrics.get("Validaciones", ("", 0))[0] != shown and time.monotonic() - sent < 60:
-            if stored is None and _stamp(pointer) != stamp:
-                stored = time.monotonic()
-            await asyncio.sleep(0.02)
-        drawn = mine.metrics.get("Validaciones", ("", sent))[1]
-        told = next((at for at in reversed(mine.told) if sent < at <= drawn), drawn)
-        stages["stored"].append((stored or told) - sent)
-        stages["told"].append(told - sent)
-        stages["shown"].append(drawn - sent)
-        await asyncio.sleep(max(0.0, 3 - (time.monotonic() - sent)))
-    return stages, submitted
-
-
-def campaign_pages_behind(tabs: list[Tab], submitted: list[float], until: float) -> list[float]:
-    """Seconds from each validation to the moment each open campaign-wide page (whose figures every
-    validation moves) was told to rerun, or to `until` if it was not: how far behind they fell."""
-    behind = []
-    for tab in tabs:
-        if tab.path in CAMPAIGN_PAGES.values():
-            told = sorted(tab.told)
-            for sent in submitted:
-                after = bisect.bisect_right(told, sent)
-                behind.append((told[after] if after < len(told) else until) - sent)
-    return behind
-
-
-async def loop_lag(lags: list[float], every: float = 0.1) -> None:
-    """How late the clients' own event loop wakes (the tabs' answers wait as long to be seen): on
-    two cores shared with a saturated server, at a lower priority, the bench measures itself too."""
-    while True:
-        asked = time.monotonic()
-        await asyncio.sleep(every)
-        lags.append(time.monotonic() - asked - every)
-
-
-def _stamp(path: Path) -> int | None:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return None
-
-
-def by_stage(stages: dict[str, list[float]]) -> str:
-    return " | ".join(
-        f"{name} {statistics.median(values):.2f} / {percentile(values, 0.95):.2f} s" for name, values in stages.items()
-    )
-
-
-def memory(variant: str, label: str, root: int, before: dict[int, float], count: int, out: Result) -> None:
-    """The server's resident memory with the tabs open against before them: per tab, per process;
-    and, when the app traces allocations (--trace-memory), each worker's largest holders."""
-    after = tree_rss(root)
-    grown = sum(after.values()) - sum(before.values())
-    out.add(variant, f"{label}: server RSS", f"{sum(before.values()):.0f} -> {sum(after.values()):.0f} MiB")
-    out.add(variant, f"{label}: RSS per open tab", f"{grown / count * 1024:.0f} KiB")
-    largest = sorted(after.values(), reverse=True)[:3]
-    out.add(variant, f"{label}: largest processes", ", ".join(f"{mib:.0f} MiB" for mib in largest))
-    if not TRACED:
-        return
-    for pid in after:
-        if b"streamlit" in Path(f"/proc/{pid}/cmdline").read_bytes():
-            os.kill(pid, signal.SIGUSR2)
-    time.sleep(20)  # a snapshot of a traced process takes a while
-    for dump in sorted(Path(os.environ["BENCH_DATA_DIR"]).glob("tracemalloc-*.txt")):
-        head = dump.read_text().splitlines()[:6]
-        out.add(variant, f"{label}: largest holders ({dump.stem})", " | ".join(line.strip() for line in head))
 
 
 async def read_pages(active: list[Tab], ranked: list[str], seconds: float) -> None:
@@ -372,8 +247,27 @@ async def throughput_scenario(url: str, clients: int, seconds: float) -> float:
     return rate
 
 
-def main() -> None:
-    global WINDOW, TRACED, PROFILED, VALIDATIONS, READ_MEANWHILE
+def throughput_runs(served, proxy: CountingProxy, out: Result) -> None:
+    """Scenario 5 with WORKERS 1 and 2, each on a fresh start: page runs per second, the clients'
+    own CPU, and Argilla requests per refresh interval meanwhile."""
+    for workers in (1, 2):
+        port = free_port()
+        app = served(workers, port)
+        try:
+            time.sleep(15)
+            started, clients = time.monotonic(), time.process_time()
+            with lowered():
+                rate = asyncio.run(throughput_scenario(app.url, 24, WINDOW * 0.75))
+            clients = (time.process_time() - clients) / (time.monotonic() - started)
+            checks = proxy.requests_since(started, "GET /api/v1/datasets/") / ((time.monotonic() - started) / 120)
+            out.add(f"WORKERS={workers}", "throughput: page runs per second", f"{rate:.1f}/s")
+            out.add(f"WORKERS={workers}", "throughput: the bench clients' CPU", f"{clients:.2f} cores")
+            out.add(f"WORKERS={workers}", "Argilla requests per refresh interval", f"{checks:.1f}")
+        finally:
+            app.stop()
+
+
+def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tabs", default="300,1000")
     parser.add_argument("--baseline", default=BASELINE)
@@ -385,7 +279,31 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="py-spy on the server during the validations")
     parser.add_argument("--validations", type=int, default=VALIDATIONS, help="how many, one every 3 s")
     parser.add_argument("--readers-meanwhile", action="store_true", help="the readers read during the validations")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def load_campaign(server: ArgillaTestServer) -> tuple[Annotator, Iterator[str], list[str]]:
+    """The campaign built on `server` (its webhook worker started after): the annotator who
+    validates, the records they have not answered yet (in one dataset), and everyone ranked."""
+    import argilla as rg
+
+    client = rg.Argilla(api_url=server.api_url, api_key=server.api_key)
+    plan = build_campaign(client, WORKSPACE, SPECS, PEOPLE, seed=11)
+    discard_recount(server)  # a one-off of the datasets' creation that delays deliveries (bench/live.py)
+    server.start_worker(simple=False)
+    owner = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": server.api_key})
+    user = next(u for u in client.users if u.username == ANNOTATOR)
+    annotator = Annotator(server.api_url, owner.get(f"/api/v1/users/{user.id}").json()["api_key"])
+    answered = {r.record for r in plan.responses if r.user == ANNOTATOR and r.dataset == SPECS[1].name}
+    dataset = client.datasets(name=SPECS[1].name, workspace=WORKSPACE)
+    listed = owner.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 1000}).json()["items"]
+    unanswered = iter([str(r["id"]) for r in listed if r["external_id"] not in answered])
+    return annotator, unanswered, sorted({r.user for r in plan.responses if r.status == "submitted"})
+
+
+def main() -> None:
+    global WINDOW, TRACED, PROFILED, VALIDATIONS, READ_MEANWHILE
+    args = options()
     WINDOW, TRACED, PROFILED, VALIDATIONS = args.window, args.trace_memory, args.profile, args.validations
     READ_MEANWHILE = args.readers_meanwhile
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -395,20 +313,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="load-"))
     out = Result()
     try:
-        import argilla as rg
-
-        client = rg.Argilla(api_url=server.api_url, api_key=server.api_key)
-        plan = build_campaign(client, WORKSPACE, SPECS, PEOPLE, seed=11)
-        discard_recount(server)  # a one-off of the datasets' creation that delays deliveries (bench/live.py)
-        server.start_worker(simple=False)
-        owner = httpx.Client(base_url=server.api_url, headers={"X-Argilla-Api-Key": server.api_key})
-        user = next(u for u in client.users if u.username == ANNOTATOR)
-        annotator = Annotator(server.api_url, owner.get(f"/api/v1/users/{user.id}").json()["api_key"])
-        answered = {r.record for r in plan.responses if r.user == ANNOTATOR and r.dataset == SPECS[1].name}
-        dataset = client.datasets(name=SPECS[1].name, workspace=WORKSPACE)
-        listed = owner.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 1000}).json()["items"]
-        unanswered = iter([str(r["id"]) for r in listed if r["external_id"] not in answered])
-        ranked = sorted({r.user for r in plan.responses if r.status == "submitted"})
+        annotator, unanswered, ranked = load_campaign(server)
         variants = [] if args.skip_baseline else [("today", lambda port: baseline(args.baseline, port, workdir))]
         variants += [("now", lambda port: served(2, port))]
 
@@ -467,48 +372,15 @@ def main() -> None:
                             asyncio.run(arrivals_scenario(name, app.url, args.arrivals, out))
                 finally:
                     app.stop()
-        for workers in (1, 2) if "throughput" in scenarios else ():
-            port = free_port()
-            app = served(workers, port)
-            try:
-                time.sleep(15)
-                started, clients = time.monotonic(), time.process_time()
-                with lowered():
-                    rate = asyncio.run(throughput_scenario(app.url, 24, WINDOW * 0.75))
-                clients = (time.process_time() - clients) / (time.monotonic() - started)
-                checks = proxy.requests_since(started, "GET /api/v1/datasets/") / ((time.monotonic() - started) / 120)
-                out.add(f"WORKERS={workers}", "throughput: page runs per second", f"{rate:.1f}/s")
-                out.add(f"WORKERS={workers}", "throughput: the bench clients' CPU", f"{clients:.2f} cores")
-                out.add(f"WORKERS={workers}", "Argilla requests per refresh interval", f"{checks:.1f}")
-            finally:
-                app.stop()
+        if "throughput" in scenarios:
+            throughput_runs(served, proxy, out)
         proxy.stop()
     finally:
         server.stop()
         if (workdir / "baseline").exists():
             subprocess.run(["git", "worktree", "remove", "--force", str(workdir / "baseline")], cwd=ROOT)
         shutil.rmtree(workdir, ignore_errors=True)
-    print("\n| what | " + " | ".join(sorted({v for row in out.rows.values() for v in row})) + " |")
-    for what, row in out.rows.items():
-        print(
-            f"| {what} | "
-            + " | ".join(row.get(v, "—") for v in sorted({v for r in out.rows.values() for v in r}))
-            + " |"
-        )
-
-
-class lowered:
-    """The clients' work at a lower priority than the server's (a thread-level nice)."""
-
-    def __enter__(self):
-        self.before = os.getpriority(os.PRIO_PROCESS, 0)
-        os.setpriority(os.PRIO_PROCESS, 0, min(19, self.before + 10))
-
-    def __exit__(self, *exc):
-        try:
-            os.setpriority(os.PRIO_PROCESS, 0, self.before)
-        except PermissionError:
-            pass
+    print_table(out)
 
 
 if __name__ == "__main__":

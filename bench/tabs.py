@@ -243,3 +243,16 @@ class Tab:
 
     def _cookie_header(self) -> str:
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+
+async def arrive_all(tabs: list[Tab], over: float, fetch_assets: bool) -> None:
+    async def one(index: int, tab: Tab) -> None:
+        await asyncio.sleep(index * over / max(len(tabs), 1))
+        try:
+            await tab.arrive(fetch_assets)
+        except Exception as error:  # a visitor who never got a page is an error of the run
+            answer = getattr(error, "response", None)  # a refused websocket: with which status
+            status = f" {answer.status_code}" if hasattr(answer, "status_code") else ""
+            tab.stats.errors.append(f"arrival: {type(error).__name__}{status}")
+
+    await asyncio.gather(*(one(i, tab) for i, tab in enumerate(tabs)))
