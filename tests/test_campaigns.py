@@ -168,15 +168,7 @@ def board_environment(folder) -> dict[str, str]:
 
 @pytest.fixture()
 def board_env(tmp_path):
-    path = tmp_path / "campaign.toml"
-    path.write_text(BOARD, encoding="utf-8")
-    env = {
-        "CAMPAIGN_CONFIG": str(path),
-        "DATA_DIR": str(tmp_path / "data"),
-        "ARGILLA_API_URL": "",
-        "ARGILLA_API_KEY": "",
-    }
-    with environment(**env):
+    with environment(**board_environment(tmp_path)):
         yield tmp_path
 
 
