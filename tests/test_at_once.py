@@ -1,5 +1,6 @@
 """Requests at once (data/sources/at_once.py): answers in the items' order, the first error in that
-order, and a process that stops while requests are under way stops (no thread holds it)."""
+order, one asked while the caller goes on, and a process that stops while requests are under way
+stops (no thread holds it)."""
 
 import subprocess
 import sys
@@ -7,7 +8,7 @@ import threading
 
 import pytest
 
-from data.sources.at_once import AT_ONCE, each
+from data.sources.at_once import AT_ONCE, Later, each
 from tests.app_env import ROOT
 
 
@@ -37,19 +38,30 @@ def test_the_first_error_in_the_items_order_is_raised_once_every_item_ran():
     assert error.value.args == (3,) and sorted(ran) == list(range(2 * AT_ONCE))
 
 
+def test_one_asked_while_the_caller_goes_on_answers_or_raises_its_error():
+    go_on = threading.Event()
+    later = Later(lambda n: go_on.wait(10) and n + 1, 41)
+    go_on.set()  # the caller went on meanwhile
+    assert later.result() == 42
+    failing = Later(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        failing.result()
+
+
 def test_a_process_stops_while_its_requests_are_under_way():
     """A reader asking at once from its daemon thread, the main thread ending: the interpreter exits
     (with a ThreadPoolExecutor it waits for every request under way, here forever)."""
     script = (
         "import threading\n"
-        "from data.sources.at_once import each\n"
+        "from data.sources.at_once import Later, each\n"
         "never = threading.Event()\n"
-        "started = threading.Barrier(3)\n"
+        "started = threading.Barrier(4)\n"
         "def ask(n):\n"
         "    started.wait()\n"
         "    never.wait()\n"
         "reader = threading.Thread(target=lambda: each(ask, range(2)), daemon=True)\n"
         "reader.start()\n"
+        "later = Later(ask, 3)\n"
         "started.wait()\n"
         "print('under way', flush=True)\n"
     )

@@ -5,13 +5,14 @@ the SDK's authenticated HTTP client (data/sources/argilla.py says why not throug
 
 from __future__ import annotations
 
-import itertools
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from typing import Any
 
 import httpx
+
+from data.sources.at_once import Later
 
 PAGE_SIZE = 1000
 IDS_PER_SEARCH = 250  # argilla-server takes at most 250 values in a terms filter
@@ -30,18 +31,17 @@ def record_pages(http: httpx.Client, dataset_id: str) -> Iterator[list[dict[str,
         return
     yield items
     starts = iter(range(len(items), total, PAGE_SIZE))
-    with ThreadPoolExecutor(AHEAD, thread_name_prefix="argilla-page") as pool:
-        asked = deque(pool.submit(_record_page, http, dataset_id, start) for start in itertools.islice(starts, AHEAD))
-        while asked:
-            body = asked.popleft().result()
-            if not body.get("items"):
-                return
-            yield body["items"]
-            if not asked and int(body.get("total", 0)) > total:  # records added since the first page
-                starts, total = iter(range(total, int(body["total"]), PAGE_SIZE)), int(body["total"])
-            following = next(starts, None)
-            if following is not None:
-                asked.append(pool.submit(_record_page, http, dataset_id, following))
+    asked = deque(Later(_record_page, http, dataset_id, start, name="argilla-page") for start in islice(starts, AHEAD))
+    while asked:
+        body = asked.popleft().result()
+        if not body.get("items"):
+            return
+        yield body["items"]
+        if not asked and int(body.get("total", 0)) > total:  # records added since the first page
+            starts, total = iter(range(total, int(body["total"]), PAGE_SIZE)), int(body["total"])
+        following = next(starts, None)
+        if following is not None:
+            asked.append(Later(_record_page, http, dataset_id, following, name="argilla-page"))
 
 
 def _record_page(http: httpx.Client, dataset_id: str, offset: int) -> dict[str, Any]:

@@ -4,16 +4,18 @@ Between two Spaces (the board and its Argilla, the board and the Hub) a small an
 network's round trip, not the upstream's work: a dozen settings, signatures or state files asked
 one after another cost a dozen round trips, asked at once about one.
 
-The threads are daemons, as the readers that call this are: a `ThreadPoolExecutor`'s workers are
-joined when the interpreter exits, so a process asked to stop would first wait out every request
-under way and its retries (the Hub's listings retry for a minute while the Hub is unreachable).
+`each` asks for a few things at once; `Later` asks for one while the caller goes on (the next page
+of records while this one is decoded). The threads are daemons, as the readers that call this are:
+a `ThreadPoolExecutor`'s workers are joined when the interpreter exits, so a process asked to stop
+would first wait out every request under way and its retries (the Hub's listings retry for a
+minute while the Hub is unreachable).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 AT_ONCE = 8  # requests under way at a time (huggingface_hub's own snapshot_download uses 8 workers)
 
@@ -51,3 +53,26 @@ def each(function: Callable[[T], R], items: Iterable[T], name: str = "at-once") 
     if errors:
         raise errors[min(errors)]
     return [results[index] for index in range(len(items))]
+
+
+class Later(Generic[R]):
+    """`function(*args)` under way in a daemon thread named `name`; `result()` waits for its answer
+    (or raises its error)."""
+
+    def __init__(self, function: Callable[..., R], *args: object, name: str = "at-once"):
+        self._answer: R | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, args), name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., R], args: tuple[object, ...]) -> None:
+        try:
+            self._answer = function(*args)
+        except BaseException as error:  # raised in the caller's thread, by result()
+            self._error = error
+
+    def result(self) -> R:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._answer  # type: ignore[return-value]  # set when no error was
