@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 
 import streamlit as st
 from starlette.middleware import Middleware
@@ -42,6 +43,7 @@ from server.health import health_route
 from server.maps import MAPS_PATH, maps_route
 from server.memory import install_dump
 from server.previews import CARD_PATH, LinkPreviews, card_route
+from server.warm_up import warm_up
 from server.webhooks import argilla_webhook
 
 WAITING = (Mode.FIRST_READ, Mode.OFF)
@@ -120,13 +122,14 @@ def frame() -> None:
 
 @contextlib.asynccontextmanager
 async def lifespan(_app):
-    """Start the readers with the server, so the first read is under way before the first visitor;
-    open pages hear of every change of a feed's state; at a graceful shutdown, disable the webhook
-    (the next start re-enables it)."""
+    """Start the readers with the server, so the first read is under way before the first visitor,
+    and load what the pages import beside them (server/warm_up.py); open pages hear of every change
+    of a feed's state; at a graceful shutdown, disable the webhook (the next start re-enables it)."""
     CHANGES.bind()
     watch(CHANGES.poke)
     install_dump(data_dir())  # only when a measurement traces allocations
     await asyncio.to_thread(configured)
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     yield
     for services in every_services():
         await asyncio.to_thread(services.campaign.unsubscribe)

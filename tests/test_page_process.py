@@ -35,3 +35,23 @@ def test_every_page_runs_without_loading_the_argilla_sdk_or_fpdf(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().splitlines()[-1] == "[]"
+
+
+WARMED = """
+import sys
+import app  # as `streamlit run app.py` imports it
+from server.warm_up import page_imports, warm_up
+before = set(sys.modules)
+warm_up()
+loaded = set(sys.modules) - before
+print(sorted(name for name in ("streamlit.emojis", "components.charts", "argilla", "fpdf") if name in sys.modules))
+print(all(name in sys.modules for name in page_imports()), len(loaded) > 0)
+"""
+
+
+def test_the_warm_up_loads_what_the_pages_load_and_leaves_the_rest_out(tmp_path):
+    """Started with the server (server/warm_up.py): the pages' modules and the emoji table the tab's
+    icon is checked against are loaded before a first visitor; the SDK and fpdf2 still are not."""
+    run = subprocess.run([sys.executable, "-c", WARMED], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-2:] == ["['components.charts', 'streamlit.emojis']", "True True"]
