@@ -1,11 +1,12 @@
 """What a fresh process's first page runs would load, loaded as the server starts.
 
-A Space starts cold after every rebuild and wake-up, and its first visitor's page then imported
-what the pages need (plotly, the components, Streamlit's emoji table for the tab's icon) before
-drawing anything: a fresh process's first *Ranking* run took 0.6 s, its first *Mi posición* 0.3 s,
-against some 40 ms warm (BENCHMARKS.md section 21). Loaded in a thread beside the first read, it
-is ready before a browser has loaded Streamlit's scripts. Only what the page scripts import:
-what they leave to other processes (the certificates' PDF library) stays out.
+A Space starts cold after every rebuild and wake-up, and its first visitor's page then loaded what
+the pages need (the components, Streamlit's emoji table for the tab's icon, the fonts' tables)
+before drawing anything: a fresh process's first *Clasificación* run took 0.35 s on the server, its
+first *Mi posición* 0.28 s, against some 30 ms warm; 0.2 s each with this (BENCHMARKS.md section
+21). Loaded in a thread beside the first read, it is ready before a browser has loaded Streamlit's
+scripts. Only what the page scripts import: what they leave to other processes (the certificates'
+PDF library) stays out.
 """
 
 from __future__ import annotations
