@@ -17,6 +17,7 @@ import streamlit as st
 from components import i18n
 from components.i18n import t, tn
 from components.navigation import FeedKind
+from components.projects_view import KIND_NAMES
 from components.safe import md_text
 from data.errors import ErrorKind, SourceError
 from data.feeds.open_data import PublishStatus
@@ -174,6 +175,11 @@ def live_text(mode: LiveMode | None, every: int, lang: str) -> str:
     return polling + (" " + t(lang, LIVE_REASONS[mode.reason]) if mode.reason else "")
 
 
+def read_label(label: str, kind: FeedKind, lang: str) -> str:
+    """What a first read is reading, in words: a dataset's title, or a kind of repo in `lang`."""
+    return t(lang, KIND_NAMES[label]) if kind == FeedKind.PROJECTS and label in KIND_NAMES else label
+
+
 def first_read_state(view: FeedView, kind: FeedKind, lang: str, ranking: str = "") -> None:
     """In place of a page whose feed has no data yet (`view.mode` "first_read" or "off"), or only a
     first look ("early", `ranking`: where that look is shown)."""
@@ -204,7 +210,7 @@ def first_read_state(view: FeedView, kind: FeedKind, lang: str, ranking: str = "
                 FIRST_READ[kind].progress,
                 step=progress.step,
                 steps=progress.steps,
-                label=md_text(progress.label, 60),
+                label=md_text(read_label(progress.label, kind, lang), 60),
                 records=i18n.number(progress.records, lang),
             )
         )

@@ -155,3 +155,12 @@ def test_ages_under_a_minute_are_said_in_seconds():
 )
 def test_a_browsers_accept_language_picks_the_first_language_it_asks_for(header, chosen):
     assert i18n.preferred(header) == chosen
+
+
+def test_a_first_read_names_a_kind_of_repo_in_the_readers_language_and_a_dataset_as_titled():
+    from components.navigation import FeedKind
+    from components.status import read_label
+
+    assert [read_label("model", FeedKind.PROJECTS, lang) for lang in ("es", "en")] == ["modelo", "model"]
+    assert read_label("model", FeedKind.CAMPAIGN, "es") == "model"  # a dataset titled so keeps its title
+    assert read_label("MMLU", FeedKind.CAMPAIGN, "en") == "MMLU"
