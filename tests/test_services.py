@@ -70,6 +70,23 @@ def test_derived_cache_is_bounded(tmp_path):
     assert feed.read_of(campaign).contributors() is first  # memoised per read
 
 
+def test_a_campaign_held_at_start_is_computed_before_anyone_asks(tmp_path):
+    """A snapshot on disk, Argilla not answering: the reader computes the held campaign's aggregates
+    before its read (which fails), so the first visitors after a restart do not wait for them."""
+    from data.feeds.campaign import campaign_source
+    from data.state.snapshots import SnapshotStore, save_campaign
+    from data.synthetic import generate
+
+    config = load_config()
+    campaign = generate(contributors=50, responses=2000, seed=3)
+    campaign.source = campaign_source(config)
+    save_campaign(SnapshotStore(tmp_path), campaign)
+    feed = CampaignFeed(config, Secrets(argilla_api_url="http://127.0.0.1:9", argilla_api_key="x"), tmp_path)
+    assert feed.view().value is not None and len(feed.derived) == 0
+    feed.poller.refresh()  # the reader's first read, as its thread makes it
+    assert feed.view().state.error is not None and len(feed.derived) > 0  # nobody asked for a page
+
+
 def pollers() -> list[threading.Thread]:
     return [thread for thread in threading.enumerate() if thread.name == "argilla-poller"]
 

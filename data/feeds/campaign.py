@@ -202,9 +202,15 @@ class CampaignFeed(Feed[Campaign]):
             self.updates.stop()
 
     def _read(self, updates: LiveUpdates, report: Report) -> Campaign:
-        """One read (data/live/updates.py decides how: the records deliveries name, or a poll)."""
-        if self._last_raw is None and self.held() is None:
-            self._first_look(updates.argilla)
+        """One read (data/live/updates.py decides how: the records deliveries name, or a poll). A
+        campaign held from before the first (a snapshot on disk, a state restored) has its aggregates
+        computed first, so its first visitors do not wait for them while Argilla is read."""
+        if self._last_raw is None:
+            held = self.held()
+            if held is None:
+                self._first_look(updates.argilla)
+            else:
+                self._warm(held)
         previous, raw = self._last_raw, updates.read(self._last_raw, report)
         self._last_raw = raw
         held = self.held()
