@@ -72,7 +72,8 @@ def test_derived_cache_is_bounded(tmp_path):
 
 def test_a_campaign_held_at_start_is_computed_before_anyone_asks(tmp_path):
     """A snapshot on disk, Argilla not answering: the reader computes the held campaign's aggregates
-    before its read (which fails), so the first visitors after a restart do not wait for them."""
+    before its read (which fails), so the first visitors after a restart do not wait for them; so
+    does a campaign restored from the Hub as it is taken."""
     from data.feeds.campaign import campaign_source
     from data.state.snapshots import SnapshotStore, save_campaign
     from data.synthetic import generate
@@ -85,6 +86,9 @@ def test_a_campaign_held_at_start_is_computed_before_anyone_asks(tmp_path):
     assert feed.view().value is not None and len(feed.derived) == 0
     feed.poller.refresh()  # the reader's first read, as its thread makes it
     assert feed.view().state.error is not None and len(feed.derived) > 0  # nobody asked for a page
+    restored = CampaignFeed(config, Secrets(argilla_api_url="http://127.0.0.1:9", argilla_api_key="x"), tmp_path / "b")
+    restored.adopt(campaign)  # what the state restored from the Hub holds
+    assert restored.view().value is campaign and len(restored.derived) > 0
 
 
 def pollers() -> list[threading.Thread]:

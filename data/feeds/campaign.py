@@ -167,9 +167,11 @@ class CampaignFeed(Feed[Campaign]):
         return campaign
 
     def adopt(self, restored: Campaign) -> None:
-        """Take a campaign restored from elsewhere (the Hub) if there is none yet or it is newer."""
+        """Take a campaign restored from elsewhere (the Hub) if there is none yet or it is newer,
+        its aggregates computed here (by the restore, not by its first visitor)."""
         if self.poller is not None and self.poller.seed(restored):
             save_campaign(self.store, restored)
+            self._warm(restored)
 
     def live_mode(self) -> LiveMode | None:
         """Webhooks or polling (and why), for a live feed (as the writer says, in a follower); None
