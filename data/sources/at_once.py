@@ -45,11 +45,8 @@ def each(function: Callable[[T], R], items: Iterable[T], name: str = "at-once") 
             except BaseException as error:  # raised in the caller's thread, below
                 errors[index] = error
 
-    threads = [threading.Thread(target=work, name=f"{name}_{n}", daemon=True) for n in range(min(len(items), AT_ONCE))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for worker in [Later(work, name=f"{name}_{n}") for n in range(min(len(items), AT_ONCE))]:
+        worker.result()  # `work` keeps each item's error: none is raised here
     if errors:
         raise errors[min(errors)]
     return [results[index] for index in range(len(items))]
