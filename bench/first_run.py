@@ -20,11 +20,9 @@ import time
 from pathlib import Path
 
 from bench.common import machine
+from bench.render import UNREACHABLE, synthetic_snapshot
 from bench.tabs import Stats, Tab
-from data.config import load_config
-from data.feeds.campaign import campaign_source
 from data.state.snapshots import SnapshotStore, save_campaign
-from data.synthetic import generate
 from tests.streamlit_process import StreamlitApp
 
 WAIT = 1.0  # seconds between the server answering and the first visit
@@ -46,16 +44,14 @@ async def visits(url: str, user: str) -> list[float]:
 def main(contributors: int, runs: int) -> None:
     print(machine())
     folder = Path(tempfile.mkdtemp(prefix="first-run-"))
-    campaign = generate(contributors=contributors, responses=contributors * 125, seed=5, scale=20)
-    campaign.source = campaign_source(load_config())
+    campaign = synthetic_snapshot(contributors, contributors * 125, seed=5)
     user = str(campaign.responses["user"].value_counts().index[3])
-    env = {"ARGILLA_API_URL": "http://127.0.0.1:9", "ARGILLA_API_KEY": "bench"}
     print(f"{campaign.responses['user'].nunique():,} contributors, {len(campaign.responses):,} responses")
     timings: list[list[float]] = []
     for run in range(runs):
         data = folder / f"data{run}"
         save_campaign(SnapshotStore(data), campaign)
-        app = StreamlitApp({**env, "DATA_DIR": str(data)}, folder / f"app{run}.log").start()
+        app = StreamlitApp({**UNREACHABLE, "DATA_DIR": str(data)}, folder / f"app{run}.log").start()
         try:
             time.sleep(WAIT)
             timings.append(asyncio.run(visits(app.url, user)))

@@ -17,18 +17,28 @@ from bench.common import ROOT, machine
 from components.navigation import PAGES as NAVIGATION
 from data.config import load_config
 from data.feeds.campaign import campaign_source
+from data.model.frames import Campaign
 from data.state.snapshots import SnapshotStore, save_campaign
 from data.synthetic import generate
 
 PAGES = [spec.script for spec in NAVIGATION if spec.url != "organizacion"]  # the public pages
 
 
+UNREACHABLE = {"ARGILLA_API_URL": "http://127.0.0.1:9", "ARGILLA_API_KEY": "bench"}  # a live source, never read
+
+
+def synthetic_snapshot(contributors: int, responses: int, seed: int) -> Campaign:
+    """A synthetic campaign as the configured campaign's snapshot would hold it (its source named)."""
+    campaign = generate(contributors=contributors, responses=responses, seed=seed, scale=20)
+    campaign.source = campaign_source(load_config())
+    return campaign
+
+
 def main(contributors: int) -> None:
     data_dir = tempfile.mkdtemp(prefix="render-bench-")
-    campaign = generate(contributors=contributors, responses=contributors * 25, seed=2, scale=20)
-    campaign.source = campaign_source(load_config())  # the snapshot of the configured campaign
+    campaign = synthetic_snapshot(contributors, contributors * 25, seed=2)
     save_campaign(SnapshotStore(data_dir), campaign)
-    os.environ.update(DATA_DIR=data_dir, ARGILLA_API_URL="http://127.0.0.1:9", ARGILLA_API_KEY="bench")
+    os.environ.update(DATA_DIR=data_dir, **UNREACHABLE)
     from streamlit.testing.v1 import AppTest
 
     user = campaign.responses["user"].value_counts().index[100]
